@@ -1,0 +1,51 @@
+#include "accounts/permissions.h"
+
+namespace core::accounts::permissions {
+
+bool is_support(const User& u) { return u.active && u.role == Role::Support; }
+static bool is_coordinator_of(const User& u, int64_t org) {
+  return u.active && u.role == Role::Coordinator && u.organisation_id == org;
+}
+static bool member_of(const User& u, int64_t org) { return u.active && u.organisation_id == org; }
+
+bool can_list_organisations(const User& u) { return is_support(u); }
+bool can_create_organisation(const User& u) { return is_support(u); }
+bool can_view_organisation(const User& u, int64_t org) { return is_support(u) || member_of(u, org); }
+bool can_edit_organisation(const User& u, int64_t org) { return is_support(u) || is_coordinator_of(u, org); }
+bool can_edit_organisation_admin_fields(const User& u) { return is_support(u); }
+bool can_manage_relationships(const User& u, int64_t org) { return is_support(u) || is_coordinator_of(u, org); }
+
+bool can_view_users_of(const User& u, int64_t org) { return is_support(u) || member_of(u, org); }
+bool can_invite_users_to(const User& u, int64_t org) { return is_support(u) || is_coordinator_of(u, org); }
+bool can_view_user(const User& a, const User& t) { return is_support(a) || member_of(a, t.organisation_id); }
+bool can_edit_user_details(const User& a, const User& t) {
+  if (is_support(a)) return true;
+  if (a.active && a.id == t.id) return true;
+  // Coordinators cannot edit support users, even in their own organisation.
+  return is_coordinator_of(a, t.organisation_id) && t.role != Role::Support;
+}
+bool can_administer_user(const User& a, const User& t) {
+  if (is_support(a)) return a.id != t.id;
+  return is_coordinator_of(a, t.organisation_id) && a.id != t.id && t.role != Role::Support;
+}
+bool can_assign_role(const User& a, Role r) {
+  if (is_support(a)) return true;
+  return a.active && a.role == Role::Coordinator && r != Role::Support;
+}
+bool can_choose_user_organisation(const User& a) { return is_support(a); }
+
+bool can_view_data_sharing_agreement(const User& u, int64_t org) { return can_view_organisation(u, org); }
+bool can_accept_data_sharing_agreement(const User& u, const Organisation& org) {
+  return u.active && u.is_dpo && u.organisation_id == org.id && !org.dsa_accepted;
+}
+bool organisation_can_create_logs(const Organisation& org) { return org.active && org.dsa_accepted; }
+
+bool can_access_log(const User& u, const LogOwnership& log) {
+  if (is_support(u)) return true;
+  if (!u.active) return false;
+  return log.owning_organisation_id == u.organisation_id || log.managing_organisation_id == u.organisation_id;
+}
+
+bool can_view_audit(const User& u) { return is_support(u); }
+
+}  // namespace core::accounts::permissions

@@ -1,0 +1,53 @@
+// Every access decision in the service is made here, from the user's role and organisation and
+// the relationships between organisations. Handlers ask; they never decide for themselves.
+//
+// Roles: support users may do everything. Coordinators manage their own organisation's users,
+// details and relationships. Providers see their own account and their organisation's users.
+// Logs: a non-support user reaches a log only when its owning or managing organisation is theirs.
+#pragma once
+#include <cstdint>
+
+#include "accounts/model.h"
+
+namespace core::accounts::permissions {
+
+bool is_support(const User& u);
+
+// Organisations
+bool can_list_organisations(const User& u);
+bool can_create_organisation(const User& u);
+bool can_view_organisation(const User& u, int64_t organisation_id);
+bool can_edit_organisation(const User& u, int64_t organisation_id);
+// Type, regulator number, holding stock, stock counts and the active flag: support only.
+bool can_edit_organisation_admin_fields(const User& u);
+bool can_manage_relationships(const User& u, int64_t organisation_id);
+
+// Users
+bool can_view_users_of(const User& u, int64_t organisation_id);
+bool can_invite_users_to(const User& u, int64_t organisation_id);
+bool can_view_user(const User& actor, const User& target);
+// Name, email and phone.
+bool can_edit_user_details(const User& actor, const User& target);
+// Role, DPO and key contact flags, deactivate and reactivate, resend the invitation.
+bool can_administer_user(const User& actor, const User& target);
+bool can_assign_role(const User& actor, Role role);
+// Which organisation a new user may be put in: support anywhere, coordinators their own.
+bool can_choose_user_organisation(const User& actor);
+
+// Data sharing agreement
+bool can_view_data_sharing_agreement(const User& u, int64_t organisation_id);
+bool can_accept_data_sharing_agreement(const User& u, const Organisation& org);
+// An organisation cannot create logs until its data sharing agreement is accepted.
+bool organisation_can_create_logs(const Organisation& org);
+
+// Logs (used from the lettings and sales issues)
+struct LogOwnership {
+  int64_t owning_organisation_id = 0;
+  int64_t managing_organisation_id = 0;
+};
+bool can_access_log(const User& u, const LogOwnership& log);
+
+// Audit trail
+bool can_view_audit(const User& u);
+
+}  // namespace core::accounts::permissions

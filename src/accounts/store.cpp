@@ -1,0 +1,443 @@
+#include "accounts/store.h"
+
+#include <algorithm>
+
+#include "util/time.h"
+
+namespace core::accounts::store {
+using db::Null;
+using db::Params;
+using db::Row;
+using db::Value;
+using util::now_iso;
+
+namespace {
+
+const char* kUserColumns =
+    "u.id, u.organisation_id, o.name AS organisation_name, u.name, u.email, u.phone, u.role, u.is_dpo, "
+    "u.is_key_contact, u.active, u.confirmed_at, u.locked_until, u.last_sign_in_at, u.sign_in_count, "
+    "u.failed_attempts, u.password_hash, u.created_at";
+
+User user_from(const Row& r) {
+  User u;
+  u.id = r.i64("id");
+  u.organisation_id = r.i64("organisation_id");
+  u.organisation_name = r.str("organisation_name");
+  u.name = r.str("name");
+  u.email = r.str("email");
+  u.phone = r.str("phone");
+  u.role = static_cast<Role>(r.i64("role"));
+  u.is_dpo = r.boolean("is_dpo");
+  u.is_key_contact = r.boolean("is_key_contact");
+  u.active = r.boolean("active");
+  u.confirmed_at = r.opt_str("confirmed_at");
+  u.locked_until = r.opt_str("locked_until");
+  u.last_sign_in_at = r.opt_str("last_sign_in_at");
+  u.sign_in_count = r.i64("sign_in_count");
+  u.failed_attempts = r.i64("failed_attempts");
+  u.password_hash = r.str("password_hash");
+  u.created_at = r.str("created_at");
+  return u;
+}
+
+const char* kOrgColumns =
+    "o.id, o.name, o.provider_type, o.housing_registration_no, o.address_line1, o.address_line2, o.postcode, "
+    "o.phone, o.holds_own_stock, o.stock_general_needs, o.stock_supported_housing, o.stock_unspecified, o.active, "
+    "o.created_at, (SELECT COUNT(*) FROM data_protection_confirmations d WHERE d.organisation_id = o.id AND "
+    "d.confirmed = 1) AS dsa";
+
+Organisation org_from(const Row& r) {
+  Organisation o;
+  o.id = r.i64("id");
+  o.name = r.str("name");
+  o.provider_type = static_cast<int>(r.i64("provider_type"));
+  o.housing_registration_no = r.str("housing_registration_no");
+  o.address_line1 = r.str("address_line1");
+  o.address_line2 = r.str("address_line2");
+  o.postcode = r.str("postcode");
+  o.phone = r.str("phone");
+  o.holds_own_stock = r.boolean("holds_own_stock");
+  o.stock_general_needs = r.opt_i64("stock_general_needs");
+  o.stock_supported_housing = r.opt_i64("stock_supported_housing");
+  o.stock_unspecified = r.opt_i64("stock_unspecified");
+  o.active = r.boolean("active");
+  o.created_at = r.str("created_at");
+  o.dsa_accepted = r.i64("dsa") > 0;
+  return o;
+}
+
+// "%text%" for a case-insensitive LIKE, with LIKE's own wildcards escaped.
+std::string like_pattern(const std::string& search) {
+  std::string out = "%";
+  for (char c : search) {
+    char l = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (l == '%' || l == '_' || l == '\\') out += '\\';
+    out += l;
+  }
+  return out + "%";
+}
+
+Value b(bool v) { return static_cast<int64_t>(v ? 1 : 0); }
+
+}  // namespace
+
+// --- users
+
+std::optional<User> find_user(Connection& c, int64_t id) {
+  auto r = c.query_one(std::string("SELECT ") + kUserColumns +
+                           " FROM users u JOIN organisations o ON o.id = u.organisation_id WHERE u.id = ?",
+                       {id});
+  if (!r) return std::nullopt;
+  return user_from(*r);
+}
+
+std::optional<User> find_user_by_email(Connection& c, const std::string& email) {
+  auto r = c.query_one(std::string("SELECT ") + kUserColumns +
+                           " FROM users u JOIN organisations o ON o.id = u.organisation_id WHERE lower(u.email) = lower(?)",
+                       {email});
+  if (!r) return std::nullopt;
+  return user_from(*r);
+}
+
+int64_t create_user(Connection& c, const NewUser& u) {
+  std::string now = now_iso();
+  int64_t id = c.insert(
+      "INSERT INTO users (organisation_id, name, email, phone, role, is_dpo, is_key_contact, active, confirmed_at, "
+      "password_hash, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?)",
+      {u.organisation_id, u.name, u.email, db::null_if_empty(u.phone), static_cast<int64_t>(u.role), b(u.is_dpo),
+       b(u.is_key_contact), u.confirmed ? Value{now} : Value{Null{}}, db::null_if_empty(u.password_hash), now, now});
+  if (!u.password_hash.empty())
+    c.exec("INSERT INTO password_history (user_id, password_hash, created_at) VALUES (?, ?, ?)",
+           {id, u.password_hash, now});
+  return id;
+}
+
+void update_user_details(Connection& c, int64_t id, const std::string& name, const std::string& email,
+                         const std::string& phone) {
+  c.exec("UPDATE users SET name = ?, email = ?, phone = ?, updated_at = ? WHERE id = ?",
+         {name, email, db::null_if_empty(phone), now_iso(), id});
+}
+
+void update_user_admin(Connection& c, int64_t id, Role role, bool is_dpo, bool is_key_contact) {
+  c.exec("UPDATE users SET role = ?, is_dpo = ?, is_key_contact = ?, updated_at = ? WHERE id = ?",
+         {static_cast<int64_t>(role), b(is_dpo), b(is_key_contact), now_iso(), id});
+}
+
+void set_user_active(Connection& c, int64_t id, bool active) {
+  c.exec("UPDATE users SET active = ?, updated_at = ? WHERE id = ?", {b(active), now_iso(), id});
+}
+
+void set_password(Connection& c, int64_t id, const std::string& hash) {
+  std::string now = now_iso();
+  c.exec(
+      "UPDATE users SET password_hash = ?, confirmed_at = COALESCE(confirmed_at, ?), failed_attempts = 0, "
+      "locked_until = NULL, updated_at = ? WHERE id = ?",
+      {hash, now, now, id});
+  c.exec("INSERT INTO password_history (user_id, password_hash, created_at) VALUES (?, ?, ?)", {id, hash, now});
+}
+
+std::vector<std::string> recent_password_hashes(Connection& c, int64_t id, int n) {
+  std::vector<std::string> out;
+  for (auto& r : c.query("SELECT password_hash FROM password_history WHERE user_id = ? ORDER BY id DESC LIMIT ?",
+                         {id, static_cast<int64_t>(n)}))
+    out.push_back(r.str(0));
+  return out;
+}
+
+int64_t record_failed_sign_in(Connection& c, int64_t id, int threshold, const std::string& lock_until) {
+  c.exec("UPDATE users SET failed_attempts = failed_attempts + 1 WHERE id = ?", {id});
+  auto r = c.query_one("SELECT failed_attempts FROM users WHERE id = ?", {id});
+  int64_t n = r ? r->i64(0) : 0;
+  if (n >= threshold) c.exec("UPDATE users SET locked_until = ?, failed_attempts = 0 WHERE id = ?", {lock_until, id});
+  return n;
+}
+
+void record_sign_in(Connection& c, int64_t id) {
+  c.exec(
+      "UPDATE users SET failed_attempts = 0, locked_until = NULL, last_sign_in_at = ?, sign_in_count = "
+      "sign_in_count + 1 WHERE id = ?",
+      {now_iso(), id});
+}
+
+UserPage list_users(Connection& c, int64_t organisation_id, const UserFilter& f) {
+  std::string where = " WHERE u.organisation_id = ?";
+  Params p{organisation_id};
+  if (!f.search.empty()) {
+    where += " AND (lower(u.name) LIKE ? ESCAPE '\\' OR lower(u.email) LIKE ? ESCAPE '\\')";
+    p.push_back(like_pattern(f.search));
+    p.push_back(like_pattern(f.search));
+  }
+  if (f.role) {
+    where += " AND u.role = ?";
+    p.push_back(static_cast<int64_t>(*f.role));
+  }
+  if (f.status == "active") where += " AND u.active = 1 AND u.confirmed_at IS NOT NULL";
+  else if (f.status == "unconfirmed") where += " AND u.active = 1 AND u.confirmed_at IS NULL";
+  else if (f.status == "deactivated") where += " AND u.active = 0";
+  UserPage page;
+  page.total = c.query_one("SELECT COUNT(*) FROM users u" + where, p)->i64(0);
+  Params lp = p;
+  lp.push_back(static_cast<int64_t>(f.per_page));
+  lp.push_back(static_cast<int64_t>((std::max(f.page, 1) - 1) * f.per_page));
+  for (auto& r : c.query(std::string("SELECT ") + kUserColumns +
+                             " FROM users u JOIN organisations o ON o.id = u.organisation_id" + where +
+                             " ORDER BY lower(u.name), u.id LIMIT ? OFFSET ?",
+                         lp))
+    page.users.push_back(user_from(r));
+  return page;
+}
+
+// --- organisations
+
+std::optional<Organisation> find_organisation(Connection& c, int64_t id) {
+  auto r = c.query_one(std::string("SELECT ") + kOrgColumns + " FROM organisations o WHERE o.id = ?", {id});
+  if (!r) return std::nullopt;
+  Organisation o = org_from(*r);
+  for (auto& p : c.query("SELECT rent_period FROM organisation_rent_periods WHERE organisation_id = ?", {id}))
+    o.rent_periods.push_back(static_cast<int>(p.i64(0)));
+  return o;
+}
+
+bool organisation_name_taken(Connection& c, const std::string& name, int64_t except_id) {
+  return c.query_one("SELECT id FROM organisations WHERE lower(name) = lower(?) AND id <> ?", {name, except_id})
+      .has_value();
+}
+
+static Params org_params(const Organisation& o) {
+  return {o.name,
+          static_cast<int64_t>(o.provider_type),
+          db::null_if_empty(o.housing_registration_no),
+          db::null_if_empty(o.address_line1),
+          db::null_if_empty(o.address_line2),
+          db::null_if_empty(o.postcode),
+          db::null_if_empty(o.phone),
+          b(o.holds_own_stock),
+          db::opt(o.stock_general_needs),
+          db::opt(o.stock_supported_housing),
+          db::opt(o.stock_unspecified),
+          b(o.active)};
+}
+
+int64_t create_organisation(Connection& c, const Organisation& o) {
+  std::string now = now_iso();
+  Params p = org_params(o);
+  p.push_back(now);
+  p.push_back(now);
+  int64_t id = c.insert(
+      "INSERT INTO organisations (name, provider_type, housing_registration_no, address_line1, address_line2, "
+      "postcode, phone, holds_own_stock, stock_general_needs, stock_supported_housing, stock_unspecified, active, "
+      "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+      p);
+  set_rent_periods(c, id, o.rent_periods);
+  return id;
+}
+
+void update_organisation(Connection& c, const Organisation& o) {
+  Params p = org_params(o);
+  p.push_back(now_iso());
+  p.push_back(o.id);
+  c.exec(
+      "UPDATE organisations SET name = ?, provider_type = ?, housing_registration_no = ?, address_line1 = ?, "
+      "address_line2 = ?, postcode = ?, phone = ?, holds_own_stock = ?, stock_general_needs = ?, "
+      "stock_supported_housing = ?, stock_unspecified = ?, active = ?, updated_at = ? WHERE id = ?",
+      p);
+  set_rent_periods(c, o.id, o.rent_periods);
+}
+
+void set_rent_periods(Connection& c, int64_t organisation_id, const std::vector<int>& periods) {
+  c.exec("DELETE FROM organisation_rent_periods WHERE organisation_id = ?", {organisation_id});
+  for (int p : periods)
+    c.exec("INSERT INTO organisation_rent_periods (organisation_id, rent_period) VALUES (?, ?)",
+           {organisation_id, static_cast<int64_t>(p)});
+}
+
+OrganisationPage list_organisations(Connection& c, const std::string& search, int page, int per_page) {
+  std::string where;
+  Params p;
+  if (!search.empty()) {
+    where = " WHERE lower(o.name) LIKE ? ESCAPE '\\'";
+    p.push_back(like_pattern(search));
+  }
+  OrganisationPage out;
+  out.total = c.query_one("SELECT COUNT(*) FROM organisations o" + where, p)->i64(0);
+  p.push_back(static_cast<int64_t>(per_page));
+  p.push_back(static_cast<int64_t>((std::max(page, 1) - 1) * per_page));
+  for (auto& r : c.query(std::string("SELECT ") + kOrgColumns + " FROM organisations o" + where +
+                             " ORDER BY lower(o.name), o.id LIMIT ? OFFSET ?",
+                         p))
+    out.organisations.push_back(org_from(r));
+  return out;
+}
+
+std::vector<Organisation> search_organisations(Connection& c, const std::string& search, int limit) {
+  return list_organisations(c, search, 1, limit).organisations;
+}
+
+// --- relationships
+
+static std::vector<Organisation> related(Connection& c, const std::string& join_on, const std::string& where,
+                                         int64_t id) {
+  std::vector<Organisation> out;
+  for (auto& r : c.query(std::string("SELECT ") + kOrgColumns +
+                             " FROM organisation_relationships rel JOIN organisations o ON o.id = rel." + join_on +
+                             " WHERE rel." + where + " = ? ORDER BY lower(o.name)",
+                         {id}))
+    out.push_back(org_from(r));
+  return out;
+}
+
+std::vector<Organisation> stock_owners(Connection& c, int64_t id) {
+  return related(c, "parent_organisation_id", "child_organisation_id", id);
+}
+std::vector<Organisation> managing_agents(Connection& c, int64_t id) {
+  return related(c, "child_organisation_id", "parent_organisation_id", id);
+}
+bool relationship_exists(Connection& c, int64_t parent, int64_t child) {
+  return c.query_one("SELECT id FROM organisation_relationships WHERE parent_organisation_id = ? AND "
+                     "child_organisation_id = ?",
+                     {parent, child})
+      .has_value();
+}
+void add_relationship(Connection& c, int64_t parent, int64_t child) {
+  c.exec("INSERT INTO organisation_relationships (parent_organisation_id, child_organisation_id, created_at) VALUES "
+         "(?, ?, ?)",
+         {parent, child, now_iso()});
+}
+bool remove_relationship(Connection& c, int64_t parent, int64_t child) {
+  return c.exec("DELETE FROM organisation_relationships WHERE parent_organisation_id = ? AND child_organisation_id = ?",
+                {parent, child}) > 0;
+}
+
+// --- data sharing agreement
+
+std::optional<DataSharingAgreement> find_data_sharing_agreement(Connection& c, int64_t organisation_id) {
+  auto r = c.query_one(
+      "SELECT organisation_id, data_protection_officer_id, signed_at, organisation_name, organisation_address, "
+      "organisation_phone_number, dpo_name, dpo_email FROM data_protection_confirmations WHERE organisation_id = ? "
+      "AND confirmed = 1",
+      {organisation_id});
+  if (!r) return std::nullopt;
+  DataSharingAgreement d;
+  d.organisation_id = r->i64("organisation_id");
+  d.dpo_id = r->i64("data_protection_officer_id");
+  d.signed_at = r->str("signed_at");
+  d.organisation_name = r->str("organisation_name");
+  d.organisation_address = r->str("organisation_address");
+  d.organisation_phone = r->str("organisation_phone_number");
+  d.dpo_name = r->str("dpo_name");
+  d.dpo_email = r->str("dpo_email");
+  return d;
+}
+
+void accept_data_sharing_agreement(Connection& c, const Organisation& org, const User& dpo) {
+  std::string address = org.address_line1;
+  for (const auto& part : {org.address_line2, org.postcode})
+    if (!part.empty()) address += (address.empty() ? "" : ", ") + part;
+  std::string now = now_iso();
+  c.exec(
+      "INSERT INTO data_protection_confirmations (organisation_id, data_protection_officer_id, confirmed, signed_at, "
+      "organisation_name, organisation_address, organisation_phone_number, dpo_name, dpo_email, created_at) VALUES "
+      "(?, ?, 1, ?, ?, ?, ?, ?, ?, ?)",
+      {org.id, dpo.id, now, org.name, db::null_if_empty(address), db::null_if_empty(org.phone), dpo.name, dpo.email,
+       now});
+}
+
+// --- sessions
+
+void create_session(Connection& c, const std::string& h, int64_t user_id) {
+  std::string now = now_iso();
+  c.exec("INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at) VALUES (?, ?, ?, ?)",
+         {h, user_id, now, now});
+}
+std::optional<Session> find_session(Connection& c, const std::string& h) {
+  auto r = c.query_one("SELECT user_id, last_seen_at, flash FROM sessions WHERE token_hash = ?", {h});
+  if (!r) return std::nullopt;
+  return Session{r->i64("user_id"), r->str("last_seen_at"), r->opt_str("flash")};
+}
+void touch_session(Connection& c, const std::string& h) {
+  c.exec("UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?", {now_iso(), h});
+}
+void delete_session(Connection& c, const std::string& h) { c.exec("DELETE FROM sessions WHERE token_hash = ?", {h}); }
+void delete_user_sessions(Connection& c, int64_t user_id) {
+  c.exec("DELETE FROM sessions WHERE user_id = ?", {user_id});
+}
+void set_flash(Connection& c, const std::string& h, const std::string& m) {
+  c.exec("UPDATE sessions SET flash = ? WHERE token_hash = ?", {m, h});
+}
+void clear_flash(Connection& c, const std::string& h) {
+  c.exec("UPDATE sessions SET flash = NULL WHERE token_hash = ?", {h});
+}
+
+// --- tokens
+
+void create_token(Connection& c, int64_t user_id, const std::string& purpose, const std::string& h,
+                  const std::string& expires_at) {
+  c.exec("INSERT INTO user_tokens (user_id, purpose, token_hash, expires_at, created_at) VALUES (?, ?, ?, ?, ?)",
+         {user_id, purpose, h, expires_at, now_iso()});
+}
+std::optional<int64_t> find_valid_token(Connection& c, const std::string& purpose, const std::string& h) {
+  auto r = c.query_one(
+      "SELECT user_id FROM user_tokens WHERE token_hash = ? AND purpose = ? AND used_at IS NULL AND expires_at > ?",
+      {h, purpose, now_iso()});
+  if (!r) return std::nullopt;
+  return r->i64(0);
+}
+void use_tokens(Connection& c, int64_t user_id, const std::string& purpose) {
+  c.exec("UPDATE user_tokens SET used_at = ? WHERE user_id = ? AND purpose = ? AND used_at IS NULL",
+         {now_iso(), user_id, purpose});
+}
+
+// --- rate limits
+
+bool rate_limit_hit(Connection& c, const std::string& key, int max, int window_seconds) {
+  int64_t now = util::now_seconds();
+  std::string window_start = util::iso_from_seconds(now - window_seconds);
+  bool allowed = true;
+  c.transaction([&] {
+    auto r = c.query_one("SELECT window_start, count FROM rate_limits WHERE key = ?", {key});
+    if (!r || r->str("window_start") < window_start) {
+      c.exec("DELETE FROM rate_limits WHERE key = ?", {key});
+      c.exec("INSERT INTO rate_limits (key, window_start, count) VALUES (?, ?, 1)", {key, util::iso_from_seconds(now)});
+    } else {
+      int64_t n = r->i64("count") + 1;
+      c.exec("UPDATE rate_limits SET count = ? WHERE key = ?", {n, key});
+      allowed = n <= max;
+    }
+  });
+  return allowed;
+}
+
+// --- audit
+
+void audit(Connection& c, std::optional<int64_t> actor, const std::string& action, const std::string& subject_type,
+           std::optional<int64_t> subject_id, std::optional<int64_t> org, const nlohmann::json& details) {
+  c.exec(
+      "INSERT INTO audit_events (at, actor_user_id, action, subject_type, subject_id, organisation_id, details) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?)",
+      {now_iso(), db::opt(actor), action, subject_type, db::opt(subject_id), db::opt(org), details.dump()});
+}
+
+std::vector<AuditRow> audit_rows(Connection& c, const std::string& subject_type, int64_t subject_id) {
+  std::vector<AuditRow> out;
+  for (auto& r : c.query("SELECT at, actor_user_id, action, subject_type, subject_id, organisation_id, details FROM "
+                         "audit_events WHERE subject_type = ? AND subject_id = ? ORDER BY id",
+                         {subject_type, subject_id}))
+    out.push_back(AuditRow{r.str("at"), r.str("action"), r.str("subject_type"), r.str("details"),
+                           r.opt_i64("actor_user_id"), r.opt_i64("subject_id"), r.opt_i64("organisation_id")});
+  return out;
+}
+
+// --- settings
+
+std::optional<std::string> setting(Connection& c, const std::string& key) {
+  auto r = c.query_one("SELECT value FROM app_settings WHERE key = ?", {key});
+  if (!r) return std::nullopt;
+  return r->str(0);
+}
+
+std::string setting_or_set(Connection& c, const std::string& key, const std::string& value) {
+  c.exec("INSERT INTO app_settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING", {key, value});
+  return *setting(c, key);
+}
+
+}  // namespace core::accounts::store

@@ -1,0 +1,210 @@
+// core: the one binary. Subcommands:
+//   serve [--port N] [--database URL]
+//   migrate [--database URL]
+//   seed --demo [--users N] [--database URL]
+//   organisations add --name NAME --type LA|PRP [--holds-stock] [--database URL]
+//   users add --email EMAIL --name NAME --organisation ID --role support|coordinator|provider
+//             [--dpo] [--key-contact] --password-stdin [--database URL]
+// Environment: CORE_PORT, CORE_DATABASE_URL and the others listed in README.md.
+#include <iostream>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "accounts/passwords.h"
+#include "accounts/routes.h"
+#include "accounts/seed.h"
+#include "accounts/service.h"
+#include "accounts/store.h"
+#include "db/migrate.h"
+#include "util/crypto.h"
+#include "util/paths.h"
+#include "web/app.h"
+
+using namespace core;
+
+namespace {
+
+struct Args {
+  std::vector<std::string> positional;
+  std::map<std::string, std::string> options;
+  std::set<std::string> flags;
+};
+
+// Options that take a value; everything else starting with -- is a flag.
+const std::set<std::string> kValued = {"--port", "--database", "--name", "--type", "--email", "--organisation",
+                                       "--role", "--users"};
+
+Args parse(int argc, char** argv, int from) {
+  Args a;
+  for (int i = from; i < argc; ++i) {
+    std::string s = argv[i];
+    if (s.rfind("--", 0) == 0) {
+      auto eq = s.find('=');
+      if (eq != std::string::npos) a.options[s.substr(0, eq)] = s.substr(eq + 1);
+      else if (kValued.count(s)) {
+        if (i + 1 >= argc) throw std::invalid_argument(s + " needs a value");
+        a.options[s] = argv[++i];
+      } else a.flags.insert(s);
+    } else a.positional.push_back(s);
+  }
+  return a;
+}
+
+std::string opt(const Args& a, const std::string& k, const std::string& fallback = "") {
+  auto it = a.options.find(k);
+  return it == a.options.end() ? fallback : it->second;
+}
+
+std::string database_url(const Args& a) {
+  const char* env = std::getenv("CORE_DATABASE_URL");
+  return opt(a, "--database", env && *env ? env : "sqlite://var/core.sqlite3");
+}
+
+void require_migrated(db::Database& db) {
+  auto c = db.acquire();
+  try {
+    c->query("SELECT version FROM schema_migrations");
+  } catch (const db::DatabaseError&) {
+    throw std::runtime_error("the database has no tables yet: run `core migrate --database " + db.url().display + "` first");
+  }
+}
+
+int usage() {
+  std::cerr << "usage: core <command>\n"
+               "  serve [--port N] [--database URL]\n"
+               "  migrate [--database URL]\n"
+               "  seed --demo [--users N] [--database URL]\n"
+               "  organisations add --name NAME --type LA|PRP [--holds-stock] [--database URL]\n"
+               "  users add --email EMAIL --name NAME --organisation ID --role support|coordinator|provider\n"
+               "            [--dpo] [--key-contact] --password-stdin [--database URL]\n"
+               "Database URLs: sqlite:///absolute/path.db, sqlite://relative/path.db,\n"
+               "               postgresql://user[:password]@host:port/dbname\n";
+  return 2;
+}
+
+int cmd_serve(const Args& a) {
+  web::Config cfg = web::Config::from_env();
+  if (a.options.count("--port")) cfg.port = std::stoi(opt(a, "--port"));
+  cfg.database_url = database_url(a);
+  db::Database db(cfg.database_url, cfg.db_pool);
+  require_migrated(db);
+  web::Templates templates(resource_root() / "templates");
+  auto mailer = mail::mailer_from_env();
+  web::App app(cfg, db, templates, *mailer);
+  accounts::register_routes(app);
+  return web::serve(app);
+}
+
+int cmd_migrate(const Args& a) {
+  db::Database db(database_url(a), 1);
+  auto r = db::migrate(db, resource_root() / "migrations");
+  for (const auto& v : r.applied) std::cout << "applied " << v << "\n";
+  std::cout << "migrations: " << r.applied.size() << " applied, " << r.already << " already applied\n";
+  return 0;
+}
+
+int cmd_seed(const Args& a) {
+  if (!a.flags.count("--demo")) {
+    std::cerr << "seed: only --demo is supported\n";
+    return 2;
+  }
+  db::Database db(database_url(a), 1);
+  require_migrated(db);
+  int extra = a.options.count("--users") ? std::stoi(opt(a, "--users")) : 0;
+  auto c = db.acquire();
+  auto r = accounts::seed_demo(*c, extra);
+  std::cout << (r.created ? "demo data created" : "demo data already present");
+  if (extra) std::cout << "; " << r.extra_users_added << " extra users added";
+  std::cout << "\nsign in with any demo user and the password " << accounts::kDemoPassword << "\n";
+  return 0;
+}
+
+int cmd_organisations(const Args& a) {
+  if (a.positional.size() < 2 || a.positional[1] != "add") return usage();
+  db::Database db(database_url(a), 1);
+  require_migrated(db);
+  auto c = db.acquire();
+  accounts::service::OrganisationInput in;
+  in.name = opt(a, "--name");
+  in.provider_type = opt(a, "--type");
+  in.holds_own_stock = a.flags.count("--holds-stock") ? "1" : "0";
+  accounts::Organisation org;
+  auto e = accounts::service::read_organisation(*c, in, org);
+  if (!e.empty()) {
+    for (auto& [f, m] : e) std::cerr << "error: " << (f == "provider_type" ? "--type: use LA or PRP" : m) << "\n";
+    return 1;
+  }
+  int64_t id = 0;
+  c->transaction([&] {
+    id = accounts::store::create_organisation(*c, org);
+    accounts::store::audit(*c, std::nullopt, "organisation.created", "organisation", id, id, {{"source", "command line"}});
+  });
+  std::cout << "created organisation " << org.name << "\n" << id << "\n";
+  return 0;
+}
+
+int cmd_users(const Args& a) {
+  if (a.positional.size() < 2 || a.positional[1] != "add") return usage();
+  if (!a.flags.count("--password-stdin")) {
+    std::cerr << "error: give the password on standard input with --password-stdin\n";
+    return 2;
+  }
+  db::Database db(database_url(a), 1);
+  require_migrated(db);
+  auto c = db.acquire();
+  std::string password;
+  std::getline(std::cin, password);
+  if (!password.empty() && password.back() == '\r') password.pop_back();
+  accounts::service::UserInput in{opt(a, "--name"), opt(a, "--email"), "", opt(a, "--role"), a.flags.count("--dpo") > 0,
+                                  a.flags.count("--key-contact") > 0};
+  auto e = accounts::service::read_user(*c, in);
+  std::string org_text = opt(a, "--organisation");
+  std::optional<accounts::Organisation> org;
+  if (!org_text.empty() && org_text.find_first_not_of("0123456789") == std::string::npos && org_text.size() < 19)
+    org = accounts::store::find_organisation(*c, std::stoll(org_text));
+  if (!org) e.emplace_back("organisation", "--organisation: no organisation has the id '" + org_text + "'");
+  if (in.role.empty()) e.emplace_back("role", "--role: use support, coordinator or provider");
+  for (auto& p : accounts::passwords::policy_errors(password)) e.emplace_back("password", p);
+  if (!e.empty()) {
+    for (auto& [f, m] : e) std::cerr << "error: " << m << "\n";
+    return 1;
+  }
+  accounts::store::NewUser nu{org->id, web::trim(in.name), web::trim(in.email), "", *accounts::role_from_key(in.role),
+                              in.is_dpo, in.is_key_contact, accounts::passwords::hash(password), true};
+  int64_t id = 0;
+  c->transaction([&] {
+    id = accounts::store::create_user(*c, nu);
+    accounts::store::audit(*c, std::nullopt, "user.created", "user", id, org->id, {{"source", "command line"}});
+  });
+  std::cout << "created user " << nu.email << "\n" << id << "\n";
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  set_executable_path(argv[0]);
+  try {
+    util::crypto_init();
+    accounts::passwords::configure_from_env();
+    if (argc < 2) return usage();
+    std::string cmd = argv[1];
+    Args a = parse(argc, argv, 1);
+    if (cmd == "serve") return cmd_serve(a);
+    if (cmd == "migrate") return cmd_migrate(a);
+    if (cmd == "seed") return cmd_seed(a);
+    if (cmd == "organisations") return cmd_organisations(a);
+    if (cmd == "users") return cmd_users(a);
+    if (cmd == "--help" || cmd == "help") {
+      usage();
+      return 0;
+    }
+    std::cerr << "core: unknown command '" << cmd << "'\n";
+    return usage();
+  } catch (const std::exception& e) {
+    std::cerr << "core: " << e.what() << "\n";
+    return 1;
+  }
+}

@@ -1,0 +1,152 @@
+// Database access for SQLite (embedded default) and PostgreSQL 15 (production).
+//
+// Contract:
+// - SQL is written once, with `?` placeholders; for PostgreSQL they are rewritten to `$1..$n`.
+//   Values are always bound as parameters, never spliced into SQL text.
+// - A Value is NULL, an integer, a real or text. Rows come back as text (or NULL) with typed
+//   accessors, the same on both engines.
+// - `Database` owns a pool of connections. `acquire()` waits (up to a timeout) for a free
+//   connection instead of failing at once, and throws DatabaseBusy when none frees up in time,
+//   which the web layer answers with 503.
+// - `Connection::transaction(fn)` runs fn inside BEGIN/COMMIT and rolls back on any exception.
+// See docs/adr/0001-database-access.md for why this is libsqlite3/libpq and not Poco::Data.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace core::db {
+
+enum class Dialect { SQLite, PostgreSQL };
+
+struct Null {};
+using Value = std::variant<Null, int64_t, double, std::string>;
+using Params = std::vector<Value>;
+
+inline Value null_if_empty(const std::string& s) { return s.empty() ? Value{Null{}} : Value{s}; }
+inline Value opt(const std::optional<int64_t>& v) { return v ? Value{*v} : Value{Null{}}; }
+inline Value opt(const std::optional<std::string>& v) { return v ? Value{*v} : Value{Null{}}; }
+
+class DatabaseError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+// A unique or other constraint was violated: the caller usually turns this into a form error.
+class ConstraintError : public DatabaseError {
+ public:
+  using DatabaseError::DatabaseError;
+};
+// No connection became free in time.
+class DatabaseBusy : public DatabaseError {
+ public:
+  using DatabaseError::DatabaseError;
+};
+
+class Row {
+ public:
+  Row(std::shared_ptr<const std::vector<std::string>> names, std::vector<std::optional<std::string>> cells)
+      : names_(std::move(names)), cells_(std::move(cells)) {}
+  bool is_null(size_t i) const { return !cells_.at(i).has_value(); }
+  bool is_null(const std::string& name) const { return is_null(index(name)); }
+  std::string str(size_t i) const { return cells_.at(i).value_or(""); }
+  std::string str(const std::string& name) const { return str(index(name)); }
+  std::optional<std::string> opt_str(const std::string& name) const { return cells_.at(index(name)); }
+  int64_t i64(size_t i) const;
+  int64_t i64(const std::string& name) const { return i64(index(name)); }
+  std::optional<int64_t> opt_i64(const std::string& name) const;
+  bool boolean(const std::string& name) const;
+  size_t size() const { return cells_.size(); }
+  size_t index(const std::string& name) const;
+
+ private:
+  std::shared_ptr<const std::vector<std::string>> names_;
+  std::vector<std::optional<std::string>> cells_;
+};
+using Rows = std::vector<Row>;
+
+class Connection {
+ public:
+  virtual ~Connection() = default;
+  virtual Dialect dialect() const = 0;
+  // Runs a statement and returns its rows (none for statements without results).
+  virtual Rows query(const std::string& sql, const Params& params = {}) = 0;
+  // Runs a statement and returns the number of rows it changed.
+  virtual int64_t exec(const std::string& sql, const Params& params = {}) = 0;
+  // Runs several statements without parameters (migrations).
+  virtual void exec_script(const std::string& sql) = 0;
+
+  std::optional<Row> query_one(const std::string& sql, const Params& params = {});
+  // INSERT ... and returns the new row's id (uses RETURNING id on both engines).
+  int64_t insert(const std::string& sql, const Params& params = {});
+  void transaction(const std::function<void()>& fn);
+
+ protected:
+  int transaction_depth_ = 0;
+};
+
+struct DatabaseUrl {
+  Dialect dialect;
+  std::string sqlite_path;    // SQLite only
+  std::string pg_conninfo;    // PostgreSQL only: libpq keyword/value string
+  std::string display;        // URL without the password
+};
+// Parses sqlite:///abs/path.db, sqlite://relative/path.db, sqlite::memory: and
+// postgresql://user[:password]@host[:port]/dbname. Throws std::invalid_argument with a clear message.
+DatabaseUrl parse_database_url(const std::string& url);
+
+class Database;
+// A connection borrowed from the pool; returned when this goes out of scope.
+class Lease {
+ public:
+  Lease(Database* db, std::unique_ptr<Connection> c) : db_(db), conn_(std::move(c)) {}
+  Lease(Lease&& o) noexcept : db_(o.db_), conn_(std::move(o.conn_)) { o.db_ = nullptr; }
+  Lease(const Lease&) = delete;
+  ~Lease();
+  Connection* operator->() { return conn_.get(); }
+  Connection& operator*() { return *conn_; }
+
+ private:
+  Database* db_;
+  std::unique_ptr<Connection> conn_;
+};
+
+class Database {
+ public:
+  Database(const std::string& url, size_t max_connections = 16,
+           std::chrono::milliseconds wait = std::chrono::milliseconds(5000));
+  ~Database();
+  Dialect dialect() const { return url_.dialect; }
+  const DatabaseUrl& url() const { return url_; }
+  Lease acquire();
+  // Checks that a connection works (for /health).
+  bool ping();
+
+ private:
+  friend class Lease;
+  void release(std::unique_ptr<Connection> c);
+  std::unique_ptr<Connection> open();
+
+  DatabaseUrl url_;
+  size_t max_;
+  std::chrono::milliseconds wait_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::vector<std::unique_ptr<Connection>> idle_;
+  size_t open_count_ = 0;
+};
+
+std::unique_ptr<Connection> open_sqlite(const std::string& path);
+std::unique_ptr<Connection> open_postgresql(const std::string& conninfo);
+// `?` → `$1..$n`, leaving quoted strings alone.
+std::string to_pg_placeholders(const std::string& sql);
+
+}  // namespace core::db

@@ -1,0 +1,80 @@
+#include "db/database.h"
+
+#include <gtest/gtest.h>
+
+#include "db/migrate.h"
+#include "test_db.h"
+#include "util/paths.h"
+
+using namespace core;
+
+TEST(DatabaseUrl, ParsesSqliteAbsoluteAndRelative) {
+  EXPECT_EQ(db::parse_database_url("sqlite:///tmp/x.db").sqlite_path, "/tmp/x.db");
+  EXPECT_EQ(db::parse_database_url("sqlite://var/core.sqlite3").sqlite_path, "var/core.sqlite3");
+  EXPECT_EQ(db::parse_database_url("sqlite://var/core.sqlite3").dialect, db::Dialect::SQLite);
+}
+
+TEST(DatabaseUrl, ParsesPostgresql) {
+  auto u = db::parse_database_url("postgresql://core:s%40cret@127.0.0.1:55432/core_dev");
+  EXPECT_EQ(u.dialect, db::Dialect::PostgreSQL);
+  EXPECT_NE(u.pg_conninfo.find("host='127.0.0.1'"), std::string::npos);
+  EXPECT_NE(u.pg_conninfo.find("port='55432'"), std::string::npos);
+  EXPECT_NE(u.pg_conninfo.find("dbname='core_dev'"), std::string::npos);
+  EXPECT_NE(u.pg_conninfo.find("password='s@cret'"), std::string::npos);
+  EXPECT_EQ(u.display.find("s@cret"), std::string::npos) << "the display form must not show the password";
+}
+
+TEST(DatabaseUrl, RejectsUnknownSchemes) {
+  EXPECT_THROW(db::parse_database_url("mysql://x/y"), std::invalid_argument);
+  EXPECT_THROW(db::parse_database_url("postgresql://host:5432"), std::invalid_argument);
+  EXPECT_THROW(db::parse_database_url(""), std::invalid_argument);
+}
+
+TEST(Placeholders, RewritesQuestionMarksOutsideQuotes) {
+  EXPECT_EQ(db::to_pg_placeholders("SELECT ? WHERE a = ? AND b = '?'"), "SELECT $1 WHERE a = $2 AND b = '?'");
+}
+
+TEST(Migrations, ApplyOnceAndRecordEachVersion) {
+  test::TestDatabase t;
+  auto again = db::migrate(t.db(), resource_root() / "migrations");
+  EXPECT_TRUE(again.applied.empty());
+  EXPECT_GE(again.already, 1u);
+  auto c = t.db().acquire();
+  EXPECT_EQ(c->query("SELECT version FROM schema_migrations").size(), again.already);
+}
+
+TEST(Connection, BindsNullsIntegersAndTextTheSameOnBothEngines) {
+  test::TestDatabase t;
+  auto c = t.db().acquire();
+  int64_t id = c->insert("INSERT INTO app_settings (key, value) VALUES (?, ?)", {std::string("k"), std::string("it's")});
+  (void)id;
+  auto r = c->query_one("SELECT value FROM app_settings WHERE key = ?", {std::string("k")});
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->str(0), "it's");
+  auto n = c->query_one("SELECT CAST(? AS INTEGER) AS a, ? AS b", {int64_t{42}, db::Null{}});
+  EXPECT_EQ(n->i64("a"), 42);
+}
+
+TEST(Connection, TransactionRollsBackOnError) {
+  test::TestDatabase t;
+  auto c = t.db().acquire();
+  EXPECT_THROW(c->transaction([&] {
+    c->exec("INSERT INTO app_settings (key, value) VALUES (?, ?)", {std::string("a"), std::string("1")});
+    throw std::runtime_error("boom");
+  }),
+               std::runtime_error);
+  EXPECT_FALSE(c->query_one("SELECT value FROM app_settings WHERE key = 'a'"));
+}
+
+TEST(Connection, UniqueViolationIsAConstraintError) {
+  test::TestDatabase t;
+  auto c = t.db().acquire();
+  c->exec("INSERT INTO app_settings (key, value) VALUES ('x', '1')");
+  EXPECT_THROW(c->exec("INSERT INTO app_settings (key, value) VALUES ('x', '2')"), db::ConstraintError);
+}
+
+TEST(Pool, WaitsForAFreeConnectionThenGivesUp) {
+  db::Database d("sqlite::memory:", 1, std::chrono::milliseconds(50));
+  auto first = d.acquire();
+  EXPECT_THROW(d.acquire(), db::DatabaseBusy);
+}

@@ -1,0 +1,124 @@
+#include <sqlite3.h>
+
+#include <unordered_map>
+
+#include "db/database.h"
+
+namespace core::db {
+namespace {
+
+class SqliteConnection : public Connection {
+ public:
+  explicit SqliteConnection(const std::string& path) {
+    int rc = sqlite3_open_v2(path.c_str(), &db_,
+                             SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+    if (rc != SQLITE_OK) {
+      std::string msg = db_ ? sqlite3_errmsg(db_) : "out of memory";
+      sqlite3_close(db_);
+      throw DatabaseError("cannot open SQLite database " + path + ": " + msg);
+    }
+    sqlite3_busy_timeout(db_, 10000);
+    exec_script("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;");
+  }
+  ~SqliteConnection() override {
+    for (auto& [sql, st] : cache_) sqlite3_finalize(st);
+    sqlite3_close(db_);
+  }
+  Dialect dialect() const override { return Dialect::SQLite; }
+
+  Rows query(const std::string& sql, const Params& params) override {
+    sqlite3_stmt* st = prepare(sql);
+    Guard guard{st};
+    bind(st, params);
+    Rows rows;
+    std::shared_ptr<std::vector<std::string>> names;
+    for (;;) {
+      int rc = sqlite3_step(st);
+      if (rc == SQLITE_DONE) break;
+      if (rc != SQLITE_ROW) fail(rc, sql);
+      int n = sqlite3_column_count(st);
+      if (!names) {
+        names = std::make_shared<std::vector<std::string>>();
+        for (int i = 0; i < n; ++i) names->push_back(sqlite3_column_name(st, i));
+      }
+      std::vector<std::optional<std::string>> cells;
+      cells.reserve(n);
+      for (int i = 0; i < n; ++i) {
+        if (sqlite3_column_type(st, i) == SQLITE_NULL) {
+          cells.emplace_back(std::nullopt);
+        } else {
+          const unsigned char* t = sqlite3_column_text(st, i);
+          cells.emplace_back(std::string(reinterpret_cast<const char*>(t), sqlite3_column_bytes(st, i)));
+        }
+      }
+      rows.emplace_back(names, std::move(cells));
+    }
+    return rows;
+  }
+
+  int64_t exec(const std::string& sql, const Params& params) override {
+    query(sql, params);
+    return sqlite3_changes(db_);
+  }
+
+  void exec_script(const std::string& sql) override {
+    char* err = nullptr;
+    if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
+      std::string msg = err ? err : "unknown error";
+      sqlite3_free(err);
+      throw DatabaseError("SQLite: " + msg);
+    }
+  }
+
+ private:
+  struct Guard {
+    sqlite3_stmt* st;
+    ~Guard() {
+      sqlite3_reset(st);
+      sqlite3_clear_bindings(st);
+    }
+  };
+
+  sqlite3_stmt* prepare(const std::string& sql) {
+    auto it = cache_.find(sql);
+    if (it != cache_.end()) return it->second;
+    sqlite3_stmt* st = nullptr;
+    int rc = sqlite3_prepare_v2(db_, sql.c_str(), static_cast<int>(sql.size()), &st, nullptr);
+    if (rc != SQLITE_OK) throw DatabaseError(std::string("SQLite prepare: ") + sqlite3_errmsg(db_) + " in: " + sql);
+    if (cache_.size() > 256) {
+      for (auto& [s, old] : cache_) sqlite3_finalize(old);
+      cache_.clear();
+    }
+    cache_.emplace(sql, st);
+    return st;
+  }
+
+  void bind(sqlite3_stmt* st, const Params& params) {
+    for (size_t i = 0; i < params.size(); ++i) {
+      int idx = static_cast<int>(i + 1);
+      const Value& v = params[i];
+      if (std::holds_alternative<Null>(v)) sqlite3_bind_null(st, idx);
+      else if (auto* n = std::get_if<int64_t>(&v)) sqlite3_bind_int64(st, idx, *n);
+      else if (auto* d = std::get_if<double>(&v)) sqlite3_bind_double(st, idx, *d);
+      else {
+        const auto& s = std::get<std::string>(v);
+        sqlite3_bind_text(st, idx, s.data(), static_cast<int>(s.size()), SQLITE_TRANSIENT);
+      }
+    }
+  }
+
+  [[noreturn]] void fail(int rc, const std::string& sql) {
+    std::string msg = sqlite3_errmsg(db_);
+    if ((rc & 0xff) == SQLITE_CONSTRAINT) throw ConstraintError("SQLite constraint: " + msg);
+    throw DatabaseError("SQLite: " + msg + " in: " + sql);
+  }
+
+  sqlite3* db_ = nullptr;
+  std::unordered_map<std::string, sqlite3_stmt*> cache_;
+};
+
+}  // namespace
+
+std::unique_ptr<Connection> open_sqlite(const std::string& path) { return std::make_unique<SqliteConnection>(path); }
+
+}  // namespace core::db

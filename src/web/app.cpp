@@ -1,0 +1,351 @@
+#include "web/app.h"
+
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <mutex>
+#include <shared_mutex>
+#include <sstream>
+#include <unordered_map>
+
+#include "accounts/permissions.h"
+#include "accounts/store.h"
+#include "util/crypto.h"
+#include "util/paths.h"
+#include "util/time.h"
+
+namespace core::web {
+namespace {
+
+const char* kSessionCookie = "core_session";
+
+std::vector<std::string> split_path(const std::string& path) {
+  std::vector<std::string> out;
+  size_t i = 0;
+  while (i < path.size()) {
+    while (i < path.size() && path[i] == '/') ++i;
+    size_t j = path.find('/', i);
+    if (j == std::string::npos) j = path.size();
+    if (j > i) out.push_back(path.substr(i, j - i));
+    i = j;
+  }
+  return out;
+}
+
+bool match(const Route& r, const std::vector<std::string>& segs, std::map<std::string, std::string>& params) {
+  if (r.segments.size() != segs.size()) return false;
+  std::map<std::string, std::string> p;
+  for (size_t i = 0; i < segs.size(); ++i) {
+    const auto& want = r.segments[i];
+    if (!want.empty() && want[0] == ':') p[want.substr(1)] = url_decode(segs[i]);
+    else if (want != segs[i]) return false;
+  }
+  params = std::move(p);
+  return true;
+}
+
+std::string env_or(const char* n, const std::string& d) {
+  const char* v = std::getenv(n);
+  return v && *v ? v : d;
+}
+
+// --- static files, cached in memory after the first read
+struct StaticFile {
+  std::string body, type;
+};
+std::shared_mutex g_static_mu;
+std::unordered_map<std::string, std::shared_ptr<StaticFile>> g_static;
+
+std::string content_type_for(const std::string& path) {
+  auto ext = std::filesystem::path(path).extension().string();
+  static const std::map<std::string, std::string> types = {
+      {".css", "text/css; charset=utf-8"}, {".js", "text/javascript; charset=utf-8"},
+      {".mjs", "text/javascript; charset=utf-8"}, {".map", "application/json"},
+      {".json", "application/json"}, {".svg", "image/svg+xml"}, {".png", "image/png"},
+      {".ico", "image/x-icon"}, {".woff2", "font/woff2"}, {".woff", "font/woff"}, {".txt", "text/plain; charset=utf-8"}};
+  auto it = types.find(ext);
+  return it == types.end() ? "application/octet-stream" : it->second;
+}
+
+std::shared_ptr<StaticFile> load_static(const std::filesystem::path& file) {
+  std::string key = file.string();
+  {
+    std::shared_lock lock(g_static_mu);
+    auto it = g_static.find(key);
+    if (it != g_static.end()) return it->second;
+  }
+  std::ifstream in(file, std::ios::binary);
+  if (!in || !std::filesystem::is_regular_file(file)) return nullptr;
+  auto f = std::make_shared<StaticFile>();
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  f->body = ss.str();
+  f->type = content_type_for(key);
+  std::unique_lock lock(g_static_mu);
+  g_static[key] = f;
+  return f;
+}
+
+}  // namespace
+
+Config Config::from_env() {
+  Config c;
+  c.port = std::atoi(env_or("CORE_PORT", "8080").c_str());
+  c.database_url = env_or("CORE_DATABASE_URL", c.database_url);
+  c.base_url = env_or("CORE_BASE_URL", "");
+  c.secure_cookies = env_or("CORE_SECURE_COOKIES", "0") == "1";
+  c.session_idle_minutes = std::atoi(env_or("CORE_SESSION_IDLE_MINUTES", "60").c_str());
+  c.max_body_bytes = static_cast<size_t>(std::atoll(env_or("CORE_MAX_BODY_BYTES", "1048576").c_str()));
+  c.threads = std::atoi(env_or("CORE_THREADS", "128").c_str());
+  c.db_pool = static_cast<size_t>(std::atoi(env_or("CORE_DB_POOL", "32").c_str()));
+  return c;
+}
+
+// --- Context
+
+db::Connection& Context::conn() {
+  if (!lease_) lease_.emplace(app.db().acquire());
+  return **lease_;
+}
+
+Context::~Context() = default;
+
+Response Context::page(const std::string& name, nlohmann::json data, int status) {
+  data = layout_data(*this, std::move(data));
+  data["content"] = app.templates().render("pages/" + name, data);
+  Response r;
+  r.status = status;
+  r.body = app.templates().render("layouts/base", data);
+  return r;
+}
+
+void Context::flash_next(const std::string& message) {
+  if (user) accounts::store::set_flash(conn(), util::sha256_hex(session_token), message);
+}
+
+static std::string session_cookie(const std::string& token, bool secure) {
+  return std::string(kSessionCookie) + "=" + token + "; Path=/; HttpOnly; SameSite=Lax" + (secure ? "; Secure" : "");
+}
+
+void Context::start_session(int64_t user_id) {
+  auto& c = conn();
+  if (!session_token.empty()) accounts::store::delete_session(c, util::sha256_hex(session_token));
+  session_token = util::random_token(32);
+  accounts::store::create_session(c, util::sha256_hex(session_token), user_id);
+  csrf_token = app.csrf_for(session_token);
+  set_cookies.push_back(session_cookie(session_token, app.config().secure_cookies));
+}
+
+void Context::end_session() {
+  if (!session_token.empty()) accounts::store::delete_session(conn(), util::sha256_hex(session_token));
+  user.reset();
+  session_token = util::random_token(32);
+  csrf_token = app.csrf_for(session_token);
+  set_cookies.push_back(session_cookie(session_token, app.config().secure_cookies));
+}
+
+// --- App
+
+App::App(Config config, db::Database& db, const Templates& templates, mail::Mailer& mailer)
+    : config_(std::move(config)), db_(db), templates_(templates), mailer_(mailer) {
+  util::crypto_init();
+  std::string env_secret = env_or("CORE_SECRET_KEY", "");
+  if (!env_secret.empty()) secret_ = env_secret;
+  else {
+    auto c = db_.acquire();
+    secret_ = accounts::store::setting_or_set(*c, "secret_key", util::random_token(32));
+  }
+}
+
+std::string App::base_url() const {
+  return config_.base_url.empty() ? "http://localhost:" + std::to_string(config_.port) : config_.base_url;
+}
+
+std::string App::csrf_for(const std::string& token) const { return util::hmac_sha256_hex(secret_, "csrf:" + token); }
+
+void App::add(const std::string& method, const std::string& pattern, Handler h, Access a) {
+  routes_.push_back(Route{method, pattern, split_path(pattern), std::move(h), a});
+}
+
+void App::load_session(Context& ctx) {
+  std::string token = ctx.req.cookie(kSessionCookie);
+  bool well_formed = token.size() == 64 && token.find_first_not_of("0123456789abcdef") == std::string::npos;
+  if (!well_formed) {
+    ctx.session_token = util::random_token(32);
+    ctx.set_cookies.push_back(session_cookie(ctx.session_token, config_.secure_cookies));
+  } else {
+    ctx.session_token = token;
+    auto& c = ctx.conn();
+    std::string h = util::sha256_hex(token);
+    if (auto s = accounts::store::find_session(c, h)) {
+      int64_t now = util::now_seconds();
+      int64_t seen = util::seconds_from_iso(s->last_seen_at);
+      if (now - seen > static_cast<int64_t>(config_.session_idle_minutes) * 60) {
+        accounts::store::delete_session(c, h);  // idle timeout
+      } else if (auto u = accounts::store::find_user(c, s->user_id); u && u->active) {
+        ctx.user = std::move(u);
+        if (now - seen >= 60) accounts::store::touch_session(c, h);
+        if (s->flash) {
+          ctx.flash = s->flash;
+          accounts::store::clear_flash(c, h);
+        }
+      } else {
+        accounts::store::delete_session(c, h);
+      }
+    }
+  }
+  ctx.csrf_token = csrf_for(ctx.session_token);
+}
+
+Response App::dispatch(Context& ctx, Request& req) {
+  if (req.method != "GET" && req.method != "HEAD") {
+    std::string given = req.f("csrf_token");
+    if (given.empty()) given = req.header("x-csrf-token");
+    if (!util::constant_time_equal(given, ctx.csrf_token))
+      return error_page(ctx, 403, "Your form has expired or was sent from another site. Go back, reload the page and try again.");
+  }
+  auto segs = split_path(req.path);
+  bool path_known = false;
+  std::string method = req.method == "HEAD" ? "GET" : req.method;
+  for (const auto& r : routes_) {
+    std::map<std::string, std::string> params;
+    if (!match(r, segs, params)) continue;
+    path_known = true;
+    if (r.method != method) continue;
+    req.params = std::move(params);
+    if (r.access == Access::SignedIn && !ctx.user) {
+      std::string target = "/account/sign-in";
+      if (req.method == "GET") target += "?return_to=" + url_encode(req.path + (req.query_string.empty() ? "" : "?" + req.query_string));
+      return Response::redirect(target);
+    }
+    return r.handler(ctx);
+  }
+  return error_page(ctx, path_known ? 405 : 404);
+}
+
+Response App::error_page(Context& ctx, int status, const std::string& message) {
+  static const std::map<int, std::string> titles = {
+      {400, "There is a problem with your request"}, {403, "You do not have permission to see this page"},
+      {404, "Page not found"}, {405, "This action is not allowed"}, {413, "The file or form you sent is too large"},
+      {429, "There have been too many attempts"}, {500, "Sorry, there is a problem with the service"},
+      {503, "Sorry, the service is busy"}};
+  auto it = titles.find(status);
+  nlohmann::json data = {{"title", it != titles.end() ? it->second : "Sorry, there is a problem"},
+                         {"message", message}, {"status", status}};
+  std::string name = templates_.has("pages/errors/" + std::to_string(status)) ? "errors/" + std::to_string(status)
+                                                                               : "errors/generic";
+  try {
+    return ctx.page(name, data, status);
+  } catch (...) {
+    return Response::text(data["title"].get<std::string>(), status);
+  }
+}
+
+std::optional<Response> App::serve_static(const Request& req) {
+  const std::string& p = req.path;
+  bool assets = p.rfind("/assets/", 0) == 0, own = p.rfind("/static/", 0) == 0;
+  if (!assets && !own) return std::nullopt;
+  std::string rest = p.substr(8);
+  Response r;
+  if (rest.empty() || rest.find("..") != std::string::npos || rest.find('\\') != std::string::npos ||
+      (req.method != "GET" && req.method != "HEAD")) {
+    r = Response::text("Not found", 404);
+  } else {
+    auto root = resource_root();
+    std::filesystem::path file;
+    if (own) file = root / "static" / rest;
+    else if (rest.rfind("govuk-frontend.min.", 0) == 0) file = root / "node_modules/govuk-frontend/dist/govuk" / rest;
+    else if (rest.rfind("accessible-autocomplete.min.", 0) == 0)
+      file = root / "node_modules/accessible-autocomplete/dist" / rest;
+    else file = root / "node_modules/govuk-frontend/dist/govuk/assets" / rest;
+    auto f = load_static(file);
+    if (!f) r = Response::text("Not found", 404);
+    else {
+      r.body = f->body;
+      r.content_type = f->type;
+      r.set_header("Cache-Control", "public, max-age=3600");
+    }
+  }
+  r.set_header("X-Content-Type-Options", "nosniff");
+  return r;
+}
+
+void App::finish(Context& ctx, Response& res) {
+  res.set_header("Content-Security-Policy",
+                 "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
+                 "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'");
+  res.set_header("X-Content-Type-Options", "nosniff");
+  res.set_header("X-Frame-Options", "DENY");
+  res.set_header("Referrer-Policy", "same-origin");
+  res.set_header("Permissions-Policy", "camera=(), microphone=(), geolocation=()");
+  if (config_.secure_cookies) res.set_header("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
+  if (res.header("Cache-Control").empty()) res.set_header("Cache-Control", "no-store");
+  for (const auto& c : ctx.set_cookies) res.headers.emplace_back("Set-Cookie", c);
+}
+
+Response App::handle(Request& req) {
+  if (auto s = serve_static(req)) {
+    Context ctx(req, *this);
+    finish(ctx, *s);
+    return *s;
+  }
+  Context ctx(req, *this);
+  Response res;
+  try {
+    if (req.path == "/health") {
+      bool ok = db_.ping();
+      nlohmann::json j = {{"status", ok ? "ok" : "error"},
+                          {"database", {{"status", ok ? "ok" : "unavailable"},
+                                        {"engine", db_.dialect() == db::Dialect::SQLite ? "sqlite" : "postgresql"}}}};
+      res = Response::json(j.dump(), ok ? 200 : 503);
+    } else {
+      load_session(ctx);
+      res = dispatch(ctx, req);
+    }
+  } catch (const HttpError& e) {
+    res = error_page(ctx, e.status, e.status == 404 || e.status == 403 ? "" : e.what());
+  } catch (const db::DatabaseBusy& e) {
+    std::cerr << "busy: " << req.method << " " << req.path << ": " << e.what() << std::endl;
+    res = error_page(ctx, 503);
+  } catch (const std::exception& e) {
+    std::cerr << "error: " << req.method << " " << req.path << ": " << e.what() << std::endl;
+    res = error_page(ctx, 500);
+  }
+  finish(ctx, res);
+  return res;
+}
+
+nlohmann::json layout_data(const Context& ctx, nlohmann::json data) {
+  namespace perm = accounts::permissions;
+  data["csrf_token"] = ctx.csrf_token;
+  data["service_name"] = "Submit social housing lettings and sales data (CORE)";
+  std::string title = data.value("title", std::string("CORE"));
+  bool has_errors = data.contains("errors") && data["errors"].is_array() && !data["errors"].empty();
+  data["page_title"] = (has_errors ? "Error: " : "") + title + " - Submit social housing lettings and sales data (CORE) - GOV.UK";
+  if (ctx.flash) data["flash"] = *ctx.flash;
+  nlohmann::json nav = nlohmann::json::array();
+  const std::string& path = ctx.req.path;
+  auto add = [&](const std::string& label, const std::string& href, bool current) {
+    nav.push_back({{"label", label}, {"href", href}, {"current", current}});
+  };
+  if (ctx.user) {
+    const auto& u = *ctx.user;
+    data["signed_in"] = true;
+    data["current_user"] = {{"id", u.id}, {"name", u.name}, {"email", u.email}};
+    std::string org = "/organisations/" + std::to_string(u.organisation_id);
+    if (perm::can_list_organisations(u)) {
+      add("Organisations", "/organisations", path.rfind("/organisations", 0) == 0);
+    } else {
+      add("Your organisation", org, path == org || path.rfind(org + "/", 0) == 0 && path != org + "/users");
+      add("Users", org + "/users", path == org + "/users" || path.rfind("/users", 0) == 0);
+    }
+    add("Your account", "/account", path.rfind("/account", 0) == 0 && path != "/account/sign-out");
+    add("Sign out", "/account/sign-out?token=" + ctx.csrf_token, false);
+  } else {
+    add("Sign in", "/account/sign-in", path == "/account/sign-in");
+  }
+  data["nav"] = nav;
+  return data;
+}
+
+}  // namespace core::web

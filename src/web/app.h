@@ -1,0 +1,112 @@
+// The web application: one route table, and the pipeline every request goes through:
+// static assets → session → CSRF check (every non-GET) → route → sign-in check → handler →
+// error pages → security headers. Handlers get a Context and return a Response.
+// App::handle() needs no sockets, so tests drive the whole pipeline directly.
+#pragma once
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "accounts/model.h"
+#include "db/database.h"
+#include "mail/mailer.h"
+#include "web/http.h"
+#include "web/render.h"
+
+namespace core::web {
+
+struct Config {
+  int port = 8080;
+  std::string database_url = "sqlite://var/core.sqlite3";
+  std::string base_url;               // for links in emails; default http://localhost:<port>
+  bool secure_cookies = false;        // CORE_SECURE_COOKIES=1 behind TLS
+  int session_idle_minutes = 60;      // CORE_SESSION_IDLE_MINUTES
+  size_t max_body_bytes = 1 << 20;    // CORE_MAX_BODY_BYTES
+  int threads = 128;                  // CORE_THREADS: one per open connection (STACK-NOTES §5.4)
+  size_t db_pool = 32;                // CORE_DB_POOL
+  static Config from_env();
+};
+
+class App;
+
+struct Context {
+  const Request& req;
+  App& app;
+  std::optional<accounts::User> user;
+  std::string session_token;          // the cookie value (signed in or anonymous)
+  std::string csrf_token;
+  std::optional<std::string> flash;   // shown once, then cleared
+  std::vector<std::string> set_cookies;
+
+  db::Connection& conn();             // borrowed from the pool on first use
+  const accounts::User& current_user() const { return *user; }
+  // Renders templates/pages/<name> inside the layout.
+  Response page(const std::string& name, nlohmann::json data, int status = 200);
+  // Shows a success banner on the next page this session sees.
+  void flash_next(const std::string& message);
+  // Replaces the session (sign-in) or ends it (sign-out).
+  void start_session(int64_t user_id);
+  void end_session();
+
+  Context(const Request& r, App& a) : req(r), app(a) {}
+  ~Context();
+
+ private:
+  std::optional<db::Lease> lease_;
+};
+
+using Handler = std::function<Response(Context&)>;
+enum class Access { Public, SignedIn };
+
+struct Route {
+  std::string method;
+  std::string pattern;
+  std::vector<std::string> segments;
+  Handler handler;
+  Access access;
+};
+
+class App {
+ public:
+  App(Config config, db::Database& db, const Templates& templates, mail::Mailer& mailer);
+  void add(const std::string& method, const std::string& pattern, Handler h, Access a = Access::SignedIn);
+  void get(const std::string& p, Handler h, Access a = Access::SignedIn) { add("GET", p, std::move(h), a); }
+  void post(const std::string& p, Handler h, Access a = Access::SignedIn) { add("POST", p, std::move(h), a); }
+  const std::vector<Route>& routes() const { return routes_; }
+
+  Response handle(Request& req);
+  // An error page (403, 404, 500, ...) in the GOV.UK layout.
+  Response error_page(Context& ctx, int status, const std::string& message = "");
+
+  const Config& config() const { return config_; }
+  db::Database& db() { return db_; }
+  const Templates& templates() const { return templates_; }
+  mail::Mailer& mailer() { return mailer_; }
+  std::string csrf_for(const std::string& session_token) const;
+  std::string base_url() const;
+
+ private:
+  Response dispatch(Context& ctx, Request& req);
+  void load_session(Context& ctx);
+  void finish(Context& ctx, Response& res);
+  std::optional<Response> serve_static(const Request& req);
+
+  Config config_;
+  db::Database& db_;
+  const Templates& templates_;
+  mail::Mailer& mailer_;
+  std::string secret_;
+  std::vector<Route> routes_;
+};
+
+// Builds the layout's data (navigation, user, flash, CSRF token) around a page's own data.
+nlohmann::json layout_data(const Context& ctx, nlohmann::json data);
+
+// Runs the Poco HTTP server until SIGINT/SIGTERM.
+int serve(App& app);
+
+}  // namespace core::web

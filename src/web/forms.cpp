@@ -1,0 +1,105 @@
+#include "web/forms.h"
+
+#include <algorithm>
+#include <charconv>
+
+namespace core::web {
+
+nlohmann::json error_summary(const FieldErrors& e) {
+  auto out = nlohmann::json::array();
+  for (const auto& [f, m] : e) out.push_back({{"href", "#" + f}, {"text", m}});
+  return out;
+}
+
+static void merge(nlohmann::json& j, const nlohmann::json& extra) {
+  for (auto it = extra.begin(); it != extra.end(); ++it) j[it.key()] = it.value();
+}
+
+nlohmann::json input(const std::string& name, const std::string& label, const std::string& value,
+                     const FieldErrors& e, nlohmann::json extra) {
+  nlohmann::json j = {{"id", name}, {"name", name}, {"label", label}, {"value", value}, {"type", "text"}};
+  if (auto m = error_for(e, name); !m.empty()) j["error"] = m;
+  merge(j, extra);
+  return j;
+}
+
+static nlohmann::json option_items(const std::string& name, const std::vector<Option>& options,
+                                   const std::vector<std::string>& chosen) {
+  auto items = nlohmann::json::array();
+  for (size_t i = 0; i < options.size(); ++i) {
+    const auto& o = options[i];
+    nlohmann::json it = {{"id", i == 0 ? name : name + "-" + std::to_string(i + 1)},
+                         {"name", name},
+                         {"value", o.value},
+                         {"label", o.label},
+                         {"checked", std::find(chosen.begin(), chosen.end(), o.value) != chosen.end()}};
+    if (!o.hint.empty()) it["hint"] = o.hint;
+    items.push_back(it);
+  }
+  return items;
+}
+
+nlohmann::json radios(const std::string& name, const std::string& legend, const std::vector<Option>& options,
+                      const std::string& selected, const FieldErrors& e, nlohmann::json extra) {
+  nlohmann::json j = {{"id", name}, {"name", name}, {"legend", legend}, {"items", option_items(name, options, {selected})}};
+  if (auto m = error_for(e, name); !m.empty()) j["error"] = m;
+  merge(j, extra);
+  return j;
+}
+
+nlohmann::json checkboxes(const std::string& name, const std::string& legend, const std::vector<Option>& options,
+                          const std::vector<std::string>& checked, const FieldErrors& e, nlohmann::json extra) {
+  nlohmann::json j = {{"id", name}, {"name", name}, {"legend", legend}, {"items", option_items(name, options, checked)}};
+  if (auto m = error_for(e, name); !m.empty()) j["error"] = m;
+  merge(j, extra);
+  return j;
+}
+
+nlohmann::json select(const std::string& name, const std::string& label, const std::vector<Option>& options,
+                      const std::string& selected, const FieldErrors& e, nlohmann::json extra) {
+  auto items = nlohmann::json::array();
+  for (const auto& o : options) items.push_back({{"value", o.value}, {"label", o.label}, {"selected", o.value == selected}});
+  nlohmann::json j = {{"id", name}, {"name", name}, {"label", label}, {"items", items}};
+  if (auto m = error_for(e, name); !m.empty()) j["error"] = m;
+  merge(j, extra);
+  return j;
+}
+
+nlohmann::json pagination(int64_t total, int per_page, int page, const std::string& base_url) {
+  int pages = static_cast<int>((total + per_page - 1) / per_page);
+  if (pages <= 1) return nullptr;
+  page = std::clamp(page, 1, pages);
+  std::string sep = base_url.find('?') == std::string::npos ? "?" : "&";
+  auto href = [&](int p) { return base_url + sep + "page=" + std::to_string(p); };
+  nlohmann::json j = {{"items", nlohmann::json::array()}};
+  if (page > 1) j["previous"] = href(page - 1);
+  if (page < pages) j["next"] = href(page + 1);
+  int last_shown = 0;
+  for (int p = 1; p <= pages; ++p) {
+    if (p == 1 || p == pages || std::abs(p - page) <= 1) {
+      if (last_shown && p > last_shown + 1) j["items"].push_back({{"ellipsis", true}});
+      j["items"].push_back({{"number", p}, {"href", href(p)}, {"current", p == page}});
+      last_shown = p;
+    }
+  }
+  int64_t first = static_cast<int64_t>(page - 1) * per_page + 1;
+  j["summary"] = "Showing " + std::to_string(first) + " to " +
+                 std::to_string(std::min<int64_t>(total, first + per_page - 1)) + " of " + std::to_string(total);
+  return j;
+}
+
+int page_number(const std::string& v) {
+  int n = 1;
+  auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+  if (ec != std::errc() || n < 1 || n > 100000) return 1;
+  return n;
+}
+
+std::string trim(const std::string& s) {
+  size_t a = s.find_first_not_of(" \t\r\n");
+  if (a == std::string::npos) return "";
+  size_t b = s.find_last_not_of(" \t\r\n");
+  return s.substr(a, b - a + 1);
+}
+
+}  // namespace core::web

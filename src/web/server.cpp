@@ -1,0 +1,162 @@
+// The Poco HTTP server in front of App::handle(): reads the request (with a body size limit),
+// hands it over, and writes the response. One thread per open connection (STACK-NOTES §5.4).
+#include <Poco/Net/HTTPRequestHandler.h>
+#include <Poco/Net/HTTPRequestHandlerFactory.h>
+#include <Poco/Net/HTTPServer.h>
+#include <Poco/Net/HTTPServerParams.h>
+#include <Poco/Net/HTTPServerRequest.h>
+#include <Poco/Net/HTTPServerResponse.h>
+#include <Poco/Net/NameValueCollection.h>
+#include <Poco/Net/ServerSocket.h>
+#include <Poco/ThreadPool.h>
+
+#include <algorithm>
+#include <csignal>
+#include <iostream>
+#include <istream>
+
+#include "web/app.h"
+
+namespace core::web {
+namespace {
+
+std::string lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
+  return s;
+}
+
+void parse_cookies(const std::string& header, std::map<std::string, std::string>& out) {
+  size_t i = 0;
+  while (i < header.size()) {
+    size_t semi = header.find(';', i);
+    if (semi == std::string::npos) semi = header.size();
+    std::string part = header.substr(i, semi - i);
+    size_t eq = part.find('=');
+    if (eq != std::string::npos) {
+      auto trim = [](std::string s) {
+        s.erase(0, s.find_first_not_of(' '));
+        s.erase(s.find_last_not_of(' ') + 1);
+        return s;
+      };
+      std::string k = trim(part.substr(0, eq)), v = trim(part.substr(eq + 1));
+      if (!out.count(k)) out[k] = v;
+    }
+    i = semi + 1;
+  }
+}
+
+class Handler : public Poco::Net::HTTPRequestHandler {
+ public:
+  explicit Handler(App& app) : app_(app) {}
+
+  void handleRequest(Poco::Net::HTTPServerRequest& in, Poco::Net::HTTPServerResponse& out) override {
+    Request req;
+    Response res;
+    try {
+      res = run(in, req);
+    } catch (const std::exception& e) {
+      std::cerr << "error reading request: " << e.what() << std::endl;
+      res = Response::text("Bad request", 400);
+    }
+    write(in, out, res);
+  }
+
+ private:
+  Response run(Poco::Net::HTTPServerRequest& in, Request& req) {
+    req.method = in.getMethod();
+    std::string uri = in.getURI();
+    size_t q = uri.find('?');
+    req.path = uri.substr(0, q);
+    if (q != std::string::npos) req.query_string = uri.substr(q + 1);
+    req.remote_addr = in.clientAddress().host().toString();
+    for (const auto& [k, v] : in) req.headers[lower(k)] = v;
+    parse_cookies(req.header("cookie"), req.cookies);
+    if (!parse_urlencoded(req.query_string, req.query)) return simple(req, 400, "The address is not valid");
+
+    const size_t limit = app_.config().max_body_bytes;
+    if (in.hasContentLength() && in.getContentLength64() > static_cast<Poco::Int64>(limit)) return simple(req, 413);
+    if (in.hasContentLength() || in.getChunkedTransferEncoding()) {
+      std::istream& body = in.stream();
+      std::string buf;
+      char chunk[8192];
+      while (body.read(chunk, sizeof chunk) || body.gcount() > 0) {
+        buf.append(chunk, static_cast<size_t>(body.gcount()));
+        if (buf.size() > limit) return simple(req, 413);
+      }
+      req.body = std::move(buf);
+    }
+    std::string type = lower(req.header("content-type"));
+    if (type.rfind("application/x-www-form-urlencoded", 0) == 0 && !parse_urlencoded(req.body, req.form))
+      return simple(req, 400, "The form could not be read. Go back and try again.");
+    if (req.form.size() > 1000) return simple(req, 413);
+    return app_.handle(req);
+  }
+
+  // Errors found before the app has the request: rendered by the app so they look the same.
+  Response simple(Request& req, int status, const std::string& message = "") {
+    Context ctx(req, app_);
+    req.form.clear();
+    Response r = app_.error_page(ctx, status, message);
+    r.set_header("Connection", "close");
+    return r;
+  }
+
+  void write(Poco::Net::HTTPServerRequest& in, Poco::Net::HTTPServerResponse& out, const Response& res) {
+    out.setStatus(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(res.status));
+    out.setContentType(res.content_type);
+    for (const auto& [k, v] : res.headers) {
+      if (k == "Set-Cookie") out.add(k, v);
+      else out.set(k, v);
+    }
+    if (res.header("Connection") == "close") out.setKeepAlive(false);
+    out.setContentLength(static_cast<std::streamsize>(res.body.size()));
+    if (in.getMethod() == "HEAD") {
+      out.send();
+      return;
+    }
+    out.sendBuffer(res.body.data(), res.body.size());
+  }
+
+  App& app_;
+};
+
+class Factory : public Poco::Net::HTTPRequestHandlerFactory {
+ public:
+  explicit Factory(App& app) : app_(app) {}
+  Poco::Net::HTTPRequestHandler* createRequestHandler(const Poco::Net::HTTPServerRequest&) override {
+    return new Handler(app_);
+  }
+
+ private:
+  App& app_;
+};
+
+volatile std::sig_atomic_t g_stop = 0;
+void on_signal(int) { g_stop = 1; }
+
+}  // namespace
+
+int serve(App& app) {
+  const auto& c = app.config();
+  Poco::ThreadPool pool(2, c.threads);
+  auto* params = new Poco::Net::HTTPServerParams;
+  params->setMaxThreads(c.threads);
+  params->setMaxQueued(512);
+  params->setKeepAlive(true);
+  params->setKeepAliveTimeout(Poco::Timespan(5, 0));
+  params->setMaxKeepAliveRequests(0);
+  Poco::Net::ServerSocket socket(Poco::Net::SocketAddress("0.0.0.0", static_cast<Poco::UInt16>(c.port)), 256);
+  Poco::Net::HTTPServer server(new Factory(app), pool, socket, params);
+  std::signal(SIGINT, on_signal);
+  std::signal(SIGTERM, on_signal);
+  std::signal(SIGPIPE, SIG_IGN);
+  server.start();
+  std::cout << "CORE is serving on http://localhost:" << c.port << " (database " << app.db().url().display << ")"
+            << std::endl;
+  while (!g_stop) Poco::Thread::sleep(200);
+  std::cout << "stopping" << std::endl;
+  server.stopAll(true);
+  return 0;
+}
+
+}  // namespace core::web
