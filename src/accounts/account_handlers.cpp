@@ -116,7 +116,7 @@ void register_account_routes(App& app) {
                      {"errors", error_summary(e)},
                      {"name", input("name", "Full name", name, e, {{"autocomplete", "name"}})},
                      {"email", input("email", "Email address", email, e,
-                                     {{"type", "email"}, {"autocomplete", "email"}, {"spellcheck", false}})},
+                                     {{"type", "email"}, {"autocomplete", "email"}, {"no_spellcheck", true}})},
                      {"phone", input("phone", "Telephone number (optional)", phone, e,
                                      {{"type", "tel"}, {"autocomplete", "tel"}, {"classes", "govuk-input--width-20"}})}},
                     status);
@@ -177,7 +177,7 @@ void register_account_routes(App& app) {
                     {{"title", "Reset your password"},
                      {"errors", error_summary(e)},
                      {"email", input("email", "Email address", email, e,
-                                     {{"type", "email"}, {"autocomplete", "email"}, {"spellcheck", false}})}},
+                                     {{"type", "email"}, {"autocomplete", "email"}, {"no_spellcheck", true}})}},
                     status);
   };
   app.get("/account/password/new", [request_page](Context& ctx) { return request_page(ctx, "", {}, 200); },

@@ -222,10 +222,11 @@ void register_organisation_routes(App& app) {
                            {"organisation_name", dsa->organisation_name},
                            {"organisation_address", dsa->organisation_address},
                            {"organisation_phone", dsa->organisation_phone}};
-    auto dpos = json::array();
+    std::string dpo_names;
     for (const auto& m : store::list_users(c, org.id, {"", std::nullopt, "active", 1, 1000}).users)
-      if (m.is_dpo) dpos.push_back(m.name);
-    data["dpos"] = dpos;
+      if (m.is_dpo) dpo_names += (dpo_names.empty() ? "" : ", ") + m.name;
+    data["has_dpos"] = !dpo_names.empty();
+    data["dpo_names"] = dpo_names;
     return ctx.page("organisations/data_sharing_agreement", data);
   });
 

@@ -27,7 +27,7 @@ Response sign_in_page(Context& ctx, const std::string& email, const FieldErrors&
   json data = {{"title", "Sign in to your account"},
                {"errors", error_summary(e)},
                {"email", input("email", "Email address", email, e,
-                               {{"type", "email"}, {"autocomplete", "email"}, {"spellcheck", false}})},
+                               {{"type", "email"}, {"autocomplete", "email"}, {"no_spellcheck", true}})},
                {"password", input("password", "Password", "", e,
                                   {{"type", "password"}, {"autocomplete", "current-password"}})},
                {"return_to", safe_return_to(ctx.req.q("return_to").empty() ? ctx.req.f("return_to") : ctx.req.q("return_to"))},

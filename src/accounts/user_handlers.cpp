@@ -50,7 +50,7 @@ json user_fields(Context& ctx, const UserForm& f, const FieldErrors& e, bool det
   json fields = json::object();
   if (details) {
     fields["name"] = input("name", "Full name", f.in.name, e, {{"autocomplete", "off"}});
-    fields["email"] = input("email", "Email address", f.in.email, e, {{"type", "email"}, {"autocomplete", "off"}, {"spellcheck", false}});
+    fields["email"] = input("email", "Email address", f.in.email, e, {{"type", "email"}, {"autocomplete", "off"}, {"no_spellcheck", true}});
     fields["phone"] = input("phone", "Telephone number (optional)", f.in.phone, e, {{"type", "tel"}, {"classes", "govuk-input--width-20"}});
   }
   if (choose_org) {

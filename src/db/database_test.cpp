@@ -46,13 +46,19 @@ TEST(Migrations, ApplyOnceAndRecordEachVersion) {
 TEST(Connection, BindsNullsIntegersAndTextTheSameOnBothEngines) {
   test::TestDatabase t;
   auto c = t.db().acquire();
-  int64_t id = c->insert("INSERT INTO app_settings (key, value) VALUES (?, ?)", {std::string("k"), std::string("it's")});
-  (void)id;
+  c->exec("INSERT INTO app_settings (key, value) VALUES (?, ?)", {std::string("k"), std::string("it's")});
   auto r = c->query_one("SELECT value FROM app_settings WHERE key = ?", {std::string("k")});
   ASSERT_TRUE(r);
   EXPECT_EQ(r->str(0), "it's");
   auto n = c->query_one("SELECT CAST(? AS INTEGER) AS a, ? AS b", {int64_t{42}, db::Null{}});
   EXPECT_EQ(n->i64("a"), 42);
+  EXPECT_TRUE(n->is_null("b"));
+  int64_t first = c->insert("INSERT INTO organisations (name, provider_type, created_at, updated_at) VALUES (?, 1, ?, ?)",
+                            {std::string("A"), std::string("t"), std::string("t")});
+  int64_t second = c->insert("INSERT INTO organisations (name, provider_type, created_at, updated_at) VALUES (?, 1, ?, ?)",
+                             {std::string("B"), std::string("t"), std::string("t")});
+  EXPECT_GT(first, 0);
+  EXPECT_EQ(second, first + 1);
 }
 
 TEST(Connection, TransactionRollsBackOnError) {
@@ -74,7 +80,7 @@ TEST(Connection, UniqueViolationIsAConstraintError) {
 }
 
 TEST(Pool, WaitsForAFreeConnectionThenGivesUp) {
-  db::Database d("sqlite::memory:", 1, std::chrono::milliseconds(50));
+  db::Database d("sqlite://:memory:", 1, std::chrono::milliseconds(50));
   auto first = d.acquire();
   EXPECT_THROW(d.acquire(), db::DatabaseBusy);
 }

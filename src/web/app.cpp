@@ -321,6 +321,7 @@ nlohmann::json layout_data(const Context& ctx, nlohmann::json data) {
   data["service_name"] = "Submit social housing lettings and sales data (CORE)";
   std::string title = data.value("title", std::string("CORE"));
   bool has_errors = data.contains("errors") && data["errors"].is_array() && !data["errors"].empty();
+  data["has_errors"] = has_errors;
   data["page_title"] = (has_errors ? "Error: " : "") + title + " - Submit social housing lettings and sales data (CORE) - GOV.UK";
   if (ctx.flash) data["flash"] = *ctx.flash;
   nlohmann::json nav = nlohmann::json::array();

@@ -11,8 +11,15 @@ nlohmann::json error_summary(const FieldErrors& e) {
   return out;
 }
 
+// Mustache looks a missing key up in the enclosing data, so every key a component partial
+// tests is set here, false when unused (an empty string would count as true).
 static void merge(nlohmann::json& j, const nlohmann::json& extra) {
+  for (const char* k : {"error", "hint", "classes", "autocomplete", "inputmode", "no_spellcheck", "label_is_page_heading",
+                        "label_classes", "inline", "legend_size", "legend_is_page_heading", "autocomplete_enhance"})
+    if (!j.contains(k)) j[k] = false;
   for (auto it = extra.begin(); it != extra.end(); ++it) j[it.key()] = it.value();
+  for (auto it = j.begin(); it != j.end(); ++it)
+    if (it.key() != "value" && it.value().is_string() && it.value().get_ref<const std::string&>().empty()) it.value() = false;
 }
 
 nlohmann::json input(const std::string& name, const std::string& label, const std::string& value,
@@ -33,7 +40,7 @@ static nlohmann::json option_items(const std::string& name, const std::vector<Op
                          {"value", o.value},
                          {"label", o.label},
                          {"checked", std::find(chosen.begin(), chosen.end(), o.value) != chosen.end()}};
-    if (!o.hint.empty()) it["hint"] = o.hint;
+    it["hint"] = o.hint.empty() ? nlohmann::json(false) : nlohmann::json(o.hint);
     items.push_back(it);
   }
   return items;

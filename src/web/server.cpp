@@ -102,7 +102,7 @@ class Handler : public Poco::Net::HTTPRequestHandler {
   }
 
   void write(Poco::Net::HTTPServerRequest& in, Poco::Net::HTTPServerResponse& out, const Response& res) {
-    out.setStatus(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(res.status));
+    out.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(res.status));
     out.setContentType(res.content_type);
     for (const auto& [k, v] : res.headers) {
       if (k == "Set-Cookie") out.add(k, v);
