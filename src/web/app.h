@@ -17,6 +17,13 @@
 #include "web/http.h"
 #include "web/render.h"
 
+namespace Poco {
+class ThreadPool;
+namespace Net {
+class HTTPServer;
+}
+}  // namespace Poco
+
 namespace core::web {
 
 struct Config {
@@ -106,7 +113,21 @@ class App {
 // Builds the layout's data (navigation, user, flash, CSRF token) around a page's own data.
 nlohmann::json layout_data(const Context& ctx, nlohmann::json data);
 
-// Runs the Poco HTTP server until SIGINT/SIGTERM.
+// The Poco HTTP server in front of an App. start() returns the bound port (0 picks a free one).
+class HttpServer {
+ public:
+  explicit HttpServer(App& app);
+  ~HttpServer();
+  int start(int port);
+  void stop();
+
+ private:
+  App& app_;
+  std::unique_ptr<Poco::ThreadPool> pool_;
+  std::unique_ptr<Poco::Net::HTTPServer> server_;
+};
+
+// Runs the HTTP server until SIGINT/SIGTERM.
 int serve(App& app);
 
 }  // namespace core::web

@@ -136,26 +136,48 @@ void on_signal(int) { g_stop = 1; }
 
 }  // namespace
 
-int serve(App& app) {
-  const auto& c = app.config();
-  Poco::ThreadPool pool(2, c.threads);
+HttpServer::HttpServer(App& app) : app_(app) {}
+
+HttpServer::~HttpServer() { stop(); }
+
+int HttpServer::start(int port) {
+  const auto& c = app_.config();
+  pool_ = std::make_unique<Poco::ThreadPool>(2, c.threads);
   auto* params = new Poco::Net::HTTPServerParams;
   params->setMaxThreads(c.threads);
   params->setMaxQueued(512);
   params->setKeepAlive(true);
   params->setKeepAliveTimeout(Poco::Timespan(5, 0));
   params->setMaxKeepAliveRequests(0);
-  Poco::Net::ServerSocket socket(Poco::Net::SocketAddress("0.0.0.0", static_cast<Poco::UInt16>(c.port)), 256);
-  Poco::Net::HTTPServer server(new Factory(app), pool, socket, params);
+  Poco::Net::ServerSocket socket(Poco::Net::SocketAddress("0.0.0.0", static_cast<Poco::UInt16>(port)), 256);
+  int bound = socket.address().port();
+  server_ = std::make_unique<Poco::Net::HTTPServer>(new Factory(app_), *pool_, socket, params);
+  server_->start();
+  return bound;
+}
+
+void HttpServer::stop() {
+  if (server_) {
+    server_->stopAll(true);
+    server_.reset();
+  }
+  if (pool_) {
+    pool_->joinAll();
+    pool_.reset();
+  }
+}
+
+int serve(App& app) {
   std::signal(SIGINT, on_signal);
   std::signal(SIGTERM, on_signal);
   std::signal(SIGPIPE, SIG_IGN);
-  server.start();
-  std::cout << "CORE is serving on http://localhost:" << c.port << " (database " << app.db().url().display << ")"
+  HttpServer server(app);
+  int port = server.start(app.config().port);
+  std::cout << "CORE is serving on http://localhost:" << port << " (database " << app.db().url().display << ")"
             << std::endl;
   while (!g_stop) Poco::Thread::sleep(200);
   std::cout << "stopping" << std::endl;
-  server.stopAll(true);
+  server.stop();
   return 0;
 }
 

@@ -1,0 +1,271 @@
+// Sign-in, sessions, lockout, CSRF and security headers, through the whole web pipeline.
+#include <gtest/gtest.h>
+
+#include "accounts/store.h"
+#include "test_app.h"
+#include "util/crypto.h"
+#include "util/time.h"
+
+using namespace core;
+using test::Client;
+using test::TestApp;
+
+namespace {
+bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
+std::string cookie_header(const web::Response& r) { return r.header("Set-Cookie"); }
+}  // namespace
+
+TEST(SignIn, PageHasTheFormFieldsAndAToken) {
+  TestApp t;
+  Client c(t);
+  auto r = c.get("/account/sign-in");
+  EXPECT_EQ(r.status, 200);
+  EXPECT_TRUE(contains(r.body, "name=\"email\""));
+  EXPECT_TRUE(contains(r.body, "name=\"password\""));
+  EXPECT_EQ(test::input_value(r.body, "csrf_token").size(), 64u);
+  EXPECT_TRUE(contains(r.body, "Submit social housing lettings and sales data (CORE)"));
+}
+
+TEST(SignIn, RightPasswordSignsInAndRotatesTheSession) {
+  TestApp t;
+  Client c(t);
+  c.get("/account/sign-in");
+  std::string before = c.cookies["core_session"];
+  auto r = c.sign_in("coordinator@northshire.example");
+  EXPECT_EQ(r.status, 303);
+  EXPECT_EQ(r.header("Location"), "/organisations/" + std::to_string(t.org_id("Northshire County Council")));
+  EXPECT_NE(c.cookies["core_session"], before) << "the session id changes at sign-in";
+  auto set = cookie_header(r);
+  EXPECT_TRUE(contains(set, "HttpOnly"));
+  EXPECT_TRUE(contains(set, "SameSite=Lax"));
+  EXPECT_FALSE(contains(set, "Secure")) << "only when configured for TLS";
+  EXPECT_EQ(c.get("/account").status, 200);
+  auto conn = t.conn();
+  auto u = accounts::store::find_user_by_email(*conn, "coordinator@northshire.example");
+  EXPECT_EQ(u->sign_in_count, 1);
+  EXPECT_TRUE(u->last_sign_in_at.has_value());
+  EXPECT_EQ(conn->query("SELECT id FROM audit_events WHERE action = 'sign_in' AND subject_id = ?", {u->id}).size(), 1u);
+}
+
+TEST(SignIn, EmailIsCaseInsensitive) {
+  TestApp t;
+  Client c(t);
+  EXPECT_EQ(c.sign_in("Coordinator@NorthShire.example").status, 303);
+}
+
+TEST(SignIn, WrongPasswordAndUnknownEmailGiveTheSameMessage) {
+  TestApp t;
+  Client c(t);
+  auto wrong = c.sign_in("coordinator@northshire.example", "Not-The-Password-1");
+  auto unknown = c.sign_in("nobody@northshire.example", "Not-The-Password-1");
+  EXPECT_EQ(wrong.status, 422);
+  EXPECT_EQ(unknown.status, 422);
+  EXPECT_TRUE(contains(wrong.body, "Incorrect email or password"));
+  EXPECT_TRUE(contains(unknown.body, "Incorrect email or password"));
+  EXPECT_TRUE(contains(wrong.body, "govuk-error-summary"));
+  EXPECT_EQ(c.get("/account").status, 303) << "still signed out";
+  auto conn = t.conn();
+  EXPECT_EQ(conn->query("SELECT id FROM audit_events WHERE action = 'sign_in.failed'").size(), 2u);
+}
+
+TEST(SignIn, EmptyAndMalformedFieldsGetFieldErrors) {
+  TestApp t;
+  Client c(t);
+  auto r = c.sign_in("", "");
+  EXPECT_EQ(r.status, 422);
+  EXPECT_TRUE(contains(r.body, "Enter an email address"));
+  EXPECT_TRUE(contains(r.body, "Enter a password"));
+  EXPECT_TRUE(contains(r.body, "href=\"#email\""));
+  r = c.sign_in("not-an-email", "x");
+  EXPECT_TRUE(contains(r.body, "correct format"));
+}
+
+TEST(Lockout, ThreeWrongPasswordsLockEvenAgainstTheRightOne) {
+  TestApp t;
+  Client c(t);
+  for (int i = 0; i < 2; ++i) EXPECT_TRUE(contains(c.sign_in("provider@northshire.example", "Wrong-Pass-99").body, "Incorrect"));
+  auto third = c.sign_in("provider@northshire.example", "Wrong-Pass-99");
+  EXPECT_TRUE(contains(third.body, "locked")) << third.body;
+  auto right = c.sign_in("provider@northshire.example");
+  EXPECT_EQ(right.status, 422);
+  EXPECT_TRUE(contains(right.body, "locked"));
+  auto conn = t.conn();
+  auto u = accounts::store::find_user_by_email(*conn, "provider@northshire.example");
+  ASSERT_TRUE(u->locked_until);
+  int64_t minutes = (util::seconds_from_iso(*u->locked_until) - util::now_seconds() + 30) / 60;
+  EXPECT_EQ(minutes, 30);
+}
+
+TEST(Lockout, EndsAfterThirtyMinutes) {
+  TestApp t;
+  Client c(t);
+  for (int i = 0; i < 3; ++i) c.sign_in("provider@northshire.example", "Wrong-Pass-99");
+  {
+    auto conn = t.conn();
+    conn->exec("UPDATE users SET locked_until = ? WHERE email = 'provider@northshire.example'",
+               {util::iso_from_seconds(util::now_seconds() - 1)});
+  }
+  EXPECT_EQ(c.sign_in("provider@northshire.example").status, 303);
+}
+
+TEST(Lockout, UnknownEmailsAlsoLockSoRepliesRevealNothing) {
+  TestApp t;
+  Client c(t);
+  for (int i = 0; i < 2; ++i) c.sign_in("ghost@northshire.example", "Wrong-Pass-99");
+  EXPECT_TRUE(contains(c.sign_in("ghost@northshire.example", "Wrong-Pass-99").body, "locked"));
+}
+
+TEST(Lockout, PasswordResetUnlocks) {
+  TestApp t;
+  Client c(t);
+  for (int i = 0; i < 3; ++i) c.sign_in("provider@northshire.example", "Wrong-Pass-99");
+  c.post("/account/password/new", {{"email", "provider@northshire.example"}});
+  std::string link = test::first_link(t.last_email_to("provider@northshire.example"));
+  ASSERT_FALSE(link.empty());
+  std::string token = link.substr(link.find("token=") + 6);
+  auto r = c.post("/account/password/reset", {{"token", token}, {"password", "Gable-Window-77"}, {"password_confirmation", "Gable-Window-77"}});
+  EXPECT_EQ(r.status, 303);
+  EXPECT_EQ(c.sign_in("provider@northshire.example", "Gable-Window-77").status, 303);
+}
+
+TEST(Sessions, DeactivatedUsersCannotSignIn) {
+  TestApp t;
+  {
+    auto conn = t.conn();
+    conn->exec("UPDATE users SET active = 0 WHERE email = 'provider@northshire.example'");
+  }
+  Client c(t);
+  auto r = c.sign_in("provider@northshire.example");
+  EXPECT_EQ(r.status, 422);
+  EXPECT_TRUE(contains(r.body, "deactivated"));
+}
+
+TEST(Sessions, IdleSessionsExpire) {
+  TestApp t;
+  Client c(t);
+  c.sign_in("provider@northshire.example");
+  EXPECT_EQ(c.get("/account").status, 200);
+  {
+    auto conn = t.conn();
+    conn->exec("UPDATE sessions SET last_seen_at = ?", {util::iso_from_seconds(util::now_seconds() - 61 * 60)});
+  }
+  auto r = c.get("/account");
+  EXPECT_EQ(r.status, 303);
+  EXPECT_EQ(r.header("Location").rfind("/account/sign-in", 0), 0u);
+  EXPECT_EQ(t.count("sessions"), 0);
+}
+
+TEST(Sessions, SignOutEndsTheSession) {
+  TestApp t;
+  Client c(t);
+  c.sign_in("provider@northshire.example");
+  std::string old = c.cookies["core_session"];
+  auto r = c.get("/account/sign-out?token=" + c.csrf());
+  EXPECT_EQ(r.status, 303);
+  EXPECT_NE(c.cookies["core_session"], old);
+  EXPECT_EQ(c.get("/account").status, 303);
+  // The old cookie no longer works either.
+  Client stale(t);
+  stale.cookies["core_session"] = old;
+  EXPECT_EQ(stale.get("/account").status, 303);
+}
+
+TEST(Sessions, SignOutWithoutTokenAsksFirst) {
+  TestApp t;
+  Client c(t);
+  c.sign_in("provider@northshire.example");
+  auto r = c.get("/account/sign-out");
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(c.get("/account").status, 200) << "a plain link from elsewhere does not sign anyone out";
+  EXPECT_EQ(c.post("/account/sign-out", {}).status, 303);
+  EXPECT_EQ(c.get("/account").status, 303);
+}
+
+TEST(Sessions, ReturnToOnlyAllowsLocalPaths) {
+  TestApp t;
+  Client c(t);
+  auto page = c.get("/account/sign-in");
+  auto r = c.post("/account/sign-in", {{"email", "provider@northshire.example"}, {"password", "Housing-Demo-2026"},
+                                        {"return_to", "//evil.example/x"}});
+  EXPECT_EQ(r.header("Location").rfind("/organisations/", 0), 0u);
+  Client d(t);
+  r = d.post("/account/sign-in", {{"email", "provider@northshire.example"}, {"password", "Housing-Demo-2026"},
+                                   {"return_to", "/account"}});
+  EXPECT_EQ(r.header("Location"), "/account");
+}
+
+TEST(Csrf, PostsWithoutOrWithAWrongTokenAreRefusedAndChangeNothing) {
+  TestApp t;
+  Client c(t);
+  c.sign_in("support@example.gov.uk");
+  int64_t before = t.count("organisations");
+  auto none = c.post("/organisations/new", {{"name", "Forged Homes"}, {"provider_type", "2"}, {"holds_own_stock", "1"}}, false);
+  EXPECT_EQ(none.status, 403);
+  auto wrong = c.post("/organisations/new", {{"name", "Forged Homes"}, {"provider_type", "2"}, {"holds_own_stock", "1"},
+                                             {"csrf_token", std::string(64, 'a')}}, false);
+  EXPECT_EQ(wrong.status, 403);
+  EXPECT_EQ(t.count("organisations"), before);
+  // A token from another session does not work either.
+  Client other(t);
+  other.sign_in("coordinator@northshire.example");
+  auto foreign = c.post("/organisations/new", {{"name", "Forged Homes"}, {"provider_type", "2"}, {"holds_own_stock", "1"},
+                                               {"csrf_token", other.csrf()}}, false);
+  EXPECT_EQ(foreign.status, 403);
+  EXPECT_EQ(t.count("organisations"), before);
+  // Sign-in itself needs the token.
+  Client fresh(t);
+  EXPECT_EQ(fresh.post("/account/sign-in", {{"email", "provider@northshire.example"}, {"password", "Housing-Demo-2026"}}, false).status, 403);
+}
+
+TEST(Headers, EveryResponseCarriesTheSecurityHeaders) {
+  TestApp t;
+  Client c(t);
+  for (const std::string path : {"/account/sign-in", "/no-such-page", "/assets/govuk-frontend.min.css", "/organisations/abc", "/health"}) {
+    auto r = c.get(path);
+    auto csp = r.header("Content-Security-Policy");
+    if (path.rfind("/assets", 0) != 0) {
+      EXPECT_TRUE(contains(csp, "frame-ancestors 'none'")) << path;
+      EXPECT_TRUE(contains(csp, "script-src 'self'")) << path;
+      EXPECT_FALSE(contains(csp, "unsafe-inline")) << path;
+      EXPECT_FALSE(r.header("Referrer-Policy").empty()) << path;
+    }
+    EXPECT_EQ(r.header("X-Content-Type-Options"), "nosniff") << path;
+  }
+}
+
+TEST(Pages, NoInlineScriptInTheLayout) {
+  TestApp t;
+  Client c(t);
+  auto body = c.get("/account/sign-in").body;
+  size_t pos = 0;
+  while ((pos = body.find("<script", pos)) != std::string::npos) {
+    auto end = body.find('>', pos);
+    EXPECT_TRUE(contains(body.substr(pos, end - pos), "src=")) << body.substr(pos, 80);
+    pos = end;
+  }
+}
+
+TEST(Health, ReportsTheDatabase) {
+  TestApp t;
+  Client c(t);
+  auto r = c.get("/health");
+  EXPECT_EQ(r.status, 200);
+  auto j = nlohmann::json::parse(r.body);
+  EXPECT_EQ(j["database"]["status"], "ok");
+  EXPECT_EQ(j["database"]["engine"], t.db().dialect() == db::Dialect::SQLite ? "sqlite" : "postgresql");
+}
+
+TEST(Pages, UnknownRoutesAndIdsGetGovukNotFound) {
+  TestApp t;
+  Client c(t);
+  c.sign_in("support@example.gov.uk");
+  for (const std::string path : {"/nope", "/organisations/abc", "/organisations/0", "/organisations/-1",
+                                 "/organisations/99999999999999999999999", "/organisations/424242", "/users/1x",
+                                 "/users/999999/edit", "/organisations/1/stock-owners/77777/remove"}) {
+    auto r = c.get(path);
+    EXPECT_EQ(r.status, 404) << path;
+    EXPECT_TRUE(contains(r.body, "Page not found")) << path;
+    EXPECT_TRUE(contains(r.body, "govuk-template")) << path;
+  }
+  EXPECT_EQ(c.post("/organisations/abc/edit", {{"name", "x"}}).status, 404);
+}

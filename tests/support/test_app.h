@@ -1,0 +1,62 @@
+// The whole web app over a fresh test database with the demo data, driven in-process
+// (App::handle, no sockets), with a client that keeps cookies and sends CSRF tokens.
+#pragma once
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "mail/mailer.h"
+#include "test_db.h"
+#include "web/app.h"
+#include "web/render.h"
+
+namespace core::test {
+
+class TestApp {
+ public:
+  explicit TestApp(bool seed = true);
+  ~TestApp();
+  web::App& app() { return *app_; }
+  db::Database& db() { return tdb_.db(); }
+  db::Lease conn() { return tdb_.db().acquire(); }
+  const std::filesystem::path& mail_dir() const { return mail_dir_; }
+  // Every email written so far, oldest first (file contents).
+  std::vector<std::string> emails() const;
+  std::string last_email_to(const std::string& to) const;
+  // Ids of demo records by name/email.
+  int64_t org_id(const std::string& name);
+  int64_t user_id(const std::string& email);
+  int64_t count(const std::string& table);
+
+ private:
+  TestDatabase tdb_;
+  std::filesystem::path mail_dir_;
+  std::unique_ptr<web::Templates> templates_;
+  std::unique_ptr<mail::FileMailer> mailer_;
+  std::unique_ptr<web::App> app_;
+};
+
+class Client {
+ public:
+  explicit Client(TestApp& t) : t_(t) {}
+  web::Response get(const std::string& path_and_query);
+  // Posts a form; adds the session's CSRF token unless with_csrf is false.
+  web::Response post(const std::string& path, std::multimap<std::string, std::string> form, bool with_csrf = true);
+  web::Response request(web::Request req);
+  // Signs in through the sign-in page (reads its csrf_token field). Returns the POST's response.
+  web::Response sign_in(const std::string& email, const std::string& password = "Housing-Demo-2026");
+  std::string csrf();
+  std::map<std::string, std::string> cookies;
+
+ private:
+  TestApp& t_;
+};
+
+// The first link in a text that starts with http.
+std::string first_link(const std::string& text);
+// The value of <input name="NAME" value="..."> in a page.
+std::string input_value(const std::string& html, const std::string& name);
+
+}  // namespace core::test
