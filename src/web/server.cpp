@@ -74,15 +74,21 @@ class Handler : public Poco::Net::HTTPRequestHandler {
     if (!parse_urlencoded(req.query_string, req.query)) return simple(req, 400, "The address is not valid");
 
     const size_t limit = app_.config().max_body_bytes;
-    if (in.hasContentLength() && in.getContentLength64() > static_cast<Poco::Int64>(limit)) return simple(req, 413);
+    // A body somewhat over the limit is read and dropped, so the client gets the 413 page
+    // rather than a reset connection; a much larger one is refused before it is read.
+    const Poco::Int64 drain_limit = static_cast<Poco::Int64>(limit) * 8;
+    if (in.hasContentLength() && in.getContentLength64() > drain_limit) return simple(req, 413);
     if (in.hasContentLength() || in.getChunkedTransferEncoding()) {
       std::istream& body = in.stream();
       std::string buf;
       char chunk[8192];
+      size_t total = 0;
       while (body.read(chunk, sizeof chunk) || body.gcount() > 0) {
-        buf.append(chunk, static_cast<size_t>(body.gcount()));
-        if (buf.size() > limit) return simple(req, 413);
+        total += static_cast<size_t>(body.gcount());
+        if (total > static_cast<size_t>(drain_limit)) return simple(req, 413);
+        if (total <= limit) buf.append(chunk, static_cast<size_t>(body.gcount()));
       }
+      if (total > limit) return simple(req, 413);
       req.body = std::move(buf);
     }
     std::string type = lower(req.header("content-type"));

@@ -1,0 +1,177 @@
+// Goes through every route in the app, as each role, from inside and outside the organisation
+// concerned, and checks allow or deny: a 403 or 404 (never a 200 that shows another
+// organisation's data), and a refused POST changes nothing.
+#include <gtest/gtest.h>
+
+#include <regex>
+#include <sstream>
+
+#include "accounts/store.h"
+#include "test_app.h"
+
+using namespace core;
+using test::Client;
+using test::TestApp;
+
+namespace {
+
+std::string fingerprint(TestApp& t) {
+  auto c = t.conn();
+  std::ostringstream out;
+  for (const char* table : {"organisations", "users", "organisation_relationships", "data_protection_confirmations",
+                            "organisation_rent_periods", "user_tokens", "password_history"}) {
+    out << table << ":";
+    for (auto& r : c->query(std::string("SELECT * FROM ") + table + " ORDER BY 1, 2")) {
+      for (size_t i = 0; i < r.size(); ++i) out << (r.is_null(i) ? "~" : r.str(i)) << "|";
+      out << "\n";
+    }
+  }
+  out << "audit:" << c->query_one("SELECT COUNT(*) FROM audit_events WHERE action <> 'sign_in.failed'")->i64(0);
+  return out.str();
+}
+
+struct Ids {
+  int64_t org, user, other;
+};
+
+std::string fill(const std::string& pattern, const Ids& ids) {
+  std::string p = std::regex_replace(pattern, std::regex(":other_id"), std::to_string(ids.other));
+  bool user_route = p.rfind("/users/", 0) == 0;
+  return std::regex_replace(p, std::regex(":id"), std::to_string(user_route ? ids.user : ids.org));
+}
+
+// A form that would change something if the request were allowed.
+std::multimap<std::string, std::string> effective_form(const Ids& target, int64_t unrelated) {
+  return {{"name", "Changed Name"},          {"email", "changed@example.com"},  {"phone", "01632 960 555"},
+          {"provider_type", "2"},            {"holds_own_stock", "1"},          {"active", "1"},
+          {"role", "coordinator"},           {"is_dpo", "1"},                   {"is_key_contact", "1"},
+          {"organisation_id", std::to_string(target.org)},
+          {"related_organisation_id", std::to_string(unrelated)},
+          {"rent_periods", "1"},             {"current_password", "Housing-Demo-2026"},
+          {"password", "Gable-Window-77"},   {"password_confirmation", "Gable-Window-77"}};
+}
+
+bool is_own_account_route(const std::string& pattern) {
+  return pattern.rfind("/account", 0) == 0 || pattern == "/" || pattern == "/accessibility-statement" ||
+         pattern == "/privacy-notice" || pattern == "/cookies";
+}
+
+class RoutePermissions : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    la = t.org_id("Northshire County Council");
+    ha = t.org_id("Riverside Homes Housing Association");
+    east = t.org_id("Eastbrook Housing Trust");
+    auto c = t.conn();
+    accounts::store::add_relationship(*c, ha, la);    // Riverside also owns stock that Northshire manages
+    accounts::store::add_relationship(*c, ha, east);  // and Eastbrook has relationships of its own
+    accounts::store::add_relationship(*c, east, ha);
+    inside = {la, t.user_id("coordinator@northshire.example"), ha};
+    outside = {east, t.user_id("coordinator@eastbrook.example"), ha};
+  }
+  TestApp t;
+  int64_t la = 0, ha = 0, east = 0;
+  Ids inside{}, outside{};
+};
+
+}  // namespace
+
+TEST_F(RoutePermissions, SignedOutVisitorsAreSentToSignIn) {
+  ASSERT_GE(t.app().routes().size(), 35u) << "the route table is what these tests walk";
+  for (const auto& r : t.app().routes()) {
+    if (r.access == web::Access::Public) continue;
+    Client anon(t);
+    std::string before = fingerprint(t);
+    std::string path = fill(r.pattern, inside);
+    auto res = r.method == "GET" ? anon.get(path) : anon.post(path, effective_form(inside, east));
+    EXPECT_EQ(res.status, 303) << r.method << " " << path;
+    EXPECT_EQ(res.header("Location").rfind("/account/sign-in", 0), 0u) << r.method << " " << path;
+    EXPECT_EQ(fingerprint(t), before) << r.method << " " << path;
+  }
+}
+
+TEST_F(RoutePermissions, OtherOrganisationsDataIsNeverShownOrChanged) {
+  // Names and emails that belong only to Eastbrook.
+  const std::vector<std::string> secrets = {"Eastbrook Housing Trust", "coordinator@eastbrook.example", "Eve Unsigned",
+                                            "EB4 5CC"};
+  for (const std::string& email : {"coordinator@northshire.example", "provider@northshire.example",
+                                   "dpo@northshire.example", "coordinator@riverside.example"}) {
+    for (const auto& r : t.app().routes()) {
+      if (r.access == web::Access::Public || is_own_account_route(r.pattern)) continue;
+      if (r.pattern == "/organisations" || r.pattern == "/organisations/new" || r.pattern == "/users/new") continue;
+      Client c(t);
+      c.sign_in(email);
+      std::string path = fill(r.pattern, outside);
+      std::string before = fingerprint(t);
+      auto res = r.method == "GET" ? c.get(path) : c.post(path, effective_form(outside, la));
+      EXPECT_TRUE(res.status == 403 || res.status == 404) << email << " " << r.method << " " << path << " → " << res.status;
+      for (const auto& s : secrets) EXPECT_EQ(res.body.find(s), std::string::npos) << email << " " << path << " shows " << s;
+      EXPECT_EQ(fingerprint(t), before) << email << " " << r.method << " " << path;
+    }
+  }
+}
+
+TEST_F(RoutePermissions, OrganisationWideRoutesAreLimitedToTheUsersOwnOrganisation) {
+  // /organisations lists everything for support only; /users/new invites into one's own organisation only.
+  for (const std::string& email : {"coordinator@northshire.example", "provider@northshire.example"}) {
+    Client c(t);
+    c.sign_in(email);
+    auto list = c.get("/organisations");
+    EXPECT_EQ(list.status, 303) << email;
+    EXPECT_EQ(list.body.find("Eastbrook"), std::string::npos);
+    EXPECT_EQ(c.get("/organisations/new").status, 403);
+    EXPECT_EQ(c.get("/users/new?organisation_id=" + std::to_string(east)).status, 404);
+    std::string before = fingerprint(t);
+    EXPECT_EQ(c.post("/organisations/new", effective_form(outside, la)).status, 403);
+    EXPECT_EQ(fingerprint(t), before);
+  }
+}
+
+TEST_F(RoutePermissions, ProvidersAreRefusedEveryChangeInTheirOwnOrganisation) {
+  const std::regex coordinator_only(R"((/edit|/add|/remove|/deactivate|/reactivate|/resend-invite|^/users/new|^/organisations/new|data-sharing-agreement))");
+  for (const auto& r : t.app().routes()) {
+    if (r.access == web::Access::Public || is_own_account_route(r.pattern)) continue;
+    if (!std::regex_search(r.pattern, coordinator_only)) continue;
+    Client p(t);
+    p.sign_in("provider@northshire.example");
+    std::string path = fill(r.pattern, inside);
+    if (r.method == "GET" && r.pattern.find("data-sharing-agreement") != std::string::npos) continue;  // reading is allowed
+    std::string before = fingerprint(t);
+    auto res = r.method == "GET" ? p.get(path) : p.post(path, effective_form(inside, east));
+    EXPECT_TRUE(res.status == 403 || res.status == 404 || (r.pattern == "/organisations/new" && res.status == 403))
+        << r.method << " " << path << " → " << res.status;
+    EXPECT_EQ(fingerprint(t), before) << r.method << " " << path;
+  }
+}
+
+TEST_F(RoutePermissions, ReadingRoutesWorkInsideTheOrganisation) {
+  for (const std::string& email : {"coordinator@northshire.example", "provider@northshire.example"}) {
+    Client c(t);
+    c.sign_in(email);
+    for (const auto& r : t.app().routes()) {
+      if (r.method != "GET" || r.access == web::Access::Public) continue;
+      if (r.pattern.find("/edit") != std::string::npos || r.pattern.find("/add") != std::string::npos ||
+          r.pattern.find("/remove") != std::string::npos || r.pattern.find("activate") != std::string::npos ||
+          r.pattern.find("/new") != std::string::npos || r.pattern == "/organisations")
+        continue;
+      std::string path = fill(r.pattern, inside);
+      EXPECT_EQ(c.get(path).status, 200) << email << " " << path;
+    }
+  }
+}
+
+TEST_F(RoutePermissions, SupportReachesEveryRouteWithoutServerErrors) {
+  Client s(t);
+  s.sign_in("support@example.gov.uk");
+  for (const Ids& ids : {inside, outside}) {
+    for (const auto& r : t.app().routes()) {
+      if (r.method != "GET") continue;
+      std::string path = fill(r.pattern, ids);
+      auto res = s.get(path);
+      EXPECT_LT(res.status, 500) << path;
+      bool needs_token = r.pattern.find("/account/password/reset") == 0 || r.pattern.find("/account/invitation") == 0;
+      if (r.access == web::Access::SignedIn && !needs_token && r.pattern != "/organisations/:id/stock-owners/:other_id/remove")
+        EXPECT_TRUE(res.status == 200 || res.status == 303) << path << " → " << res.status;
+    }
+  }
+}

@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# The command-line interface: migrate, seed, organisations add, users add, serve + /health.
+# Runs on SQLite, or on PostgreSQL when CORE_TEST_PG names a server (as scripts/test.sh does).
+set -uo pipefail
+core="$1"
+work=$(mktemp -d)
+pass=0; fail=0
+is_number() { [[ "$1" =~ ^[0-9]+$ ]]; }
+check() {  # check NAME CONDITION...
+  local name=$1; shift
+  if "$@"; then pass=$((pass+1)); else fail=$((fail+1)); echo "FAIL: $name"; fi
+}
+if [ -n "${CORE_TEST_PG:-}" ]; then
+  dbname="core_cli_$$_$RANDOM"
+  psql "$CORE_TEST_PG" -q -c "CREATE DATABASE $dbname" >/dev/null
+  db="${CORE_TEST_PG%/*}/$dbname"
+  cleanup() { psql "$CORE_TEST_PG" -q -c "DROP DATABASE IF EXISTS $dbname WITH (FORCE)" >/dev/null 2>&1; rm -rf "$work"; }
+else
+  db="sqlite://$work/cli.db"
+  cleanup() { rm -rf "$work"; }
+fi
+trap 'cleanup; [ -n "${server:-}" ] && kill $server 2>/dev/null' EXIT
+export CORE_ARGON2=min
+
+out=$("$core" migrate --database "$db" 2>&1); check "migrate applies" grep -q "1 applied" <<<"$out"
+out=$("$core" migrate --database "$db" 2>&1); check "migrate twice changes nothing" grep -q "0 applied" <<<"$out"
+out=$("$core" seed --demo --database "$db" 2>&1); check "seed creates" grep -q "demo data created" <<<"$out"
+out=$("$core" seed --demo --database "$db" 2>&1); check "seed twice changes nothing" grep -q "already present" <<<"$out"
+
+org=$("$core" organisations add --name "Cli Homes" --type PRP --holds-stock --database "$db" | tail -n1)
+check "organisations add prints the id" is_number "$org"
+"$core" organisations add --name "cli HOMES" --type LA --database "$db" >/dev/null 2>"$work/err"; rc=$?
+check "duplicate organisation name refused" [ $rc -ne 0 ]
+check "duplicate name message" grep -q "already exists" "$work/err"
+"$core" organisations add --name "Typo Homes" --type XYZ --database "$db" >/dev/null 2>"$work/err"; rc=$?
+check "bad type refused" [ $rc -ne 0 ]
+
+uid=$(echo "Gable-Window-77" | "$core" users add --email first.support@example.gov.uk --name "First Support" \
+  --organisation "$org" --role support --dpo --key-contact --password-stdin --database "$db" | tail -n1)
+check "users add prints the id" is_number "$uid"
+echo "short" | "$core" users add --email weak@example.gov.uk --name "Weak" --organisation "$org" --role provider \
+  --password-stdin --database "$db" >/dev/null 2>"$work/err"; rc=$?
+check "weak password refused" [ $rc -ne 0 ]
+check "weak password message" grep -q "at least 9 characters" "$work/err"
+echo "Gable-Window-77" | "$core" users add --email first.support@example.gov.uk --name "Again" --organisation "$org" \
+  --role provider --password-stdin --database "$db" >/dev/null 2>"$work/err"; rc=$?
+check "duplicate email refused" [ $rc -ne 0 ]
+echo "Gable-Window-77" | "$core" users add --email x@example.gov.uk --name "X" --organisation 999999 \
+  --role provider --password-stdin --database "$db" >/dev/null 2>"$work/err"; rc=$?
+check "unknown organisation refused" [ $rc -ne 0 ]
+"$core" migrate --database "mysql://nope" >/dev/null 2>"$work/err"; rc=$?
+check "bad database URL refused" [ $rc -ne 0 ]
+check "bad database URL message" grep -q "unsupported database URL" "$work/err"
+
+# serve, then sign in as the user made above through the real HTTP server
+port=$(( 20000 + RANDOM % 20000 ))
+CORE_PORT=$port "$core" serve --database "$db" >"$work/serve.log" 2>&1 & server=$!
+for _ in $(seq 1 50); do curl -fs "http://127.0.0.1:$port/health" >/dev/null 2>&1 && break; sleep 0.1; done
+health=$(curl -fs "http://127.0.0.1:$port/health")
+check "health answers with the database status" grep -q '"database":{"engine":"[a-z]*","status":"ok"}' <<<"$health"
+jar="$work/cookies"
+token=$(curl -fs -c "$jar" "http://127.0.0.1:$port/account/sign-in" | grep -o 'name="csrf_token" value="[^"]*"' | sed 's/.*value="//;s/"$//')
+code=$(curl -s -o /dev/null -w '%{http_code}' -b "$jar" -c "$jar" --data-urlencode "csrf_token=$token" \
+  --data-urlencode "email=first.support@example.gov.uk" --data-urlencode "password=Gable-Window-77" \
+  "http://127.0.0.1:$port/account/sign-in")
+check "the command-line user can sign in" [ "$code" = "303" ]
+code=$(curl -s -o "$work/orgs.html" -w '%{http_code}' -b "$jar" "http://127.0.0.1:$port/organisations")
+check "as support they see the organisations" [ "$code" = "200" ]
+check "including the one made on the command line" grep -q "Cli Homes" "$work/orgs.html"
+kill $server; wait $server 2>/dev/null; server=""
+
+echo "$pass passed, $fail failed"
+[ $fail -eq 0 ]
