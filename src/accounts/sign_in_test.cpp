@@ -152,6 +152,8 @@ TEST(Sessions, IdleSessionsExpire) {
   auto r = c.get("/account");
   EXPECT_EQ(r.status, 303);
   EXPECT_EQ(r.header("Location").rfind("/account/sign-in", 0), 0u);
+  EXPECT_NE(r.header("Location").find("expired=1"), std::string::npos);
+  EXPECT_TRUE(contains(c.get(r.header("Location")).body, "inactive for too long"));
   EXPECT_EQ(t.count("sessions"), 0);
 }
 

@@ -75,7 +75,8 @@ Response invite_page(Context& ctx, const UserForm& f, const FieldErrors& e, int 
                                  {"button", "Send invitation"},
                                  {"back", back},
                                  {"errors", error_summary(e)},
-                                 {"fields", user_fields(ctx, f, e, true, true, choose)}},
+                                 {"fields", user_fields(ctx, f, e, true, true, choose)},
+                                 {"status_link", false}},
                   status);
 }
 
@@ -88,7 +89,10 @@ Response edit_page(Context& ctx, const User& target, const UserForm& f, const Fi
                                  {"button", "Save changes"},
                                  {"back", base},
                                  {"errors", error_summary(e)},
-                                 {"fields", user_fields(ctx, f, e, details, admin, false)}},
+                                 {"fields", user_fields(ctx, f, e, details, admin, false)},
+                                 {"status_link", admin ? json{{"href", base + (target.active ? "/deactivate" : "/reactivate")},
+                                                              {"label", target.active ? "Deactivate user" : "Reactivate user"}}
+                                                       : json(false)}},
                   status);
 }
 

@@ -182,6 +182,7 @@ void App::load_session(Context& ctx) {
       int64_t seen = util::seconds_from_iso(s->last_seen_at);
       if (now - seen > static_cast<int64_t>(config_.session_idle_minutes) * 60) {
         accounts::store::delete_session(c, h);  // idle timeout
+        ctx.session_expired = true;
       } else if (auto u = accounts::store::find_user(c, s->user_id); u && u->active) {
         ctx.user = std::move(u);
         if (now - seen >= 60) accounts::store::touch_session(c, h);
@@ -216,6 +217,7 @@ Response App::dispatch(Context& ctx, Request& req) {
     if (r.access == Access::SignedIn && !ctx.user) {
       std::string target = "/account/sign-in";
       if (req.method == "GET") target += "?return_to=" + url_encode(req.path + (req.query_string.empty() ? "" : "?" + req.query_string));
+      if (ctx.session_expired) target += (target.find('?') == std::string::npos ? "?" : "&") + std::string("expired=1");
       return Response::redirect(target);
     }
     return r.handler(ctx);

@@ -47,6 +47,7 @@ struct Context {
   std::string session_token;          // the cookie value (signed in or anonymous)
   std::string csrf_token;
   std::optional<std::string> flash;   // shown once, then cleared
+  bool session_expired = false;       // the cookie named a session that timed out
   std::vector<std::string> set_cookies;
 
   db::Connection& conn();             // borrowed from the pool on first use
