@@ -55,6 +55,19 @@ Templates::Templates(const std::filesystem::path& dir) {
     sources_[name] = ss.str();
     if (name.rfind("components/", 0) == 0) partials_[name] = ss.str();
   }
+  // Partials are written into the templates that use them once, here, so that rendering never
+  // parses a partial again (kainjow parses a partial's text on every use).
+  for (auto& [name, src] : sources_) {
+    for (int depth = 0; depth < 8; ++depth) {
+      bool changed = false;
+      for (const auto& [pname, psrc] : partials_) {
+        std::string tag = "{{> " + pname + "}}";
+        for (size_t pos; (pos = src.find(tag)) != std::string::npos; changed = true) src.replace(pos, tag.size(), psrc);
+      }
+      if (!changed) break;
+    }
+    if (src.find("{{>") != std::string::npos) throw std::runtime_error("template " + name + " uses an unknown partial");
+  }
 }
 
 std::string Templates::render(const std::string& name, const nlohmann::json& data) const {
@@ -68,10 +81,6 @@ std::string Templates::render(const std::string& name, const nlohmann::json& dat
   if (!tmpl) tmpl = std::make_unique<km::mustache>(it->second);
   km::data d = to_data(data);
   if (!d.is_object()) d = km::data{km::data::type::object};
-  for (const auto& [pname, src] : partials_) {
-    const std::string* s = &src;
-    d.set(pname, km::partial{[s] { return *s; }});
-  }
   std::string out = tmpl->render(d);
   if (!tmpl->is_valid()) throw std::runtime_error("template " + name + ": " + tmpl->error_message());
   return out;

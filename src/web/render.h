@@ -1,6 +1,7 @@
 // Mustache templates (kainjow), loaded and checked once at start-up.
 // Names are paths under templates/ without ".mustache": "layouts/base", "pages/accounts/sign_in".
-// Every file under templates/components/ is also a partial, used as {{> components/input}}.
+// Every file under templates/components/ is also a partial, used as {{> components/input}};
+// partials are expanded into the templates at load time, so each template is parsed once a thread.
 // Data is given as JSON; values are HTML-escaped unless a template uses {{{triple}}} braces.
 #pragma once
 #include <filesystem>
