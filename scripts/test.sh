@@ -5,6 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 scratch=$(mktemp -d /tmp/core-test.XXXXXX)
+chmod 755 "$scratch"   # the postgres user must reach the cluster folder inside it
 pgdir="$scratch/pg"
 cleanup() { ./scripts/pg.sh stop "$pgdir" >/dev/null 2>&1 || true; rm -rf "$scratch"; }
 trap cleanup EXIT

@@ -101,3 +101,15 @@ TEST_F(Server, ServesGovukAssets) {
             true);
   EXPECT_EQ(send(port, "GET", "/static/app.js").status, 200);
 }
+
+TEST(ErrorPages, AnUnexpectedFailureGetsTheGovuk500PageNotTheDetails) {
+  test::TestApp t;
+  t.app().get("/test-only/boom", [](web::Context&) -> web::Response { throw std::runtime_error("secret detail"); },
+              web::Access::Public);
+  test::Client c(t);
+  auto r = c.get("/test-only/boom");
+  EXPECT_EQ(r.status, 500);
+  EXPECT_NE(r.body.find("Sorry, there is a problem with the service"), std::string::npos);
+  EXPECT_NE(r.body.find("govuk-template"), std::string::npos);
+  EXPECT_EQ(r.body.find("secret detail"), std::string::npos);
+}
