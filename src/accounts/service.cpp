@@ -13,6 +13,7 @@
 #include "accounts/store.h"
 #include "util/crypto.h"
 #include "util/paths.h"
+#include "util/postcode.h"
 #include "util/time.h"
 
 namespace core::accounts::service {
@@ -24,18 +25,6 @@ bool valid_email(const std::string& email) {
   return email.size() <= 254 && std::regex_match(email, re);
 }
 
-std::string normalise_postcode(const std::string& postcode) {
-  std::string s;
-  for (char c : postcode)
-    if (!std::isspace(static_cast<unsigned char>(c))) s += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  if (s.size() > 3) s.insert(s.size() - 3, " ");
-  return s;
-}
-
-static bool valid_uk_postcode(const std::string& normalised) {
-  static const std::regex re(R"(^[A-Z]{1,2}[0-9][A-Z0-9]? [0-9][A-Z]{2}$)");
-  return std::regex_match(normalised, re);
-}
 
 static std::optional<int64_t> count_field(FieldErrors& e, const std::string& field, const std::string& label,
                                           const std::string& v) {
@@ -69,8 +58,8 @@ FieldErrors read_organisation(db::Connection& c, const OrganisationInput& in, Or
   if (org.address_line1.size() > 200) add_error(e, "address_line1", "Address line 1 must be 200 characters or fewer");
   if (org.address_line2.size() > 200) add_error(e, "address_line2", "Town or city must be 200 characters or fewer");
   std::string pc = trim(in.postcode);
-  org.postcode = pc.empty() ? "" : normalise_postcode(pc);
-  if (!org.postcode.empty() && !valid_uk_postcode(org.postcode)) add_error(e, "postcode", "Enter a real postcode, like AA1 1AA");
+  org.postcode = pc.empty() ? "" : util::normalise_postcode(pc);
+  if (!org.postcode.empty() && !util::valid_postcode(org.postcode)) add_error(e, "postcode", "Enter a real postcode, like AA1 1AA");
   org.phone = trim(in.phone);
   if (!org.phone.empty() && (org.phone.size() > 20 || org.phone.find_first_not_of("0123456789 +()-") != std::string::npos))
     add_error(e, "phone", "Enter a telephone number, like 01632 960 001 or 07700 900 982");

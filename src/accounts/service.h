@@ -20,7 +20,6 @@ constexpr int kResetLinkHours = 3;
 constexpr int kInviteLinkHours = 72;
 
 bool valid_email(const std::string& email);
-std::string normalise_postcode(const std::string& postcode);
 
 struct OrganisationInput {
   std::string name, provider_type, housing_registration_no, address_line1, address_line2, postcode, phone;
