@@ -46,6 +46,18 @@ bool can_access_log(const User& u, const LogOwnership& log) {
   return log.owning_organisation_id == u.organisation_id || log.managing_organisation_id == u.organisation_id;
 }
 
+bool can_view_scheme(const User& u, int64_t owner, const std::vector<int64_t>& stock_owner_ids) {
+  if (is_support(u)) return true;
+  if (!u.active) return false;
+  if (owner == u.organisation_id) return true;
+  for (int64_t id : stock_owner_ids)
+    if (id == owner) return true;
+  return false;
+}
+bool can_manage_scheme(const User& u, int64_t owner) { return is_support(u) || is_coordinator_of(u, owner); }
+bool can_create_schemes(const User& u) { return is_support(u) || (u.active && u.role == Role::Coordinator); }
+bool can_download_schemes(const User& u) { return u.active; }
+
 bool can_view_audit(const User& u) { return is_support(u); }
 
 }  // namespace core::accounts::permissions

@@ -6,6 +6,7 @@
 // Logs: a non-support user reaches a log only when its owning or managing organisation is theirs.
 #pragma once
 #include <cstdint>
+#include <vector>
 
 #include "accounts/model.h"
 
@@ -46,6 +47,13 @@ struct LogOwnership {
   int64_t managing_organisation_id = 0;
 };
 bool can_access_log(const User& u, const LogOwnership& log);
+
+// Schemes and locations. `stock_owner_ids` are the stock owners of the user's organisation:
+// a managing agent sees and uses its stock owners' schemes.
+bool can_view_scheme(const User& u, int64_t owning_organisation_id, const std::vector<int64_t>& stock_owner_ids);
+bool can_manage_scheme(const User& u, int64_t owning_organisation_id);
+bool can_create_schemes(const User& u);
+bool can_download_schemes(const User& u);
 
 // Audit trail
 bool can_view_audit(const User& u);

@@ -98,3 +98,21 @@ TEST(Permissions, LogsAreReachedThroughTheOwningOrManagingOrganisation) {
   EXPECT_TRUE(perm::can_access_log(c, {A, B}));
   EXPECT_FALSE(perm::can_access_log(c, {B, 30}));
 }
+
+TEST(Permissions, SchemesAreSeenByTheOwnerAndItsManagingAgentsAndManagedByTheOwnersCoordinators) {
+  auto owner_coord = user(2, A, Role::Coordinator);
+  auto owner_provider = user(3, A, Role::Provider);
+  auto agent_coord = user(4, B, Role::Coordinator);  // B manages stock for A
+  auto stranger = user(5, 30, Role::Coordinator);
+  EXPECT_TRUE(perm::can_view_scheme(owner_coord, A, {}));
+  EXPECT_TRUE(perm::can_view_scheme(owner_provider, A, {}));
+  EXPECT_TRUE(perm::can_view_scheme(agent_coord, A, {A}));
+  EXPECT_FALSE(perm::can_view_scheme(agent_coord, A, {}));
+  EXPECT_FALSE(perm::can_view_scheme(stranger, A, {B}));
+  EXPECT_TRUE(perm::can_manage_scheme(owner_coord, A));
+  EXPECT_FALSE(perm::can_manage_scheme(owner_provider, A));
+  EXPECT_FALSE(perm::can_manage_scheme(agent_coord, A)) << "managing agents use their stock owners' schemes, not edit them";
+  EXPECT_TRUE(perm::can_manage_scheme(user(1, 99, Role::Support), A));
+  EXPECT_TRUE(perm::can_create_schemes(owner_coord));
+  EXPECT_FALSE(perm::can_create_schemes(owner_provider));
+}

@@ -18,6 +18,9 @@
 #include "accounts/service.h"
 #include "accounts/store.h"
 #include "db/migrate.h"
+#include "schemes/postcode_lookup.h"
+#include "schemes/routes.h"
+#include "schemes/seed.h"
 #include "util/crypto.h"
 #include "util/paths.h"
 #include "web/app.h"
@@ -94,6 +97,8 @@ int cmd_serve(const Args& a) {
   auto mailer = mail::mailer_from_env();
   web::App app(cfg, db, templates, *mailer);
   accounts::register_routes(app);
+  auto lookup = schemes::postcode_lookup_from_env();
+  schemes::register_routes(app, *lookup);
   return web::serve(app);
 }
 
@@ -115,6 +120,7 @@ int cmd_seed(const Args& a) {
   int extra = a.options.count("--users") ? std::stoi(opt(a, "--users")) : 0;
   auto c = db.acquire();
   auto r = accounts::seed_demo(*c, extra);
+  schemes::seed_demo(*c);
   std::cout << (r.created ? "demo data created" : "demo data already present");
   if (extra) std::cout << "; " << r.extra_users_added << " extra users added";
   std::cout << "\nsign in with any demo user and the password " << accounts::kDemoPassword << "\n";

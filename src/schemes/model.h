@@ -49,7 +49,7 @@ struct Scheme {
 
 struct Location {
   int64_t id = 0, scheme_id = 0;
-  std::string postcode, location_code, location_admin_district, name, type_of_unit, mobility_type;
+  std::string postcode, location_code, name, type_of_unit, mobility_type;
   std::optional<int64_t> units;
   std::optional<util::Date> startdate;
   bool confirmed = false;

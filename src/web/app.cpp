@@ -342,6 +342,7 @@ nlohmann::json layout_data(const Context& ctx, nlohmann::json data) {
       add("Your organisation", org, path == org || path.rfind(org + "/", 0) == 0 && path != org + "/users");
       add("Users", org + "/users", path == org + "/users" || path.rfind("/users", 0) == 0);
     }
+    add("Schemes", "/schemes", path.rfind("/schemes", 0) == 0);
     add("Your account", "/account", path.rfind("/account", 0) == 0 && path != "/account/sign-out");
     add("Sign out", "/account/sign-out?token=" + ctx.csrf_token, false);
   } else {

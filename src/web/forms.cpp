@@ -72,6 +72,14 @@ nlohmann::json select(const std::string& name, const std::string& label, const s
   return j;
 }
 
+nlohmann::json date_input(const std::string& name, const std::string& legend, const std::string& day,
+                          const std::string& month, const std::string& year, const FieldErrors& e, nlohmann::json extra) {
+  nlohmann::json j = {{"id", name}, {"name", name}, {"legend", legend}, {"day", day}, {"month", month}, {"year", year}};
+  if (auto m = error_for(e, name); !m.empty()) j["error"] = m;
+  merge(j, extra);
+  return j;
+}
+
 nlohmann::json pagination(int64_t total, int per_page, int page, const std::string& base_url) {
   int pages = static_cast<int>((total + per_page - 1) / per_page);
   if (pages <= 1) return nullptr;

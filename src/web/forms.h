@@ -35,6 +35,10 @@ nlohmann::json checkboxes(const std::string& name, const std::string& legend, co
                           nlohmann::json extra = nlohmann::json::object());
 nlohmann::json select(const std::string& name, const std::string& label, const std::vector<Option>& options,
                       const std::string& selected, const FieldErrors& e, nlohmann::json extra = nlohmann::json::object());
+// A GOV.UK date input: three fields NAME-day, NAME-month, NAME-year.
+nlohmann::json date_input(const std::string& name, const std::string& legend, const std::string& day,
+                          const std::string& month, const std::string& year, const FieldErrors& e,
+                          nlohmann::json extra = nlohmann::json::object());
 // GOV.UK pagination data for `total` items, `per_page` a page, at `page`, linking to base_url
 // (which already carries the other query parameters).
 nlohmann::json pagination(int64_t total, int per_page, int page, const std::string& base_url);

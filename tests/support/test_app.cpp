@@ -7,6 +7,8 @@
 
 #include "accounts/routes.h"
 #include "accounts/seed.h"
+#include "schemes/routes.h"
+#include "schemes/seed.h"
 #include "util/crypto.h"
 #include "util/paths.h"
 
@@ -18,6 +20,7 @@ TestApp::TestApp(bool seed) {
   if (seed) {
     auto c = tdb_.db().acquire();
     accounts::seed_demo(*c);
+    schemes::seed_demo(*c);
   }
   templates_ = std::make_unique<web::Templates>(resource_root() / "templates");
   mailer_ = std::make_unique<mail::FileMailer>(mail_dir_, "CORE <noreply@core.test>");
@@ -25,6 +28,7 @@ TestApp::TestApp(bool seed) {
   cfg.port = 8080;
   app_ = std::make_unique<web::App>(cfg, tdb_.db(), *templates_, *mailer_);
   accounts::register_routes(*app_);
+  schemes::register_routes(*app_, lookup_);
 }
 
 TestApp::~TestApp() {

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "mail/mailer.h"
+#include "schemes/postcode_lookup.h"
 #include "test_db.h"
 #include "web/app.h"
 #include "web/render.h"
@@ -35,6 +36,7 @@ class TestApp {
   std::filesystem::path mail_dir_;
   std::unique_ptr<web::Templates> templates_;
   std::unique_ptr<mail::FileMailer> mailer_;
+  schemes::NoPostcodeLookup lookup_;
   std::unique_ptr<web::App> app_;
 };
 

@@ -1,0 +1,12 @@
+// The schemes and locations pages: list, wizards with check-answers pages, details,
+// deactivation and reactivation, and CSV downloads.
+#pragma once
+#include "schemes/postcode_lookup.h"
+#include "util/dates.h"
+#include "web/app.h"
+
+namespace core::schemes {
+void register_routes(web::App& app, PostcodeLookup& lookup);
+// "Today" for statuses and date rules: CORE_TODAY (YYYY-MM-DD) when set, else the real date.
+util::Date today();
+}  // namespace core::schemes
