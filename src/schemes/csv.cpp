@@ -6,7 +6,7 @@ std::string csv_cell(const std::string& value) {
   std::string v = value;
   if (!v.empty() && (v[0] == '=' || v[0] == '+' || v[0] == '-' || v[0] == '@' || v[0] == '\t' || v[0] == '\r'))
     v = "'" + v;
-  bool quote = v.find_first_of(",\"\r\n'") != std::string::npos;
+  bool quote = v.find_first_of(",\"\r\n") != std::string::npos;
   if (!quote) return v;
   std::string out = "\"";
   for (char c : v) {
