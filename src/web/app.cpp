@@ -111,11 +111,17 @@ db::Connection& Context::conn() {
 Context::~Context() = default;
 
 Response Context::page(const std::string& name, nlohmann::json data, int status) {
-  data = layout_data(*this, std::move(data));
-  data["content"] = app.templates().render("pages/" + name, data);
+  // The page gets its own data plus the CSRF token; the layout gets only what it shows, so
+  // no data is converted for the template engine twice.
+  data["csrf_token"] = csrf_token;
+  bool has_errors = data.contains("errors") && data["errors"].is_array() && !data["errors"].empty();
+  data["has_errors"] = has_errors;
+  nlohmann::json layout = layout_data(*this, {{"title", data.value("title", std::string("CORE"))}, {"has_errors", has_errors}});
+  if (data.contains("back")) layout["back"] = data["back"];
+  layout["content"] = app.templates().render("pages/" + name, data);
   Response r;
   r.status = status;
-  r.body = app.templates().render("layouts/base", data);
+  r.body = app.templates().render("layouts/base", layout);
   return r;
 }
 
@@ -322,7 +328,8 @@ nlohmann::json layout_data(const Context& ctx, nlohmann::json data) {
   data["csrf_token"] = ctx.csrf_token;
   data["service_name"] = "Submit social housing lettings and sales data (CORE)";
   std::string title = data.value("title", std::string("CORE"));
-  bool has_errors = data.contains("errors") && data["errors"].is_array() && !data["errors"].empty();
+  bool has_errors = data.value("has_errors", false) ||
+                    (data.contains("errors") && data["errors"].is_array() && !data["errors"].empty());
   data["has_errors"] = has_errors;
   data["page_title"] = (has_errors ? "Error: " : "") + title + " - Submit social housing lettings and sales data (CORE) - GOV.UK";
   if (ctx.flash) data["flash"] = *ctx.flash;
