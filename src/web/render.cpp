@@ -25,7 +25,12 @@ km::data to_data(const nlohmann::json& j) {
       for (const auto& v : j) d.push_back(to_data(v));
       return d;
     }
-    case nlohmann::json::value_t::string: return km::data{j.get_ref<const std::string&>()};
+    case nlohmann::json::value_t::string: {
+      // An empty string is false, as in other mustache implementations ({{#search}} is skipped
+      // when there is no search); {{x}} of a false value renders nothing, so nothing else changes.
+      const auto& s = j.get_ref<const std::string&>();
+      return s.empty() ? km::data{km::data::type::bool_false} : km::data{s};
+    }
     case nlohmann::json::value_t::boolean:
       return km::data{j.get<bool>() ? km::data::type::bool_true : km::data::type::bool_false};
     case nlohmann::json::value_t::number_integer:

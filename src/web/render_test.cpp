@@ -35,6 +35,14 @@ TEST(Templates, EscapeByDefault) {
   std::filesystem::remove_all(dir);
 }
 
+TEST(Templates, EmptyStringsAreFalseInSections) {
+  auto dir = write_templates({{"pages/s", "[{{#q}}searched {{q}}{{/q}}{{^q}}all{{/q}}]"}});
+  web::Templates t(dir);
+  EXPECT_EQ(t.render("pages/s", {{"q", ""}}), "[all]");
+  EXPECT_EQ(t.render("pages/s", {{"q", "x"}}), "[searched x]");
+  std::filesystem::remove_all(dir);
+}
+
 TEST(Templates, PartialsAreExpandedAndUnknownOnesRefusedAtLoad) {
   auto dir = write_templates({{"components/greet", "Hello {{who}}"}, {"pages/p", "[{{#person}}{{> components/greet}}{{/person}}]"}});
   web::Templates t(dir);
