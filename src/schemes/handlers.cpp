@@ -275,8 +275,8 @@ Response toggle_page(Context& ctx, const Toggle& t, const std::string& name, con
                    {"choice_error", error_for(e, "choice")},
                    {"choice_default", ctx.req.f("choice") == "default"},
                    {"choice_other", ctx.req.f("choice") == "other"},
-                   {"date", date_input("date", "Date", ctx.req.f("date-day"), ctx.req.f("date-month"), ctx.req.f("date-year"), e,
-                                       {{"hint", "For example, 1 10 2026"}, {"legend_size", "s"}})},
+                   {"date", date_input("date", "If you chose a certain date, enter it", ctx.req.f("date-day"), ctx.req.f("date-month"),
+                                       ctx.req.f("date-year"), e, {{"hint", "For example, 1 10 2026"}, {"legend_size", "s"}})},
                    {"verb", verb}},
                   status);
 }
