@@ -3,7 +3,7 @@
 # (`make bench` builds first). It makes a throwaway SQLite database with the demo data plus
 # 1,000 extra providers in organisation 2, starts the server on a free port, signs in as the
 # demo coordinator, and runs wrk against four targets:
-#   sign-in      GET /account/sign-in                    (template render, new session)
+#   sign-in      GET /account/sign-in                    (template render, new session token, no SQL)
 #   users-page   GET /organisations/2/users              (signed in: session + SQL + render)
 #   static-css   GET /assets/govuk-frontend.min.css      (136 KB)
 #   static-svg   GET /assets/images/favicon.svg          (about 2 KB)
@@ -16,13 +16,18 @@
 #   BENCH_PORT         port for the server (default: a free one is picked)
 #   BENCH_KEEP         a directory: keep the raw wrk output, curl timings and server log there
 #   BENCH_STRICT=1     exit with status 3 when the budget does not hold (default: report only)
+#   BENCH_WAIT_QUIET=N wait up to N seconds for the machine to be under 10% busy before starting
+#                      (useful on a shared machine; default 0: do not wait)
 #   CORE_BIN           the binary to run (default ./build/core)
 # Exit status: 0 ran (whatever the budget), 1 setup failed, 2 a target answered wrongly,
 # 3 budget failed (only with BENCH_STRICT=1).
 #
 # wrk and the server share the machine's cores, so the figures are relative: compare runs
-# made on the same machine, and look at the "other CPU" column (CPU used by processes other
+# made on the same machine, and look at the "other" CPU column (CPU used by processes other
 # than the server and wrk during the run); a high figure there means the run was disturbed.
+# "srv CPU ms" (server CPU time per request) moves least from run to run: use it to compare
+# builds. "B/resp" (bytes read per response) guards against measuring redirects, which wrk
+# does not count as errors.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -84,8 +89,18 @@ echo "date:    $(date -u '+%Y-%m-%d %H:%M:%S UTC')"
 echo "machine: $(hostname), $ncpu cores (nproc), CPU ${cpu_model:-unknown}, $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo), Linux $(uname -r)"
 echo "binary:  $core_src ($(stat -c '%y' "$core_src" | cut -d. -f1), git $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo '?')$(git -C "$root" diff --quiet HEAD -- src templates 2>/dev/null || echo ', uncommitted changes in src/templates'))"
 echo "wrk:     $(wrk -v 2>&1 | head -n1 | awk '{print $1, $2}'), -t$threads -c$conns -d$duration --latency, warm-up $warmup per target"
-read -r b0 t0 < <(cpu_totals); sleep 1; read -r b1 t1 < <(cpu_totals)
-idle_busy=$(( (b1 - b0) * 100 / (t1 - t0 > 0 ? t1 - t0 : 1) ))
+busy_now() {  # % of the machine busy over the next $1 seconds
+  local b0 t0 b1 t1
+  read -r b0 t0 < <(cpu_totals); sleep "$1"; read -r b1 t1 < <(cpu_totals)
+  echo $(( (b1 - b0) * 100 / (t1 - t0 > 0 ? t1 - t0 : 1) ))
+}
+if [ "${BENCH_WAIT_QUIET:-0}" -gt 0 ]; then
+  quiet_end=$(( SECONDS + BENCH_WAIT_QUIET ))
+  until [ "$(busy_now 3)" -lt 10 ]; do
+    [ "$SECONDS" -lt "$quiet_end" ] || { echo "wait:    the machine did not become quiet within ${BENCH_WAIT_QUIET} s; going ahead"; break; }
+  done
+fi
+idle_busy=$(busy_now 1)
 echo "load:    $(cut -d' ' -f1-3 /proc/loadavg) (load average); CPU busy before start: ${idle_busy}%"
 if [ "$idle_busy" -ge 15 ]; then
   echo "WARNING: the machine is already ${idle_busy}% busy before the benchmark; figures will be low." \
@@ -154,7 +169,7 @@ check_page() {  # check_page INDEX -> sets body size; exits 2 if the answer is w
   stat -c %s "$out"
 }
 declare -a size
-printf '%s\n' "single requests on the idle server (curl, 5 each; time to first byte / total, ms):" >"$work/curl-timings.txt"
+printf '%s\n' "single requests before the load runs (curl, one connection each, 5 requests; time to first byte / total, ms):" >"$work/curl-timings.txt"
 for i in "${!names[@]}"; do
   size[$i]=$(check_page "$i") || exit 2
   local_h=(); [ -n "${headers[$i]}" ] && local_h=(-H "${headers[$i]}")
@@ -176,7 +191,7 @@ to_bytes() {  # wrk size (e.g. 14.88MB) -> bytes (wrk uses powers of 1024)
     f = (u=="B") ? 1 : (u=="KB") ? 1024 : (u=="MB") ? 1048576 : (u=="GB") ? 1073741824 : (u=="TB") ? 1099511627776 : 0
     printf "%.0f\n", n*f }'
 }
-declare -a rps p50 p99 bpr cpu_srv cpu_wrk cpu_other
+declare -a rps p50 p99 bpr cpu_req cpu_srv cpu_wrk cpu_other
 warnings=0
 for i in "${!names[@]}"; do
   h=(); [ -n "${headers[$i]}" ] && h=(-H "${headers[$i]}")
@@ -193,6 +208,8 @@ for i in "${!names[@]}"; do
   nreq=$(awk '/ requests in / {print $1}' "$out")
   read_bytes=$(to_bytes "$(awk '/ requests in / {sub(/,/,"",$5); print $5}' "$out")")
   bpr[$i]=$(( nreq > 0 ? read_bytes / nreq : 0 ))
+  # Server CPU time per request: little affected by other load, unlike req/s and latency.
+  cpu_req[$i]=$(awk -v t=$(( s1 - s0 )) -v hz="$(getconf CLK_TCK)" -v n="$nreq" 'BEGIN { if (n > 0) printf "%.2f", t * 1000 / hz / n; else print "?" }')
   # CPU during the run, as % of the whole machine (all cores): server, wrk, everything else.
   tt=$(( t1 - t0 > 0 ? t1 - t0 : 1 )); per=$(( tt / ncpu ))   # ticks per core elapsed
   [ "$per" -gt 0 ] || per=1
@@ -220,11 +237,12 @@ echo "checked: after the runs, ${paths[1]} still answers 200 with the user list"
 # --- report ----------------------------------------------------------------------------------
 echo
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
-printf '%-11s %-32s %9s %9s %9s %10s   %s\n' target path "req/s" "p50 ms" "p99 ms" "B/resp" "CPU % of machine: server / wrk / other"
+printf '%-11s %-32s %8s %8s %8s %8s %11s   %s\n' target path "req/s" "p50 ms" "p99 ms" "B/resp" "srv CPU ms" "CPU % of machine: server / wrk / other"
 for i in "${!names[@]}"; do
-  printf '%-11s %-32s %9s %9s %9s %10s   %3s / %3s / %3s\n' "${names[$i]}" "${paths[$i]}" "${rps[$i]}" "${p50[$i]}" "${p99[$i]}" \
-    "${bpr[$i]}" "${cpu_srv[$i]}" "${cpu_wrk[$i]}" "${cpu_other[$i]}"
+  printf '%-11s %-32s %8s %8s %8s %8s %11s   %3s / %3s / %3s\n' "${names[$i]}" "${paths[$i]}" "${rps[$i]}" "${p50[$i]}" "${p99[$i]}" \
+    "${bpr[$i]}" "${cpu_req[$i]}" "${cpu_srv[$i]}" "${cpu_wrk[$i]}" "${cpu_other[$i]}"
 done
+echo "(srv CPU ms = server CPU time per request; B/resp = bytes read per response, headers included)"
 maxother=0; for o in "${cpu_other[@]}"; do [ "$o" -gt "$maxother" ] && maxother=$o; done
 if [ "$maxother" -ge 15 ]; then
   echo "WARNING: other processes used up to ${maxother}% of the machine during a run: the figures are disturbed; run again on a quiet machine"

@@ -3,6 +3,9 @@
 // Each test file starts its own server on a fresh SQLite database with the demo data, so files
 // do not depend on each other. Run from the repository root:
 //   TMPDIR=/tmp/scratch/browser-tmp node --test --test-concurrency=1 tests/browser/
+// Environment: CORE_ROOT (repository root; default: two levels up from here), CORE_BIN (the
+// binary; default $CORE_ROOT/build/core), TMPDIR (where the databases, mail and browser
+// profiles go), KEEP_BROWSER_TEST_DIRS=1 (keep each server's directory: database, mail, log).
 'use strict';
 
 const assert = require('node:assert/strict');
@@ -101,7 +104,10 @@ async function startServer({ extraUsers = 0 } = {}) {
     dbUrl,
     url: (p) => baseUrl + p,
     serverLog: () => fs.readFileSync(path.join(dir, 'server.log'), 'utf8'),
+    // Stops the server with SIGTERM. Fails if it had already died, did not exit cleanly, or
+    // logged an unhandled error (the lines the server writes when it answers 500 or 503).
     async stop() {
+      const crashed = exited;
       if (!exited) {
         const done = new Promise((r) => child.once('exit', r));
         child.kill('SIGTERM');
@@ -110,7 +116,14 @@ async function startServer({ extraUsers = 0 } = {}) {
         clearTimeout(timer);
       }
       fs.closeSync(log);
+      const text = fs.readFileSync(path.join(dir, 'server.log'), 'utf8');
       if (!process.env.KEEP_BROWSER_TEST_DIRS) fs.rmSync(dir, { recursive: true, force: true });
+      const problems = [];
+      if (crashed) problems.push(`the server died during the tests (${JSON.stringify(crashed)})`);
+      else if (exited.code !== 0) problems.push(`the server did not exit cleanly on SIGTERM (${JSON.stringify(exited)})`);
+      const errors = text.split('\n').filter((l) => /^(error|busy): /.test(l));
+      if (errors.length) problems.push(`the server logged ${errors.length} unhandled error(s):\n  ${errors.join('\n  ')}`);
+      if (problems.length) throw new Error(`${problems.join('\n')}\nserver log:\n${text}`);
     },
   };
 }
@@ -128,6 +141,7 @@ async function launchBrowser({ javaScriptEnabled = true } = {}) {
       '--disable-component-update', '--disable-sync'],
   });
   context.setDefaultTimeout(15000);
+  context.__javaScriptDisabled = !javaScriptEnabled;
   context.closeAll = async () => {
     await context.close();
     fs.rmSync(userDataDir, { recursive: true, force: true });
@@ -148,16 +162,42 @@ function formatViolations(violations, url) {
 
 // Runs axe on the current page (WCAG 2.2 AA tag set) and fails on any violation.
 async function checkA11y(page) {
+  const noJs = !!page.context().__javaScriptDisabled;
   const hasAxe = await page.evaluate(() => typeof window.axe !== 'undefined');
-  // The server's CSP (script-src 'self') blocks addScriptTag's inline script; evaluate() runs
-  // through the DevTools protocol, which CSP does not cover, so the page's own policy stays on.
-  if (!hasAxe) await page.evaluate(axeSource);
-  const result = await page.evaluate(
-    (tags) => window.axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] }),
-    AXE_TAGS,
+  if (!hasAxe) {
+    if (noJs) {
+      // With JavaScript disabled, DevTools evaluation still works but timers never fire, and axe
+      // defers its work with setTimeout(fn, 0). No page script runs on such a page, so run short
+      // timers as promise jobs (queueMicrotask callbacks do not run either). Long timers are axe's
+      // time-outs: they are dropped, and the one axe waits for (the 10 s CSSOM preload time-out)
+      // is avoided with preload: false below.
+      await page.evaluate(() => {
+        let id = 0;
+        window.setTimeout = (fn, ms, ...args) => {
+          id += 1;
+          if (typeof fn === 'function' && !(ms > 1000)) Promise.resolve().then(() => fn(...args));
+          return id;
+        };
+        window.clearTimeout = () => {};
+      });
+    }
+    // The server's CSP (script-src 'self') blocks addScriptTag's inline script; evaluate() runs
+    // through the DevTools protocol, which CSP does not cover, so the page's own policy stays on.
+    await page.evaluate(axeSource);
+  }
+  const options = { runOnly: { type: 'tag', values: AXE_TAGS }, resultTypes: ['violations'] };
+  if (noJs) options.preload = false;
+  const run = page.evaluate(
+    (opts) => window.axe.run(document, opts).then((r) => ({ violations: r.violations, passes: r.passes.length })),
+    options,
   );
+  let timer;
+  const timeout = new Promise((resolve) => { timer = setTimeout(() => resolve(null), 30000); });
+  const result = await Promise.race([run, timeout]).finally(() => clearTimeout(timer));
+  assert.ok(result, `axe did not finish within 30 s on ${page.url()}`);
   assert.equal(result.violations.length, 0,
     `axe found ${result.violations.length} accessibility violation(s):\n${formatViolations(result.violations, page.url())}`);
+  assert.ok(result.passes > 0, `axe ran no passing rules on ${page.url()}, so it did not really check the page`);
   return result;
 }
 
@@ -192,13 +232,17 @@ async function navigateBy(page, action, { status = 200 } = {}) {
 }
 
 // Clicks the button with this exact name (sending its form), then as navigateBy.
-function submit(page, buttonName, opts) {
-  return navigateBy(page, () => page.getByRole('button', { name: buttonName, exact: true }).click(), opts);
+async function submit(page, buttonName, opts) {
+  const button = page.getByRole('button', { name: buttonName, exact: true });
+  if (await button.count() !== 1) assert.fail(`${await button.count()} buttons named "${buttonName}" on ${page.url()}`);
+  return navigateBy(page, () => button.click(), opts);
 }
 
-// Clicks the link with this exact accessible name, then as navigateBy.
-function follow(page, linkName, opts) {
-  return navigateBy(page, () => page.getByRole('link', { name: linkName, exact: true }).first().click(), opts);
+// Clicks the (first) link with this exact accessible name, then as navigateBy.
+async function follow(page, linkName, opts) {
+  const link = page.getByRole('link', { name: linkName, exact: true }).first();
+  if (await link.count() === 0) assert.fail(`no link named "${linkName}" on ${page.url()}`);
+  return navigateBy(page, () => link.click(), opts);
 }
 
 // Pages remember the server's base URL so visit(page, '/path') works.
@@ -208,13 +252,15 @@ function bindPage(page, server) {
 }
 
 // Signs in through the form and checks that it worked (a Sign out link, no error summary).
+// Any earlier session is dropped first.
 async function signIn(page, email, password = DEMO_PASSWORD) {
+  await page.context().clearCookies();
   await visit(page, '/account/sign-in');
   await page.fill('#email', email);
   await page.fill('#password', password);
   await submit(page, 'Sign in');
-  assert.equal(await page.locator('.govuk-error-summary').count(), 0,
-    `signing in as ${email} failed: ${await page.locator('.govuk-error-summary').innerText().catch(() => '')}`);
+  const summary = page.locator('.govuk-error-summary');
+  if (await summary.count() > 0) assert.fail(`signing in as ${email} failed: ${await summary.innerText()}`);
   assert.ok(await page.getByRole('link', { name: 'Sign out' }).isVisible(), `no Sign out link after signing in as ${email}`);
 }
 
@@ -224,9 +270,78 @@ async function signOut(page) {
   assert.match(await page.locator('main').innerText(), /You have been signed out/);
 }
 
-// The text of the notification banner, error summary and field errors.
-const successText = (page) => page.locator('.govuk-notification-banner--success').innerText();
-const errorSummaryText = (page) => page.locator('.govuk-error-summary').innerText();
+// The success banner's text (fails if there is none).
+async function successText(page) {
+  const banner = page.locator('.govuk-notification-banner--success');
+  assert.equal(await banner.count(), 1, `no success banner on ${page.url()}`);
+  return banner.innerText();
+}
+
+// Checks a GOV.UK error state: an error summary listing each message (as a link to a field that
+// exists), the same messages beside the fields, "Error: " in the page title, and (with JS) focus
+// moved to the summary by govuk-frontend.
+async function assertErrors(page, messages) {
+  const summary = page.locator('.govuk-error-summary');
+  assert.equal(await summary.count(), 1, `no error summary on ${page.url()}`);
+  assert.equal((await summary.locator('.govuk-error-summary__title').innerText()).trim(), 'There is a problem');
+  const links = await summary.locator('.govuk-error-summary__list a').evaluateAll((as) =>
+    as.map((a) => ({ text: a.textContent.trim(), href: a.getAttribute('href'),
+      target: !!document.getElementById(a.getAttribute('href').slice(1)) })));
+  const fieldErrors = (await page.locator('.govuk-error-message').allInnerTexts())
+    .map((t) => t.replace(/^Error:\s*/, '').trim());
+  for (const m of messages) {
+    const link = links.find((l) => l.text === m);
+    assert.ok(link, `error summary lacks "${m}"; it lists ${JSON.stringify(links.map((l) => l.text))}`);
+    assert.ok(link.target, `error summary link "${m}" points at ${link.href}, which is not on the page`);
+    assert.ok(fieldErrors.includes(m), `no field error "${m}" beside a field; field errors: ${JSON.stringify(fieldErrors)}`);
+  }
+  assert.match(await page.title(), /^Error: /);
+  if (!page.context().__javaScriptDisabled) {
+    const focused = await page.evaluate(() => document.activeElement.classList.contains('govuk-error-summary'));
+    assert.ok(focused, 'govuk-frontend did not move focus to the error summary');
+  }
+  return links.map((l) => l.text);
+}
+
+// The visible texts of the service navigation links, in order.
+function navLinks(page) {
+  return page.locator('.govuk-service-navigation__list a').allInnerTexts().then((t) => t.map((s) => s.trim()));
+}
+
+// Checks the signed-in service navigation: support users get "Organisations", everyone else
+// "Your organisation" then "Users"; all end with "Your account" and "Sign out". Other feature
+// entries (such as "Schemes") may sit between; nobody gets the other kind of organisation links.
+async function assertSignedInNav(page, { support }) {
+  const nav = await navLinks(page);
+  const first = support ? ['Organisations'] : ['Your organisation', 'Users'];
+  const never = support ? ['Your organisation', 'Users'] : ['Organisations'];
+  assert.deepEqual(nav.slice(0, first.length), first, `navigation is ${JSON.stringify(nav)}`);
+  assert.deepEqual(nav.slice(-2), ['Your account', 'Sign out'], `navigation is ${JSON.stringify(nav)}`);
+  for (const n of never) assert.ok(!nav.includes(n), `navigation ${JSON.stringify(nav)} should not have "${n}"`);
+  assert.equal(new Set(nav).size, nav.length, `navigation ${JSON.stringify(nav)} repeats an entry`);
+  return nav;
+}
+
+// A link in the service navigation (the header menu).
+function navLink(page, name) {
+  return page.locator('.govuk-service-navigation__list').getByRole('link', { name, exact: true });
+}
+
+// The rows of the first table on the page, as arrays of cell texts.
+function tableRows(page, selector = 'table.govuk-table') {
+  return page.locator(`${selector} tbody tr`).evaluateAll((rows) =>
+    rows.map((r) => Array.from(r.querySelectorAll('td,th')).map((c) => c.innerText.trim())));
+}
+
+// The value shown beside a key in a GOV.UK summary list.
+async function summaryValue(page, key) {
+  const exact = new RegExp(`^${key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
+  const row = page.locator('.govuk-summary-list__row', { has: page.locator('.govuk-summary-list__key', { hasText: exact }) });
+  assert.equal(await row.count(), 1, `no summary list row "${key}" on ${page.url()}`);
+  return (await row.locator('.govuk-summary-list__value').innerText()).trim();
+}
+
+const h1 = (page) => page.locator('h1').innerText().then((t) => t.trim());
 
 // --- email
 
@@ -256,7 +371,8 @@ function latestEmail(dir, to) {
   return null;
 }
 
-// Waits up to `ms` for an email to `to` that is not in `before` (a count of earlier emails to them).
+// Waits up to `ms` for more than `after` emails to `to` (pass the count taken before the action),
+// then returns the newest one's text, or null if none came.
 async function waitForEmail(dir, to, { after = 0, ms = 5000 } = {}) {
   const deadline = Date.now() + ms;
   for (;;) {
@@ -311,7 +427,13 @@ module.exports = {
   navigateBy,
   settle,
   successText,
-  errorSummaryText,
+  assertErrors,
+  navLinks,
+  assertSignedInNav,
+  navLink,
+  tableRows,
+  summaryValue,
+  h1,
   latestEmail,
   waitForEmail,
   emailsTo,
