@@ -115,6 +115,7 @@ void register_organisation_routes(App& app) {
                      {"search", search},
                      {"organisations", rows},
                      {"total", result.total},
+                     {"total_label", std::to_string(result.total) + (result.total == 1 ? " organisation" : " organisations")},
                      {"can_create", perm::can_create_organisation(u)},
                      {"pagination", pagination(result.total, 20, page, "/organisations?search=" + url_encode(search))}});
   });

@@ -157,7 +157,7 @@ TEST(Users, ListSearchFilterAndPaginate) {
   EXPECT_TRUE(contains(page3.body, "Showing 41 to 48 of 48"));
   auto search = c.get(base + "?search=DANA");
   EXPECT_TRUE(contains(search.body, "dpo@northshire.example"));
-  EXPECT_TRUE(contains(search.body, "1 users found"));
+  EXPECT_TRUE(contains(search.body, "1 user found"));
   auto coords = c.get(base + "?role=coordinator");
   EXPECT_TRUE(contains(coords.body, "coordinator@northshire.example"));
   EXPECT_FALSE(contains(coords.body, "provider@northshire.example"));
@@ -167,7 +167,7 @@ TEST(Users, ListSearchFilterAndPaginate) {
   }
   auto deact = c.get(base + "?status=deactivated");
   EXPECT_TRUE(contains(deact.body, "user7@northshire.example"));
-  EXPECT_TRUE(contains(deact.body, "1 users found"));
+  EXPECT_TRUE(contains(deact.body, "1 user found"));
   EXPECT_EQ(c.get(base + "?page=abc&role=nonsense&status=odd").status, 200);
   EXPECT_TRUE(contains(c.get(base + "?search=%25").body, "0 users found")) << "LIKE wildcards are searched literally";
 }

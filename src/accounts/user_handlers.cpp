@@ -147,6 +147,7 @@ void register_user_routes(App& app) {
                      {"tabs", organisation_tabs(ctx, org, "users")},
                      {"users", rows},
                      {"total", result.total},
+                     {"total_label", std::to_string(result.total) + (result.total == 1 ? " user" : " users")},
                      {"search", f.search},
                      {"filtered", !f.search.empty() || f.role || !f.status.empty()},
                      {"base", base},
