@@ -22,7 +22,7 @@ fi
 trap 'cleanup; [ -n "${server:-}" ] && kill $server 2>/dev/null' EXIT
 export CORE_ARGON2=min
 
-out=$("$core" migrate --database "$db" 2>&1); check "migrate applies" grep -q "1 applied" <<<"$out"
+out=$("$core" migrate --database "$db" 2>&1); check "migrate applies every migration" grep -Eq "migrations: [1-9][0-9]* applied, 0 already applied" <<<"$out"
 out=$("$core" migrate --database "$db" 2>&1); check "migrate twice changes nothing" grep -q "0 applied" <<<"$out"
 out=$("$core" seed --demo --database "$db" 2>&1); check "seed creates" grep -q "demo data created" <<<"$out"
 out=$("$core" seed --demo --database "$db" 2>&1); check "seed twice changes nothing" grep -q "already present" <<<"$out"
