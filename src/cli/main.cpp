@@ -88,6 +88,7 @@ int usage() {
 }
 
 int cmd_serve(const Args& a) {
+  if (a.options.count("--database")) setenv("CORE_DATABASE_URL", opt(a, "--database").c_str(), 1);
   web::Config cfg = web::Config::from_env();
   if (a.options.count("--port")) cfg.port = std::stoi(opt(a, "--port"));
   cfg.database_url = database_url(a);

@@ -97,7 +97,10 @@ Config Config::from_env() {
   c.session_idle_minutes = std::atoi(env_or("CORE_SESSION_IDLE_MINUTES", "60").c_str());
   c.max_body_bytes = static_cast<size_t>(std::atoll(env_or("CORE_MAX_BODY_BYTES", "1048576").c_str()));
   c.threads = std::atoi(env_or("CORE_THREADS", "128").c_str());
-  c.db_pool = static_cast<size_t>(std::atoi(env_or("CORE_DB_POOL", "32").c_str()));
+  // SQLite connections are cheap: one per HTTP thread, so no request waits for one. PostgreSQL
+  // backends are not: keep the pool within max_connections.
+  bool sqlite = c.database_url.rfind("sqlite:", 0) == 0;
+  c.db_pool = static_cast<size_t>(std::atoi(env_or("CORE_DB_POOL", sqlite ? std::to_string(c.threads) : "32").c_str()));
   return c;
 }
 
@@ -116,6 +119,8 @@ Response Context::page(const std::string& name, nlohmann::json data, int status)
   data["csrf_token"] = csrf_token;
   bool has_errors = data.contains("errors") && data["errors"].is_array() && !data["errors"].empty();
   data["has_errors"] = has_errors;
+  // Everything the page shows has been read: give the connection back before the slow part.
+  lease_.reset();
   nlohmann::json layout = layout_data(*this, {{"title", data.value("title", std::string("CORE"))}, {"has_errors", has_errors}});
   if (data.contains("back")) layout["back"] = data["back"];
   layout["content"] = app.templates().render("pages/" + name, data);
