@@ -78,6 +78,21 @@ test('a coordinator creates a scheme and a location through the wizards', async 
   assert.match(await h.successText(page), /Harbour View Foyer has been created/);
   assert.equal(await h.summaryValue(page, 'Status'), 'Incomplete');
 
+  // The remaining wizard pages, reached the way a change from check answers reaches them.
+  await h.visit(page, `${schemePath}/details`);
+  assert.equal(await page.inputValue('#service_name'), 'Harbour View Foyer');
+  await h.visit(page, `${schemePath}/confirm-secondary-client-group?return_to=check-answers`);
+  await page.getByLabel('Yes').check();
+  await h.submit(page, 'Save and continue');
+  assert.equal(pathOf(page), `${schemePath}/secondary-client-group`);
+  await h.submit(page, 'Save and continue', { status: 422 });
+  await h.assertErrors(page, ['Select what other client group this scheme is intended for']);
+  await page.getByLabel('Rough sleepers').check();
+  await h.submit(page, 'Save and continue');
+  assert.equal(pathOf(page), `${schemePath}/check-answers`);
+  assert.equal(await h.summaryValue(page, 'What is the other client group?'), 'Rough sleepers');
+  await h.visit(page, schemePath);
+
   // The location wizard.
   await h.follow(page, 'Locations');
   await h.follow(page, 'Add a location');
