@@ -66,17 +66,6 @@ Organisation org_from(const Row& r) {
   return o;
 }
 
-// "%text%" for a case-insensitive LIKE, with LIKE's own wildcards escaped.
-std::string like_pattern(const std::string& search) {
-  std::string out = "%";
-  for (char c : search) {
-    char l = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    if (l == '%' || l == '_' || l == '\\') out += '\\';
-    out += l;
-  }
-  return out + "%";
-}
-
 Value b(bool v) { return static_cast<int64_t>(v ? 1 : 0); }
 
 }  // namespace
@@ -164,8 +153,8 @@ UserPage list_users(Connection& c, int64_t organisation_id, const UserFilter& f)
   Params p{organisation_id};
   if (!f.search.empty()) {
     where += " AND (lower(u.name) LIKE ? ESCAPE '\\' OR lower(u.email) LIKE ? ESCAPE '\\')";
-    p.push_back(like_pattern(f.search));
-    p.push_back(like_pattern(f.search));
+    p.push_back(db::like_contains(f.search));
+    p.push_back(db::like_contains(f.search));
   }
   if (f.role) {
     where += " AND u.role = ?";
@@ -256,7 +245,7 @@ OrganisationPage list_organisations(Connection& c, const std::string& search, in
   Params p;
   if (!search.empty()) {
     where = " WHERE lower(o.name) LIKE ? ESCAPE '\\'";
-    p.push_back(like_pattern(search));
+    p.push_back(db::like_contains(search));
   }
   OrganisationPage out;
   out.total = c.query_one("SELECT COUNT(*) FROM organisations o" + where, p)->i64(0);

@@ -1,9 +1,20 @@
 #include "db/database.h"
 
+#include <cctype>
 #include <cstdlib>
 #include <filesystem>
 
 namespace core::db {
+
+std::string like_contains(const std::string& search) {
+  std::string out = "%";
+  for (char c : search) {
+    char l = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (l == '%' || l == '_' || l == '\\') out += '\\';
+    out += l;
+  }
+  return out + "%";
+}
 
 size_t Row::index(const std::string& name) const {
   for (size_t i = 0; i < names_->size(); ++i)

@@ -33,6 +33,9 @@ using Value = std::variant<Null, int64_t, double, std::string>;
 using Params = std::vector<Value>;
 
 inline Value null_if_empty(const std::string& s) { return s.empty() ? Value{Null{}} : Value{s}; }
+// "%text%" for `lower(col) LIKE ? ESCAPE '\\'`: lower-cased, with LIKE's own wildcards escaped,
+// so a search for "50%" finds "50%" and nothing else.
+std::string like_contains(const std::string& search);
 inline Value opt(const std::optional<int64_t>& v) { return v ? Value{*v} : Value{Null{}}; }
 inline Value opt(const std::optional<std::string>& v) { return v ? Value{*v} : Value{Null{}}; }
 

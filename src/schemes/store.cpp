@@ -124,15 +124,8 @@ std::vector<Scheme> list_schemes(Connection& c, const std::vector<int64_t>& owne
     std::string s = search;
     if ((s[0] == 'S' || s[0] == 's') && s.size() > 1 && s.find_first_not_of("0123456789", 1) == std::string::npos)
       s = s.substr(1);  // "S12" is a scheme code
-    std::string like = "%";
-    for (char ch : search) {
-      char l = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-      if (l == '%' || l == '_' || l == '\\') like += '\\';
-      like += l;
-    }
-    like += "%";
     where += " AND (lower(s.service_name) LIKE ? ESCAPE '\\' OR CAST(s.id AS TEXT) = ?)";
-    p.push_back(like);
+    p.push_back(db::like_contains(search));
     p.push_back(s);
   }
   std::vector<Scheme> out;
