@@ -113,7 +113,7 @@ TEST_F(RoutePermissions, OtherOrganisationsDataIsNeverShownOrChanged) {
   // Names and emails that belong only to Eastbrook.
   const std::vector<std::string> secrets = {"Eastbrook Housing Trust", "coordinator@eastbrook.example", "Eve Unsigned",
                                             "EB4 5CC", "Eastbrook Secret Refuge", "EB9 9ZZ"};
-  for (const std::string& email : {"coordinator@northshire.example", "provider@northshire.example",
+  for (const std::string email : {"coordinator@northshire.example", "provider@northshire.example",
                                    "dpo@northshire.example", "coordinator@riverside.example"}) {
     for (const auto& r : t.app().routes()) {
       if (r.access == web::Access::Public || is_own_account_route(r.pattern)) continue;
@@ -140,7 +140,7 @@ TEST_F(RoutePermissions, OtherOrganisationsDataIsNeverShownOrChanged) {
 
 TEST_F(RoutePermissions, OrganisationWideRoutesAreLimitedToTheUsersOwnOrganisation) {
   // /organisations lists everything for support only; /users/new invites into one's own organisation only.
-  for (const std::string& email : {"coordinator@northshire.example", "provider@northshire.example"}) {
+  for (const std::string email : {"coordinator@northshire.example", "provider@northshire.example"}) {
     Client c(t);
     c.sign_in(email);
     auto list = c.get("/organisations");
@@ -172,7 +172,7 @@ TEST_F(RoutePermissions, ProvidersAreRefusedEveryChangeInTheirOwnOrganisation) {
 }
 
 TEST_F(RoutePermissions, ReadingRoutesWorkInsideTheOrganisation) {
-  for (const std::string& email : {"coordinator@northshire.example", "provider@northshire.example"}) {
+  for (const std::string email : {"coordinator@northshire.example", "provider@northshire.example"}) {
     Client c(t);
     c.sign_in(email);
     for (const auto& r : t.app().routes()) {
@@ -199,8 +199,9 @@ TEST_F(RoutePermissions, SupportReachesEveryRouteWithoutServerErrors) {
       auto res = s.get(path);
       EXPECT_LT(res.status, 500) << path;
       bool needs_token = r.pattern.find("/account/password/reset") == 0 || r.pattern.find("/account/invitation") == 0;
-      if (r.access == web::Access::SignedIn && !needs_token && r.pattern.find(":other_id/remove") == std::string::npos)
+      if (r.access == web::Access::SignedIn && !needs_token && r.pattern.find(":other_id/remove") == std::string::npos) {
         EXPECT_TRUE(res.status == 200 || res.status == 303) << path << " → " << res.status;
+      }
     }
   }
 }

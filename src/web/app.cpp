@@ -351,7 +351,7 @@ nlohmann::json layout_data(const Context& ctx, nlohmann::json data) {
     if (perm::can_list_organisations(u)) {
       add("Organisations", "/organisations", path.rfind("/organisations", 0) == 0);
     } else {
-      add("Your organisation", org, path == org || path.rfind(org + "/", 0) == 0 && path != org + "/users");
+      add("Your organisation", org, path == org || (path.rfind(org + "/", 0) == 0 && path != org + "/users"));
       add("Users", org + "/users", path == org + "/users" || path.rfind("/users", 0) == 0);
     }
     add("Schemes", "/schemes", path.rfind("/schemes", 0) == 0);
