@@ -338,11 +338,16 @@ void create_session(Connection& c, const std::string& h, int64_t user_id) {
   c.exec("INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at) VALUES (?, ?, ?, ?)",
          {h, user_id, now, now});
 }
-std::optional<Session> find_session(Connection& c, const std::string& h) {
-  auto r = c.query_one("SELECT user_id, last_seen_at, flash FROM sessions WHERE token_hash = ?", {h});
+std::optional<std::pair<Session, User>> find_session_user(Connection& c, const std::string& h) {
+  auto r = c.query_one(std::string("SELECT s.last_seen_at, s.flash, ") + kUserColumns +
+                           " FROM sessions s JOIN users u ON u.id = s.user_id JOIN organisations o ON o.id = "
+                           "u.organisation_id WHERE s.token_hash = ?",
+                       {h});
   if (!r) return std::nullopt;
-  return Session{r->i64("user_id"), r->str("last_seen_at"), r->opt_str("flash")};
+  User u = user_from(*r);
+  return std::make_pair(Session{u.id, r->str("last_seen_at"), r->opt_str("flash")}, std::move(u));
 }
+
 void touch_session(Connection& c, const std::string& h) {
   c.exec("UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?", {now_iso(), h});
 }

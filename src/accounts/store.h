@@ -85,7 +85,8 @@ struct Session {
   std::optional<std::string> flash;
 };
 void create_session(Connection& c, const std::string& token_hash, int64_t user_id);
-std::optional<Session> find_session(Connection& c, const std::string& token_hash);
+// The session and its user in one query (every signed-in request needs both).
+std::optional<std::pair<Session, User>> find_session_user(Connection& c, const std::string& token_hash);
 void touch_session(Connection& c, const std::string& token_hash);
 void delete_session(Connection& c, const std::string& token_hash);
 void delete_user_sessions(Connection& c, int64_t user_id);

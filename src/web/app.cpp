@@ -188,17 +188,18 @@ void App::load_session(Context& ctx) {
     ctx.session_token = token;
     auto& c = ctx.conn();
     std::string h = util::sha256_hex(token);
-    if (auto s = accounts::store::find_session(c, h)) {
+    if (auto found = accounts::store::find_session_user(c, h)) {
+      auto& [s, u] = *found;
       int64_t now = util::now_seconds();
-      int64_t seen = util::seconds_from_iso(s->last_seen_at);
+      int64_t seen = util::seconds_from_iso(s.last_seen_at);
       if (now - seen > static_cast<int64_t>(config_.session_idle_minutes) * 60) {
         accounts::store::delete_session(c, h);  // idle timeout
         ctx.session_expired = true;
-      } else if (auto u = accounts::store::find_user(c, s->user_id); u && u->active) {
+      } else if (u.active) {
         ctx.user = std::move(u);
         if (now - seen >= 60) accounts::store::touch_session(c, h);
-        if (s->flash) {
-          ctx.flash = s->flash;
+        if (s.flash) {
+          ctx.flash = s.flash;
           accounts::store::clear_flash(c, h);
         }
       } else {
