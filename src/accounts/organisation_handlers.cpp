@@ -194,11 +194,8 @@ void register_organisation_routes(App& app) {
         store::update_organisation(c, updated);
         store::audit(c, u.id, "organisation.updated", "organisation", org.id, org.id,
                      {{"before", organisation_json(org)}, {"after", organisation_json(updated)}});
-        if (org.active && !updated.active) {
-          // Deactivating an organisation signs its users out.
-          for (const auto& member : store::list_users(c, org.id, {"", std::nullopt, "", 1, 100000}).users)
-            store::delete_user_sessions(c, member.id);
-        }
+        // Deactivating an organisation signs its users out.
+        if (org.active && !updated.active) store::delete_organisation_sessions(c, org.id);
       });
     } catch (const db::ConstraintError&) {
       e.emplace_back("name", "An organisation with this name already exists");

@@ -355,6 +355,9 @@ void delete_session(Connection& c, const std::string& h) { c.exec("DELETE FROM s
 void delete_user_sessions(Connection& c, int64_t user_id) {
   c.exec("DELETE FROM sessions WHERE user_id = ?", {user_id});
 }
+void delete_organisation_sessions(Connection& c, int64_t organisation_id) {
+  c.exec("DELETE FROM sessions WHERE user_id IN (SELECT id FROM users WHERE organisation_id = ?)", {organisation_id});
+}
 void set_flash(Connection& c, const std::string& h, const std::string& m) {
   c.exec("UPDATE sessions SET flash = ? WHERE token_hash = ?", {m, h});
 }

@@ -90,6 +90,7 @@ std::optional<std::pair<Session, User>> find_session_user(Connection& c, const s
 void touch_session(Connection& c, const std::string& token_hash);
 void delete_session(Connection& c, const std::string& token_hash);
 void delete_user_sessions(Connection& c, int64_t user_id);
+void delete_organisation_sessions(Connection& c, int64_t organisation_id);
 void set_flash(Connection& c, const std::string& token_hash, const std::string& message);
 void clear_flash(Connection& c, const std::string& token_hash);
 
