@@ -10,7 +10,7 @@ using test::Client;
 using test::TestApp;
 
 namespace {
-bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
+using test::contains;
 std::string token_in(const std::string& email) {
   auto link = test::first_link(email);
   auto p = link.find("token=");

@@ -12,7 +12,7 @@ using test::Client;
 using test::TestApp;
 
 namespace {
-bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
+using test::contains;
 std::string id(int64_t n) { return std::to_string(n); }
 std::multimap<std::string, std::string> new_org(const std::string& name) {
   return {{"name", name}, {"provider_type", "2"}, {"holds_own_stock", "1"}, {"rent_periods", ""}, {"rent_periods", "1"},

@@ -11,7 +11,7 @@ using test::Client;
 using test::TestApp;
 
 namespace {
-bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
+using test::contains;
 std::string cookie_header(const web::Response& r) { return r.header("Set-Cookie"); }
 }  // namespace
 

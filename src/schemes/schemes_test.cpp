@@ -21,7 +21,7 @@ using test::Client;
 using test::TestApp;
 
 namespace {
-bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
+using test::contains;
 std::string id(int64_t n) { return std::to_string(n); }
 
 std::multimap<std::string, std::string> details(int64_t owner, const std::string& name = "Hope House") {

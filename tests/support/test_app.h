@@ -56,6 +56,7 @@ class Client {
   TestApp& t_;
 };
 
+inline bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 // The first link in a text that starts with http.
 std::string first_link(const std::string& text);
 // The value of <input name="NAME" value="..."> in a page.
