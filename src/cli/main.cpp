@@ -5,6 +5,8 @@
 //   organisations add --name NAME --type LA|PRP [--holds-stock] [--database URL]
 //   users add --email EMAIL --name NAME --organisation ID --role support|coordinator|provider
 //             [--dpo] [--key-contact] --password-stdin [--database URL]
+//   form lint FILE... | form test [--database URL] FILE...
+//   log check --type lettings --year 2026 [--today YYYY-MM-DD] [--database URL] FILE.json
 // Environment: CORE_PORT, CORE_DATABASE_URL and the others listed in README.md.
 #include <iostream>
 #include <map>
@@ -17,6 +19,7 @@
 #include "accounts/seed.h"
 #include "accounts/service.h"
 #include "accounts/store.h"
+#include "cli/form_commands.h"
 #include "db/migrate.h"
 #include "schemes/postcode_lookup.h"
 #include "schemes/routes.h"
@@ -37,7 +40,7 @@ struct Args {
 
 // Options that take a value; everything else starting with -- is a flag.
 const std::set<std::string> kValued = {"--port", "--database", "--name", "--type", "--email", "--organisation",
-                                       "--role", "--users"};
+                                       "--role", "--users", "--year", "--today"};
 
 Args parse(int argc, char** argv, int from) {
   Args a;
@@ -82,6 +85,9 @@ int usage() {
                "  organisations add --name NAME --type LA|PRP [--holds-stock] [--database URL]\n"
                "  users add --email EMAIL --name NAME --organisation ID --role support|coordinator|provider\n"
                "            [--dpo] [--key-contact] --password-stdin [--database URL]\n"
+               "  form lint FILE...\n"
+               "  form test [--database URL] FILE...\n"
+               "  log check --type lettings --year 2026 [--today YYYY-MM-DD] [--database URL] FILE.json\n"
                "Database URLs: sqlite:///absolute/path.db, sqlite://relative/path.db,\n"
                "               postgresql://user[:password]@host:port/dbname\n";
   return 2;
@@ -204,6 +210,13 @@ int main(int argc, char** argv) {
     if (cmd == "seed") return cmd_seed(a);
     if (cmd == "organisations") return cmd_organisations(a);
     if (cmd == "users") return cmd_users(a);
+    if (cmd == "form" && a.positional.size() >= 2 && a.positional[1] == "lint")
+      return cli::form_lint({a.positional.begin() + 2, a.positional.end()});
+    if (cmd == "form" && a.positional.size() >= 2 && a.positional[1] == "test")
+      return cli::form_test({a.positional.begin() + 2, a.positional.end()}, opt(a, "--database"));
+    if (cmd == "log" && a.positional.size() >= 2 && a.positional[1] == "check")
+      return cli::log_check(opt(a, "--type"), opt(a, "--year"), opt(a, "--today"), opt(a, "--database"),
+                            a.positional.size() > 2 ? a.positional[2] : "");
     if (cmd == "--help" || cmd == "help") {
       usage();
       return 0;

@@ -1,0 +1,149 @@
+#include "cli/form_commands.h"
+
+#include <chrono>
+#include <fstream>
+#include <iostream>
+
+#include "db/database.h"
+#include "form/cases.h"
+#include "form/gateway.h"
+#include "form/lint.h"
+#include "form/registry.h"
+#include "logs/context.h"
+#include "util/paths.h"
+
+namespace core::cli {
+
+using nlohmann::json;
+
+namespace {
+
+json read_json_file(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw std::runtime_error("cannot read " + path);
+  try {
+    return json::parse(in);
+  } catch (const json::parse_error& e) {
+    throw std::runtime_error(path + " is not valid JSON: " + e.what());
+  }
+}
+
+}  // namespace
+
+int form_lint(const std::vector<std::string>& files) {
+  if (files.empty()) {
+    std::cerr << "usage: core form lint FILE...\n";
+    return 2;
+  }
+  int bad = 0;
+  for (auto& path : files) {
+    std::shared_ptr<form::Form> f;
+    try {
+      f = form::Form::load(path, form::data_dir());
+    } catch (const std::exception& e) {
+      std::cerr << path << ": " << e.what() << "\n";
+      ++bad;
+      continue;
+    }
+    auto problems = form::lint(*f);
+    if (!problems.empty()) {
+      for (auto& p : problems) std::cerr << path << ": " << p << "\n";
+      std::cerr << path << ": " << problems.size() << " problem(s)\n";
+      ++bad;
+      continue;
+    }
+    size_t questions = 0;
+    for (auto& p : f->pages) questions += p.questions.size();
+    std::cout << path << ": ok (" << f->type << " " << f->year << ": " << f->pages.size() << " pages, " << questions
+              << " questions, " << f->derivations.size() << " derivations, " << f->rules.size() << " hard rules, "
+              << f->soft_rules.size() << " soft rules)\n";
+  }
+  return bad ? 1 : 0;
+}
+
+int form_test(const std::vector<std::string>& files, const std::string& database_url) {
+  if (files.empty()) {
+    std::cerr << "usage: core form test [--database URL] FILE...\n";
+    return 2;
+  }
+  std::unique_ptr<db::Database> db;
+  if (!database_url.empty()) db = std::make_unique<db::Database>(database_url, 1);
+  int failed = 0, passed = 0;
+  for (auto& path : files) {
+    json file = read_json_file(path);
+    std::string form_path = file.value("form", "");
+    if (form_path.empty()) throw std::runtime_error(path + ": names no \"form\"");
+    auto f = form::Form::load_checked((resource_root() / form_path).string(), form::data_dir());
+    form::ContextHook hook;
+    if (db)
+      hook = [&](const json& c, form::Context& ctx) {
+        auto conn = db->acquire();
+        json answers = c.value("before", json::object());
+        const json changes = c.value("answers", json::object());
+        for (auto& [k, v] : changes.items()) answers[k] = v;
+        logs::resolve_context(*conn, *f, form::values_from_json(*f, answers), ctx);
+      };
+    for (auto& r : form::run_cases(*f, file, hook)) {
+      if (r.failures.empty()) {
+        ++passed;
+        continue;
+      }
+      ++failed;
+      std::cout << "FAIL " << path << ": " << r.name << "\n";
+      for (auto& m : r.failures) std::cout << "    " << m << "\n";
+    }
+  }
+  std::cout << passed << " passed, " << failed << " failed\n";
+  return failed ? 1 : 0;
+}
+
+int log_check(const std::string& type, const std::string& year_text, const std::string& today_text,
+              const std::string& database_url, const std::string& file) {
+  if (type.empty() || year_text.empty() || file.empty()) {
+    std::cerr << "usage: core log check --type lettings --year 2026 [--today YYYY-MM-DD] [--database URL] FILE.json\n";
+    return 2;
+  }
+  int year = 0;
+  try {
+    year = std::stoi(year_text);
+  } catch (const std::exception&) {
+    std::cerr << "core: --year must be a year such as 2026\n";
+    return 2;
+  }
+  util::Date today = util::today_utc();
+  if (!today_text.empty()) {
+    auto d = util::parse_iso_date(today_text);
+    if (!d) {
+      std::cerr << "core: --today must be a date written YYYY-MM-DD\n";
+      return 2;
+    }
+    today = *d;
+  }
+  auto f = form::get(type, year);
+  json input;
+  try {
+    input = file == "-" ? json::parse(std::cin) : read_json_file(file);
+  } catch (const json::parse_error& e) {
+    std::cerr << "core: the input is not valid JSON: " << e.what() << "\n";
+    return 1;
+  }
+  if (!input.is_object()) {
+    std::cerr << "core: the input must be a JSON object of answers (attribute → value), not " << input.type_name() << "\n";
+    return 1;
+  }
+  form::Context ctx;
+  ctx.today = today;
+  std::vector<form::Error> record_errors;
+  if (!database_url.empty()) {
+    db::Database db(database_url, 1);
+    auto conn = db.acquire();
+    record_errors = logs::resolve_context(*conn, *f, form::values_from_json(*f, input), ctx);
+  }
+  form::Outcome o = form::apply(*f, form::Values(f->size()), form::changes_from_json(input), ctx);
+  o.errors.insert(o.errors.begin(), record_errors.begin(), record_errors.end());
+  if (!record_errors.empty() && o.status == form::Status::Completed) o.status = form::Status::InProgress;
+  std::cout << o.to_json(*f).dump(2) << "\n";
+  return 0;
+}
+
+}  // namespace core::cli

@@ -1,0 +1,82 @@
+// The expression language's syntax tree, its static types, and the names an expression may use.
+// Expressions are parsed once, when a form is loaded; names are resolved to slots then, so
+// evaluation never looks anything up by string.
+#pragma once
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "expr/value.h"
+
+namespace core::expr {
+
+enum class Type { Any, Null, Bool, Number, String, Date, List };
+const char* type_name(Type t);
+
+enum class Op {
+  Literal, Name, ListLiteral, Call,
+  Neg, Not, And, Or,
+  Eq, Ne, Lt, Le, Gt, Ge, In, NotIn,
+  Add, Sub, Mul, Div,
+};
+
+struct Env;
+struct Node;
+using NodePtr = std::unique_ptr<Node>;
+using BuiltinFn = Value (*)(const Value* args, int n, const Env& env, const Node& call);
+
+struct Builtin {
+  const char* name;
+  int min_args, max_args;  // max -1: any number
+  Type result;
+  BuiltinFn fn;
+  bool wants_name_arg = false;  // changed(), previous(), label(): the argument must be a field name
+  bool wants_literal_last = false;  // matches(): the pattern must be a literal (compiled at load)
+};
+
+struct Node {
+  Op op = Op::Literal;
+  Value literal;
+  int slot = -1;          // Name: the attribute's slot
+  std::string name;       // Name/Call: as written, for messages
+  const Builtin* fn = nullptr;
+  std::vector<NodePtr> kids;
+  Type type = Type::Any;
+  std::shared_ptr<const void> state;  // per-call prepared data (e.g. a compiled regex)
+  std::vector<std::string> fields;    // every field name the expression reads (root node only)
+};
+
+struct ParseError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// What a name means. Attributes and context values have slots; option codes let the type checker
+// refuse comparisons with codes that do not exist.
+struct NameInfo {
+  int slot = -1;
+  Type type = Type::Any;
+  const std::vector<Value>* codes = nullptr;  // coded answers: the option codes
+};
+
+// Supplied by the form: resolves names and named expressions (defs).
+class Names {
+ public:
+  virtual ~Names() = default;
+  virtual std::optional<NameInfo> lookup(const std::string& name) const = 0;
+  // A def's parameter names and body text, or nullptr.
+  struct Def {
+    std::vector<std::string> params;
+    std::string body;
+  };
+  virtual const Def* def(const std::string& name) const = 0;
+};
+
+// Parses and type-checks. Throws ParseError with a message that says what and where.
+NodePtr parse(const std::string& text, const Names& names);
+
+const Builtin* find_builtin(const std::string& name);
+const std::vector<Builtin>& builtins();
+
+}  // namespace core::expr

@@ -1,0 +1,301 @@
+// The named functions of the expression language. Each is a plain C++ function of its evaluated
+// arguments; builtins_test.cpp tests every one. See docs/form-definition.md for the list.
+#include <cmath>
+#include <regex>
+
+#include "expr/ast.h"
+#include "expr/eval.h"
+#include "util/postcode.h"
+
+namespace core::expr {
+
+namespace {
+
+Value f_present(const Value* a, int, const Env&, const Node&) { return Value(!a[0].null()); }
+Value f_blank(const Value* a, int, const Env&, const Node&) { return Value(a[0].null()); }
+Value f_if(const Value*, int, const Env&, const Node&) { return {}; }        // evaluated lazily in eval.cpp
+Value f_coalesce(const Value*, int, const Env&, const Node&) { return {}; }  // evaluated lazily in eval.cpp
+
+Value f_count(const Value* a, int n, const Env&, const Node&) {
+  int64_t c = 0;
+  for (int i = 0; i < n; ++i) c += a[i].truthy() ? 1 : 0;
+  return Value(c);
+}
+Value f_sum(const Value* a, int n, const Env&, const Node&) {
+  double s = 0;
+  bool all_int = true;
+  int64_t si = 0;
+  for (int i = 0; i < n; ++i) {
+    if (!a[i].is_number()) continue;
+    if (a[i].is_int()) si += a[i].as_int();
+    else all_int = false;
+    s += a[i].as_number();
+  }
+  return all_int ? Value(si) : number(s);
+}
+Value f_min(const Value* a, int n, const Env&, const Node&) {
+  Value best;
+  for (int i = 0; i < n; ++i)
+    if (a[i].is_number() && (best.null() || a[i].as_number() < best.as_number())) best = a[i];
+  return best;
+}
+Value f_max(const Value* a, int n, const Env&, const Node&) {
+  Value best;
+  for (int i = 0; i < n; ++i)
+    if (a[i].is_number() && (best.null() || a[i].as_number() > best.as_number())) best = a[i];
+  return best;
+}
+
+// Half away from zero, with a small allowance so 2.675 (stored as 2.67499…) rounds up as decimals do.
+double round_dp(double x, int dp) {
+  double f = std::pow(10.0, dp);
+  double y = std::fabs(x) * f;
+  double r = std::floor(y + 0.5 + 1e-7);
+  return std::copysign(r / f, x);
+}
+Value f_round(const Value* a, int n, const Env&, const Node&) {
+  if (!a[0].is_number()) return {};
+  int dp = n > 1 && a[1].is_number() ? int(a[1].as_number()) : 0;
+  return number(round_dp(a[0].as_number(), dp));
+}
+Value f_choose(const Value* a, int, const Env&, const Node&) {
+  if (a[0].null() || !a[1].is_list() || !a[2].is_list()) return {};
+  auto& keys = a[1].as_list();
+  auto& vals = a[2].as_list();
+  for (size_t i = 0; i < keys.size() && i < vals.size(); ++i)
+    if (a[0].equals(keys[i])) return vals[i];
+  return {};
+}
+Value f_changed(const Value*, int, const Env& env, const Node& call) {
+  int s = call.kids[0]->slot;
+  if (!env.before) return Value(false);
+  return Value(!env.now[s].equals(env.before[s]));
+}
+Value f_previous(const Value*, int, const Env& env, const Node& call) {
+  if (!env.before) return {};
+  return env.before[call.kids[0]->slot];
+}
+Value f_label(const Value*, int, const Env& env, const Node& call) {
+  int s = call.kids[0]->slot;
+  if (env.now[s].null() || !env.labels) return {};
+  return Value(env.labels->label(s, env.now[s]));
+}
+
+Value f_days_between(const Value* a, int, const Env&, const Node&) {
+  if (!a[0].is_date() || !a[1].is_date()) return {};
+  return Value(day_number(a[1].as_date()) - day_number(a[0].as_date()));
+}
+Value f_add_days(const Value* a, int, const Env&, const Node&) {
+  if (!a[0].is_date() || !a[1].is_number()) return {};
+  return Value(from_day_number(day_number(a[0].as_date()) + int64_t(a[1].as_number())));
+}
+Value f_date(const Value* a, int, const Env&, const Node&) {
+  for (int i = 0; i < 3; ++i)
+    if (!a[i].is_number()) return {};
+  int y = int(a[0].as_number()), m = int(a[1].as_number()), d = int(a[2].as_number());
+  if (!util::valid_date(y, m, d)) return {};
+  return Value(util::Date{y, m, d});
+}
+Value f_year(const Value* a, int, const Env&, const Node&) {
+  if (!a[0].is_date()) return {};
+  return Value(int64_t(a[0].as_date().y));
+}
+Value f_collection_start_year(const Value* a, int, const Env&, const Node&) {
+  if (!a[0].is_date()) return {};
+  return Value(int64_t(util::collection_year_start(a[0].as_date()).y));
+}
+
+// Rent periods (CORE codes) → payments per year.
+int payments_per_year(const Value& period) {
+  if (!period.is_number()) return 0;
+  static const int per[] = {0, 52, 26, 13, 12, 50, 49, 48, 47, 46, 53, 51};
+  int p = int(period.as_number());
+  return p >= 1 && p <= 11 ? per[p] : 0;
+}
+Value f_weekly(const Value* a, int, const Env&, const Node&) {
+  int n = payments_per_year(a[1]);
+  if (!a[0].is_number() || n == 0) return {};
+  return number(round_dp(a[0].as_number() / 52.0 * n, 2));
+}
+Value f_per_period(const Value* a, int, const Env&, const Node&) {
+  int n = payments_per_year(a[1]);
+  if (!a[0].is_number() || n == 0) return {};
+  return number(round_dp(a[0].as_number() * 52.0 / n, 2));
+}
+std::string with_commas(int64_t whole) {
+  std::string s = std::to_string(whole);
+  for (int i = int(s.size()) - 3; i > 0; i -= 3) s.insert(size_t(i), ",");
+  return s;
+}
+Value f_currency(const Value* a, int, const Env&, const Node&) {
+  if (!a[0].is_number()) return {};
+  double x = round_dp(a[0].as_number(), 2);
+  int64_t pence = std::llround(std::fabs(x) * 100);
+  std::string p = std::to_string(pence % 100);
+  if (p.size() < 2) p = "0" + p;
+  return Value((x < 0 ? "-£" : "£") + with_commas(pence / 100) + "." + p);
+}
+Value f_format_number(const Value* a, int, const Env&, const Node&) {
+  if (!a[0].is_number()) return {};
+  double x = a[0].as_number();
+  if (std::fabs(x - std::round(x)) < 1e-9) return Value((x < 0 ? "-" : "") + with_commas(std::llabs(std::llround(x))));
+  double r = round_dp(std::fabs(x), 2);
+  int64_t pence = std::llround(r * 100);
+  std::string p = std::to_string(pence % 100);
+  if (p.size() < 2) p = "0" + p;
+  return Value((x < 0 ? "-" : "") + with_commas(pence / 100) + "." + p);
+}
+
+Value f_lower(const Value* a, int, const Env&, const Node&) {
+  if (!a[0].is_string()) return a[0].null() ? Value() : Value(a[0].text());
+  std::string s = a[0].as_string();
+  for (auto& c : s) c = char(std::tolower(static_cast<unsigned char>(c)));
+  return Value(s);
+}
+Value f_upper(const Value* a, int, const Env&, const Node&) {
+  if (!a[0].is_string()) return a[0].null() ? Value() : Value(a[0].text());
+  std::string s = a[0].as_string();
+  for (auto& c : s) c = char(std::toupper(static_cast<unsigned char>(c)));
+  return Value(s);
+}
+Value f_length(const Value* a, int, const Env&, const Node&) {
+  if (!a[0].is_string()) return {};
+  return Value(int64_t(a[0].as_string().size()));
+}
+Value f_regex(const Value* a, int, const Env&, const Node& call) {
+  if (!a[0].is_string()) return Value(false);
+  auto& re = *static_cast<const std::regex*>(call.state.get());
+  return Value(std::regex_search(a[0].as_string(), re));
+}
+Value f_valid_postcode(const Value* a, int, const Env&, const Node&) {
+  if (!a[0].is_string()) return Value(false);
+  return Value(util::valid_postcode(util::normalise_postcode(a[0].as_string())));
+}
+Value f_normalise_postcode(const Value* a, int, const Env&, const Node&) {
+  if (!a[0].is_string()) return {};
+  return Value(util::normalise_postcode(a[0].as_string()));
+}
+Value f_la_in_england(const Value* a, int, const Env& env, const Node&) {
+  if (!a[0].is_string() || !env.lookups) return Value(false);
+  return Value(env.lookups->england_codes.count(a[0].as_string()) > 0);
+}
+Value f_la_active(const Value* a, int, const Env& env, const Node&) {
+  // The tables hold the authorities of this collection year only.
+  if (!a[0].is_string() || !env.lookups) return Value(false);
+  return Value(env.lookups->all_codes.count(a[0].as_string()) > 0);
+}
+Value f_rent_range(const Value* a, int, const Env& env, const Node&) {
+  if (!env.lookups || !a[0].is_string() || !a[1].is_number() || !a[2].is_number() || !a[3].is_string()) return {};
+  auto it = env.lookups->rent_ranges.find({a[0].as_string(), int(a[1].as_number()), int(a[2].as_number())});
+  if (it == env.lookups->rent_ranges.end()) return {};
+  const std::string& c = a[3].as_string();
+  const RentRange& r = it->second;
+  if (c == "soft_min") return number(r.soft_min);
+  if (c == "soft_max") return number(r.soft_max);
+  if (c == "hard_min") return number(r.hard_min);
+  if (c == "hard_max") return number(r.hard_max);
+  return {};
+}
+Value f_income_band(const Value* a, int, const Env& env, const Node&) {
+  if (!env.lookups || !a[0].is_number() || !a[1].is_string()) return {};
+  auto it = env.lookups->income_bands.find(int(a[0].as_number()));
+  if (it == env.lookups->income_bands.end()) return {};
+  const std::string& c = a[1].as_string();
+  const IncomeBand& b = it->second;
+  if (c == "soft_min") return number(b.soft_min);
+  if (c == "soft_max") return number(b.soft_max);
+  if (c == "hard_min") return number(b.hard_min);
+  if (c == "hard_max") return number(b.hard_max);
+  return {};
+}
+
+}  // namespace
+
+const std::vector<Builtin>& builtins() {
+  static const std::vector<Builtin> all = {
+      {"present", 1, 1, Type::Bool, f_present},
+      {"blank", 1, 1, Type::Bool, f_blank},
+      {"if", 2, 3, Type::Any, f_if},
+      {"coalesce", 1, -1, Type::Any, f_coalesce},
+      {"count", 1, -1, Type::Number, f_count},
+      {"sum", 1, -1, Type::Number, f_sum},
+      {"min", 1, -1, Type::Number, f_min},
+      {"max", 1, -1, Type::Number, f_max},
+      {"round", 1, 2, Type::Number, f_round},
+      {"choose", 3, 3, Type::Any, f_choose},
+      {"changed", 1, 1, Type::Bool, f_changed, true},
+      {"previous", 1, 1, Type::Any, f_previous, true},
+      {"label", 1, 1, Type::String, f_label, true},
+      {"days_between", 2, 2, Type::Number, f_days_between},
+      {"add_days", 2, 2, Type::Date, f_add_days},
+      {"date", 3, 3, Type::Date, f_date},
+      {"year", 1, 1, Type::Number, f_year},
+      {"collection_start_year", 1, 1, Type::Number, f_collection_start_year},
+      {"weekly", 2, 2, Type::Number, f_weekly},
+      {"per_period", 2, 2, Type::Number, f_per_period},
+      {"currency", 1, 1, Type::String, f_currency},
+      {"format_number", 1, 1, Type::String, f_format_number},
+      {"lower", 1, 1, Type::String, f_lower},
+      {"upper", 1, 1, Type::String, f_upper},
+      {"length", 1, 1, Type::Number, f_length},
+      {"matches", 2, 2, Type::Bool, f_regex, false, true},
+      {"contains_phrase", 2, 2, Type::Bool, f_regex, false, true},
+      {"whole_phrase", 2, 2, Type::Bool, f_regex, false, true},
+      {"valid_postcode", 1, 1, Type::Bool, f_valid_postcode},
+      {"normalise_postcode", 1, 1, Type::String, f_normalise_postcode},
+      {"la_in_england", 1, 1, Type::Bool, f_la_in_england},
+      {"la_active", 2, 2, Type::Bool, f_la_active},
+      {"rent_range", 4, 4, Type::Number, f_rent_range},
+      {"income_band", 2, 2, Type::Number, f_income_band},
+  };
+  return all;
+}
+
+const Builtin* find_builtin(const std::string& name) {
+  for (auto& b : builtins())
+    if (name == b.name) return &b;
+  return nullptr;
+}
+
+namespace {
+std::string regex_escape(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    if (std::string("\\^$.|?*+()[]{}").find(c) != std::string::npos) out += '\\';
+    out += c;
+  }
+  return out;
+}
+}  // namespace
+
+// Compiles the pattern of matches(), contains_phrase() and whole_phrase() once, at load.
+void prepare_call(Node& n) {
+  std::string name = n.fn->name;
+  if (name != "matches" && name != "contains_phrase" && name != "whole_phrase") return;
+  const Value& last = n.kids.back()->literal;
+  std::string pattern;
+  auto flags = std::regex::ECMAScript;
+  if (name == "matches") {
+    if (!last.is_string()) throw ParseError("'matches' needs a text pattern");
+    pattern = last.as_string();
+  } else {
+    if (!last.is_list() || last.as_list().empty()) throw ParseError("'" + name + "' needs a list of phrases");
+    std::string alt;
+    for (auto& p : last.as_list()) {
+      if (!p.is_string()) throw ParseError("'" + name + "' needs a list of text phrases");
+      alt += (alt.empty() ? "" : "|") + regex_escape(p.as_string());
+    }
+    // The real service's pattern: a word boundary, then any characters but a, l, p, h and ':' (a
+    // character-class typo kept for the same answers), the phrase, any non-letters, a boundary.
+    if (name == "contains_phrase") pattern = "\\b[^alph:]*(?:" + alt + ")[^a-zA-Z]*\\b";
+    else pattern = "^[^a-zA-Z]*(?:" + alt + ")[^a-zA-Z]*$";
+    flags |= std::regex::icase;
+  }
+  try {
+    n.state = std::make_shared<std::regex>(pattern, flags);
+  } catch (const std::exception&) {
+    throw ParseError("'" + last.debug() + "' is not a valid pattern");
+  }
+}
+
+}  // namespace core::expr

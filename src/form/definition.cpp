@@ -1,0 +1,558 @@
+#include "form/definition.h"
+
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <set>
+#include <stdexcept>
+
+namespace core::form {
+
+using nlohmann::json;
+namespace fs = std::filesystem;
+
+const char* qtype_name(QType t) {
+  switch (t) {
+    case QType::Radio: return "radio";
+    case QType::Checkbox: return "checkbox";
+    case QType::Numeric: return "numeric";
+    case QType::Date: return "date";
+    case QType::Text: return "text";
+    case QType::Select: return "select";
+    case QType::Interruption: return "interruption";
+  }
+  return "?";
+}
+
+const std::vector<ContextName>& context_names() {
+  using expr::Type;
+  static const std::vector<ContextName> names = {
+      {"today", Type::Date},
+      {"user_role", Type::String},
+      {"owning_provider_type", Type::String},
+      {"managing_provider_type", Type::String},
+      {"previous_owning_provider_type", Type::String},  // the owning organisation before this change
+      {"stock_owner_choice_needed", Type::Bool},
+      {"managing_agent_choice_needed", Type::Bool},
+      {"owning_dsa_signed", Type::Bool},
+      {"managing_dsa_signed", Type::Bool},
+      {"managing_rent_periods", Type::List},
+      {"assigned_user_in_organisations", Type::Bool},
+      {"scheme_active_location_count", Type::Number},
+      {"scheme_status", Type::String},
+      {"scheme_status_date", Type::Date},
+      {"scheme_name", Type::String},
+      {"scheme_owned_by_owning", Type::Bool},
+      {"scheme_single_active_location", Type::Number},
+      {"location_status", Type::String},
+      {"location_status_date", Type::Date},
+      {"location_postcode", Type::String},
+      {"location_la", Type::String},
+      {"location_mobility_type", Type::String},
+  };
+  return names;
+}
+
+std::string Question::label() const {
+  if (raw && raw->contains("check_answer_label") && (*raw)["check_answer_label"].is_string())
+    return (*raw)["check_answer_label"].get<std::string>();
+  if (raw && raw->contains("header") && (*raw)["header"].is_string()) return (*raw)["header"].get<std::string>();
+  return id;
+}
+
+std::string Question::unanswered_error() const {
+  if (raw && raw->contains("unanswered_error") && (*raw)["unanswered_error"].is_string())
+    return (*raw)["unanswered_error"].get<std::string>();
+  std::string l = label();
+  if (!l.empty()) l[0] = char(std::tolower(static_cast<unsigned char>(l[0])));
+  return "You must answer " + l + ".";
+}
+
+namespace {
+
+json read_json(const fs::path& p) {
+  std::ifstream in(p);
+  if (!in) throw std::runtime_error("cannot read " + p.string());
+  try {
+    return json::parse(in);
+  } catch (const json::parse_error& e) {
+    throw std::runtime_error(p.string() + " is not valid JSON: " + e.what());
+  }
+}
+
+// Replaces {var} in every string (keys included) of a template entry.
+json substitute(const json& j, const std::string& key, const std::string& val) {
+  auto sub = [&](std::string s) {
+    for (size_t p = s.find(key); p != std::string::npos; p = s.find(key, p + val.size())) s.replace(p, key.size(), val);
+    return s;
+  };
+  if (j.is_string()) return sub(j.get<std::string>());
+  if (j.is_array()) {
+    json out = json::array();
+    for (auto& x : j) out.push_back(substitute(x, key, val));
+    return out;
+  }
+  if (j.is_object()) {
+    json out = json::object();
+    for (auto& [k, v] : j.items()) out[sub(k)] = substitute(v, key, val);
+    return out;
+  }
+  return j;
+}
+
+json expand_templates(const json& arr) {
+  json out = json::array();
+  for (auto& e : arr) {
+    if (!e.is_object() || !e.contains("for")) {
+      out.push_back(e);
+      continue;
+    }
+    std::vector<json> items = {e};
+    items[0].erase("for");
+    for (auto& [var, vals] : e["for"].items()) {
+      std::vector<json> next;
+      for (auto& it : items)
+        for (auto& v : vals) next.push_back(substitute(it, "{" + var + "}", v.is_string() ? v.get<std::string>() : v.dump()));
+      items = std::move(next);
+    }
+    for (auto& it : items) out.push_back(it);
+  }
+  return out;
+}
+
+std::string str(const json& j, const char* k, const std::string& fallback = "") {
+  auto it = j.find(k);
+  return it != j.end() && it->is_string() ? it->get<std::string>() : fallback;
+}
+
+// A reference into the definition (not a copy: questions and pages keep pointers to their JSON).
+const json& arr(const json& j, const char* k) {
+  static const json empty = json::array();
+  auto it = j.find(k);
+  return it != j.end() && it->is_array() ? *it : empty;
+}
+
+expr::Type type_from_name(const std::string& t) {
+  if (t == "integer" || t == "number") return expr::Type::Number;
+  if (t == "string") return expr::Type::String;
+  if (t == "date") return expr::Type::Date;
+  if (t == "boolean") return expr::Type::Bool;
+  return expr::Type::Any;
+}
+
+}  // namespace
+
+std::optional<expr::NameInfo> Form::lookup(const std::string& name) const {
+  auto it = slots.find(name);
+  if (it == slots.end()) return std::nullopt;
+  const Attribute& a = attributes[size_t(it->second)];
+  expr::NameInfo i;
+  i.slot = it->second;
+  i.type = a.type;
+  i.codes = a.codes.empty() ? nullptr : &a.codes;
+  return i;
+}
+
+const expr::Names::Def* Form::def(const std::string& name) const {
+  auto it = defs_.find(name);
+  return it == defs_.end() ? nullptr : &it->second;
+}
+
+std::string Form::label(int slot, const expr::Value& v) const {
+  const Attribute& a = attributes[size_t(slot)];
+  for (const Question* q : a.questions) {
+    for (auto& o : q->options)
+      if (o.value.equals(v)) return o.label;
+    const std::vector<std::pair<std::string, std::string>>* table = nullptr;
+    if (q->options_from == "local_authorities_england") table = &lookups.local_authorities_england;
+    if (q->options_from == "local_authorities_all") table = &lookups.local_authorities_all;
+    if (q->options_from == "countries") table = &lookups.countries;
+    if (table)
+      for (auto& [code, name] : *table)
+        if (code == v.text()) return name;
+  }
+  return v.text();
+}
+
+std::shared_ptr<Form> Form::load(const std::string& path, const std::string& data_dir) {
+  auto f = std::make_shared<Form>();
+  Form& F = *f;
+  auto problem = [&](const std::string& where, const std::string& what) { F.problems.push_back(where + ": " + what); };
+
+  // 1. Read the file and its includes into one definition.
+  json root = read_json(path);
+  if (!root.is_object()) throw std::runtime_error(path + ": a form definition is a JSON object");
+  json defs = root.value("defs", json::object());
+  json variables = root.value("variables", json::array());
+  json derivations = root.value("derivations", json::array());
+  json validations = root.value("validations", json::array());
+  json soft = root.value("soft_validations", json::array());
+  const json includes = root.value("include", json::array());
+  for (auto& inc : includes) {
+    fs::path p = fs::path(path).parent_path() / inc.get<std::string>();
+    json part = read_json(p);
+    const json part_defs = part.value("defs", json::object());
+    for (auto& [k, v] : part_defs.items()) {
+      if (defs.contains(k)) problem(p.string(), "def '" + k + "' is defined twice");
+      defs[k] = v;
+    }
+    for (auto& x : part.value("variables", json::array())) variables.push_back(x);
+    for (auto& x : part.value("derivations", json::array())) derivations.push_back(x);
+    for (auto& x : part.value("validations", json::array())) validations.push_back(x);
+    for (auto& x : part.value("soft_validations", json::array())) soft.push_back(x);
+  }
+  root["defs"] = defs;
+  root["variables"] = expand_templates(variables);
+  root["derivations"] = expand_templates(derivations);
+  root["validations"] = expand_templates(validations);
+  root["soft_validations"] = expand_templates(soft);
+  F.source = std::move(root);
+  const json& S = F.source;
+
+  // 2. Metadata and the collection window.
+  const json& meta = S.value("form", json::object());
+  F.type = str(meta, "type");
+  F.year = meta.value("year", 0);
+  auto date = [&](const char* k) {
+    auto d = util::parse_iso_date(str(meta, k));
+    if (!d) problem("form", std::string("'") + k + "' must be a date (YYYY-MM-DD)");
+    return d.value_or(util::Date{});
+  };
+  F.start_date = date("start_date");
+  F.end_date = date("end_date");
+  F.new_logs_end_date = date("new_logs_end_date");
+  F.edit_end_date = date("edit_end_date");
+  F.submission_deadline = meta.contains("submission_deadline") ? date("submission_deadline") : F.edit_end_date;
+  try {
+    F.lookups = expr::Lookups::load(data_dir, F.year, meta.value("lookups", true));
+  } catch (const std::exception& e) {
+    problem("lookups", e.what());
+  }
+
+  // 3. Structure, and one attribute per answer.
+  auto add_attr = [&](const std::string& id, AttrKind kind, expr::Type t, const std::string& where) -> int {
+    auto it = F.slots.find(id);
+    if (it != F.slots.end()) {
+      Attribute& a = F.attributes[size_t(it->second)];
+      if (a.kind != kind || (a.type != t && t != expr::Type::Any && a.type != expr::Type::Any))
+        problem(where, "'" + id + "' is already defined as a different kind of answer");
+      return it->second;
+    }
+    Attribute a;
+    a.id = id;
+    a.kind = kind;
+    a.type = t;
+    F.attributes.push_back(a);
+    F.slots[id] = int(F.attributes.size() - 1);
+    return int(F.attributes.size() - 1);
+  };
+
+  std::set<std::string> section_ids, subsection_ids;
+  if (!S.contains("sections") || !S["sections"].is_array()) problem("form", "has no sections");
+  for (auto& js : arr(S, "sections")) {
+    Section sec;
+    sec.id = str(js, "id");
+    sec.label = str(js, "label");
+    if (!section_ids.insert(sec.id).second) problem("section " + sec.id, "id is used twice");
+    for (auto& jss : arr(js, "subsections")) {
+      Subsection sub;
+      sub.id = str(jss, "id");
+      sub.label = str(jss, "label");
+      sub.section = int(F.sections.size());
+      if (!subsection_ids.insert(sub.id).second) problem("subsection " + sub.id, "id is used twice");
+      for (auto& jp : arr(jss, "pages")) {
+        Page pg;
+        pg.id = str(jp, "id");
+        pg.subsection = int(F.subsections.size());
+        pg.raw = &jp;
+        std::string where = "page " + pg.id;
+        if (pg.id.empty()) problem("subsection " + sub.id, "a page has no id");
+        if (F.page_index.count(pg.id)) problem(where, "page id is used twice");
+        int page_no = int(F.pages.size());
+        F.page_index[pg.id] = page_no;
+        if (!jp.contains("questions") || jp["questions"].empty()) problem(where, "has no questions");
+        for (auto& jq : arr(jp, "questions")) {
+          Question q;
+          q.id = str(jq, "id");
+          q.raw = &jq;
+          q.page = page_no;
+          std::string qwhere = where + ", question " + q.id;
+          static const std::map<std::string, QType> types = {
+              {"radio", QType::Radio}, {"checkbox", QType::Checkbox}, {"numeric", QType::Numeric},
+              {"date", QType::Date},   {"text", QType::Text},         {"select", QType::Select},
+              {"interruption", QType::Interruption}};
+          auto t = types.find(str(jq, "type"));
+          if (t == types.end()) {
+            problem(qwhere, "unknown question type '" + str(jq, "type") + "'");
+            continue;
+          }
+          q.type = t->second;
+          q.options_from = str(jq, "options_from");
+          if (jq.contains("min")) q.min = jq["min"].get<double>();
+          if (jq.contains("max")) q.max = jq["max"].get<double>();
+          if (jq.contains("step")) q.step = jq["step"].get<double>();
+          q.readonly = jq.value("readonly", false);
+          q.keep = jq.value("keep", false);
+          if (jq.contains("optional") && jq["optional"].is_boolean()) q.optional = jq["optional"].get<bool>();
+          if (jq.contains("interruption")) q.soft = str(jq["interruption"], "soft");
+          if (q.type == QType::Interruption && q.soft.empty()) problem(qwhere, "an interruption screen must name its soft validation");
+          std::vector<expr::Value> codes;
+          for (auto& jo : arr(jq, "options")) {
+            Option o;
+            o.value = expr::from_json(jo.value("value", json()));
+            o.label = str(jo, "label");
+            o.hint = str(jo, "hint");
+            o.divider_before = jo.value("divider_before", false);
+            o.exclusive = jo.value("exclusive", false);
+            for (auto& c : codes)
+              if (c.equals(o.value)) problem(qwhere, "option " + o.value.debug() + " is listed twice");
+            codes.push_back(o.value);
+            q.options.push_back(std::move(o));
+          }
+          expr::Type at = expr::Type::Any;
+          switch (q.type) {
+            case QType::Numeric: at = expr::Type::Number; break;
+            case QType::Date: at = expr::Type::Date; break;
+            case QType::Text: at = expr::Type::String; break;
+            case QType::Interruption: at = expr::Type::Number; codes = {expr::Value(0), expr::Value(1)}; break;
+            case QType::Radio: case QType::Select:
+              if (q.options_from == "local_authorities_england" || q.options_from == "local_authorities_all") at = expr::Type::String;
+              else if (!q.options_from.empty()) at = expr::Type::Number;
+              else if (!codes.empty()) at = codes[0].is_string() ? expr::Type::String : expr::Type::Number;
+              break;
+            case QType::Checkbox: break;
+          }
+          if (q.type == QType::Checkbox) {
+            F.checkbox_questions.insert(q.id);
+            for (auto& o : q.options) {
+              if (!o.value.is_string()) {
+                problem(qwhere, "a checkbox option's value names the attribute it sets");
+                continue;
+              }
+              o.slot = add_attr(o.value.as_string(), AttrKind::CheckboxOption, expr::Type::Number, qwhere);
+              F.attributes[size_t(o.slot)].codes = {expr::Value(0), expr::Value(1)};
+              F.attributes[size_t(o.slot)].label = o.label;
+              F.attributes[size_t(o.slot)].input = true;
+            }
+          } else {
+            q.slot = add_attr(q.id, AttrKind::Question, at, qwhere);
+            Attribute& a = F.attributes[size_t(q.slot)];
+            a.input = !q.readonly;
+            if (q.options_from.empty())  // the same answer may be asked on several pages with different options
+              for (auto& c : codes) {
+                bool have = false;
+                for (auto& x : a.codes) have = have || (x.equals(c) && x.v.index() == c.v.index());
+                if (!have) a.codes.push_back(c);
+              }
+            if (a.label.empty()) a.label = q.label();
+          }
+          pg.questions.push_back(std::move(q));
+        }
+        F.pages.push_back(std::move(pg));
+        sub.pages.push_back(page_no);
+      }
+      sec.subsections.push_back(int(F.subsections.size()));
+      F.subsections.push_back(std::move(sub));
+    }
+    F.sections.push_back(std::move(sec));
+  }
+  for (auto& jv : arr(S, "variables")) {
+    std::string id = str(jv, "id");
+    if (id.empty()) { problem("variables", "a variable has no id"); continue; }
+    if (F.slots.count(id)) { problem("variable " + id, "is already a question or variable"); continue; }
+    int s = add_attr(id, AttrKind::Variable, type_from_name(str(jv, "type")), "variable " + id);
+    F.attributes[size_t(s)].input = jv.value("input", false);
+    F.attributes[size_t(s)].label = str(jv, "label", id);
+    if (jv.contains("codes"))
+      for (auto& c : jv["codes"]) F.attributes[size_t(s)].codes.push_back(expr::from_json(c));
+  }
+  for (auto& c : context_names()) {
+    if (F.slots.count(c.id)) { problem("attribute " + std::string(c.id), "is the name of a context value"); continue; }
+    add_attr(c.id, AttrKind::Context, c.type, "context");
+  }
+  // Wire questions to their attributes (after every push_back, so the pointers stay valid).
+  for (auto& pg : F.pages)
+    for (auto& q : pg.questions) {
+      if (q.slot >= 0) F.attributes[size_t(q.slot)].questions.push_back(&q);
+      for (auto& o : q.options)
+        if (o.slot >= 0) F.attributes[size_t(o.slot)].questions.push_back(&q);
+    }
+
+  // 4. Named expressions.
+  static const std::regex def_re(R"(^([A-Za-z_][A-Za-z0-9_]*)(?:\(\s*([A-Za-z_][A-Za-z0-9_]*(?:\s*,\s*[A-Za-z_][A-Za-z0-9_]*)*)?\s*\))?$)");
+  for (auto& [k, v] : S["defs"].items()) {
+    std::smatch m;
+    if (!std::regex_match(k, m, def_re) || !v.is_string()) {
+      problem("def '" + k + "'", "a def is \"name\" or \"name(a, b)\" with an expression as its value");
+      continue;
+    }
+    Def d;
+    d.body = v.get<std::string>();
+    std::string params = m[2];
+    static const std::regex word(R"([A-Za-z_][A-Za-z0-9_]*)");
+    for (auto it = std::sregex_iterator(params.begin(), params.end(), word); it != std::sregex_iterator(); ++it)
+      d.params.push_back(it->str());
+    if (F.slots.count(m[1])) problem("def '" + k + "'", "has the name of a field");
+    F.defs_[m[1]] = d;
+  }
+  // Check every def on its own (parameterised ones are checked where they are called).
+  for (auto& [name, d] : F.defs_) {
+    if (!d.params.empty()) continue;
+    try {
+      expr::parse(d.body, F);
+    } catch (const expr::ParseError& e) {
+      problem("def '" + name + "'", e.what());
+    }
+  }
+
+  // 5. Expressions.
+  auto parse = [&](const json& j, const char* key, const std::string& where) -> expr::NodePtr {
+    if (!j.contains(key)) return nullptr;
+    const json& v = j[key];
+    if (v.is_boolean()) return nullptr;
+    if (!v.is_string()) {
+      problem(where, std::string("'") + key + "' must be an expression");
+      return nullptr;
+    }
+    try {
+      return expr::parse(v.get<std::string>(), F);
+    } catch (const expr::ParseError& e) {
+      problem(where + " " + key, e.what());
+      return nullptr;
+    }
+  };
+  for (auto& sub : F.subsections) {
+    for (auto& js : arr(S, "sections"))
+      for (auto& jss : arr(js, "subsections"))
+        if (str(jss, "id") == sub.id) sub.depends_on = parse(jss, "depends_on", "subsection " + sub.id);
+  }
+  std::set<std::string> soft_ids;
+  for (auto& js : arr(S, "soft_validations")) soft_ids.insert(str(js, "id"));
+  for (auto& pg : F.pages) {
+    std::string where = "page " + pg.id;
+    pg.depends_on = parse(*pg.raw, "depends_on", where);
+    for (auto& q : pg.questions) {
+      std::string qwhere = where + ", question " + q.id;
+      const json& jq = *q.raw;
+      q.optional_when = parse(jq, "optional", qwhere);
+      q.derived_when = parse(jq, "derived_when", qwhere);
+      q.hidden_in_check_answers = parse(jq, "hidden_in_check_answers", qwhere);
+      const json& jo = arr(jq, "options");
+      for (size_t i = 0; i < q.options.size() && i < jo.size(); ++i) q.options[i].depends_on = parse(jo[i], "depends_on", qwhere + " option " + q.options[i].value.debug());
+      if (jq.contains("conditional_on")) {
+        const json& c = jq["conditional_on"];
+        q.conditional_parent = F.slot(str(c, "question"));
+        if (q.conditional_parent < 0) problem(qwhere, "conditional_on names an unknown question '" + str(c, "question") + "'");
+        for (auto& v : c.value("values", json::array())) q.conditional_values.push_back(expr::from_json(v));
+      }
+      if (jq.contains("suffix") && jq["suffix"].is_array())
+        for (auto& s : jq["suffix"]) parse(s, "when", qwhere + " suffix");
+      if (jq.contains("inferred_check_answers"))
+        for (auto& s : jq["inferred_check_answers"]) parse(s, "when", qwhere + " inferred_check_answers");
+      if (!q.soft.empty() && !soft_ids.count(q.soft)) problem(qwhere, "names an unknown soft validation '" + q.soft + "'");
+      static const std::set<std::string> sources = {"", "local_authorities_england", "local_authorities_all", "countries",
+                                                    "organisations_owning", "organisations_managing", "users",
+                                                    "schemes", "locations", "addresses"};
+      if (!sources.count(q.options_from)) problem(qwhere, "unknown options_from '" + q.options_from + "'");
+      if ((q.type == QType::Radio || q.type == QType::Checkbox) && q.options.empty() && q.options_from.empty())
+        problem(qwhere, "has no options");
+    }
+  }
+  std::set<std::string> rule_ids;
+  for (auto& jd : arr(S, "derivations")) {
+    Derivation d;
+    d.id = str(jd, "id");
+    std::string where = "derivation " + d.id;
+    std::string set = str(jd, "set");
+    d.slot = F.slot(set);
+    if (d.slot < 0) problem(where, "sets an unknown field '" + set + "'");
+    else if (F.attributes[size_t(d.slot)].kind == AttrKind::Context) problem(where, "cannot set the context value '" + set + "'");
+    d.when = parse(jd, "when", where);
+    if (!jd.contains("value")) problem(where, "has no value");
+    d.value = parse(jd, "value", where);
+    F.derivations.push_back(std::move(d));
+  }
+  auto parse_values = [&](const json& j, const std::string& where) {
+    std::vector<std::pair<std::string, expr::NodePtr>> out;
+    const json vals = j.value("values", json::object());
+    for (auto& [k, v] : vals.items()) {
+      json wrap = {{"v", v}};
+      out.emplace_back(k, parse(wrap, "v", where + " value " + k));
+    }
+    return out;
+  };
+  auto check_placeholders = [&](const std::string& text, const std::vector<std::pair<std::string, expr::NodePtr>>& values,
+                                const std::string& where) {
+    static const std::regex ph(R"(%\{([A-Za-z0-9_]+)\})");
+    for (auto it = std::sregex_iterator(text.begin(), text.end(), ph); it != std::sregex_iterator(); ++it) {
+      bool found = false;
+      for (auto& [k, v] : values) found = found || k == (*it)[1].str();
+      if (!found) problem(where, "the message uses %{" + (*it)[1].str() + "} but 'values' has no such entry");
+    }
+  };
+  for (auto& jr : arr(S, "validations")) {
+    Rule r;
+    r.id = str(jr, "id");
+    std::string where = "validation " + r.id;
+    if (!rule_ids.insert(r.id).second) problem(where, "id is used twice");
+    r.when = parse(jr, "when", where);
+    if (!r.when) problem(where, "has no 'when'");
+    r.values = parse_values(jr, where);
+    const json msgs = jr.value("messages", json::object());
+    for (auto& [k, v] : msgs.items()) {
+      Message m;
+      std::string key = k;
+      auto pos = key.find(" if ");
+      if (pos != std::string::npos) {
+        json wrap = {{"c", key.substr(pos + 4)}};
+        m.when = parse(wrap, "c", where + " message '" + k + "'");
+        key = key.substr(0, pos);
+      }
+      m.field = key;
+      m.slot = F.slot(key);
+      if (m.slot < 0 && F.checkbox_questions.count(key)) {
+        // A checkbox question's own id: the message belongs to the whole question.
+      } else if (m.slot < 0 || F.attributes[size_t(m.slot)].kind == AttrKind::Context)
+        problem(where, "attaches a message to an unknown field '" + key + "'");
+      m.text = v.is_string() ? v.get<std::string>() : "";
+      if (m.text.empty()) problem(where, "message for '" + key + "' is empty");
+      check_placeholders(m.text, r.values, where);
+      r.messages.push_back(std::move(m));
+    }
+    if (r.messages.empty()) problem(where, "has no messages");
+    F.rules.push_back(std::move(r));
+  }
+  for (auto& js : arr(S, "soft_validations")) {
+    SoftRule s;
+    s.id = str(js, "id");
+    std::string where = "soft validation " + s.id;
+    s.confirm = str(js, "confirm");
+    s.confirm_slot = F.slot(s.confirm);
+    if (s.confirm_slot < 0) problem(where, "confirm field '" + s.confirm + "' is not a question");
+    s.when = parse(js, "when", where);
+    if (!s.when) problem(where, "has no 'when'");
+    s.title = str(js, "title");
+    s.text = str(js, "text");
+    s.values = parse_values(js, where);
+    check_placeholders(s.title + s.text, s.values, where);
+    for (auto& r : js.value("review", json::array())) {
+      std::string id = r.get<std::string>();
+      if (F.slot(id) < 0) problem(where, "reviews an unknown field '" + id + "'");
+      s.review.push_back(id);
+    }
+    F.soft_rules.push_back(std::move(s));
+  }
+  return f;
+}
+
+std::shared_ptr<const Form> Form::load_checked(const std::string& path, const std::string& data_dir) {
+  auto f = load(path, data_dir);
+  if (!f->problems.empty()) {
+    std::string msg = path + " has " + std::to_string(f->problems.size()) + " problem(s):";
+    for (size_t i = 0; i < f->problems.size() && i < 20; ++i) msg += "\n  " + f->problems[i];
+    throw std::runtime_error(msg);
+  }
+  return f;
+}
+
+}  // namespace core::form

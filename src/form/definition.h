@@ -1,0 +1,161 @@
+// A collection year's form, loaded from its JSON definition (docs/form-definition.md): sections,
+// subsections, pages, questions, derivations and rules, with every expression parsed once and every
+// name resolved to a slot. Pure: reads files, knows nothing of HTTP or SQL.
+#pragma once
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "expr/ast.h"
+#include "expr/eval.h"
+#include "expr/lookups.h"
+#include "util/dates.h"
+
+namespace core::form {
+
+enum class QType { Radio, Checkbox, Numeric, Date, Text, Select, Interruption };
+const char* qtype_name(QType t);
+
+struct Option {
+  expr::Value value;
+  std::string label, hint;
+  bool divider_before = false, exclusive = false;
+  expr::NodePtr depends_on;
+  int slot = -1;  // checkbox: the attribute this option sets
+};
+
+struct Question {
+  std::string id;
+  QType type = QType::Text;
+  int slot = -1;  // checkbox: -1 (each option has its own)
+  int page = -1;
+  std::vector<Option> options;
+  std::string options_from;  // a lookup table or live records (docs/form-definition.md)
+  std::optional<double> min, max, step;
+  bool readonly = false;
+  bool optional = false;
+  expr::NodePtr optional_when, derived_when, hidden_in_check_answers;
+  bool keep = false;
+  int conditional_parent = -1;  // slot of the revealing question
+  std::vector<expr::Value> conditional_values;
+  std::string soft;  // interruption: the soft validation's id
+  const nlohmann::json* raw = nullptr;  // header, hint, labels, guidance… for the channels
+  std::string label() const;            // check-answers label, else header
+  std::string unanswered_error() const;
+};
+
+struct Page {
+  std::string id;
+  int subsection = -1;
+  expr::NodePtr depends_on;
+  std::vector<Question> questions;
+  const nlohmann::json* raw = nullptr;
+};
+
+struct Subsection {
+  std::string id, label;
+  int section = -1;
+  expr::NodePtr depends_on;
+  std::vector<int> pages;
+};
+
+struct Section {
+  std::string id, label;
+  std::vector<int> subsections;
+};
+
+enum class AttrKind { Question, CheckboxOption, Variable, Context };
+
+struct Attribute {
+  std::string id;
+  expr::Type type = expr::Type::Any;
+  AttrKind kind = AttrKind::Variable;
+  bool input = false;  // a channel may give it
+  std::vector<expr::Value> codes;  // coded answers
+  std::vector<const Question*> questions;  // where it is asked
+  std::string label;
+};
+
+struct Derivation {
+  std::string id;
+  int slot = -1;
+  expr::NodePtr when, value;
+};
+
+struct Message {
+  int slot = -1;
+  std::string field, text;
+  expr::NodePtr when;
+};
+
+struct Rule {
+  std::string id;
+  expr::NodePtr when;
+  std::vector<Message> messages;
+  std::vector<std::pair<std::string, expr::NodePtr>> values;
+};
+
+struct SoftRule {
+  std::string id, confirm, title, text;
+  int confirm_slot = -1;
+  expr::NodePtr when;
+  std::vector<std::pair<std::string, expr::NodePtr>> values;
+  std::vector<std::string> review;
+};
+
+// The values channels fill in from the signed-in user and the database (docs/form-definition.md).
+struct ContextName {
+  const char* id;
+  expr::Type type;
+};
+const std::vector<ContextName>& context_names();
+
+class Form : public expr::Names, public expr::Labels {
+ public:
+  // Loads and checks a definition. Problems (unknown fields, expressions that do not parse, duplicate
+  // codes…) are collected in `problems`; a form with problems must not be used.
+  static std::shared_ptr<Form> load(const std::string& path, const std::string& data_dir);
+  // As load(), but throws std::runtime_error listing the problems.
+  static std::shared_ptr<const Form> load_checked(const std::string& path, const std::string& data_dir);
+
+  std::vector<std::string> problems;
+
+  std::string type;
+  int year = 0;
+  util::Date start_date, end_date, new_logs_end_date, edit_end_date, submission_deadline;
+
+  std::vector<Attribute> attributes;  // by slot; context values come last
+  std::map<std::string, int> slots;
+  std::vector<Section> sections;
+  std::vector<Subsection> subsections;
+  std::vector<Page> pages;
+  std::map<std::string, int> page_index;
+  std::set<std::string> checkbox_questions;  // their ids may carry messages too
+  std::vector<Derivation> derivations;
+  std::vector<Rule> rules;
+  std::vector<SoftRule> soft_rules;
+  expr::Lookups lookups;
+  nlohmann::json source;  // the merged definition (texts for the channels)
+
+  int slot(const std::string& name) const {
+    auto it = slots.find(name);
+    return it == slots.end() ? -1 : it->second;
+  }
+  size_t size() const { return attributes.size(); }
+
+  // expr::Names
+  std::optional<expr::NameInfo> lookup(const std::string& name) const override;
+  const Def* def(const std::string& name) const override;
+  // expr::Labels
+  std::string label(int slot, const expr::Value& v) const override;
+
+ private:
+  std::map<std::string, Def> defs_;
+};
+
+}  // namespace core::form

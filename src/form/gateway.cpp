@@ -1,0 +1,463 @@
+#include "form/gateway.h"
+
+#include <cmath>
+#include <regex>
+#include <set>
+
+namespace core::form {
+
+using expr::Value;
+using nlohmann::json;
+
+const char* status_name(Status s) {
+  switch (s) {
+    case Status::CannotStartYet: return "cannot_start_yet";
+    case Status::NotStarted: return "not_started";
+    case Status::InProgress: return "in_progress";
+    case Status::Completed: return "completed";
+  }
+  return "?";
+}
+
+namespace {
+
+std::string lower_first(std::string s) {
+  if (!s.empty()) s[0] = char(std::tolower(static_cast<unsigned char>(s[0])));
+  return s;
+}
+
+std::string with_commas(const std::string& digits) {
+  std::string s = digits;
+  auto dot = s.find('.');
+  int end = int(dot == std::string::npos ? s.size() : dot);
+  for (int i = end - 3; i > 0; i -= 3) s.insert(size_t(i), ",");
+  return s;
+}
+
+std::string plain(double d) {
+  Value v = expr::number(d);
+  return with_commas(v.text());
+}
+
+struct Evaluator {
+  const Form& f;
+  Values& now;
+  const Values& before;
+  expr::Env env;
+  Evaluator(const Form& form, Values& n, const Values& b) : f(form), now(n), before(b) {
+    env.now = now.data();
+    env.before = before.data();
+    env.lookups = &f.lookups;
+    env.labels = &f;
+  }
+  bool holds(const expr::NodePtr& n) { return expr::holds(n.get(), env); }
+  Value eval(const expr::NodePtr& n) { return n ? expr::eval(*n, env) : Value(); }
+  void refresh() { env.now = now.data(); }
+};
+
+// Suffix text for messages: a string, or the first `{when, text}` that holds.
+std::string suffix_of(const Question& q, Evaluator& ev) {
+  if (!q.raw || !q.raw->contains("suffix")) return "";
+  const json& s = (*q.raw)["suffix"];
+  if (s.is_string()) return s.get<std::string>();
+  if (s.is_array())
+    for (auto& e : s) {
+      try {
+        auto n = expr::parse(e.value("when", "false"), ev.f);
+        if (expr::holds(n.get(), ev.env)) return e.value("text", "");
+      } catch (const expr::ParseError&) {
+      }
+    }
+  return "";
+}
+
+const Question* first_question(const Form& f, int slot) {
+  const auto& qs = f.attributes[size_t(slot)].questions;
+  return qs.empty() ? nullptr : qs.front();
+}
+
+bool in_codes(const Attribute& a, const Value& v) {
+  for (auto& c : a.codes)
+    if (c.equals(v)) return true;
+  return false;
+}
+
+// Checks one answer against its attribute. Returns the value to store, or an error.
+std::optional<Value> check_answer(const Form& f, int slot, const json& raw, Evaluator& ev, Error& err) {
+  const Attribute& a = f.attributes[size_t(slot)];
+  const Question* q = first_question(f, slot);
+  std::string label = q ? q->label() : a.label;
+  if (a.kind == AttrKind::CheckboxOption) label = a.label;
+  err.fields = {a.id};
+  if (raw.is_null()) return Value();
+  if (raw.is_string() && raw.get<std::string>().find_first_not_of(" \t\r\n") == std::string::npos) return Value();
+  auto fail = [&](const char* rule, const std::string& msg) -> std::optional<Value> {
+    err.rule = rule;
+    err.message = msg;
+    return std::nullopt;
+  };
+  if (raw.is_object() || raw.is_array()) return fail("H-TYPE", label + " must be a single answer, not a list or object.");
+
+  // Coded answers (radio, select, checkbox options, interruption confirmations).
+  bool coded = a.kind == AttrKind::CheckboxOption || (q && (q->type == QType::Radio || q->type == QType::Select || q->type == QType::Interruption));
+  if (coded) {
+    Value v;
+    if (raw.is_number_integer() || raw.is_number_unsigned()) v = expr::from_json(raw);
+    else if (raw.is_number_float()) v = expr::from_json(raw);
+    else if (raw.is_boolean()) v = Value(int64_t(raw.get<bool>() ? 1 : 0));
+    else {
+      std::string s = raw.get<std::string>();
+      static const std::regex integer(R"(\s*-?\d{1,15}\s*)");
+      if (a.type == expr::Type::Number && std::regex_match(s, integer)) v = Value(int64_t(std::stoll(s)));
+      else v = Value(s);
+    }
+    const std::string src = q ? q->options_from : "";
+    bool ok;
+    if (src == "local_authorities_england") ok = v.is_string() && f.lookups.england_codes.count(v.as_string());
+    else if (src == "local_authorities_all") ok = v.is_string() && f.lookups.all_codes.count(v.as_string());
+    else if (src == "countries") ok = v.is_int() && f.lookups.country_codes.count(std::to_string(v.as_int()));
+    else if (src == "addresses") ok = v.is_string() || v.is_int();
+    else if (!src.empty()) ok = v.is_int() && v.as_int() > 0;  // live records: an id, resolved by the channel
+    else ok = in_codes(a, v);
+    if (!ok) return fail("H-OPTION", "Select one of the options for " + lower_first(label) + ".");
+    return v;
+  }
+  switch (a.type) {
+    case expr::Type::Bool:
+      if (raw.is_boolean()) return Value(raw.get<bool>());
+      if (raw.is_number_integer() && (raw.get<int64_t>() == 0 || raw.get<int64_t>() == 1)) return Value(raw.get<int64_t>() == 1);
+      if (raw.is_string() && (raw == "true" || raw == "false")) return Value(raw == "true");
+      return fail("H-TYPE", label + " must be true or false.");
+    case expr::Type::Date: {
+      std::optional<util::Date> d;
+      if (raw.is_string()) d = util::parse_iso_date(raw.get<std::string>());
+      if (!d) return fail("H-DATE-FORMAT", "Enter a date in the correct format, for example 31/1/2024.");
+      return Value(*d);
+    }
+    case expr::Type::String: {
+      if (raw.is_number()) return Value(expr::from_json(raw).text());
+      if (!raw.is_string()) return fail("H-TYPE", label + " must be text.");
+      std::string s = raw.get<std::string>();
+      size_t b = s.find_first_not_of(" \t\r\n"), e = s.find_last_not_of(" \t\r\n");
+      s = s.substr(b, e - b + 1);
+      if (s.size() > 1000) return fail("H-TYPE", label + " must be 1,000 characters or fewer.");
+      return Value(s);
+    }
+    case expr::Type::Number: {
+      double d;
+      std::string text;
+      if (raw.is_number()) {
+        d = raw.get<double>();
+        text = raw.dump();
+      } else if (raw.is_string()) {
+        text = raw.get<std::string>();
+        text.erase(std::remove(text.begin(), text.end(), ','), text.end());
+        size_t b = text.find_first_not_of(' '), e = text.find_last_not_of(' ');
+        text = b == std::string::npos ? "" : text.substr(b, e - b + 1);
+        static const std::regex num(R"(\d+(\.\d+)?)");
+        if (!std::regex_match(text, num)) return fail("H-NUM-FORMAT", label + " must be a number.");
+        d = std::stod(text);
+      } else {
+        return fail("H-NUM-FORMAT", label + " must be a number.");
+      }
+      if (q) {
+        std::string prefix = q->raw ? q->raw->value("prefix", "") : "";
+        std::string suffix = suffix_of(*q, ev);
+        if (q->min && q->max && (d < *q->min || d > *q->max))
+          return fail("H-NUM-RANGE", label + " must be between " + prefix + plain(*q->min) + suffix + " and " + prefix + plain(*q->max) + suffix + ".");
+        if (q->min && !q->max && d < *q->min) return fail("H-NUM-MIN", label + " must be at least " + prefix + plain(*q->min) + suffix + ".");
+        if (q->step && *q->step == 1 && std::fabs(d - std::round(d)) > 1e-9) return fail("H-NUM-STEP-1", label + " must be a whole number.");
+        if (q->step && *q->step < 1 && std::fabs(d * 100 - std::round(d * 100)) > 1e-6)
+          return fail("H-NUM-STEP-001", label + " must be given to the nearest hundredth.");
+      }
+      return expr::number(d);
+    }
+    default: return expr::from_json(raw);
+  }
+}
+
+// Is the question asked on this (routed) page, given the answers now?
+bool question_shown(const Question& q, Evaluator& ev) {
+  if (q.conditional_parent < 0) return true;
+  const Value& p = ev.now[size_t(q.conditional_parent)];
+  for (auto& v : q.conditional_values)
+    if (p.equals(v)) return true;
+  return false;
+}
+
+std::vector<char> routed_pages(const Form& f, Evaluator& ev) {
+  std::vector<char> sub_ok(f.subsections.size());
+  for (size_t i = 0; i < f.subsections.size(); ++i) sub_ok[i] = ev.holds(f.subsections[i].depends_on);
+  std::vector<char> r(f.pages.size());
+  for (size_t i = 0; i < f.pages.size(); ++i) r[i] = sub_ok[size_t(f.pages[i].subsection)] && ev.holds(f.pages[i].depends_on);
+  return r;
+}
+
+// Clears answers no routed page asks any more (derived.md §4). Returns whether anything changed.
+bool clear_hidden(const Form& f, Evaluator& ev, std::vector<std::string>& cleared, std::set<int>& cleared_set) {
+  auto routed = routed_pages(f, ev);
+  bool changed = false;
+  for (size_t s = 0; s < f.attributes.size(); ++s) {
+    const Attribute& a = f.attributes[s];
+    if (a.kind != AttrKind::Question && a.kind != AttrKind::CheckboxOption) continue;
+    if (ev.now[s].null() || a.questions.empty()) continue;
+    bool keep = false, asked = false;
+    for (const Question* q : a.questions) {
+      if (q->keep || q->readonly) keep = true;
+      if (q->derived_when && ev.holds(q->derived_when)) keep = true;
+      if (!routed[size_t(q->page)] || !question_shown(*q, ev)) continue;
+      if (a.kind == AttrKind::CheckboxOption) {
+        for (auto& o : q->options)
+          if (o.slot == int(s) && ev.holds(o.depends_on)) asked = true;
+      } else if (q->type == QType::Radio && !q->options.empty()) {
+        for (auto& o : q->options)
+          if (o.value.equals(ev.now[s]) && ev.holds(o.depends_on)) asked = true;
+      } else {
+        asked = true;
+      }
+    }
+    if (keep || asked) continue;
+    ev.now[s] = Value();
+    changed = true;
+    if (cleared_set.insert(int(s)).second) cleared.push_back(a.id);
+  }
+  return changed;
+}
+
+std::string interpolate(const std::string& text, const std::vector<std::pair<std::string, expr::NodePtr>>& values, Evaluator& ev) {
+  if (text.find("%{") == std::string::npos) return text;
+  std::string out = text;
+  for (auto& [k, node] : values) {
+    std::string key = "%{" + k + "}";
+    size_t p = out.find(key);
+    if (p == std::string::npos) continue;
+    std::string v = ev.eval(node).text();
+    for (; p != std::string::npos; p = out.find(key, p + v.size())) out.replace(p, key.size(), v);
+  }
+  return out;
+}
+
+}  // namespace
+
+Values with_context(const Form& f, Values v, const Context& ctx) {
+  v.resize(f.size());
+  for (auto& c : context_names()) {
+    int s = f.slot(c.id);
+    if (s < 0) continue;
+    auto it = ctx.values.find(c.id);
+    v[size_t(s)] = it != ctx.values.end() ? it->second : Value();
+  }
+  int t = f.slot("today");
+  if (t >= 0 && ctx.today.y) v[size_t(t)] = Value(ctx.today);
+  return v;
+}
+
+bool page_routed(const Form& f, int page, const Values& values, const Context& ctx) {
+  Values now = with_context(f, values, ctx);
+  Evaluator ev(f, now, now);
+  const Page& p = f.pages[size_t(page)];
+  return ev.holds(f.subsections[size_t(p.subsection)].depends_on) && ev.holds(p.depends_on);
+}
+
+Values values_from_json(const Form& f, const json& answers, std::vector<std::string>* problems) {
+  Values v(f.size());
+  if (!answers.is_object()) return v;
+  for (auto& [k, raw] : answers.items()) {
+    int s = f.slot(k);
+    if (s < 0 || f.attributes[size_t(s)].kind == AttrKind::Context) {
+      if (problems) problems->push_back(k);
+      continue;
+    }
+    Value x = expr::from_json(raw);
+    if (f.attributes[size_t(s)].type == expr::Type::Date && x.is_string()) {
+      auto d = util::parse_iso_date(x.as_string());
+      if (!d) {
+        if (problems) problems->push_back(k);
+        continue;
+      }
+      x = Value(*d);
+    }
+    v[size_t(s)] = std::move(x);
+  }
+  return v;
+}
+
+Changes changes_from_json(const json& object) {
+  Changes c;
+  if (!object.is_object()) return c;
+  for (auto& [k, v] : object.items()) c.emplace_back(k, v);
+  return c;
+}
+
+Outcome apply(const Form& f, const Values& before_in, const Changes& changes, const Context& ctx, const Options& opt) {
+  Outcome out;
+  Values before = with_context(f, before_in, ctx);
+  Values now = before;
+  Evaluator ev(f, now, before);
+
+  // 1. Answers in.
+  for (auto& [name, raw] : changes) {
+    int s = f.slot(name);
+    if (s < 0 || f.attributes[size_t(s)].kind == AttrKind::Context) {
+      out.errors.push_back({"H-UNKNOWN-FIELD", {name}, "‘" + name + "’ is not a question on this form."});
+      out.input_errors = true;
+      continue;
+    }
+    if (!f.attributes[size_t(s)].input) {
+      out.errors.push_back({"H-NOT-INPUT", {name}, "‘" + name + "’ is worked out from other answers and cannot be given."});
+      out.input_errors = true;
+      continue;
+    }
+    Error err;
+    auto v = check_answer(f, s, raw, ev, err);
+    if (!v) {
+      out.errors.push_back(err);
+      out.input_errors = true;
+      continue;
+    }
+    now[size_t(s)] = *v;
+  }
+  if (opt.page) {
+    auto it = f.page_index.find(*opt.page);
+    if (it != f.page_index.end()) {
+      for (auto& q : f.pages[size_t(it->second)].questions) {
+        if (q.readonly || q.type == QType::Interruption || q.optional || !question_shown(q, ev)) continue;
+        if (q.derived_when && ev.holds(q.derived_when)) continue;
+        if (q.optional_when && ev.holds(q.optional_when)) continue;
+        bool answered = false;
+        if (q.type == QType::Checkbox) {
+          for (auto& o : q.options) answered = answered || now[size_t(o.slot)].truthy();
+        } else {
+          answered = !now[size_t(q.slot)].null();
+        }
+        bool refused = false;
+        for (auto& e : out.errors) refused = refused || (!e.fields.empty() && e.fields[0] == q.id);
+        if (!answered && !refused) {
+          out.errors.push_back({"H-REQ", {q.type == QType::Checkbox ? q.options.front().value.text() : q.id}, q.unanswered_error()});
+          out.input_errors = true;
+        }
+      }
+    }
+  }
+
+  // 2. Clear what no routed page asks (twice, so consequences of the first pass are caught too).
+  std::set<int> cleared_set;
+  if (clear_hidden(f, ev, out.cleared, cleared_set)) clear_hidden(f, ev, out.cleared, cleared_set);
+
+  // 3. Derived variables, in order.
+  std::vector<char> derived(f.size());
+  for (auto& d : f.derivations) {
+    if (d.slot < 0 || !ev.holds(d.when)) continue;
+    Value v = ev.eval(d.value);
+    size_t s = size_t(d.slot);
+    if (v.null() && !now[s].null() && !before[s].null() && cleared_set.insert(d.slot).second) out.cleared.push_back(f.attributes[s].id);
+    if (f.attributes[s].type == expr::Type::Date && v.is_string()) {
+      if (auto dt = util::parse_iso_date(v.as_string())) v = Value(*dt);
+    }
+    now[s] = std::move(v);
+    derived[s] = 1;
+  }
+  for (size_t s = 0; s < derived.size(); ++s)
+    if (derived[s] && !now[s].null()) out.derived.push_back(int(s));
+  // A value the engine re-derived is not "cleared" if it holds a value again.
+  if (!out.cleared.empty()) {
+    std::vector<std::string> still;
+    for (auto& id : out.cleared)
+      if (now[size_t(f.slot(id))].null()) still.push_back(id);
+    out.cleared = std::move(still);
+  }
+
+  // 4. Hard validations, then soft ones.
+  for (auto& r : f.rules) {
+    if (!ev.holds(r.when)) continue;
+    for (auto& m : r.messages) {
+      if (m.when && !ev.holds(m.when)) continue;
+      std::string text = interpolate(m.text, r.values, ev);
+      bool merged = false;
+      for (auto& e : out.errors)
+        if (e.rule == r.id && e.message == text) {
+          e.fields.push_back(m.field);
+          merged = true;
+        }
+      if (!merged) out.errors.push_back({r.id, {m.field}, text});
+    }
+  }
+  for (auto& s : f.soft_rules) {
+    if (s.confirm_slot >= 0 && now[size_t(s.confirm_slot)].equals(Value(0))) continue;
+    if (!ev.holds(s.when)) continue;
+    bool dup = false;
+    for (auto& p : out.soft_checks) dup = dup || (p.rule == s.id && p.confirm_field == s.confirm);
+    if (!dup) out.soft_checks.push_back({s.id, s.confirm, interpolate(s.title, s.values, ev), interpolate(s.text, s.values, ev)});
+  }
+
+  // 5. Statuses.
+  auto routed = routed_pages(f, ev);
+  bool any_answered = false, all_complete = true;
+  out.subsections.resize(f.subsections.size());
+  for (size_t i = 0; i < f.subsections.size(); ++i) {
+    const Subsection& sub = f.subsections[i];
+    if (!ev.holds(sub.depends_on)) {
+      out.subsections[i] = Status::CannotStartYet;
+      all_complete = false;
+      continue;
+    }
+    int answered = 0, missing = 0;
+    for (int p : sub.pages) {
+      if (!routed[size_t(p)]) continue;
+      for (auto& q : f.pages[size_t(p)].questions) {
+        if (q.readonly || !question_shown(q, ev)) continue;
+        if (q.derived_when && ev.holds(q.derived_when)) continue;
+        bool has;
+        if (q.type == QType::Checkbox) {
+          has = false;
+          for (auto& o : q.options) has = has || now[size_t(o.slot)].truthy();
+        } else {
+          has = !now[size_t(q.slot)].null();
+        }
+        if (has) {
+          if (q.type != QType::Interruption) ++answered;
+        } else if (!q.optional && !(q.optional_when && ev.holds(q.optional_when))) {
+          ++missing;
+        }
+      }
+    }
+    any_answered = any_answered || answered > 0;
+    Status st = missing == 0 ? Status::Completed : answered == 0 ? Status::NotStarted : Status::InProgress;
+    out.subsections[i] = st;
+    if (st != Status::Completed) all_complete = false;
+  }
+  out.status = all_complete && out.errors.empty() ? Status::Completed : any_answered ? Status::InProgress : Status::NotStarted;
+
+  // Context values are not part of the log.
+  for (auto& c : context_names()) {
+    int s = f.slot(c.id);
+    if (s >= 0) now[size_t(s)] = Value();
+  }
+  out.values = std::move(now);
+  return out;
+}
+
+json Outcome::answers_json(const Form& f) const {
+  json j = json::object();
+  for (size_t s = 0; s < values.size() && s < f.size(); ++s)
+    if (!values[s].null() && f.attributes[s].kind != AttrKind::Context) j[f.attributes[s].id] = expr::to_json(values[s]);
+  return j;
+}
+
+json Outcome::to_json(const Form& f) const {
+  json j;
+  j["status"] = status_name(status);
+  j["errors"] = json::array();
+  for (auto& e : errors) j["errors"].push_back({{"fields", e.fields}, {"message", e.message}, {"rule", e.rule}});
+  j["soft_checks"] = json::array();
+  for (auto& s : soft_checks) j["soft_checks"].push_back({{"confirm_field", s.confirm_field}, {"title", s.title}, {"text", s.text}, {"rule", s.rule}});
+  j["derived"] = json::object();
+  for (int s : derived) j["derived"][f.attributes[size_t(s)].id] = expr::to_json(values[size_t(s)]);
+  j["cleared"] = cleared;
+  j["subsections"] = json::object();
+  for (size_t i = 0; i < subsections.size(); ++i) j["subsections"][f.subsections[i].id] = status_name(subsections[i]);
+  j["answers"] = answers_json(f);
+  return j;
+}
+
+}  // namespace core::form

@@ -1,0 +1,73 @@
+// The one gateway every log passes through, whatever the channel (web form, bulk upload, API):
+//   apply(form, log, changes, context) → outcome
+// 1. checks and sets the answers (an invalid answer is refused with an error and never kept);
+// 2. clears answers on pages no longer shown; 3. computes derived variables;
+// 4. runs hard validations, then soft validations; 5. computes subsection and log statuses.
+// Pure: "today" and everything about the user and the records come in through the context.
+#pragma once
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "form/definition.h"
+
+namespace core::form {
+
+using Values = std::vector<expr::Value>;  // a log's answers, by slot
+
+struct Context {
+  util::Date today;
+  std::map<std::string, expr::Value> values;  // context values by name (docs/form-definition.md)
+};
+
+struct Error {
+  std::string rule;  // the validation's id, or H-REQ / H-NUM-… / H-DATE-FORMAT / H-OPTION / H-UNKNOWN-FIELD
+  std::vector<std::string> fields;
+  std::string message;
+};
+
+struct SoftCheck {
+  std::string rule, confirm_field, title, text;
+};
+
+enum class Status { CannotStartYet, NotStarted, InProgress, Completed };
+const char* status_name(Status s);
+
+struct Options {
+  // A page submission: every applicable, required question on the page must be answered.
+  std::optional<std::string> page;
+};
+
+struct Outcome {
+  Values values;  // the log afterwards (context slots are blank)
+  std::vector<Error> errors;
+  bool input_errors = false;  // some answers were refused before the rules ran
+  std::vector<SoftCheck> soft_checks;
+  std::vector<int> derived;  // slots the engine set itself and that hold a value
+  std::vector<std::string> cleared;
+  Status status = Status::NotStarted;
+  std::vector<Status> subsections;  // by subsection index
+
+  bool ok() const { return errors.empty(); }
+  nlohmann::json answers_json(const Form& f) const;  // attribute → value, answered ones only
+  nlohmann::json to_json(const Form& f) const;       // status, errors, soft_checks, derived, cleared, …
+};
+
+// A stored log (attribute → JSON value) as values by slot. Unknown or malformed entries are skipped
+// and reported in `problems` (stored logs were checked when they were written).
+Values values_from_json(const Form& f, const nlohmann::json& answers, std::vector<std::string>* problems = nullptr);
+
+using Changes = std::vector<std::pair<std::string, nlohmann::json>>;
+Changes changes_from_json(const nlohmann::json& object);
+
+Outcome apply(const Form& f, const Values& before, const Changes& changes, const Context& ctx, const Options& opt = {});
+
+// Routing for the channels: is the page shown for this log?
+bool page_routed(const Form& f, int page, const Values& values, const Context& ctx);
+// Fills the context slots of a copy of `values`.
+Values with_context(const Form& f, Values values, const Context& ctx);
+
+}  // namespace core::form

@@ -1,0 +1,31 @@
+#include "form/registry.h"
+
+#include <filesystem>
+#include <map>
+#include <mutex>
+
+#include "util/paths.h"
+
+namespace core::form {
+
+std::string definition_path(const std::string& type, int year) {
+  return (resource_root() / "forms" / std::to_string(year) / (type + ".json")).string();
+}
+
+std::string data_dir() { return (resource_root() / "data").string(); }
+
+std::shared_ptr<const Form> get(const std::string& type, int year) {
+  static std::mutex m;
+  static std::map<std::pair<std::string, int>, std::shared_ptr<const Form>> cache;
+  std::lock_guard<std::mutex> lock(m);
+  auto key = std::make_pair(type, year);
+  auto it = cache.find(key);
+  if (it != cache.end()) return it->second;
+  std::string path = definition_path(type, year);
+  if (!std::filesystem::exists(path)) throw std::runtime_error("there is no " + type + " form for " + std::to_string(year) + " (" + path + ")");
+  auto f = Form::load_checked(path, data_dir());
+  cache[key] = f;
+  return f;
+}
+
+}  // namespace core::form
