@@ -175,14 +175,27 @@ Value f_normalise_postcode(const Value* a, int, const Env&, const Node&) {
   if (!a[0].is_string()) return {};
   return Value(util::normalise_postcode(a[0].as_string()));
 }
+// English: an "E" code CORE knows (current or former).
 Value f_la_in_england(const Value* a, int, const Env& env, const Node&) {
   if (!a[0].is_string() || !env.lookups) return Value(false);
-  return Value(env.lookups->england_codes.count(a[0].as_string()) > 0);
+  const std::string& c = a[0].as_string();
+  return Value(!c.empty() && c[0] == 'E' && (env.lookups->la_history.count(c) || env.lookups->england_codes.count(c)));
 }
+// Valid in the collection year of the date (authorities change in April, with the collection year).
 Value f_la_active(const Value* a, int, const Env& env, const Node&) {
-  // The tables hold the authorities of this collection year only.
-  if (!a[0].is_string() || !env.lookups) return Value(false);
-  return Value(env.lookups->all_codes.count(a[0].as_string()) > 0);
+  if (!a[0].is_string() || !a[1].is_date() || !env.lookups) return Value(false);
+  auto it = env.lookups->la_history.find(a[0].as_string());
+  if (it == env.lookups->la_history.end()) return Value(env.lookups->all_codes.count(a[0].as_string()) > 0);
+  int y = util::collection_year_start(a[1].as_date()).y;
+  return Value(it->second.first_year <= y && (it->second.last_year == 0 || y <= it->second.last_year));
+}
+Value f_la_name(const Value* a, int, const Env& env, const Node&) {
+  if (!a[0].is_string() || !env.lookups) return {};
+  auto it = env.lookups->la_history.find(a[0].as_string());
+  if (it != env.lookups->la_history.end()) return Value(it->second.name);
+  for (auto& [code, name] : env.lookups->local_authorities_all)
+    if (code == a[0].as_string()) return Value(name);
+  return {};
 }
 Value f_rent_range(const Value* a, int, const Env& env, const Node&) {
   if (!env.lookups || !a[0].is_string() || !a[1].is_number() || !a[2].is_number() || !a[3].is_string()) return {};
@@ -245,6 +258,7 @@ const std::vector<Builtin>& builtins() {
       {"normalise_postcode", 1, 1, Type::String, f_normalise_postcode},
       {"la_in_england", 1, 1, Type::Bool, f_la_in_england},
       {"la_active", 2, 2, Type::Bool, f_la_active},
+      {"la_name", 1, 1, Type::String, f_la_name},
       {"rent_range", 4, 4, Type::Number, f_rent_range},
       {"income_band", 2, 2, Type::Number, f_income_band},
   };

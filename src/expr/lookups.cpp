@@ -80,6 +80,13 @@ Lookups Lookups::load(const std::string& dir, int year, bool required) {
   pairs(dir + "/local-authorities-england-" + y + ".csv", l.local_authorities_england, l.england_codes);
   pairs(dir + "/local-authorities-all-" + y + ".csv", l.local_authorities_all, l.all_codes);
   pairs(dir + "/countries.csv", l.countries, l.country_codes);
+  {
+    std::string p = dir + "/local-authorities-history.csv";
+    for (auto& r : read_csv(p, required)) {
+      if (r.size() != 4) throw std::runtime_error(p + ": a row does not have 4 columns");
+      l.la_history[r[0]] = LaHistory{r[1], int(num(r[2], p)), r[3].empty() ? 0 : int(num(r[3], p))};
+    }
+  }
   return l;
 }
 

@@ -24,6 +24,11 @@ struct Lookups {
   std::vector<std::pair<std::string, std::string>> local_authorities_all;
   std::vector<std::pair<std::string, std::string>> countries;  // code as text, name
   std::set<std::string> england_codes, all_codes, country_codes;
+  struct LaHistory {
+    std::string name;
+    int first_year = 0, last_year = 0;  // collection start years; last 0 = still valid
+  };
+  std::map<std::string, LaHistory> la_history;  // every authority CORE has known
 
   // Reads data/<file> for each table (a missing file is an empty table unless `required`). Throws std::runtime_error naming the file on a bad row.
   static Lookups load(const std::string& data_dir, int year, bool required = true);

@@ -205,7 +205,9 @@ bool clear_hidden(const Form& f, Evaluator& ev, std::vector<std::string>& cleare
     for (const Question* q : a.questions) {
       if (q->keep || q->readonly) keep = true;
       if (q->derived_when && ev.holds(q->derived_when)) keep = true;
-      if (!routed[size_t(q->page)] || !question_shown(*q, ev)) continue;
+      // A follow-up question hidden by its parent's answer keeps its answer while its page is shown,
+      // as in the real service (rules such as H-TEN-OTHER-NOT-REQUIRED then flag it).
+      if (!routed[size_t(q->page)]) continue;
       if (a.kind == AttrKind::CheckboxOption) {
         for (auto& o : q->options)
           if (o.slot == int(s) && ev.holds(o.depends_on)) asked = true;

@@ -1,0 +1,235 @@
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "form/cases.h"
+#include "form/gateway.h"
+#include "form/lint.h"
+
+using namespace core;
+using namespace core::form;
+using nlohmann::json;
+
+namespace {
+
+const std::string kRoot = CORE_SOURCE_DIR;
+const std::string kData = kRoot + "/data";
+
+std::shared_ptr<const Form> test_form() {
+  static auto f = Form::load_checked(kRoot + "/tests/fixtures/forms/2099/lettings.json", kData);
+  return f;
+}
+std::shared_ptr<const Form> lettings_2026() {
+  static auto f = Form::load_checked(kRoot + "/forms/2026/lettings.json", kData);
+  return f;
+}
+
+Context ctx() {
+  Context c;
+  c.today = util::Date{2099, 6, 1};
+  return c;
+}
+
+Outcome run(const json& before, const json& changes, Options opt = {}) {
+  auto& f = *test_form();
+  Values start(f.size());
+  if (!before.is_null()) start = apply(f, start, changes_from_json(before), ctx()).values;
+  return apply(f, start, changes_from_json(changes), ctx(), opt);
+}
+
+const expr::Value& value(const Outcome& o, const char* attr) { return o.values[size_t(test_form()->slot(attr))]; }
+
+bool has_error(const Outcome& o, const std::string& rule, const std::string& field) {
+  for (auto& e : o.errors)
+    if (e.rule == rule && std::find(e.fields.begin(), e.fields.end(), field) != e.fields.end()) return true;
+  return false;
+}
+
+std::string message(const Outcome& o, const std::string& rule) {
+  for (auto& e : o.errors)
+    if (e.rule == rule) return e.message;
+  return "";
+}
+
+// Lints a definition given as text; returns every problem.
+std::vector<std::string> lint_text(const std::string& text) {
+  auto dir = std::filesystem::temp_directory_path() / ("core-lint-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  auto path = dir / "form.json";
+  std::ofstream(path) << text;
+  auto f = Form::load(path.string(), kData);
+  auto problems = lint(*f);
+  std::filesystem::remove_all(dir);
+  return problems;
+}
+
+bool mentions(const std::vector<std::string>& problems, const std::string& text) {
+  for (auto& p : problems)
+    if (p.find(text) != std::string::npos) return true;
+  return false;
+}
+
+// The small test form with one part replaced.
+std::string variant(const std::string& from, const std::string& to) {
+  std::ifstream in(kRoot + "/tests/fixtures/forms/2099/lettings.json");
+  std::string s((std::istreambuf_iterator<char>(in)), {});
+  auto p = s.find(from);
+  if (p == std::string::npos) throw std::runtime_error("fixture has no " + from);
+  return s.replace(p, from.size(), to);
+}
+
+}  // namespace
+
+TEST(Gateway, RefusesInvalidAnswersAndKeepsTheValidOnes) {
+  auto o = run(nullptr, {{"needstype", 1}, {"startdate", "2099-02-31"}, {"age1", "forty"}, {"ecstat1", 7},
+                         {"brent", -5}, {"nosuch", 1}, {"weekly_rent", 3}, {"sheltered", "1"}});
+  EXPECT_EQ(value(o, "needstype").as_int(), 1);
+  EXPECT_TRUE(value(o, "startdate").null());
+  EXPECT_TRUE(value(o, "age1").null());
+  EXPECT_TRUE(value(o, "ecstat1").null());
+  EXPECT_TRUE(value(o, "brent").null());
+  EXPECT_TRUE(o.input_errors);
+  EXPECT_EQ(message(o, "H-DATE-FORMAT"), "Enter a date in the correct format, for example 31/1/2024.");
+  EXPECT_EQ(message(o, "H-NUM-FORMAT"), "Lead tenant’s age must be a number.");
+  EXPECT_EQ(message(o, "H-OPTION"), "Select one of the options for lead tenant’s working situation.");
+  EXPECT_TRUE(has_error(o, "H-UNKNOWN-FIELD", "nosuch"));
+  EXPECT_TRUE(has_error(o, "H-NOT-INPUT", "weekly_rent"));
+  EXPECT_FALSE(o.ok());
+}
+
+TEST(Gateway, NumericBoundsAndSteps) {
+  json setup = {{"needstype", 2}, {"startdate", "2099-05-01"}};
+  EXPECT_EQ(message(run(setup, {{"age1", 121}}), "H-NUM-RANGE"), "Lead tenant’s age must be between 16 and 120.");
+  EXPECT_EQ(message(run(setup, {{"age1", 30.5}}), "H-NUM-STEP-1"), "Lead tenant’s age must be a whole number.");
+  EXPECT_EQ(message(run(setup, {{"brent", -1}}), "H-NUM-MIN"), "Basic rent must be at least £0 every 4 weeks.");
+  EXPECT_EQ(message(run(setup, {{"brent", "1.234"}}), "H-NUM-STEP-001"), "Basic rent must be given to the nearest hundredth.");
+  auto ok = run(setup, {{"brent", "1,200.50"}, {"age1", "40"}});
+  EXPECT_TRUE(ok.ok());
+  EXPECT_DOUBLE_EQ(value(ok, "brent").as_number(), 1200.5);
+  EXPECT_EQ(value(ok, "age1").as_int(), 40);
+}
+
+TEST(Gateway, ClearsAnswersNoLongerAskedAndDerives) {
+  auto before = run(nullptr, {{"needstype", 2}, {"startdate", "2099-05-01"}, {"sheltered", 1}, {"sheltered_note", "warden"},
+                              {"brent", 400}, {"need_a", 1}, {"need_none", 1}});
+  EXPECT_EQ(value(before, "sheltered").as_int(), 1);
+  EXPECT_DOUBLE_EQ(value(before, "weekly_rent").as_number(), 100);
+  EXPECT_EQ(value(before, "need_none").as_int(), 0);  // derived: another need is ticked
+  auto& f = *test_form();
+  auto o = apply(f, before.values, changes_from_json({{"needstype", 1}}), ctx());
+  EXPECT_TRUE(value(o, "sheltered").null());
+  EXPECT_TRUE(value(o, "sheltered_note").null());
+  EXPECT_NE(std::find(o.cleared.begin(), o.cleared.end(), "sheltered"), o.cleared.end());
+  EXPECT_NE(std::find(o.cleared.begin(), o.cleared.end(), "sheltered_note"), o.cleared.end());
+  // A follow-up answer stays while its page is shown, even when the parent's answer hides it (as in the
+  // real service, whose rules then flag it).
+  auto o2 = apply(f, before.values, changes_from_json({{"sheltered", 2}}), ctx());
+  EXPECT_EQ(value(o2, "sheltered_note").as_string(), "warden");
+  auto j = o.to_json(f);
+  EXPECT_EQ(j["derived"]["weekly_rent"], 100);
+}
+
+TEST(Gateway, HardAndSoftValidationsAndStatus) {
+  json setup = {{"needstype", 1}, {"startdate", "2099-05-01"}};
+  auto o = run(setup, {{"age1", 17}, {"ecstat1", 5}});
+  ASSERT_TRUE(has_error(o, "H-AGE-RETIRED", "age1"));
+  EXPECT_TRUE(has_error(o, "H-AGE-RETIRED", "ecstat1"));
+  EXPECT_EQ(message(o, "H-AGE-RETIRED"), "A lead tenant aged 17 cannot be retired.");
+  EXPECT_EQ(o.errors.size(), 1u);  // one error, two fields
+  EXPECT_EQ(o.status, Status::InProgress);
+
+  auto soft = run(setup, {{"age1", 70}, {"ecstat1", 1}, {"need_b", 1}, {"brent", 100}});
+  ASSERT_EQ(soft.soft_checks.size(), 1u);
+  EXPECT_EQ(soft.soft_checks[0].confirm_field, "retirement_check");
+  EXPECT_EQ(soft.soft_checks[0].title, "You told us this person is over 66 and not retired.");
+  EXPECT_EQ(soft.status, Status::InProgress);  // the unconfirmed screen counts as unanswered
+  EXPECT_TRUE(soft.ok());                      // but never blocks saving
+  auto& f = *test_form();
+  auto done = apply(f, soft.values, changes_from_json({{"retirement_check", 0}}), ctx());
+  EXPECT_TRUE(done.soft_checks.empty());
+  EXPECT_EQ(done.status, Status::Completed);
+  // The confirmation goes when the screen no longer applies.
+  auto retired = apply(f, done.values, changes_from_json({{"ecstat1", 5}}), ctx());
+  EXPECT_TRUE(value(retired, "retirement_check").null());
+  EXPECT_EQ(retired.status, Status::Completed);
+}
+
+TEST(Gateway, SubsectionStatuses) {
+  auto& f = *test_form();
+  auto empty = apply(f, Values(f.size()), {}, ctx());
+  EXPECT_EQ(empty.status, Status::NotStarted);
+  EXPECT_EQ(empty.subsections[0], Status::NotStarted);
+  EXPECT_EQ(empty.subsections[1], Status::CannotStartYet);
+  auto setup = apply(f, Values(f.size()), changes_from_json({{"needstype", 1}, {"startdate", "2099-05-01"}}), ctx());
+  EXPECT_EQ(setup.subsections[0], Status::Completed);
+  EXPECT_EQ(setup.subsections[1], Status::NotStarted);
+  EXPECT_EQ(setup.status, Status::InProgress);
+}
+
+TEST(Gateway, PageSubmissionNeedsEveryRequiredAnswer) {
+  json setup = {{"needstype", 2}, {"startdate", "2099-05-01"}};
+  Options page;
+  page.page = "sheltered";
+  auto o = run(setup, json::object(), page);
+  EXPECT_EQ(message(o, "H-REQ"), "You must answer sheltered.");
+  page.page = "needs";
+  auto c = run(setup, json::object(), page);
+  EXPECT_TRUE(has_error(c, "H-REQ", "need_a"));
+  page.page = "sheltered";
+  EXPECT_TRUE(run(setup, {{"sheltered", 2}}, page).ok());
+}
+
+TEST(Forms, TwoYearsLoadSideBySide) {
+  auto a = lettings_2026();
+  auto b = test_form();
+  EXPECT_EQ(a->year, 2026);
+  EXPECT_EQ(b->year, 2099);
+  EXPECT_EQ(a->start_date, (util::Date{2026, 4, 1}));
+  EXPECT_EQ(a->new_logs_end_date, (util::Date{2027, 7, 3}));
+  EXPECT_EQ(a->edit_end_date, (util::Date{2027, 7, 31}));
+  EXPECT_EQ(a->pages.size(), 220u);
+  EXPECT_GE(a->slot("referral_register"), 0);
+  EXPECT_LT(b->slot("referral_register"), 0);
+  // Each applies its own rules.
+  auto o = apply(*b, Values(b->size()), changes_from_json({{"needstype", 1}, {"startdate", "2099-05-01"}, {"age1", 17}, {"ecstat1", 5}}), ctx());
+  EXPECT_TRUE(has_error(o, "H-AGE-RETIRED", "age1"));
+  EXPECT_TRUE(lint(*a).empty()) << lint(*a).front();
+}
+
+TEST(Lint, FindsUnsoundDefinitions) {
+  EXPECT_TRUE(lint_text(variant("", "")).empty());
+  EXPECT_TRUE(mentions(lint_text(variant("\"depends_on\": \"needstype == 2\"", "\"depends_on\": \"needstyp == 2\"")),
+                       "unknown field 'needstyp'"));
+  EXPECT_TRUE(mentions(lint_text(variant("\"depends_on\": \"needstype == 2\"", "\"depends_on\": \"needstype == \"")),
+                       "page sheltered depends_on"));
+  EXPECT_TRUE(mentions(lint_text(variant("\"depends_on\": \"needstype == 2\"", "\"depends_on\": \"needstype == 2 && startdate == 3\"")),
+                       "cannot compare date with number"));
+  EXPECT_TRUE(mentions(lint_text(variant("{ \"value\": 2, \"label\": \"Supported housing\" }", "{ \"value\": 1, \"label\": \"Supported housing\" }")),
+                       "option 1 is listed twice"));
+  EXPECT_TRUE(mentions(lint_text(variant("\"depends_on\": \"needstype == 2\"", "\"depends_on\": \"needstype == 1 && needstype == 2\"")),
+                       "page sheltered: unreachable"));
+  EXPECT_TRUE(mentions(lint_text(variant("\"depends_on\": \"needstype == 2\"", "\"depends_on\": \"needstype == 3\"")),
+                       "has no option 3"));
+  EXPECT_TRUE(mentions(lint_text(variant("\"ecstat1\": \"A lead tenant", "\"ecstat9\": \"A lead tenant")),
+                       "unknown field 'ecstat9'"));
+  EXPECT_TRUE(mentions(lint_text(variant("\"confirm\": \"retirement_check\"", "\"confirm\": \"retirement_chek\"")),
+                       "confirm field 'retirement_chek'"));
+  EXPECT_TRUE(mentions(lint_text(variant("\"set\": \"weekly_rent\"", "\"set\": \"weekly_rnt\"")), "unknown field 'weekly_rnt'"));
+  EXPECT_TRUE(mentions(lint_text(variant("\"values\": { \"age\": \"age1\" }", "\"values\": {}")), "%{age}"));
+}
+
+TEST(Cases, TheRunnerReportsWhatDoesNotHold) {
+  json file = {{"cases", json::array({
+      {{"name", "passes"}, {"today", "2099-06-01"}, {"answers", {{"needstype", 1}, {"startdate", "2099-05-01"}, {"age1", 17}, {"ecstat1", 5}}},
+       {"expect", {{"rules", {"H-AGE-RETIRED"}}, {"values", {{"needstype", 1}}}}}},
+      {{"name", "fails"}, {"today", "2099-06-01"}, {"answers", {{"needstype", 1}}},
+       {"expect", {{"rules", {"H-AGE-RETIRED"}}, {"status", "completed"}, {"values", {{"needstype", 2}}}}}},
+      {{"name", "malformed"}, {"today", "2099-06-01"}, {"expect", {{"rules", {1}}}}},
+  })}};
+  auto r = run_cases(*test_form(), file);
+  ASSERT_EQ(r.size(), 3u);
+  EXPECT_TRUE(r[0].failures.empty());
+  EXPECT_EQ(r[1].failures.size(), 3u);
+  EXPECT_FALSE(r[2].failures.empty());
+}
