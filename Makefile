@@ -26,6 +26,7 @@ test: build
 	./scripts/test.sh
 
 bench: build
+	./build/gateway_bench
 	./bench/http.sh
 
 clean:

@@ -69,5 +69,41 @@ check "as support they see the organisations" [ "$code" = "200" ]
 check "including the one made on the command line" grep -q "Cli Homes" "$work/orgs.html"
 kill $server; wait $server 2>/dev/null; server=""
 
+# core log check: one log through the gateway, without and with a database.
+cat > "$work/log.json" <<'JSON'
+{ "owning_organisation_id": 2, "managing_organisation_id": 2, "assigned_to_id": 2, "needstype": 1, "renewal": 0,
+  "startdate": "2026-05-01", "rent_type": 0, "declaration": 1, "renewal_typo": 1, "hhmemb": "lots",
+  "period": 1, "brent": 100 }
+JSON
+out=$("$core" log check --type lettings --year 2026 --today 2026-06-01 "$work/log.json"); rc=$?
+check "log check exits 0 whatever the outcome" [ $rc -eq 0 ]
+check "log check gives a status" grep -q '"status": "in_progress"' <<<"$out"
+check "log check names an unknown attribute" grep -q "renewal_typo" <<<"$out"
+check "log check names text in a number field" grep -q "Number of household members must be a number." <<<"$out"
+check "log check reports what it derived" grep -q '"renttype": 1' <<<"$out"
+check "without a database the owner's provider type is unknown, so no letting type" bash -c "! grep -q '\"lettype\"' <<<'$out'"
+out=$("$core" log check --type lettings --year 2026 --today 2026-06-01 --database "$db" "$work/log.json"); rc=$?
+check "log check with a database exits 0" [ $rc -eq 0 ]
+check "with a database the owner is resolved (Northshire is a local authority: letting type 3)" grep -q '"lettype": 3' <<<"$out"
+echo '{"owning_organisation_id": 999999}' > "$work/missing.json"
+out=$("$core" log check --type lettings --year 2026 --today 2026-06-01 --database "$db" "$work/missing.json")
+check "with a database an unknown organisation is an error on its field" grep -q "There is no organisation with the id 999999." <<<"$out"
+echo '[1, 2]' > "$work/array.json"
+"$core" log check --type lettings --year 2026 "$work/array.json" >/dev/null 2>"$work/err"; rc=$?
+check "log check refuses JSON of the wrong shape" [ $rc -ne 0 ]
+check "and says why" grep -q "must be a JSON object" "$work/err"
+echo '{"broken' > "$work/broken.json"
+"$core" log check --type lettings --year 2026 "$work/broken.json" >/dev/null 2>"$work/err"; rc=$?
+check "log check refuses unreadable JSON" [ $rc -ne 0 ]
+"$core" log check --type lettings --year 2031 "$work/log.json" >/dev/null 2>"$work/err"; rc=$?
+check "log check refuses a year with no form" [ $rc -ne 0 ]
+"$core" log check --type lettings --year 2026 --today 2026-02-31 "$work/log.json" >/dev/null 2>"$work/err"; rc=$?
+check "log check refuses an impossible --today" [ $rc -ne 0 ]
+# core form lint: a broken definition fails with a clear message.
+sed 's/"depends_on": "needstype == 2"/"depends_on": "needstyp == 2"/' "$(dirname "$0")/fixtures/forms/2099/lettings.json" > "$work/bad-form.json"
+"$core" form lint "$work/bad-form.json" >/dev/null 2>"$work/err"; rc=$?
+check "form lint fails on an unknown field" [ $rc -ne 0 ]
+check "form lint names it" grep -q "unknown field 'needstyp'" "$work/err"
+
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]

@@ -16,7 +16,7 @@ enum class Type { Any, Null, Bool, Number, String, Date, List };
 const char* type_name(Type t);
 
 enum class Op {
-  Literal, Name, ListLiteral, Call,
+  Literal, Name, ListLiteral, Call, DefCall,
   Neg, Not, And, Or,
   Eq, Ne, Lt, Le, Gt, Ge, In, NotIn,
   Add, Sub, Mul, Div,
@@ -39,7 +39,8 @@ struct Builtin {
 struct Node {
   Op op = Op::Literal;
   Value literal;
-  int slot = -1;          // Name: the attribute's slot
+  int slot = -1;          // Name: the attribute's slot; DefCall: the def instance's cache index
+  int special = 0;        // Call: 1 = if, 2 = coalesce (evaluated lazily)
   std::string name;       // Name/Call: as written, for messages
   const Builtin* fn = nullptr;
   std::vector<NodePtr> kids;
@@ -71,6 +72,9 @@ class Names {
     std::string body;
   };
   virtual const Def* def(const std::string& name) const = 0;
+  // One cache index per distinct def instance ("name" or "name(3)"), so a def used in many places
+  // is evaluated once per state of the log. -1: no caching.
+  virtual int def_index(const std::string& instance) const { return -1; }
 };
 
 // Parses and type-checks. Throws ParseError with a message that says what and where.

@@ -49,6 +49,19 @@ Value arith(Op op, const Value& a, const Value& b) {
 
 }  // namespace
 
+// Names and literals are read in place; everything else is worked out into `tmp`.
+static inline const Value& ref(const Node& n, const Env& env, Value& tmp) {
+  if (n.op == Op::Name) return env.now[n.slot];
+  if (n.op == Op::Literal) return n.literal;
+  tmp = eval(n, env);
+  return tmp;
+}
+
+static inline bool truth(const Node& n, const Env& env) {
+  Value tmp;
+  return ref(n, env, tmp).truthy();
+}
+
 Value eval(const Node& n, const Env& env) {
   switch (n.op) {
     case Op::Literal: return n.literal;
@@ -65,28 +78,42 @@ Value eval(const Node& n, const Env& env) {
       if (!v.is_number()) return {};
       return v.is_int() ? Value(-v.as_int()) : Value(-v.as_number());
     }
-    case Op::Not: return Value(!eval(*n.kids[0], env).truthy());
-    case Op::And: return Value(eval(*n.kids[0], env).truthy() && eval(*n.kids[1], env).truthy());
-    case Op::Or: return Value(eval(*n.kids[0], env).truthy() || eval(*n.kids[1], env).truthy());
-    case Op::Eq: return Value(eval(*n.kids[0], env).equals(eval(*n.kids[1], env)));
-    case Op::Ne: return Value(!eval(*n.kids[0], env).equals(eval(*n.kids[1], env)));
-    case Op::Lt: case Op::Le: case Op::Gt: case Op::Ge:
-      return compare(n.op, eval(*n.kids[0], env), eval(*n.kids[1], env));
-    case Op::In: return Value(in_list(eval(*n.kids[0], env), eval(*n.kids[1], env)));
-    case Op::NotIn: {
-      Value x = eval(*n.kids[0], env);
-      return Value(x.null() || !in_list(x, eval(*n.kids[1], env)));
+    case Op::Not: return Value(!truth(*n.kids[0], env));
+    case Op::And: return Value(truth(*n.kids[0], env) && truth(*n.kids[1], env));
+    case Op::Or: return Value(truth(*n.kids[0], env) || truth(*n.kids[1], env));
+    case Op::Eq: case Op::Ne: case Op::Lt: case Op::Le: case Op::Gt: case Op::Ge:
+    case Op::In: case Op::NotIn: case Op::Add: case Op::Sub: case Op::Mul: case Op::Div: {
+      Value ta, tb;
+      const Value& a = ref(*n.kids[0], env, ta);
+      if (n.op == Op::In || n.op == Op::NotIn) {
+        if (a.null()) return Value(n.op == Op::NotIn);
+        const Node& list = *n.kids[1];
+        bool found = list.state ? in_list(a, *static_cast<const Value*>(list.state.get())) : in_list(a, ref(list, env, tb));
+        return Value(n.op == Op::In ? found : !found);
+      }
+      const Value& b = ref(*n.kids[1], env, tb);
+      switch (n.op) {
+        case Op::Eq: return Value(a.equals(b));
+        case Op::Ne: return Value(!a.equals(b));
+        case Op::Lt: case Op::Le: case Op::Gt: case Op::Ge: return compare(n.op, a, b);
+        default: return arith(n.op, a, b);
+      }
     }
-    case Op::Add: case Op::Sub: case Op::Mul: case Op::Div:
-      return arith(n.op, eval(*n.kids[0], env), eval(*n.kids[1], env));
+    case Op::DefCall: {
+      if (!env.cache || n.slot < 0 || size_t(n.slot) >= env.cache->value.size()) return eval(*n.kids[0], env);
+      if (env.cache->generation[size_t(n.slot)] == env.generation) return env.cache->value[size_t(n.slot)];
+      Value v = eval(*n.kids[0], env);
+      env.cache->generation[size_t(n.slot)] = env.generation;
+      env.cache->value[size_t(n.slot)] = v;
+      return v;
+    }
     case Op::Call: {
-      const std::string_view name = n.fn->name;
       // Lazy ones first: only the branch taken is evaluated.
-      if (name == "if") {
+      if (n.special == 1) {
         if (eval(*n.kids[0], env).truthy()) return eval(*n.kids[1], env);
         return n.kids.size() > 2 ? eval(*n.kids[2], env) : Value();
       }
-      if (name == "coalesce") {
+      if (n.special == 2) {
         for (auto& k : n.kids) {
           Value v = eval(*k, env);
           if (!v.null()) return v;
@@ -100,7 +127,12 @@ Value eval(const Node& n, const Env& env) {
         for (auto& k : n.kids) many.push_back(eval(*k, env));
         return n.fn->fn(many.data(), count, env, n);
       }
-      for (int i = 0; i < count; ++i) args[i] = eval(*n.kids[i], env);
+      for (int i = 0; i < count; ++i) {
+        const Node& k = *n.kids[i];
+        if (k.op == Op::Name) args[i] = env.now[k.slot];
+        else if (k.op == Op::Literal) args[i] = k.literal;
+        else args[i] = eval(k, env);
+      }
       return n.fn->fn(args, count, env, n);
     }
   }

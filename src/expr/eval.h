@@ -1,6 +1,8 @@
 // Evaluating a parsed expression against a log's values. Pure: everything comes in through Env.
 #pragma once
+#include <cstdint>
 #include <string>
+#include <vector>
 
 #include "expr/ast.h"
 #include "expr/lookups.h"
@@ -14,11 +16,19 @@ class Labels {
   virtual std::string label(int slot, const Value& v) const = 0;
 };
 
+// Values of def instances already worked out for the current state of the log.
+struct DefCache {
+  std::vector<uint64_t> generation;  // by def instance; the value is valid when it equals Env::generation
+  std::vector<Value> value;
+};
+
 struct Env {
   const Value* now = nullptr;     // current values, by slot
   const Value* before = nullptr;  // values before this change, by slot (for changed/previous)
   const Lookups* lookups = nullptr;
   const Labels* labels = nullptr;
+  DefCache* cache = nullptr;  // optional; whoever changes `now` must bump `generation`
+  uint64_t generation = 1;
 };
 
 Value eval(const Node& n, const Env& env);

@@ -338,6 +338,8 @@ class Parser {
       } catch (const ParseError& e) {
         fail(e.what());
       }
+      if (std::string(b->name) == "if") n->special = 1;
+      if (std::string(b->name) == "coalesce") n->special = 2;
       if (std::string(b->name) == "if" || std::string(b->name) == "coalesce") {
         // The result has the type its branches agree on.
         Type r = Type::Any;
@@ -362,6 +364,7 @@ class Parser {
   NodePtr expand(const std::string& name, const Names::Def& d, bool call) {
     if (depth_ > 20) fail("'" + name + "' refers to itself");
     std::string body = d.body;
+    std::string instance_args;
     if (call) {
       ++at_;
       std::vector<std::string> args;
@@ -379,6 +382,7 @@ class Parser {
       expect(Tok::RParen, "')'");
       if (args.size() != d.params.size())
         fail("'" + name + "' takes " + std::to_string(d.params.size()) + " arguments, not " + std::to_string(args.size()));
+      for (size_t i = 0; i < args.size(); ++i) instance_args += (i ? "," : "") + args[i];
       for (size_t i = 0; i < args.size(); ++i) {
         std::string key = "{" + d.params[i] + "}";
         for (size_t p = body.find(key); p != std::string::npos; p = body.find(key, p + args[i].size()))
@@ -387,11 +391,19 @@ class Parser {
     } else if (!d.params.empty()) {
       fail("'" + name + "' needs " + std::to_string(d.params.size()) + " arguments");
     }
+    NodePtr tree;
     try {
-      return Parser(body, names_, depth_ + 1).parse_all();
+      tree = Parser(body, names_, depth_ + 1).parse_all();
     } catch (const ParseError& e) {
       throw ParseError("in '" + name + "': " + e.what());
     }
+    int index = names_.def_index(name + "(" + instance_args + ")");
+    if (index < 0) return tree;
+    auto n = make(Op::DefCall, tree->type);
+    n->slot = index;
+    n->name = name;
+    n->kids.push_back(std::move(tree));
+    return n;
   }
 };
 

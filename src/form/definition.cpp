@@ -8,6 +8,8 @@
 
 namespace core::form {
 
+void index_def_readers(Form& F);
+
 using nlohmann::json;
 namespace fs = std::filesystem;
 
@@ -156,6 +158,14 @@ std::optional<expr::NameInfo> Form::lookup(const std::string& name) const {
 const expr::Names::Def* Form::def(const std::string& name) const {
   auto it = defs_.find(name);
   return it == defs_.end() ? nullptr : &it->second;
+}
+
+int Form::def_index(const std::string& instance) const {
+  auto it = def_instances_.find(instance);
+  if (it != def_instances_.end()) return it->second;
+  int i = int(def_instances_.size());
+  def_instances_[instance] = i;
+  return i;
 }
 
 std::string Form::label(int slot, const expr::Value& v) const {
@@ -367,8 +377,12 @@ std::shared_ptr<Form> Form::load(const std::string& path, const std::string& dat
       for (auto& c : jv["codes"]) F.attributes[size_t(s)].codes.push_back(expr::from_json(c));
   }
   for (auto& c : context_names()) {
-    if (F.slots.count(c.id)) { problem("attribute " + std::string(c.id), "is the name of a context value"); continue; }
-    add_attr(c.id, AttrKind::Context, c.type, "context");
+    if (F.slots.count(c.id)) {
+      problem("attribute " + std::string(c.id), "is the name of a context value");
+      F.context_slots.push_back(-1);
+      continue;
+    }
+    F.context_slots.push_back(add_attr(c.id, AttrKind::Context, c.type, "context"));
   }
   // Wire questions to their attributes (after every push_back, so the pointers stay valid).
   for (auto& pg : F.pages)
@@ -542,7 +556,56 @@ std::shared_ptr<Form> Form::load(const std::string& path, const std::string& dat
     }
     F.soft_rules.push_back(std::move(s));
   }
+  index_def_readers(F);
   return f;
+}
+
+namespace {
+
+// Records, for every def instance in the tree, the slots it reads (directly or through inner defs).
+void collect_readers(const expr::Node& n, std::vector<int>& open_defs, std::vector<std::set<int>>& reads) {
+  if (n.op == expr::Op::Name)
+    for (int d : open_defs) reads[size_t(d)].insert(n.slot);
+  bool is_def = n.op == expr::Op::DefCall && n.slot >= 0;
+  if (is_def) open_defs.push_back(n.slot);
+  for (auto& k : n.kids) collect_readers(*k, open_defs, reads);
+  if (is_def) open_defs.pop_back();
+}
+
+}  // namespace
+
+void index_def_readers(Form& F) {
+  std::vector<std::set<int>> reads(F.def_instances());
+  std::vector<int> open;
+  auto walk = [&](const expr::NodePtr& n) {
+    if (n) collect_readers(*n, open, reads);
+  };
+  for (auto& s : F.subsections) walk(s.depends_on);
+  for (auto& p : F.pages) {
+    walk(p.depends_on);
+    for (auto& q : p.questions) {
+      walk(q.optional_when);
+      walk(q.derived_when);
+      walk(q.hidden_in_check_answers);
+      for (auto& o : q.options) walk(o.depends_on);
+    }
+  }
+  for (auto& d : F.derivations) {
+    walk(d.when);
+    walk(d.value);
+  }
+  for (auto& r : F.rules) {
+    walk(r.when);
+    for (auto& m : r.messages) walk(m.when);
+    for (auto& [k, v] : r.values) walk(v);
+  }
+  for (auto& s : F.soft_rules) {
+    walk(s.when);
+    for (auto& [k, v] : s.values) walk(v);
+  }
+  F.def_readers.assign(F.size(), {});
+  for (size_t d = 0; d < reads.size(); ++d)
+    for (int slot : reads[d]) F.def_readers[size_t(slot)].push_back(int(d));
 }
 
 std::shared_ptr<const Form> Form::load_checked(const std::string& path, const std::string& data_dir) {

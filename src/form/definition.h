@@ -131,6 +131,7 @@ class Form : public expr::Names, public expr::Labels {
 
   std::vector<Attribute> attributes;  // by slot; context values come last
   std::map<std::string, int> slots;
+  std::vector<int> context_slots;  // by position in context_names()
   std::vector<Section> sections;
   std::vector<Subsection> subsections;
   std::vector<Page> pages;
@@ -151,11 +152,16 @@ class Form : public expr::Names, public expr::Labels {
   // expr::Names
   std::optional<expr::NameInfo> lookup(const std::string& name) const override;
   const Def* def(const std::string& name) const override;
+  int def_index(const std::string& instance) const override;
+  size_t def_instances() const { return def_instances_.size(); }
+  // For each slot, the def instances whose value depends on it (so a change invalidates only those).
+  std::vector<std::vector<int>> def_readers;
   // expr::Labels
   std::string label(int slot, const expr::Value& v) const override;
 
  private:
   std::map<std::string, Def> defs_;
+  mutable std::map<std::string, int> def_instances_;  // filled while the definition is parsed
 };
 
 }  // namespace core::form

@@ -44,11 +44,21 @@ struct Evaluator {
   Values& now;
   const Values& before;
   expr::Env env;
+  expr::DefCache cache;
   Evaluator(const Form& form, Values& n, const Values& b) : f(form), now(n), before(b) {
     env.now = now.data();
     env.before = before.data();
     env.lookups = &f.lookups;
     env.labels = &f;
+    cache.generation.assign(f.def_instances(), 0);
+    cache.value.resize(f.def_instances());
+    env.cache = &cache;
+  }
+  // Every change to the answers goes through here, so cached defs are worked out again.
+  void set(size_t slot, Value v) {
+    now[slot] = std::move(v);
+    if (slot < f.def_readers.size())
+      for (int d : f.def_readers[slot]) cache.generation[size_t(d)] = 0;
   }
   bool holds(const expr::NodePtr& n) { return expr::holds(n.get(), env); }
   Value eval(const expr::NodePtr& n) { return n ? expr::eval(*n, env) : Value(); }
@@ -86,17 +96,17 @@ bool in_codes(const Attribute& a, const Value& v) {
 std::optional<Value> check_answer(const Form& f, int slot, const json& raw, Evaluator& ev, Error& err) {
   const Attribute& a = f.attributes[size_t(slot)];
   const Question* q = first_question(f, slot);
-  std::string label = q ? q->label() : a.label;
-  if (a.kind == AttrKind::CheckboxOption) label = a.label;
-  err.fields = {a.id};
+  // Only needed for a message, so worked out only then.
+  auto label_of = [&] { return a.kind == AttrKind::CheckboxOption || !q ? a.label : q->label(); };
   if (raw.is_null()) return Value();
   if (raw.is_string() && raw.get<std::string>().find_first_not_of(" \t\r\n") == std::string::npos) return Value();
   auto fail = [&](const char* rule, const std::string& msg) -> std::optional<Value> {
+    err.fields = {a.id};
     err.rule = rule;
     err.message = msg;
     return std::nullopt;
   };
-  if (raw.is_object() || raw.is_array()) return fail("H-TYPE", label + " must be a single answer, not a list or object.");
+  if (raw.is_object() || raw.is_array()) return fail("H-TYPE", label_of() + " must be a single answer, not a list or object.");
 
   // Coded answers (radio, select, checkbox options, interruption confirmations).
   bool coded = a.kind == AttrKind::CheckboxOption || (q && (q->type == QType::Radio || q->type == QType::Select || q->type == QType::Interruption));
@@ -119,7 +129,7 @@ std::optional<Value> check_answer(const Form& f, int slot, const json& raw, Eval
     else if (src == "addresses") ok = v.is_string() || v.is_int();
     else if (!src.empty()) ok = v.is_int() && v.as_int() > 0;  // live records: an id, resolved by the channel
     else ok = in_codes(a, v);
-    if (!ok) return fail("H-OPTION", "Select one of the options for " + lower_first(label) + ".");
+    if (!ok) return fail("H-OPTION", "Select one of the options for " + lower_first(label_of()) + ".");
     return v;
   }
   switch (a.type) {
@@ -127,7 +137,7 @@ std::optional<Value> check_answer(const Form& f, int slot, const json& raw, Eval
       if (raw.is_boolean()) return Value(raw.get<bool>());
       if (raw.is_number_integer() && (raw.get<int64_t>() == 0 || raw.get<int64_t>() == 1)) return Value(raw.get<int64_t>() == 1);
       if (raw.is_string() && (raw == "true" || raw == "false")) return Value(raw == "true");
-      return fail("H-TYPE", label + " must be true or false.");
+      return fail("H-TYPE", label_of() + " must be true or false.");
     case expr::Type::Date: {
       std::optional<util::Date> d;
       if (raw.is_string()) d = util::parse_iso_date(raw.get<std::string>());
@@ -136,11 +146,11 @@ std::optional<Value> check_answer(const Form& f, int slot, const json& raw, Eval
     }
     case expr::Type::String: {
       if (raw.is_number()) return Value(expr::from_json(raw).text());
-      if (!raw.is_string()) return fail("H-TYPE", label + " must be text.");
+      if (!raw.is_string()) return fail("H-TYPE", label_of() + " must be text.");
       std::string s = raw.get<std::string>();
       size_t b = s.find_first_not_of(" \t\r\n"), e = s.find_last_not_of(" \t\r\n");
       s = s.substr(b, e - b + 1);
-      if (s.size() > 1000) return fail("H-TYPE", label + " must be 1,000 characters or fewer.");
+      if (s.size() > 1000) return fail("H-TYPE", label_of() + " must be 1,000 characters or fewer.");
       return Value(s);
     }
     case expr::Type::Number: {
@@ -155,20 +165,23 @@ std::optional<Value> check_answer(const Form& f, int slot, const json& raw, Eval
         size_t b = text.find_first_not_of(' '), e = text.find_last_not_of(' ');
         text = b == std::string::npos ? "" : text.substr(b, e - b + 1);
         static const std::regex num(R"(\d+(\.\d+)?)");
-        if (!std::regex_match(text, num)) return fail("H-NUM-FORMAT", label + " must be a number.");
+        if (!std::regex_match(text, num)) return fail("H-NUM-FORMAT", label_of() + " must be a number.");
         d = std::stod(text);
       } else {
-        return fail("H-NUM-FORMAT", label + " must be a number.");
+        return fail("H-NUM-FORMAT", label_of() + " must be a number.");
       }
       if (q) {
-        std::string prefix = q->raw ? q->raw->value("prefix", "") : "";
-        std::string suffix = suffix_of(*q, ev);
+        // "£0 every week": the bound as the page shows it (only worked out for a message).
+        auto shown = [&](double bound) {
+          std::string prefix = q->raw ? q->raw->value("prefix", "") : "";
+          return prefix + plain(bound) + suffix_of(*q, ev);
+        };
         if (q->min && q->max && (d < *q->min || d > *q->max))
-          return fail("H-NUM-RANGE", label + " must be between " + prefix + plain(*q->min) + suffix + " and " + prefix + plain(*q->max) + suffix + ".");
-        if (q->min && !q->max && d < *q->min) return fail("H-NUM-MIN", label + " must be at least " + prefix + plain(*q->min) + suffix + ".");
-        if (q->step && *q->step == 1 && std::fabs(d - std::round(d)) > 1e-9) return fail("H-NUM-STEP-1", label + " must be a whole number.");
+          return fail("H-NUM-RANGE", label_of() + " must be between " + shown(*q->min) + " and " + shown(*q->max) + ".");
+        if (q->min && !q->max && d < *q->min) return fail("H-NUM-MIN", label_of() + " must be at least " + shown(*q->min) + ".");
+        if (q->step && *q->step == 1 && std::fabs(d - std::round(d)) > 1e-9) return fail("H-NUM-STEP-1", label_of() + " must be a whole number.");
         if (q->step && *q->step < 1 && std::fabs(d * 100 - std::round(d * 100)) > 1e-6)
-          return fail("H-NUM-STEP-001", label + " must be given to the nearest hundredth.");
+          return fail("H-NUM-STEP-001", label_of() + " must be given to the nearest hundredth.");
       }
       return expr::number(d);
     }
@@ -219,7 +232,7 @@ bool clear_hidden(const Form& f, Evaluator& ev, std::vector<std::string>& cleare
       }
     }
     if (keep || asked) continue;
-    ev.now[s] = Value();
+    ev.set(s, Value());
     changed = true;
     if (cleared_set.insert(int(s)).second) cleared.push_back(a.id);
   }
@@ -243,13 +256,14 @@ std::string interpolate(const std::string& text, const std::vector<std::pair<std
 
 Values with_context(const Form& f, Values v, const Context& ctx) {
   v.resize(f.size());
-  for (auto& c : context_names()) {
-    int s = f.slot(c.id);
+  const auto& names = context_names();
+  for (size_t i = 0; i < names.size() && i < f.context_slots.size(); ++i) {
+    int s = f.context_slots[i];
     if (s < 0) continue;
-    auto it = ctx.values.find(c.id);
+    auto it = ctx.values.find(names[i].id);
     v[size_t(s)] = it != ctx.values.end() ? it->second : Value();
   }
-  int t = f.slot("today");
+  int t = f.context_slots.empty() ? -1 : f.context_slots[0];  // "today" comes first
   if (t >= 0 && ctx.today.y) v[size_t(t)] = Value(ctx.today);
   return v;
 }
@@ -317,7 +331,7 @@ Outcome apply(const Form& f, const Values& before_in, const Changes& changes, co
       out.input_errors = true;
       continue;
     }
-    now[size_t(s)] = *v;
+    ev.set(size_t(s), *v);
   }
   if (opt.page) {
     auto it = f.page_index.find(*opt.page);
@@ -356,7 +370,7 @@ Outcome apply(const Form& f, const Values& before_in, const Changes& changes, co
     if (f.attributes[s].type == expr::Type::Date && v.is_string()) {
       if (auto dt = util::parse_iso_date(v.as_string())) v = Value(*dt);
     }
-    now[s] = std::move(v);
+    if (!now[s].equals(v) || now[s].v.index() != v.v.index()) ev.set(s, std::move(v));
     derived[s] = 1;
   }
   for (size_t s = 0; s < derived.size(); ++s)
@@ -431,10 +445,8 @@ Outcome apply(const Form& f, const Values& before_in, const Changes& changes, co
   out.status = all_complete && out.errors.empty() ? Status::Completed : any_answered ? Status::InProgress : Status::NotStarted;
 
   // Context values are not part of the log.
-  for (auto& c : context_names()) {
-    int s = f.slot(c.id);
+  for (int s : f.context_slots)
     if (s >= 0) now[size_t(s)] = Value();
-  }
   out.values = std::move(now);
   return out;
 }
