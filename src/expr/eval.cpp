@@ -49,6 +49,8 @@ Value arith(Op op, const Value& a, const Value& b) {
 
 }  // namespace
 
+Value eval(const Node& n, const Env& env);
+
 // Names and literals are read in place; everything else is worked out into `tmp`.
 static inline const Value& ref(const Node& n, const Env& env, Value& tmp) {
   if (n.op == Op::Name) return env.now[n.slot];
@@ -57,10 +59,42 @@ static inline const Value& ref(const Node& n, const Env& env, Value& tmp) {
   return tmp;
 }
 
-static inline bool truth(const Node& n, const Env& env) {
-  Value tmp;
-  return ref(n, env, tmp).truthy();
+static bool compare_op(const Node& n, const Env& env) {
+  Value ta, tb;
+  const Value& a = ref(*n.kids[0], env, ta);
+  if (n.op == Op::In || n.op == Op::NotIn) {
+    if (a.null()) return n.op == Op::NotIn;
+    const Node& list = *n.kids[1];
+    bool found = list.state ? in_list(a, *static_cast<const Value*>(list.state.get())) : in_list(a, ref(list, env, tb));
+    return n.op == Op::In ? found : !found;
+  }
+  const Value& b = ref(*n.kids[1], env, tb);
+  switch (n.op) {
+    case Op::Eq: return a.equals(b);
+    case Op::Ne: return !a.equals(b);
+    default: return compare(n.op, a, b).as_bool();
+  }
 }
+
+bool test(const Node& n, const Env& env) {
+  switch (n.op) {
+    case Op::Name: return env.now[n.slot].truthy();
+    case Op::Literal: return n.literal.truthy();
+    case Op::Not: return !test(*n.kids[0], env);
+    case Op::And: return test(*n.kids[0], env) && test(*n.kids[1], env);
+    case Op::Or: return test(*n.kids[0], env) || test(*n.kids[1], env);
+    case Op::Eq: case Op::Ne: case Op::Lt: case Op::Le: case Op::Gt: case Op::Ge: case Op::In: case Op::NotIn:
+      return compare_op(n, env);
+    case Op::DefCall:
+      if (env.cache && n.slot >= 0 && size_t(n.slot) < env.cache->value.size() &&
+          env.cache->generation[size_t(n.slot)] == env.generation)
+        return env.cache->value[size_t(n.slot)].truthy();
+      return eval(n, env).truthy();
+    default: return eval(n, env).truthy();
+  }
+}
+
+static inline bool truth(const Node& n, const Env& env) { return test(n, env); }
 
 Value eval(const Node& n, const Env& env) {
   switch (n.op) {
@@ -81,23 +115,13 @@ Value eval(const Node& n, const Env& env) {
     case Op::Not: return Value(!truth(*n.kids[0], env));
     case Op::And: return Value(truth(*n.kids[0], env) && truth(*n.kids[1], env));
     case Op::Or: return Value(truth(*n.kids[0], env) || truth(*n.kids[1], env));
-    case Op::Eq: case Op::Ne: case Op::Lt: case Op::Le: case Op::Gt: case Op::Ge:
-    case Op::In: case Op::NotIn: case Op::Add: case Op::Sub: case Op::Mul: case Op::Div: {
+    case Op::Eq: case Op::Ne: case Op::Lt: case Op::Le: case Op::Gt: case Op::Ge: case Op::In: case Op::NotIn:
+      return Value(compare_op(n, env));
+    case Op::Add: case Op::Sub: case Op::Mul: case Op::Div: {
       Value ta, tb;
       const Value& a = ref(*n.kids[0], env, ta);
-      if (n.op == Op::In || n.op == Op::NotIn) {
-        if (a.null()) return Value(n.op == Op::NotIn);
-        const Node& list = *n.kids[1];
-        bool found = list.state ? in_list(a, *static_cast<const Value*>(list.state.get())) : in_list(a, ref(list, env, tb));
-        return Value(n.op == Op::In ? found : !found);
-      }
       const Value& b = ref(*n.kids[1], env, tb);
-      switch (n.op) {
-        case Op::Eq: return Value(a.equals(b));
-        case Op::Ne: return Value(!a.equals(b));
-        case Op::Lt: case Op::Le: case Op::Gt: case Op::Ge: return compare(n.op, a, b);
-        default: return arith(n.op, a, b);
-      }
+      return arith(n.op, a, b);
     }
     case Op::DefCall: {
       if (!env.cache || n.slot < 0 || size_t(n.slot) >= env.cache->value.size()) return eval(*n.kids[0], env);

@@ -32,7 +32,9 @@ struct Env {
 };
 
 Value eval(const Node& n, const Env& env);
-// A condition: a missing expression holds; null counts as false.
-inline bool holds(const Node* n, const Env& env) { return !n || eval(*n, env).truthy(); }
+// Whether a condition holds (null counts as false), without building a Value where it can.
+bool test(const Node& n, const Env& env);
+// A condition: a missing expression holds.
+inline bool holds(const Node* n, const Env& env) { return !n || test(*n, env); }
 
 }  // namespace core::expr

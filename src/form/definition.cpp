@@ -10,6 +10,19 @@ namespace core::form {
 
 void index_def_readers(Form& F);
 
+// Page, subsection and question conditions are cached like defs: worked out once per state of the log.
+expr::NodePtr cached(Form& F, expr::NodePtr n, const std::string& key) {
+  if (!n) return n;
+  auto w = std::make_unique<expr::Node>();
+  w->op = expr::Op::DefCall;
+  w->type = n->type;
+  w->slot = F.def_index(key);
+  w->name = key;
+  w->fields = std::move(n->fields);
+  w->kids.push_back(std::move(n));
+  return w;
+}
+
 using nlohmann::json;
 namespace fs = std::filesystem;
 
@@ -438,21 +451,23 @@ std::shared_ptr<Form> Form::load(const std::string& path, const std::string& dat
   for (auto& sub : F.subsections) {
     for (auto& js : arr(S, "sections"))
       for (auto& jss : arr(js, "subsections"))
-        if (str(jss, "id") == sub.id) sub.depends_on = parse(jss, "depends_on", "subsection " + sub.id);
+        if (str(jss, "id") == sub.id) sub.depends_on = cached(F, parse(jss, "depends_on", "subsection " + sub.id), "subsection:" + sub.id);
   }
   std::set<std::string> soft_ids;
   for (auto& js : arr(S, "soft_validations")) soft_ids.insert(str(js, "id"));
   for (auto& pg : F.pages) {
     std::string where = "page " + pg.id;
-    pg.depends_on = parse(*pg.raw, "depends_on", where);
+    pg.depends_on = cached(F, parse(*pg.raw, "depends_on", where), "page:" + pg.id);
     for (auto& q : pg.questions) {
       std::string qwhere = where + ", question " + q.id;
       const json& jq = *q.raw;
       q.optional_when = parse(jq, "optional", qwhere);
-      q.derived_when = parse(jq, "derived_when", qwhere);
+      q.derived_when = cached(F, parse(jq, "derived_when", qwhere), "derived_when:" + pg.id + ":" + q.id);
       q.hidden_in_check_answers = parse(jq, "hidden_in_check_answers", qwhere);
       const json& jo = arr(jq, "options");
-      for (size_t i = 0; i < q.options.size() && i < jo.size(); ++i) q.options[i].depends_on = parse(jo[i], "depends_on", qwhere + " option " + q.options[i].value.debug());
+      for (size_t i = 0; i < q.options.size() && i < jo.size(); ++i)
+        q.options[i].depends_on = cached(F, parse(jo[i], "depends_on", qwhere + " option " + q.options[i].value.debug()),
+                                         "option:" + pg.id + ":" + q.id + ":" + q.options[i].value.debug());
       if (jq.contains("conditional_on")) {
         const json& c = jq["conditional_on"];
         q.conditional_parent = F.slot(str(c, "question"));

@@ -3,6 +3,7 @@
 // name resolved to a slot. Pure: reads files, knows nothing of HTTP or SQL.
 #pragma once
 #include <map>
+#include <unordered_map>
 #include <memory>
 #include <optional>
 #include <set>
@@ -130,7 +131,7 @@ class Form : public expr::Names, public expr::Labels {
   util::Date start_date, end_date, new_logs_end_date, edit_end_date, submission_deadline;
 
   std::vector<Attribute> attributes;  // by slot; context values come last
-  std::map<std::string, int> slots;
+  std::unordered_map<std::string, int> slots;
   std::vector<int> context_slots;  // by position in context_names()
   std::vector<Section> sections;
   std::vector<Subsection> subsections;
