@@ -22,6 +22,7 @@
 #include "cli/form_commands.h"
 #include "db/migrate.h"
 #include "schemes/postcode_lookup.h"
+#include "logs/routes.h"
 #include "schemes/routes.h"
 #include "schemes/seed.h"
 #include "util/crypto.h"
@@ -106,6 +107,7 @@ int cmd_serve(const Args& a) {
   accounts::register_routes(app);
   auto lookup = schemes::postcode_lookup_from_env();
   schemes::register_routes(app, *lookup);
+  logs::register_routes(app);
   return web::serve(app);
 }
 

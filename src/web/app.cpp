@@ -244,8 +244,8 @@ Response App::error_page(Context& ctx, int status, const std::string& message) {
       {429, "There have been too many attempts"}, {500, "Sorry, there is a problem with the service"},
       {503, "Sorry, the service is busy"}};
   auto it = titles.find(status);
-  nlohmann::json data = {{"title", it != titles.end() ? it->second : "Sorry, there is a problem"},
-                         {"message", message}, {"status", status}};
+  std::string title = it != titles.end() ? it->second : "Sorry, there is a problem";
+  nlohmann::json data = {{"title", title}, {"message", message == title ? "" : message}, {"status", status}};
   std::string name = templates_.has("pages/errors/" + std::to_string(status)) ? "errors/" + std::to_string(status)
                                                                                : "errors/generic";
   try {
@@ -349,6 +349,7 @@ nlohmann::json layout_data(const Context& ctx, nlohmann::json data) {
     data["signed_in"] = true;
     data["current_user"] = {{"id", u.id}, {"name", u.name}, {"email", u.email}};
     std::string org = "/organisations/" + std::to_string(u.organisation_id);
+    add("Lettings logs", "/lettings-logs", path.rfind("/lettings-logs", 0) == 0);
     if (perm::can_list_organisations(u)) {
       add("Organisations", "/organisations", path.rfind("/organisations", 0) == 0);
     } else {

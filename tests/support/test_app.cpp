@@ -7,6 +7,7 @@
 
 #include "accounts/routes.h"
 #include "accounts/seed.h"
+#include "logs/routes.h"
 #include "schemes/routes.h"
 #include "schemes/seed.h"
 #include "util/crypto.h"
@@ -29,6 +30,7 @@ TestApp::TestApp(bool seed) {
   app_ = std::make_unique<web::App>(cfg, tdb_.db(), *templates_, *mailer_);
   accounts::register_routes(*app_);
   schemes::register_routes(*app_, lookup_);
+  logs::register_routes(*app_);
 }
 
 TestApp::~TestApp() {
@@ -106,7 +108,12 @@ std::string Client::csrf() {
 web::Response Client::post(const std::string& path, std::multimap<std::string, std::string> form, bool with_csrf) {
   web::Request req;
   req.method = "POST";
-  req.path = path;
+  auto q = path.find('?');
+  req.path = path.substr(0, q);
+  if (q != std::string::npos) {
+    req.query_string = path.substr(q + 1);
+    web::parse_urlencoded(req.query_string, req.query);
+  }
   if (with_csrf) form.emplace("csrf_token", csrf());
   req.form = std::move(form);
   req.headers["content-type"] = "application/x-www-form-urlencoded";

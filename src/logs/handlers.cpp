@@ -1,0 +1,1020 @@
+#include <algorithm>
+#include <set>
+
+#include "accounts/permissions.h"
+#include "accounts/store.h"
+#include "form/registry.h"
+#include "logs/options.h"
+#include "logs/routes.h"
+#include "logs/store.h"
+#include "schemes/routes.h"
+#include "util/crypto.h"
+
+namespace core::logs {
+
+using namespace core::web;
+using expr::Value;
+using nlohmann::json;
+namespace perm = accounts::permissions;
+
+namespace {
+
+const char* kBase = "/lettings-logs";
+
+// --- small helpers
+
+std::string dasherize(std::string s) {
+  std::replace(s.begin(), s.end(), '_', '-');
+  return s;
+}
+std::string underscore(std::string s) {
+  std::replace(s.begin(), s.end(), '-', '_');
+  return s;
+}
+std::string log_url(int64_t id) { return std::string(kBase) + "/" + std::to_string(id); }
+std::string page_url(int64_t id, const std::string& page) { return log_url(id) + "/" + dasherize(page); }
+std::string cya_url(int64_t id, const std::string& sub) { return log_url(id) + "/" + dasherize(sub) + "/check-answers"; }
+
+int form_year_for(const util::Date& today) {
+  int y = util::collection_year_start(today).y;
+  try {
+    form::get("lettings", y);
+    return y;
+  } catch (const std::exception&) {
+    return 2026;
+  }
+}
+
+std::shared_ptr<const form::Form> form_of(const store::Log& l) { return form::get("lettings", l.form_year ? l.form_year : 2026); }
+
+const char* status_label(const std::string& s) {
+  if (s == "completed") return "Completed";
+  if (s == "in_progress") return "In progress";
+  if (s == "cannot_start_yet") return "Cannot start yet";
+  return "Not started";
+}
+const char* status_colour(const std::string& s) {
+  if (s == "completed") return "";
+  if (s == "in_progress") return "govuk-tag--light-blue";
+  return "govuk-tag--blue";
+}
+
+// The log, if this user may see it; 404 otherwise (never 403, so ids reveal nothing).
+store::Log load_log(Context& ctx) {
+  int64_t id = ctx.req.id_param("id");
+  auto l = store::find(ctx.conn(), id);
+  if (!l) throw NotFound();
+  perm::LogOwnership own{l->owning_organisation_id.value_or(0), l->managing_organisation_id.value_or(0)};
+  if (!perm::can_access_log(ctx.current_user(), own)) throw NotFound();
+  return *l;
+}
+
+bool editable(const form::Form& f) { return schemes::today() <= f.edit_end_date; }
+
+bool can_delete(const accounts::User& u, const store::Log& l, const form::Form& f) {
+  if (schemes::today() > f.new_logs_end_date) return false;  // only while the collection is open for new logs
+  if (perm::is_support(u) || u.role == accounts::Role::Coordinator) return true;
+  return l.assigned_to_id && *l.assigned_to_id == u.id;
+}
+
+// --- showing answers
+
+std::string suffix_text(const form::Form& f, const form::Question& q, const form::Values& values, const form::Context& fc) {
+  if (!q.raw || !q.raw->contains("suffix")) return "";
+  const json& s = (*q.raw)["suffix"];
+  if (s.is_string()) return s.get<std::string>();
+  form::Values now = form::with_context(f, values, fc);
+  expr::Env env{now.data(), now.data(), &f.lookups, &f};
+  for (auto& e : s) {
+    try {
+      auto n = expr::parse(e.value("when", "false"), f);
+      if (expr::holds(n.get(), env)) return e.value("text", "");
+    } catch (const expr::ParseError&) {
+    }
+  }
+  return "";
+}
+
+std::string money_or_number(const Value& v, bool money) {
+  if (!v.is_number()) return v.text();
+  if (money) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.2f", v.as_number());
+    return buf;
+  }
+  return v.text();
+}
+
+// The answer as check answers shows it; "" when unanswered.
+std::string display(Context& ctx, const form::Form& f, const form::Question& q, const form::Values& values, const form::Context& fc) {
+  form::Values now = form::with_context(f, values, fc);
+  expr::Env env{now.data(), now.data(), &f.lookups, &f};
+  if (q.raw && q.raw->contains("inferred_check_answers"))
+    for (auto& e : (*q.raw)["inferred_check_answers"]) {
+      try {
+        auto n = expr::parse(e.value("when", "false"), f);
+        if (expr::holds(n.get(), env)) return e.value("text", "");
+      } catch (const expr::ParseError&) {
+      }
+    }
+  if (q.type == form::QType::Checkbox) {
+    std::string out;
+    for (auto& o : q.options)
+      if (values[size_t(o.slot)].truthy()) out += (out.empty() ? "" : ", ") + o.label;
+    return out;
+  }
+  const Value& v = values[size_t(q.slot)];
+  if (v.null()) return "";
+  switch (q.type) {
+    case form::QType::Date: return v.is_date() ? v.as_date().display() : v.text();
+    case form::QType::Numeric: {
+      bool money = q.step && *q.step < 1;
+      return (q.raw ? q.raw->value("prefix", "") : "") + money_or_number(v, money) + suffix_text(f, q, values, fc);
+    }
+    case form::QType::Radio: case form::QType::Select: case form::QType::Interruption: {
+      for (auto& o : q.options)
+        if (o.value.equals(v)) return o.label;
+      if (!q.options_from.empty()) {
+        for (auto& o : dynamic_options(ctx.conn(), ctx.current_user(), f, q, values))
+          if (o.value == v.text()) return o.label;
+        return f.label(q.slot, v);
+      }
+      return v.text();
+    }
+    default: return v.text();
+  }
+}
+
+bool answered(const form::Question& q, const form::Values& v) {
+  if (q.type == form::QType::Checkbox) {
+    for (auto& o : q.options)
+      if (v[size_t(o.slot)].truthy()) return true;
+    return false;
+  }
+  return !v[size_t(q.slot)].null();
+}
+
+// Is the question one the user must answer on this page now? (Shown, not derived, not optional.)
+bool required_now(const form::Form& f, const form::Question& q, const form::Values& values, const form::Context& fc) {
+  if (q.readonly) return false;
+  form::Values now = form::with_context(f, values, fc);
+  expr::Env env{now.data(), now.data(), &f.lookups, &f};
+  if (q.conditional_parent >= 0) {
+    bool shown = false;
+    for (auto& cv : q.conditional_values) shown = shown || now[size_t(q.conditional_parent)].equals(cv);
+    if (!shown) return false;
+  }
+  if (q.derived_when && expr::holds(q.derived_when.get(), env)) return false;
+  if (q.optional || (q.optional_when && expr::holds(q.optional_when.get(), env))) return false;
+  return true;
+}
+
+// A page the flow stops at: routed, with at least one question not derived.
+bool page_asked(const form::Form& f, int p, const form::Values& values, const form::Context& fc) {
+  if (!form::page_routed(f, p, values, fc)) return false;
+  form::Values now = form::with_context(f, values, fc);
+  expr::Env env{now.data(), now.data(), &f.lookups, &f};
+  for (auto& q : f.pages[size_t(p)].questions)
+    if (!(q.derived_when && expr::holds(q.derived_when.get(), env))) return true;
+  return false;
+}
+
+bool page_unanswered(const form::Form& f, int p, const form::Values& values, const form::Context& fc) {
+  for (auto& q : f.pages[size_t(p)].questions) {
+    if (q.type == form::QType::Interruption) {
+      if (values[size_t(q.slot)].null()) return true;
+      continue;
+    }
+    if (required_now(f, q, values, fc) && !answered(q, values)) return true;
+  }
+  return false;
+}
+
+// Where "Save and continue" goes: the next page asked in the subsection (from check answers: the next
+// one still unanswered), else the subsection's check answers.
+std::string next_url(const form::Form& f, int64_t log_id, int page, const form::Values& values, const form::Context& fc, bool from_cya) {
+  const auto& sub = f.subsections[size_t(f.pages[size_t(page)].subsection)];
+  auto it = std::find(sub.pages.begin(), sub.pages.end(), page);
+  for (++it; it != sub.pages.end(); ++it) {
+    if (!page_asked(f, *it, values, fc)) continue;
+    if (from_cya && !page_unanswered(f, *it, values, fc)) continue;
+    return page_url(log_id, f.pages[size_t(*it)].id) + (from_cya ? "?referrer=check_answers" : "");
+  }
+  return cya_url(log_id, sub.id);
+}
+
+std::string previous_url(const form::Form& f, int64_t log_id, int page, const form::Values& values, const form::Context& fc) {
+  const auto& sub = f.subsections[size_t(f.pages[size_t(page)].subsection)];
+  auto it = std::find(sub.pages.begin(), sub.pages.end(), page);
+  while (it != sub.pages.begin()) {
+    --it;
+    if (page_asked(f, *it, values, fc)) return page_url(log_id, f.pages[size_t(*it)].id);
+  }
+  return log_url(log_id);
+}
+
+std::string guidance_html(const form::Form& f, const json& names) {
+  if (!names.is_object()) return "";
+  std::string out;
+  const json& all = f.source.contains("guidance") ? f.source["guidance"] : json::object();
+  for (auto& [pos, name] : names.items()) {
+    if (!name.is_string() || !all.contains(name.get<std::string>())) continue;
+    const json& g = all[name.get<std::string>()];
+    std::string content = g.value("content", "");
+    // Link texts in the definition's guidance are shown as plain text (the links are outside this service).
+    for (auto& [k, v] : g.items()) {
+      if (k.size() > 10 && k.substr(k.size() - 10) == "_link_text" && v.is_string()) {
+        std::string key = "%{" + k.substr(0, k.size() - 5) + "}";
+        for (size_t p = content.find(key); p != std::string::npos; p = content.find(key)) content.replace(p, key.size(), v.get<std::string>());
+      }
+    }
+    if (g.contains("title")) out += "<details class=\"govuk-details\"><summary class=\"govuk-details__summary\"><span class=\"govuk-details__summary-text\">" +
+                                    g.value("title", "") + "</span></summary><div class=\"govuk-details__text\">" + content + "</div></details>";
+    else out += "<p class=\"govuk-body\">" + content + "</p>";
+  }
+  return out;
+}
+
+// --- question pages
+
+struct Typed {  // what the user typed, to show again with the errors
+  std::map<std::string, std::string> fields;
+};
+
+json field_json(Context& ctx, const form::Form& f, const form::Question& q, const form::Values& values, const form::Context& fc,
+                const std::map<std::string, std::string>& errors, const Typed* typed, bool heading) {
+  std::string id = q.id;
+  std::string hint = q.raw ? q.raw->value("hint", "") : "";
+  std::string error = errors.count(q.id) ? errors.at(q.id) : "";
+  json j = {{"id", id}, {"name", id}, {"header", q.raw ? q.raw->value("header", q.id) : q.id}, {"hint", hint}, {"error", error},
+            {"heading", heading}, {"is_text", false}, {"is_numeric", false}, {"is_date", false}, {"is_select", false},
+            {"is_choice", false}, {"is_radio", false}, {"is_checkbox", false}, {"prefix", ""}, {"suffix", ""},
+            {"value", ""}, {"day", ""}, {"month", ""}, {"year", ""}, {"readonly", q.readonly}, {"width_class", ""},
+            {"autocomplete_enhance", false}, {"options", json::array()}, {"items", json::array()}, {"question_guidance", ""}};
+  std::string described;
+  if (!hint.empty() || q.type == form::QType::Date) described = id + "-hint";
+  if (!error.empty()) described += (described.empty() ? "" : " ") + id + "-error";
+  j["described_by"] = described;
+  if (q.raw && q.raw->contains("guidance")) j["question_guidance"] = guidance_html(f, (*q.raw)["guidance"]);
+  auto typed_or = [&](const std::string& key, const std::string& stored) {
+    if (typed) {
+      auto it = typed->fields.find(key);
+      if (it != typed->fields.end()) return it->second;
+    }
+    return stored;
+  };
+  const Value* v = q.slot >= 0 ? &values[size_t(q.slot)] : nullptr;
+  switch (q.type) {
+    case form::QType::Text:
+      j["is_text"] = true;
+      j["value"] = typed_or(id, v ? v->text() : "");
+      break;
+    case form::QType::Numeric: {
+      j["is_numeric"] = true;
+      j["prefix"] = q.raw ? q.raw->value("prefix", "") : "";
+      j["suffix"] = suffix_text(f, q, values, fc);
+      bool money = q.step && *q.step < 1;
+      j["value"] = typed_or(id, v && !v->null() ? money_or_number(*v, money) : "");
+      int width = q.raw ? q.raw->value("width", 0) : 0;
+      j["width_class"] = width ? "govuk-input--width-" + std::to_string(std::clamp(width, 2, 10) <= 2 ? 2 : width <= 3 ? 3 : width <= 4 ? 4 : 5) : "govuk-input--width-5";
+      break;
+    }
+    case form::QType::Date:
+      j["is_date"] = true;
+      j["day"] = typed_or(id + "-day", v && v->is_date() ? std::to_string(v->as_date().d) : "");
+      j["month"] = typed_or(id + "-month", v && v->is_date() ? std::to_string(v->as_date().m) : "");
+      j["year"] = typed_or(id + "-year", v && v->is_date() ? std::to_string(v->as_date().y) : "");
+      break;
+    case form::QType::Select: {
+      j["is_select"] = true;
+      std::string selected = typed_or(id, v ? v->text() : "");
+      auto opts = dynamic_options(ctx.conn(), ctx.current_user(), f, q, values);
+      if (q.options_from.empty())
+        for (auto& o : q.options) opts.push_back({o.value.text(), o.label, o.hint});
+      for (auto& o : opts) j["options"].push_back({{"value", o.value}, {"label", o.label}, {"selected", o.value == selected}});
+      j["autocomplete_enhance"] = opts.size() > 20;
+      break;
+    }
+    case form::QType::Radio: case form::QType::Checkbox: {
+      j["is_choice"] = true;
+      j[q.type == form::QType::Radio ? "is_radio" : "is_checkbox"] = true;
+      std::vector<web::Option> opts;
+      std::vector<const form::Option*> defs;
+      if (!q.options_from.empty()) opts = dynamic_options(ctx.conn(), ctx.current_user(), f, q, values);
+      form::Values now = form::with_context(f, values, fc);
+      expr::Env env{now.data(), now.data(), &f.lookups, &f};
+      for (auto& o : q.options) {
+        if (o.depends_on && !expr::holds(o.depends_on.get(), env)) continue;
+        opts.push_back({o.value.text(), o.label, o.hint});
+        defs.push_back(&o);
+      }
+      std::string selected = typed_or(id, v ? v->text() : "");
+      for (size_t i = 0; i < opts.size(); ++i) {
+        const form::Option* od = i >= opts.size() - defs.size() ? defs[i - (opts.size() - defs.size())] : nullptr;
+        std::string item_id = i == 0 ? id : id + "-" + std::to_string(i + 1);
+        json item = {{"item_id", item_id}, {"item_name", id}, {"value", opts[i].value}, {"label", opts[i].label},
+                     {"item_hint", opts[i].hint}, {"divider", od && od->divider_before}, {"exclusive", od && od->exclusive},
+                     {"checked", false}, {"conditional", false}};
+        if (q.type == form::QType::Checkbox) {
+          item["item_name"] = opts[i].value;
+          item["value"] = "1";
+          item["checked"] = typed ? typed->fields.count(opts[i].value) > 0 : values[size_t(od->slot)].truthy();
+        } else {
+          item["checked"] = !selected.empty() && selected == opts[i].value;
+        }
+        j["items"].push_back(item);
+      }
+      break;
+    }
+    default: break;
+  }
+  return j;
+}
+
+json question_page_json(Context& ctx, const form::Form& f, const store::Log& log, int page, const form::Values& values,
+                        const form::Context& fc, const std::map<std::string, std::string>& errors, const Typed* typed,
+                        bool from_cya, const std::string& conflict_version = "") {
+  const form::Page& pg = f.pages[size_t(page)];
+  const form::Subsection& sub = f.subsections[size_t(pg.subsection)];
+  json j;
+  j["caption"] = sub.label;
+  std::string page_header = pg.raw ? pg.raw->value("header", "") : "";
+  // One question and no page heading: the question is the page's heading.
+  int top_level = 0;
+  for (auto& q : pg.questions) top_level += q.conditional_parent < 0 ? 1 : 0;
+  bool question_is_heading = page_header.empty() && top_level == 1;
+  j["page_header"] = page_header;
+  j["action"] = page_url(log.id, pg.id);
+  j["version"] = conflict_version.empty() ? std::to_string(log.version) : conflict_version;
+  j["referrer"] = from_cya ? "check_answers" : "";
+  j["readonly"] = !editable(f);
+  j["button"] = from_cya ? "Save changes" : "Save and continue";
+  j["skip_href"] = from_cya ? cya_url(log.id, sub.id) : next_url(f, log.id, page, values, fc, false);
+  j["skip_text"] = from_cya ? "Cancel" : "Skip for now";
+  j["back"] = from_cya ? cya_url(log.id, sub.id) : previous_url(f, log.id, page, values, fc);
+  j["questions"] = json::array();
+  j["manual_address_button"] = false;
+  std::string title;
+  // Children revealed inline go under their parent's option.
+  std::map<std::string, json> children;
+  for (auto& q : pg.questions)
+    if (q.conditional_parent >= 0) children[q.id] = field_json(ctx, f, q, values, fc, errors, typed, false);
+  for (auto& q : pg.questions) {
+    if (q.conditional_parent >= 0) continue;
+    if (q.options_from == "addresses") {
+      // No address lookup service here: the UPRN can be typed, or the address entered by hand.
+      json t = field_json(ctx, f, q, values, fc, errors, typed, question_is_heading);
+      t["is_select"] = false;
+      t["is_text"] = true;
+      t["header"] = "What is the property’s UPRN?";
+      t["hint"] = "The Unique Property Reference Number, up to 12 digits.";
+      t["described_by"] = q.id + "-hint";
+      t["value"] = values[size_t(q.slot)].text();
+      j["questions"].push_back(t);
+      j["manual_address_button"] = true;
+      continue;
+    }
+    json qj = field_json(ctx, f, q, values, fc, errors, typed, question_is_heading);
+    if (title.empty()) title = qj["header"].get<std::string>();
+    for (auto& item : qj["items"]) {
+      for (auto& c : pg.questions) {
+        if (c.conditional_parent != q.slot) continue;
+        bool reveals = false;
+        for (auto& cv : c.conditional_values) reveals = reveals || cv.text() == item["value"].get<std::string>();
+        if (reveals) {
+          item["conditional"] = children[c.id];
+          item["conditional_target"] = "conditional-" + item["item_id"].get<std::string>();
+        }
+      }
+    }
+    j["questions"].push_back(qj);
+  }
+  j["title"] = (errors.empty() ? "" : "Error: ") + (page_header.empty() ? title : page_header) + " – " + sub.label;
+  json summary = json::array();
+  for (auto& q : pg.questions)
+    if (errors.count(q.id)) summary.push_back({{"href", "#" + (q.type == form::QType::Date ? q.id + "-day" : q.id)}, {"text", errors.at(q.id)}});
+  for (auto& [k, m] : errors)
+    if (k == "_form") summary.push_back({{"href", "#main-content"}, {"text", m}});
+  j["errors"] = summary;
+  return j;
+}
+
+json interruption_json(Context& ctx, const form::Form& f, const store::Log& log, int page, const form::Values& values,
+                       const form::Context& fc, bool from_cya) {
+  const form::Page& pg = f.pages[size_t(page)];
+  const form::Question& q = pg.questions.front();
+  json j;
+  j["caption"] = f.subsections[size_t(pg.subsection)].label;
+  j["action"] = page_url(log.id, pg.id);
+  j["version"] = std::to_string(log.version);
+  j["referrer"] = from_cya ? "check_answers" : "";
+  j["readonly"] = !editable(f);
+  j["confirm_field"] = q.id;
+  j["skip_href"] = from_cya ? cya_url(log.id, f.subsections[size_t(pg.subsection)].id) : next_url(f, log.id, page, values, fc, false);
+  j["back"] = previous_url(f, log.id, page, values, fc);
+  j["panel_html"] = q.raw ? q.raw->value("hint", "") : "";
+  // The soft validation's texts, as the gateway works them out for this log.
+  auto o = form::apply(f, values, {}, fc);
+  std::string title, text;
+  for (auto& s : f.soft_rules)
+    if (s.id == q.soft) {
+      for (auto& p : o.soft_checks)
+        if (p.rule == s.id) {
+          title = p.title;
+          text = p.text;
+        }
+      if (title.empty()) title = s.title;
+      j["review"] = json::array();
+      for (auto& attr : s.review) {
+        int slot = f.slot(attr);
+        if (slot < 0) continue;
+        for (const form::Question* rq : f.attributes[size_t(slot)].questions) {
+          if (!form::page_routed(f, rq->page, values, fc)) continue;
+          j["review"].push_back({{"key", rq->label()}, {"value", display(ctx, f, *rq, values, fc)},
+                                 {"href", page_url(log.id, f.pages[size_t(rq->page)].id) + "?referrer=interruption"}});
+          break;
+        }
+      }
+    }
+  j["soft_title"] = title;
+  j["soft_text"] = text;
+  j["has_review"] = j.contains("review") && !j["review"].empty();
+  j["title"] = title.empty() ? "Are you sure this is correct?" : title;
+  return j;
+}
+
+// --- reading a page's answers from a form post
+
+// The page's answers as gateway changes; throws BadRequest for fields that do not belong to the page.
+form::Changes read_post(const form::Form& f, const form::Page& pg, const Request& req, Typed& typed) {
+  std::set<std::string> allowed = {"csrf_token", "version", "referrer"};
+  form::Changes changes;
+  std::map<std::string, std::string> parent_values;
+  for (auto& q : pg.questions) {
+    if (q.type == form::QType::Checkbox) {
+      for (auto& o : q.options) {
+        std::string name = o.value.text();
+        allowed.insert(name);
+        bool ticked = req.f(name) == "1";
+        if (ticked) typed.fields[name] = "1";
+        changes.emplace_back(name, ticked ? json(1) : json(0));
+      }
+      continue;
+    }
+    if (q.type == form::QType::Date) {
+      for (const char* part : {"-day", "-month", "-year"}) allowed.insert(q.id + part);
+      std::string d = trim(req.f(q.id + "-day")), m = trim(req.f(q.id + "-month")), y = trim(req.f(q.id + "-year"));
+      typed.fields[q.id + "-day"] = d;
+      typed.fields[q.id + "-month"] = m;
+      typed.fields[q.id + "-year"] = y;
+      if (d.empty() && m.empty() && y.empty()) {
+        changes.emplace_back(q.id, nullptr);
+      } else if (auto dt = util::date_from_parts(d, m, y)) {
+        changes.emplace_back(q.id, dt->iso());
+      } else {
+        changes.emplace_back(q.id, d + "/" + m + "/" + y);  // not a date: the gateway says so
+      }
+      continue;
+    }
+    allowed.insert(q.id);
+    if (q.type == form::QType::Interruption) {
+      if (req.has_form(q.id)) changes.emplace_back(q.id, req.f(q.id));
+      continue;
+    }
+    if (q.readonly) continue;
+    std::string v = req.f(q.id);
+    typed.fields[q.id] = v;
+    parent_values[q.id] = v;
+    changes.emplace_back(q.id, trim(v).empty() ? json(nullptr) : json(v));
+  }
+  bool address_page = false;
+  for (auto& q : pg.questions) address_page = address_page || q.options_from == "addresses";
+  if (address_page) {
+    allowed.insert("manual_address_entry_selected");
+    if (req.f("manual_address_entry_selected") == "true") changes.emplace_back("manual_address_entry_selected", true);
+  }
+  for (auto& [k, v] : req.form)
+    if (!allowed.count(k)) throw BadRequest("The form sent an answer (" + k + ") that does not belong to this page.");
+  // An answer revealed by an option that is no longer chosen is dropped with it.
+  for (auto& q : pg.questions) {
+    if (q.conditional_parent < 0) continue;
+    const std::string& parent = f.attributes[size_t(q.conditional_parent)].id;
+    if (!parent_values.count(parent)) continue;
+    bool reveals = false;
+    for (auto& cv : q.conditional_values) reveals = reveals || cv.text() == parent_values[parent];
+    if (!reveals)
+      for (auto& c : changes)
+        if (c.first == q.id) c.second = nullptr;
+  }
+  return changes;
+}
+
+// Keeps the indexed columns in step with the answers.
+void sync_columns(store::Log& l, const form::Form& f, const form::Outcome& o) {
+  l.answers = o.answers_json(f);
+  l.status = form::status_name(o.status);
+  auto id = [&](const char* k) -> std::optional<int64_t> {
+    auto it = l.answers.find(k);
+    if (it == l.answers.end() || !it->is_number_integer()) return std::nullopt;
+    return it->get<int64_t>();
+  };
+  l.owning_organisation_id = id("owning_organisation_id");
+  l.managing_organisation_id = id("managing_organisation_id");
+  l.assigned_to_id = id("assigned_to_id");
+  l.collection_year.reset();
+  if (l.answers.contains("startdate"))
+    if (auto d = util::parse_iso_date(l.answers["startdate"].get<std::string>())) l.collection_year = util::collection_year_start(*d).y;
+}
+
+std::vector<store::FieldChange> diff(const json& before, const json& after) {
+  std::vector<store::FieldChange> out;
+  std::set<std::string> keys;
+  for (auto& [k, v] : before.items()) keys.insert(k);
+  for (auto& [k, v] : after.items()) keys.insert(k);
+  for (auto& k : keys) {
+    json b = before.contains(k) ? before[k] : json(), a = after.contains(k) ? after[k] : json();
+    if (b != a) out.push_back({k, b, a});
+  }
+  return out;
+}
+
+// --- the list
+
+std::string session_hash(Context& ctx) { return util::sha256_hex(ctx.session_token); }
+
+store::Filter filter_from(Context& ctx, json& state) {
+  const auto& u = ctx.current_user();
+  store::Filter f;
+  f.all_organisations = perm::is_support(u);
+  f.organisation_id = u.organisation_id;
+  for (auto& y : state.value("years", json::array()))
+    if (y.is_string() && (y == "2025" || y == "2026")) f.years.push_back(std::stoi(y.get<std::string>()));
+  for (auto& s : state.value("status", json::array()))
+    if (s == "not_started" || s == "in_progress" || s == "completed") f.statuses.push_back(s.get<std::string>());
+  for (auto& n : state.value("needstypes", json::array()))
+    if (n == "1" || n == "2") f.needstypes.push_back(std::stoi(n.get<std::string>()));
+  std::string assigned = state.value("assigned_to", "all");
+  if (assigned == "you") f.assigned_to_id = u.id;
+  else if (assigned == "specific") {
+    std::string uid = state.value("user", "");
+    if (!uid.empty() && uid.size() < 18 && uid.find_first_not_of("0123456789") == std::string::npos) f.assigned_to_id = std::stoll(uid);
+  }
+  auto org = [&](const char* key) -> std::optional<int64_t> {
+    std::string v = state.value(key, "");
+    if (v.empty() || v.size() > 18 || v.find_first_not_of("0123456789") != std::string::npos) return std::nullopt;
+    return std::stoll(v);
+  };
+  f.owned_by = org("owning_organisation");
+  f.managed_by = org("managing_organisation");
+  f.search = trim(state.value("search", ""));
+  if (f.search.size() > 200) f.search = f.search.substr(0, 200);
+  return f;
+}
+
+json list_state_from_query(const Request& req) {
+  json s = json::object();
+  for (const char* k : {"years", "status", "needstypes"}) {
+    s[k] = json::array();
+    for (auto& v : req.query) if (v.first == k) s[k].push_back(v.second);
+  }
+  for (const char* k : {"assigned_to", "user", "owning_organisation", "managing_organisation", "search"}) s[k] = req.q(k);
+  return s;
+}
+
+Response list_page(Context& ctx) {
+  const auto& u = ctx.current_user();
+  json state;
+  if (!ctx.req.q("filtered").empty() || !ctx.req.q("search").empty()) {
+    state = list_state_from_query(ctx.req);
+    store::set_session_filters(ctx.conn(), session_hash(ctx), state.dump());
+  } else {
+    state = json::parse(store::session_filters(ctx.conn(), session_hash(ctx)), nullptr, false);
+    if (!state.is_object()) state = json::object();
+  }
+  store::Filter f = filter_from(ctx, state);
+  f.page = page_number(ctx.req.q("page"));
+  auto page = store::list(ctx.conn(), f);
+  auto own = accounts::store::find_organisation(ctx.conn(), u.organisation_id);
+  json j;
+  j["title"] = "Lettings logs";
+  bool can_create = own && perm::organisation_can_create_logs(*own);
+  j["can_create"] = can_create;
+  j["create_refused"] = can_create ? "" : "Your organisation cannot create logs until its data protection officer accepts the data sharing agreement.";
+  j["search"] = f.search;
+  bool filtered = !f.years.empty() || !f.statuses.empty() || !f.needstypes.empty() || f.assigned_to_id || f.owned_by || f.managed_by || !f.search.empty();
+  j["filtered"] = filtered;
+  // Bulk delete: support always; coordinators on a filtered or searched list; providers only their own logs.
+  bool bulk = perm::is_support(u) || (u.role == accounts::Role::Coordinator && filtered) || (f.assigned_to_id && *f.assigned_to_id == u.id);
+  j["can_bulk_delete"] = bulk;
+  j["total_text"] = std::to_string(page.total) + (page.total == 1 ? " log" : " logs") + (filtered ? " found" : "");
+  j["logs"] = json::array();
+  for (auto& l : page.logs) {
+    std::string start;
+    if (l.answers.contains("startdate"))
+      if (auto d = util::parse_iso_date(l.answers["startdate"].get<std::string>())) start = d->display();
+    int nt = l.answers.value("needstype", 0);
+    j["logs"].push_back({{"id", l.id}, {"tenancycode", l.answers.value("tenancycode", "")}, {"propcode", l.answers.value("propcode", "")},
+                         {"needstype", nt == 1 ? "General needs" : nt == 2 ? "Supported housing" : ""}, {"startdate", start},
+                         {"owning", l.owning_organisation_name}, {"managing", l.managing_organisation_name},
+                         {"status", status_label(l.status)}, {"status_colour", status_colour(l.status)}, {"assigned", l.assigned_to_name},
+                         {"can_bulk_delete", bulk}});
+  }
+  j["has_logs"] = !page.logs.empty();
+  auto items = [&](const char* name, std::vector<std::pair<std::string, std::string>> opts, const json& chosen) {
+    json arr = json::array();
+    int i = 0;
+    for (auto& [v, l] : opts) {
+      bool checked = false;
+      if (chosen.is_array()) for (auto& c : chosen) checked = checked || c == v;
+      else checked = chosen == v;
+      arr.push_back({{"item_id", std::string(name) + "-" + std::to_string(++i)}, {"name", name}, {"value", v}, {"label", l}, {"checked", checked}});
+    }
+    return arr;
+  };
+  json filters = json::array();
+  filters.push_back({{"legend", "Collection year"}, {"is_checkboxes", true}, {"is_radios", false}, {"select", false},
+                     {"items", items("years", {{"2026", "2026 to 2027"}, {"2025", "2025 to 2026"}}, state.value("years", json::array()))}});
+  filters.push_back({{"legend", "Status"}, {"is_checkboxes", true}, {"is_radios", false}, {"select", false},
+                     {"items", items("status", {{"not_started", "Not started"}, {"in_progress", "In progress"}, {"completed", "Completed"}}, state.value("status", json::array()))}});
+  filters.push_back({{"legend", "Needs type"}, {"is_checkboxes", true}, {"is_radios", false}, {"select", false},
+                     {"items", items("needstypes", {{"1", "General needs"}, {"2", "Supported housing"}}, state.value("needstypes", json::array()))}});
+  // Assigned to: all, you, or a named user (a select, a type-ahead with JavaScript).
+  json users = json::array();
+  std::string chosen_user = state.value("user", "");
+  {
+    accounts::store::UserFilter uf;
+    uf.per_page = 1000;
+    for (auto& x : accounts::store::list_users(ctx.conn(), u.organisation_id, uf).users)
+      users.push_back({{"value", std::to_string(x.id)}, {"label", x.name + " (" + x.email + ")"}, {"selected", std::to_string(x.id) == chosen_user}});
+  }
+  std::string assigned = state.value("assigned_to", "");
+  if (assigned.empty()) assigned = "all";
+  filters.push_back({{"legend", "Assigned to"}, {"is_checkboxes", false}, {"is_radios", true},
+                     {"items", items("assigned_to", {{"all", "All"}, {"you", "You"}, {"specific", "A specific user"}}, assigned)},
+                     {"select", {{"select_id", "user"}, {"select_name", "user"}, {"select_label", "User (choose “A specific user”)"}, {"options", users}}}});
+  // Owned by / managed by: for support, or organisations with relationships.
+  std::vector<accounts::Organisation> related;
+  if (perm::is_support(u)) related = accounts::store::list_organisations(ctx.conn(), "", 1, 100000).organisations;
+  else {
+    for (auto& o : accounts::store::stock_owners(ctx.conn(), u.organisation_id)) related.push_back(o);
+    for (auto& o : accounts::store::managing_agents(ctx.conn(), u.organisation_id)) related.push_back(o);
+    if (!related.empty() && own) related.insert(related.begin(), *own);
+  }
+  if (!related.empty()) {
+    for (auto [key, legend] : {std::pair{"owning_organisation", "Owned by"}, std::pair{"managing_organisation", "Managed by"}}) {
+      json opts = json::array();
+      std::string chosen = state.value(key, "");
+      for (auto& o : related) opts.push_back({{"value", std::to_string(o.id)}, {"label", o.name}, {"selected", std::to_string(o.id) == chosen}});
+      filters.push_back({{"legend", legend}, {"is_checkboxes", false}, {"is_radios", true}, {"items", json::array()},
+                         {"select", {{"select_id", key}, {"select_name", key}, {"select_label", "Organisation"}, {"options", opts}}}});
+    }
+  }
+  j["filters"] = filters;
+  j["pagination"] = pagination(page.total, f.per_page, f.page, kBase);
+  return ctx.page("logs/index", j);
+}
+
+// --- handlers
+
+Response create_log(Context& ctx) {
+  const auto& u = ctx.current_user();
+  auto own = accounts::store::find_organisation(ctx.conn(), u.organisation_id);
+  if (!own || !perm::organisation_can_create_logs(*own))
+    return ctx.page("errors/403", {{"title", "Your organisation cannot create logs yet"},
+                                   {"message", "Your organisation must accept the data sharing agreement before it can create logs. "
+                                               "Its data protection officer can accept it from your organisation’s page."}},
+                    403);
+  util::Date today = schemes::today();
+  auto f = form::get("lettings", form_year_for(today));
+  if (today > f->new_logs_end_date) throw HttpError(403, "The collection year is closed for new logs.");
+  json setup = json::object();
+  if (!perm::is_support(u)) {
+    if (own->holds_own_stock) setup["owning_organisation_id"] = own->id;
+    setup["managing_organisation_id"] = own->id;
+  }
+  setup["assigned_to_id"] = u.id;
+  form::Values empty(f->size());
+  auto values0 = form::values_from_json(*f, setup);
+  auto fc = log_context(ctx.conn(), u, *f, values0, empty, today);
+  auto o = form::apply(*f, empty, form::changes_from_json(setup), fc);
+  store::Log l;
+  l.form_year = f->year;
+  l.created_by_id = u.id;
+  sync_columns(l, *f, o);
+  int64_t id = 0;
+  ctx.conn().transaction([&] { id = store::create(ctx.conn(), l, diff(json::object(), l.answers)); });
+  // Straight to the first setup page the user is asked.
+  for (int p : f->subsections.front().pages)
+    if (page_asked(*f, p, o.values, fc)) return Response::redirect(page_url(id, f->pages[size_t(p)].id));
+  return Response::redirect(log_url(id));
+}
+
+Response show_log(Context& ctx) {
+  auto log = load_log(ctx);
+  auto f = form_of(log);
+  auto values = form::values_from_json(*f, log.answers);
+  auto fc = log_context(ctx.conn(), ctx.current_user(), *f, values, values, schemes::today());
+  auto o = form::apply(*f, values, {}, fc);
+  json j;
+  j["title"] = "Log " + std::to_string(log.id);
+  j["log_id"] = log.id;
+  j["caption"] = "Lettings log";
+  j["status_label"] = status_label(log.status);
+  j["status_colour"] = status_colour(log.status);
+  j["readonly"] = !editable(*f);
+  j["can_delete"] = can_delete(ctx.current_user(), log, *f);
+  j["back"] = kBase;
+  int done = 0;
+  json sections = json::array();
+  for (auto& sec : f->sections) {
+    json s = {{"label", sec.label}, {"subsections", json::array()}};
+    for (int si : sec.subsections) {
+      const auto& sub = f->subsections[size_t(si)];
+      std::string st = form::status_name(o.subsections[size_t(si)]);
+      if (st == "completed") ++done;
+      std::string href;
+      if (st == "completed") href = cya_url(log.id, sub.id);
+      else if (st != "cannot_start_yet") {
+        for (int p : sub.pages)
+          if (page_asked(*f, p, o.values, fc) && page_unanswered(*f, p, o.values, fc)) {
+            href = page_url(log.id, f->pages[size_t(p)].id);
+            break;
+          }
+        if (href.empty()) href = cya_url(log.id, sub.id);
+      }
+      s["subsections"].push_back({{"id", sub.id}, {"label", sub.label}, {"href", href}, {"status", status_label(st)},
+                                  {"colour", st == "cannot_start_yet" ? "" : st == "completed" ? "govuk-tag--green" : status_colour(st)}});
+    }
+    sections.push_back(s);
+  }
+  j["sections"] = sections;
+  j["completed_count"] = done;
+  j["subsection_count"] = f->subsections.size();
+  return ctx.page("logs/show", j);
+}
+
+Response check_answers(Context& ctx) {
+  auto log = load_log(ctx);
+  auto f = form_of(log);
+  std::string sub_id = underscore(ctx.req.param("subsection"));
+  int si = -1;
+  for (size_t i = 0; i < f->subsections.size(); ++i)
+    if (f->subsections[i].id == sub_id) si = int(i);
+  if (si < 0) throw NotFound();
+  auto values = form::values_from_json(*f, log.answers);
+  auto fc = log_context(ctx.conn(), ctx.current_user(), *f, values, values, schemes::today());
+  const auto& sub = f->subsections[size_t(si)];
+  json rows = json::array();
+  int answered_n = 0, total = 0;
+  bool edit = editable(*f);
+  form::Values now = form::with_context(*f, values, fc);
+  expr::Env env{now.data(), now.data(), &f->lookups, f.get()};
+  std::set<std::string> shown;
+  for (int p : sub.pages) {
+    if (!page_asked(*f, p, values, fc)) continue;
+    for (auto& q : f->pages[size_t(p)].questions) {
+      if (q.type == form::QType::Interruption) {
+        if (!values[size_t(q.slot)].null()) continue;  // confirmed: nothing to show
+      } else {
+        if (q.hidden_in_check_answers && expr::holds(q.hidden_in_check_answers.get(), env)) continue;
+        if (q.raw && q.raw->value("hidden_in_check_answers", json()) == json(true)) continue;
+        if (!required_now(*f, q, values, fc) && !answered(q, values)) continue;
+      }
+      if (!shown.insert(q.id).second) continue;
+      std::string shown_value = display(ctx, *f, q, values, fc);
+      bool has = answered(q, values);
+      ++total;
+      answered_n += has;
+      // The address is shown as one answer.
+      if (q.id == "address_line1") {
+        for (const char* part : {"address_line2", "town_or_city", "county", "postcode_full"})
+          if (int s = f->slot(part); s >= 0 && !values[size_t(s)].null()) shown_value += ", " + values[size_t(s)].text();
+      }
+      rows.push_back({{"key", q.label()}, {"value", shown_value}, {"answered", has}, {"editable", edit},
+                      {"prompt", q.raw ? q.raw->value("check_answer_prompt", "Answer") : "Answer"},
+                      {"href", page_url(log.id, f->pages[size_t(p)].id) + "?referrer=check_answers"}});
+    }
+  }
+  json j;
+  j["title"] = "Check your answers";
+  j["caption"] = sub.label;
+  j["log_id"] = log.id;
+  j["rows"] = rows;
+  j["answered"] = answered_n;
+  j["total"] = total;
+  j["complete"] = answered_n == total;
+  j["back"] = log_url(log.id);
+  return ctx.page("logs/check_answers", j);
+}
+
+int find_page(const form::Form& f, const std::string& param) {
+  auto it = f.page_index.find(underscore(param));
+  if (it == f.page_index.end()) throw NotFound();
+  return it->second;
+}
+
+Response show_page(Context& ctx) {
+  auto log = load_log(ctx);
+  auto f = form_of(log);
+  int page = find_page(*f, ctx.req.param("page"));
+  auto values = form::values_from_json(*f, log.answers);
+  auto fc = log_context(ctx.conn(), ctx.current_user(), *f, values, values, schemes::today());
+  if (!form::page_routed(*f, page, values, fc)) return Response::redirect(log_url(log.id));
+  bool from_cya = ctx.req.q("referrer") == "check_answers";
+  const auto& pg = f->pages[size_t(page)];
+  if (pg.questions.size() == 1 && pg.questions[0].type == form::QType::Interruption)
+    return ctx.page("logs/interruption", interruption_json(ctx, *f, log, page, values, fc, from_cya));
+  return ctx.page("logs/question", question_page_json(ctx, *f, log, page, values, fc, {}, nullptr, from_cya));
+}
+
+Response save_page(Context& ctx) {
+  auto log = load_log(ctx);
+  auto f = form_of(log);
+  if (!editable(*f)) throw HttpError(403, "This log is from a collection year that is closed for editing.");
+  int page = find_page(*f, ctx.req.param("page"));
+  const auto& pg = f->pages[size_t(page)];
+  const auto& u = ctx.current_user();
+  auto stored = form::values_from_json(*f, log.answers);
+  auto fc0 = log_context(ctx.conn(), u, *f, stored, stored, schemes::today());
+  if (!form::page_routed(*f, page, stored, fc0)) throw NotFound();
+  bool from_cya = ctx.req.f("referrer") == "check_answers";
+  Typed typed;
+  form::Changes changes = read_post(*f, pg, ctx.req, typed);
+  // The assigned-user question is for coordinators and support only.
+  if (u.role == accounts::Role::Provider)
+    for (auto& c : changes)
+      if (c.first == "assigned_to_id") throw HttpError(403, "Only data coordinators and support users can choose who a log is assigned to.");
+
+  // Saved from a stale page? Merge field by field, unless someone changed the same answer meanwhile.
+  int64_t posted_version = 0;
+  try {
+    posted_version = std::stoll(ctx.req.f("version"));
+  } catch (const std::exception&) {
+    throw BadRequest("The form is missing its version; go back to the log and try again.");
+  }
+  std::map<std::string, std::string> errors;
+  if (posted_version != log.version) {
+    auto later = store::changes_since(ctx.conn(), log.id, posted_version);
+    for (auto& [attr, v] : changes) {
+      auto it = later.find(attr);
+      if (it == later.end()) continue;
+      Value mine = expr::from_json(v), theirs = expr::from_json(it->second.after);
+      if (mine.text() == theirs.text()) continue;
+      int s = f->slot(attr);
+      std::string label = s >= 0 && !f->attributes[size_t(s)].questions.empty() ? f->attributes[size_t(s)].questions[0]->label() : attr;
+      std::string target = attr;
+      for (auto& q : pg.questions)
+        for (auto& o : q.options)
+          if (o.slot == s) target = q.id;
+      std::string theirs_text = theirs.null() ? "no answer" : theirs.text();
+      errors[target] = (it->second.user_name.empty() ? std::string("Someone else") : it->second.user_name) + " changed " + label +
+                       " to “" + theirs_text + "” while you were editing. Your answer was “" + (mine.null() ? "no answer" : mine.text()) +
+                       "”. Check the answer and save again to keep yours.";
+    }
+    if (!errors.empty()) {
+      auto j = question_page_json(ctx, *f, log, page, stored, fc0, errors, &typed, from_cya, std::to_string(log.version));
+      j["conflicts_present"] = true;
+      return ctx.page("logs/question", j, 409);
+    }
+  }
+
+  // Through the gateway.
+  auto fc = log_context(ctx.conn(), u, *f, form::values_from_json(*f, [&] {
+                          json a = log.answers;
+                          for (auto& [k, v] : changes) a[k] = v;
+                          return a;
+                        }()), stored, schemes::today());
+  form::Options opt;
+  opt.page = pg.id;
+  auto o = form::apply(*f, stored, changes, fc, opt);
+  if (!o.errors.empty()) {
+    std::set<std::string> on_page;
+    for (auto& q : pg.questions) {
+      on_page.insert(q.id);
+      for (auto& op : q.options)
+        if (op.slot >= 0) on_page.insert(op.value.text());
+    }
+    for (auto& e : o.errors)
+      for (auto& field : e.fields) {
+        std::string target = field;
+        for (auto& q : pg.questions)
+          for (auto& op : q.options)
+            if (op.value.text() == field) target = q.id;
+        if (on_page.count(field) && !errors.count(target)) errors[target] = e.message;
+      }
+    if (errors.empty())
+      for (auto& e : o.errors) errors["_form"] = e.message;  // an error elsewhere in the log
+    return ctx.page("logs/question", question_page_json(ctx, *f, log, page, stored, fc, errors, &typed, from_cya), 422);
+  }
+  store::Log updated = log;
+  json before = log.answers;
+  sync_columns(updated, *f, o);
+  bool saved = false;
+  ctx.conn().transaction([&] { saved = store::save(ctx.conn(), updated, log.version, u.id, diff(before, updated.answers)); });
+  if (!saved) {
+    // Someone saved between our read and our write: show the page again with the latest answers.
+    auto fresh = store::find(ctx.conn(), log.id);
+    if (!fresh) throw NotFound();
+    errors["_form"] = "Someone else saved this log at the same moment. Check the answers and save again.";
+    auto fv = form::values_from_json(*f, fresh->answers);
+    return ctx.page("logs/question", question_page_json(ctx, *f, *fresh, page, fv, fc, errors, &typed, from_cya), 409);
+  }
+  return Response::redirect(next_url(*f, log.id, page, o.values, fc, from_cya));
+}
+
+Response history(Context& ctx) {
+  auto log = load_log(ctx);
+  auto f = form_of(log);
+  json rows = json::array();
+  for (auto& h : store::history(ctx.conn(), log.id)) {
+    int s = f->slot(h.field);
+    std::string label = s >= 0 && !f->attributes[size_t(s)].questions.empty() ? f->attributes[size_t(s)].questions[0]->label()
+                        : s >= 0 ? f->attributes[size_t(s)].label : h.field;
+    auto show = [](const json& v) { return v.is_null() ? std::string("") : v.is_string() ? v.get<std::string>() : v.dump(); };
+    rows.push_back({{"at", h.changed_at.substr(0, 16)}, {"who", h.user_name}, {"field", label}, {"before", show(h.before)}, {"after", show(h.after)}});
+  }
+  json j = {{"title", "History of log " + std::to_string(log.id)}, {"log_id", log.id}, {"rows", rows}, {"count", rows.size()}, {"back", log_url(log.id)}};
+  return ctx.page("logs/history", j);
+}
+
+std::vector<int64_t> posted_ids(const Request& req, bool from_query) {
+  std::vector<int64_t> ids;
+  auto& src = from_query ? req.query : req.form;
+  for (auto& [k, v] : src) {
+    if (k != "ids") continue;
+    if (v.empty() || v.size() > 18 || v.find_first_not_of("0123456789") != std::string::npos) throw BadRequest("A log id is not a number.");
+    ids.push_back(std::stoll(v));
+  }
+  return ids;
+}
+
+// The logs among `ids` this user may delete; 404 when any is not theirs to see.
+std::vector<store::Log> deletable(Context& ctx, const std::vector<int64_t>& ids) {
+  std::vector<store::Log> out;
+  for (int64_t id : ids) {
+    auto l = store::find(ctx.conn(), id);
+    if (!l) throw NotFound();
+    perm::LogOwnership own{l->owning_organisation_id.value_or(0), l->managing_organisation_id.value_or(0)};
+    if (!perm::can_access_log(ctx.current_user(), own)) throw NotFound();
+    if (!can_delete(ctx.current_user(), *l, *form_of(*l))) throw Forbidden();
+    out.push_back(*l);
+  }
+  return out;
+}
+
+}  // namespace
+
+void register_routes(App& app) {
+  app.get(kBase, list_page);
+  app.post(kBase, create_log);
+  app.get(std::string(kBase) + "/clear-filters", [](Context& ctx) {
+    store::set_session_filters(ctx.conn(), session_hash(ctx), "");
+    return Response::redirect(kBase);
+  });
+  app.get(std::string(kBase) + "/delete", [](Context& ctx) {
+    auto ids = posted_ids(ctx.req, true);
+    if (ids.empty()) {
+      ctx.flash_next("Select at least one log to delete.");
+      return Response::redirect(kBase);
+    }
+    deletable(ctx, ids);
+    json list = json::array();
+    std::string text;
+    for (auto id : ids) {
+      list.push_back(id);
+      text += (text.empty() ? "" : ", ") + std::to_string(id);
+    }
+    json j = {{"title", "Are you sure you want to delete these logs?"}, {"ids", list}, {"count", ids.size()}, {"has_many", true},
+              {"ids_text", text}, {"action", std::string(kBase) + "/delete"}, {"button", "Delete logs"}, {"cancel", kBase}, {"back", kBase}};
+    return ctx.page("logs/delete", j);
+  });
+  app.post(std::string(kBase) + "/delete", [](Context& ctx) {
+    auto ids = posted_ids(ctx.req, false);
+    if (ids.empty()) throw BadRequest("No logs were selected.");
+    deletable(ctx, ids);
+    ctx.conn().transaction([&] { store::soft_delete(ctx.conn(), ids, ctx.current_user().id); });
+    ctx.flash_next(std::to_string(ids.size()) + (ids.size() == 1 ? " log has been deleted." : " logs have been deleted."));
+    return Response::redirect(kBase);
+  });
+  app.get(std::string(kBase) + "/:id", show_log);
+  app.get(std::string(kBase) + "/:id/history", history);
+  app.get(std::string(kBase) + "/:id/delete", [](Context& ctx) {
+    auto log = load_log(ctx);
+    deletable(ctx, {log.id});
+    json j = {{"title", "Are you sure you want to delete this log?"}, {"ids", json::array({log.id})}, {"has_many", false},
+              {"action", log_url(log.id) + "/delete"}, {"button", "Delete this log"}, {"cancel", log_url(log.id)}, {"back", log_url(log.id)}};
+    return ctx.page("logs/delete", j);
+  });
+  app.post(std::string(kBase) + "/:id/delete", [](Context& ctx) {
+    auto log = load_log(ctx);
+    deletable(ctx, {log.id});
+    ctx.conn().transaction([&] { store::soft_delete(ctx.conn(), {log.id}, ctx.current_user().id); });
+    ctx.flash_next("Log " + std::to_string(log.id) + " has been deleted.");
+    return Response::redirect(kBase);
+  });
+  app.get(std::string(kBase) + "/:id/:subsection/check-answers", check_answers);
+  app.get(std::string(kBase) + "/:id/:page", show_page);
+  app.post(std::string(kBase) + "/:id/:page", save_page);
+}
+
+}  // namespace core::logs

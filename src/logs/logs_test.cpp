@@ -1,0 +1,261 @@
+// The lettings log on the web, through the whole app (session, CSRF, handlers, gateway, SQL) on a
+// fresh database: SQLite, or PostgreSQL when CORE_TEST_PG is set.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+
+#include "logs/store.h"
+#include "test_app.h"
+
+using namespace core;
+using namespace core::test;
+
+namespace {
+
+struct PinToday {
+  explicit PinToday(const char* d) { setenv("CORE_TODAY", d, 1); }
+  ~PinToday() { unsetenv("CORE_TODAY"); }
+};
+
+int64_t created_id(const web::Response& r) {
+  auto loc = r.header("Location");
+  auto p = loc.find("/lettings-logs/");
+  if (p == std::string::npos) return 0;
+  return std::stoll(loc.substr(p + 15));
+}
+
+std::string version_of(Client& c, const std::string& page) { return input_value(c.get(page).body, "version"); }
+
+// Posts one page with the version the page was shown with.
+web::Response save(Client& c, const std::string& page, std::multimap<std::string, std::string> form) {
+  form.emplace("version", version_of(c, page));
+  return c.post(page, form);
+}
+
+int64_t create_with_setup(Client& c, const std::string& tenancycode = "T1", const std::string& start = "1/5/2026") {
+  auto r = c.post("/lettings-logs", {});
+  int64_t id = created_id(r);
+  std::string base = "/lettings-logs/" + std::to_string(id) + "/";
+  save(c, base + "needs-type", {{"needstype", "1"}});
+  save(c, base + "renewal", {{"renewal", "0"}});
+  auto d = start;
+  auto p1 = d.find('/'), p2 = d.rfind('/');
+  save(c, base + "tenancy-start-date", {{"startdate-day", d.substr(0, p1)}, {"startdate-month", d.substr(p1 + 1, p2 - p1 - 1)}, {"startdate-year", d.substr(p2 + 1)}});
+  save(c, base + "rent-type", {{"rent_type", "0"}});
+  save(c, base + "tenant-code", {{"tenancycode", tenancycode}});
+  save(c, base + "property-reference", {{"propcode", "P-" + tenancycode}});
+  save(c, base + "declaration", {{"declaration", "1"}});
+  return id;
+}
+
+nlohmann::json answers(TestApp& t, int64_t id) {
+  auto c = t.conn();
+  auto l = logs::store::find(*c, id);
+  return l ? l->answers : nlohmann::json();
+}
+
+}  // namespace
+
+TEST(LettingsLogs, CreatingIsRefusedUntilTheDataSharingAgreementIsAccepted) {
+  PinToday today("2026-06-01");
+  TestApp t;
+  Client c(t);
+  c.sign_in("coordinator@eastbrook.example");
+  auto list = c.get("/lettings-logs");
+  EXPECT_TRUE(contains(list.body, "cannot create logs until its data protection officer accepts the data sharing agreement"));
+  EXPECT_FALSE(contains(list.body, "Create a new lettings log"));
+  auto r = c.post("/lettings-logs", {});
+  EXPECT_EQ(r.status, 403);
+  EXPECT_TRUE(contains(r.body, "data sharing agreement"));
+  EXPECT_EQ(t.count("logs"), 0);
+}
+
+TEST(LettingsLogs, CreateFillsSetupAndSavesThroughTheGateway) {
+  PinToday today("2026-06-01");
+  TestApp t;
+  Client c(t);
+  c.sign_in("coordinator@northshire.example");
+  auto r = c.post("/lettings-logs", {});
+  ASSERT_EQ(r.status, 303);
+  int64_t id = created_id(r);
+  ASSERT_GT(id, 0);
+  auto a = answers(t, id);
+  EXPECT_EQ(a["owning_organisation_id"], t.org_id("Northshire County Council"));
+  EXPECT_EQ(a["managing_organisation_id"], t.org_id("Northshire County Council"));
+  EXPECT_EQ(a["assigned_to_id"], t.user_id("coordinator@northshire.example"));
+  std::string base = "/lettings-logs/" + std::to_string(id);
+  // The assigned-user question is shown to a coordinator.
+  EXPECT_EQ(c.get(base + "/assigned-to").status, 200);
+
+  // A date that does not exist: the definition's message, and what was typed stays.
+  auto bad = save(c, base + "/tenancy-start-date", {{"startdate-day", "31"}, {"startdate-month", "2"}, {"startdate-year", "2027"}});
+  EXPECT_EQ(bad.status, 422);
+  EXPECT_TRUE(contains(bad.body, "Enter a date in the correct format, for example 31/1/2024."));
+  EXPECT_TRUE(contains(bad.body, "govuk-error-summary"));
+  EXPECT_TRUE(contains(bad.body, "value=\"31\""));
+  EXPECT_FALSE(answers(t, id).contains("startdate"));
+
+  id = create_with_setup(c, "ABC1");
+  base = "/lettings-logs/" + std::to_string(id);
+  a = answers(t, id);
+  EXPECT_EQ(a["startdate"], "2026-05-01");
+  EXPECT_EQ(a["renttype"], 1);  // derived by the gateway
+  auto show = c.get(base);
+  EXPECT_TRUE(contains(show.body, "/lettings-logs/" + std::to_string(id) + "/first-time-property-let-as-social-housing"));
+  auto cya = c.get(base + "/setup/check-answers");
+  EXPECT_EQ(cya.status, 200);
+  EXPECT_TRUE(contains(cya.body, "ABC1"));
+  EXPECT_TRUE(contains(cya.body, "1 May 2026"));
+
+  // A number that is not one; an option that does not exist; a field from another page.
+  save(c, base + "/first-time-property-let-as-social-housing", {{"first_time_property_let_as_social_housing", "1"}});
+  auto not_option = save(c, base + "/property-unit-type", {{"unittype_gn", "77"}});
+  EXPECT_EQ(not_option.status, 422);
+  EXPECT_TRUE(contains(not_option.body, "Select one of the options for"));
+  auto forged = save(c, base + "/property-unit-type", {{"unittype_gn", "1"}, {"brent", "5"}});
+  EXPECT_EQ(forged.status, 400);
+  save(c, base + "/property-unit-type", {{"unittype_gn", "1"}});
+  auto beds = save(c, base + "/property-number-of-bedrooms", {{"beds", "lots"}});
+  EXPECT_EQ(beds.status, 422);
+  EXPECT_TRUE(contains(beds.body, "must be a number."));
+  EXPECT_FALSE(answers(t, id).contains("beds"));
+  auto ok = save(c, base + "/property-number-of-bedrooms", {{"beds", "2"}});
+  EXPECT_EQ(ok.status, 303);
+  EXPECT_EQ(answers(t, id)["beds"], 2);
+
+  // Change from check answers returns there.
+  auto changed = save(c, base + "/tenant-code", {{"tenancycode", "XYZ9"}, {"referrer", "check_answers"}});
+  EXPECT_EQ(changed.status, 303);
+  EXPECT_EQ(changed.header("Location"), base + "/setup/check-answers");
+
+  // Every change is in the history: who, which field, before and after.
+  auto hist = c.get(base + "/history");
+  EXPECT_EQ(hist.status, 200);
+  EXPECT_TRUE(contains(hist.body, "ABC1"));
+  EXPECT_TRUE(contains(hist.body, "XYZ9"));
+  EXPECT_TRUE(contains(hist.body, "Northshire Coordinator") || contains(hist.body, "Coordinator"));
+
+  // No CSRF token: refused, nothing changed.
+  auto no_csrf = c.post(base + "/tenant-code", {{"tenancycode", "HACK"}, {"version", version_of(c, base + "/tenant-code")}}, false);
+  EXPECT_EQ(no_csrf.status, 403);
+  EXPECT_EQ(answers(t, id)["tenancycode"], "XYZ9");
+  EXPECT_EQ(c.get(base + "/no-such-page").status, 404);
+  EXPECT_EQ(c.get("/lettings-logs/abc").status, 404);
+}
+
+TEST(LettingsLogs, StaleSavesAreMergedOrRefusedNeverLost) {
+  PinToday today("2026-06-01");
+  TestApp t;
+  Client a(t), b(t);
+  a.sign_in("coordinator@northshire.example");
+  b.sign_in("provider@northshire.example");
+  int64_t id = create_with_setup(a, "MERGE");
+  std::string base = "/lettings-logs/" + std::to_string(id);
+  // Both open pages at the same version.
+  std::string va = version_of(a, base + "/tenant-code");
+  std::string vb = version_of(b, base + "/property-reference");
+  ASSERT_EQ(va, vb);
+  EXPECT_EQ(a.post(base + "/tenant-code", {{"tenancycode", "FROM-A"}, {"version", va}}).status, 303);
+  // B saves another answer from the stale page: merged, both kept.
+  EXPECT_EQ(b.post(base + "/property-reference", {{"propcode", "FROM-B"}, {"version", vb}}).status, 303);
+  auto x = answers(t, id);
+  EXPECT_EQ(x["tenancycode"], "FROM-A");
+  EXPECT_EQ(x["propcode"], "FROM-B");
+  // B saves the answer A changed, from a page older than A's change: refused, both values shown.
+  auto refused = b.post(base + "/tenant-code", {{"tenancycode", "FROM-B"}, {"version", vb}});
+  EXPECT_EQ(refused.status, 409);
+  EXPECT_TRUE(contains(refused.body, "FROM-A"));
+  EXPECT_TRUE(contains(refused.body, "FROM-B"));
+  EXPECT_EQ(answers(t, id)["tenancycode"], "FROM-A");
+  // Saving again from the refusal page (which carries the new version) keeps B's answer deliberately.
+  std::string again = input_value(refused.body, "version");
+  EXPECT_EQ(b.post(base + "/tenant-code", {{"tenancycode", "FROM-B"}, {"version", again}}).status, 303);
+  EXPECT_EQ(answers(t, id)["tenancycode"], "FROM-B");
+}
+
+TEST(LettingsLogs, OtherOrganisationsGetNotFound) {
+  PinToday today("2026-06-01");
+  TestApp t;
+  Client owner(t), other(t), agent(t);
+  owner.sign_in("coordinator@northshire.example");
+  int64_t id = create_with_setup(owner, "SECRET1");
+  std::string base = "/lettings-logs/" + std::to_string(id);
+  other.sign_in("coordinator@eastbrook.example");
+  for (std::string path : {base, base + "/tenant-code", base + "/setup/check-answers", base + "/history", base + "/delete"})
+    EXPECT_EQ(other.get(path).status, 404) << path;
+  EXPECT_EQ(other.post(base + "/tenant-code", {{"tenancycode", "STOLEN"}, {"version", "1"}}).status, 404);
+  EXPECT_EQ(other.post(base + "/delete", {}).status, 404);
+  EXPECT_TRUE(contains(other.get("/lettings-logs?filtered=1&search=SECRET1").body, "0 logs found"));
+  EXPECT_EQ(answers(t, id)["tenancycode"], "SECRET1");
+  // A provider of an organisation that neither owns nor manages the log: 404 too.
+  agent.sign_in("provider@riverside.example");
+  EXPECT_EQ(agent.get(base).status, 404);
+  EXPECT_EQ(agent.get(base + "/setup/check-answers").status, 404);
+  EXPECT_EQ(agent.get(base + "/history").status, 404);
+}
+
+TEST(LettingsLogs, ListFiltersSearchAndSoftDelete) {
+  PinToday today("2026-06-01");
+  TestApp t;
+  Client c(t);
+  c.sign_in("coordinator@northshire.example");
+  int64_t a = create_with_setup(c, "ALPHA");
+  int64_t b = create_with_setup(c, "BRAVO");
+  int64_t empty = created_id(c.post("/lettings-logs", {}));
+  auto list = c.get("/lettings-logs");
+  EXPECT_TRUE(contains(list.body, "3 logs"));
+  // Search: by id with a "log" prefix, by tenant code, by property reference.
+  auto by_id = c.get("/lettings-logs?filtered=1&search=log" + std::to_string(a));
+  EXPECT_TRUE(contains(by_id.body, "1 log found"));
+  EXPECT_TRUE(contains(by_id.body, "ALPHA"));
+  EXPECT_TRUE(contains(c.get("/lettings-logs?filtered=1&search=bravo").body, "BRAVO"));
+  EXPECT_FALSE(contains(c.get("/lettings-logs?filtered=1&search=bravo").body, "ALPHA"));
+  EXPECT_TRUE(contains(c.get("/lettings-logs?filtered=1&search=P-ALPHA").body, "1 log found"));
+  // Filters: status and needs type; they stay for the session until cleared.
+  EXPECT_TRUE(contains(c.get("/lettings-logs?filtered=1&status=in_progress").body, "3 logs found"));
+  EXPECT_TRUE(contains(c.get("/lettings-logs?filtered=1&status=completed").body, "0 logs found"));
+  EXPECT_TRUE(contains(c.get("/lettings-logs").body, "0 logs found"));  // kept for the session
+  EXPECT_TRUE(contains(c.get("/lettings-logs?filtered=1&needstypes=1").body, "2 logs found"));
+  EXPECT_TRUE(contains(c.get("/lettings-logs?filtered=1&assigned_to=you").body, "3 logs found"));
+  EXPECT_TRUE(contains(c.get("/lettings-logs?filtered=1&years=2026").body, "2 logs found"));
+  EXPECT_EQ(c.get("/lettings-logs/clear-filters").status, 303);
+  EXPECT_TRUE(contains(c.get("/lettings-logs").body, "3 logs"));
+  // Delete one (confirmation first), then a filtered set.
+  EXPECT_EQ(c.get("/lettings-logs/" + std::to_string(empty) + "/delete").status, 200);
+  EXPECT_EQ(c.post("/lettings-logs/" + std::to_string(empty) + "/delete", {}).status, 303);
+  EXPECT_EQ(c.get("/lettings-logs/" + std::to_string(empty)).status, 404);
+  auto confirm = c.get("/lettings-logs/delete?ids=" + std::to_string(a) + "&ids=" + std::to_string(b));
+  EXPECT_EQ(confirm.status, 200);
+  EXPECT_TRUE(contains(confirm.body, "Are you sure you want to delete these logs?"));
+  EXPECT_EQ(c.post("/lettings-logs/delete", {{"ids", std::to_string(a)}, {"ids", std::to_string(b)}}).status, 303);
+  EXPECT_TRUE(contains(c.get("/lettings-logs").body, "0 logs"));
+  EXPECT_EQ(t.count("logs"), 3);  // the data is kept
+  // A provider cannot delete a log assigned to someone else.
+  Client p(t);
+  p.sign_in("provider@northshire.example");
+  int64_t mine = created_id(c.post("/lettings-logs", {}));
+  EXPECT_EQ(p.post("/lettings-logs/" + std::to_string(mine) + "/delete", {}).status, 403);
+  EXPECT_EQ(p.post("/lettings-logs/delete", {{"ids", "abc"}}).status, 400);
+}
+
+TEST(LettingsLogs, ClosedYearsAreReadOnly) {
+  int64_t id;
+  std::string base;
+  TestApp t;
+  {
+    PinToday today("2026-06-01");
+    Client c(t);
+    c.sign_in("coordinator@northshire.example");
+    id = create_with_setup(c, "OLD");
+    base = "/lettings-logs/" + std::to_string(id);
+  }
+  PinToday later("2027-08-01");  // after 31 July 2027, the 2026/27 edit end date
+  Client c(t);
+  c.sign_in("coordinator@northshire.example");
+  auto page = c.get(base + "/tenant-code");
+  EXPECT_EQ(page.status, 200);
+  EXPECT_TRUE(contains(page.body, "closed for editing"));
+  EXPECT_FALSE(contains(page.body, "Save and continue"));
+  EXPECT_EQ(c.post(base + "/tenant-code", {{"tenancycode", "NEW"}, {"version", "99"}}).status, 403);
+  EXPECT_EQ(answers(t, id)["tenancycode"], "OLD");
+}

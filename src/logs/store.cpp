@@ -1,0 +1,248 @@
+#include "logs/store.h"
+
+#include "util/time.h"
+
+namespace core::logs::store {
+
+using db::Params;
+using db::Value;
+using nlohmann::json;
+
+namespace {
+
+Value opt(const std::optional<int64_t>& v) { return v ? Value(*v) : Value(); }
+Value text_or_null(const json& answers, const char* key) {
+  auto it = answers.find(key);
+  if (it == answers.end() || it->is_null()) return {};
+  return it->is_string() ? Value(it->get<std::string>()) : Value(it->dump());
+}
+Value int_or_null(const json& answers, const char* key) {
+  auto it = answers.find(key);
+  if (it == answers.end() || !it->is_number_integer()) return {};
+  return Value(it->get<int64_t>());
+}
+
+// The indexed columns, from the log and its answers.
+Params columns(const Log& l) {
+  return {l.type,
+          int64_t(l.form_year),
+          l.collection_year ? Value(int64_t(*l.collection_year)) : Value(),
+          l.status,
+          opt(l.owning_organisation_id),
+          opt(l.managing_organisation_id),
+          opt(l.assigned_to_id),
+          int_or_null(l.answers, "needstype"),
+          text_or_null(l.answers, "startdate"),
+          text_or_null(l.answers, "tenancycode"),
+          text_or_null(l.answers, "propcode"),
+          text_or_null(l.answers, "postcode_full"),
+          l.answers.dump()};
+}
+
+void insert_changes(db::Connection& c, int64_t log_id, int64_t version, int64_t user_id, const std::string& at,
+                    const std::vector<FieldChange>& changes) {
+  for (auto& ch : changes)
+    c.exec("INSERT INTO log_changes (log_id, version, user_id, changed_at, field, before_value, after_value) VALUES (?, ?, ?, ?, ?, ?, ?)",
+           {log_id, version, user_id ? Value(user_id) : Value(), at, ch.field, ch.before.is_null() ? Value() : Value(ch.before.dump()),
+            ch.after.is_null() ? Value() : Value(ch.after.dump())});
+}
+
+const char* kSelect =
+    "SELECT l.id, l.log_type, l.form_year, l.collection_year, l.status, l.owning_organisation_id, "
+    "l.managing_organisation_id, l.assigned_to_id, l.created_by_id, l.creation_method, l.answers, l.version, "
+    "l.created_at, l.updated_at, o.name AS owning_name, m.name AS managing_name, u.name AS assigned_name "
+    "FROM logs l LEFT JOIN organisations o ON o.id = l.owning_organisation_id "
+    "LEFT JOIN organisations m ON m.id = l.managing_organisation_id LEFT JOIN users u ON u.id = l.assigned_to_id ";
+
+Log from_row(const db::Row& r) {
+  Log l;
+  l.id = r.i64("id");
+  l.type = r.str("log_type");
+  l.form_year = int(r.i64("form_year"));
+  if (auto y = r.opt_i64("collection_year")) l.collection_year = int(*y);
+  l.status = r.str("status");
+  l.owning_organisation_id = r.opt_i64("owning_organisation_id");
+  l.managing_organisation_id = r.opt_i64("managing_organisation_id");
+  l.assigned_to_id = r.opt_i64("assigned_to_id");
+  l.created_by_id = r.opt_i64("created_by_id");
+  l.creation_method = r.str("creation_method");
+  l.answers = json::parse(r.str("answers"), nullptr, false);
+  if (!l.answers.is_object()) l.answers = json::object();
+  l.version = r.i64("version");
+  l.created_at = r.str("created_at");
+  l.updated_at = r.str("updated_at");
+  l.owning_organisation_name = r.str("owning_name");
+  l.managing_organisation_name = r.str("managing_name");
+  l.assigned_to_name = r.str("assigned_name");
+  return l;
+}
+
+// WHERE clause and parameters for a filter.
+std::string where(const Filter& f, Params& p) {
+  std::string w = "WHERE l.deleted_at IS NULL AND l.log_type = ?";
+  p.push_back(f.type);
+  if (!f.all_organisations) {
+    w += " AND (l.owning_organisation_id = ? OR l.managing_organisation_id = ?)";
+    p.push_back(f.organisation_id);
+    p.push_back(f.organisation_id);
+  }
+  auto in_list = [&](const char* col, const auto& values) {
+    if (values.empty()) return;
+    w += std::string(" AND ") + col + " IN (";
+    for (size_t i = 0; i < values.size(); ++i) {
+      w += i ? ", ?" : "?";
+      if constexpr (std::is_same_v<std::decay_t<decltype(values[0])>, int>) p.push_back(int64_t(values[i]));
+      else p.push_back(values[i]);
+    }
+    w += ")";
+  };
+  in_list("l.collection_year", f.years);
+  in_list("l.needstype", f.needstypes);
+  in_list("l.status", f.statuses);
+  if (f.assigned_to_id) {
+    w += " AND l.assigned_to_id = ?";
+    p.push_back(*f.assigned_to_id);
+  }
+  if (f.owned_by) {
+    w += " AND l.owning_organisation_id = ?";
+    p.push_back(*f.owned_by);
+  }
+  if (f.managed_by) {
+    w += " AND l.managing_organisation_id = ?";
+    p.push_back(*f.managed_by);
+  }
+  std::string s = f.search;
+  if (!s.empty()) {
+    // "log123" or "123" finds the log by id; otherwise tenant code, property reference or postcode.
+    std::string digits = s;
+    if (digits.size() > 3 && (digits.rfind("log", 0) == 0 || digits.rfind("LOG", 0) == 0 || digits.rfind("Log", 0) == 0)) digits = digits.substr(3);
+    bool numeric = !digits.empty() && digits.size() < 18 && digits.find_first_not_of("0123456789") == std::string::npos;
+    std::string like = db::like_contains(s);
+    std::string compact;
+    for (char ch : s)
+      if (ch != ' ') compact += char(std::toupper(static_cast<unsigned char>(ch)));
+    w += " AND (";
+    if (numeric) {
+      w += "l.id = ? OR ";
+      p.push_back(int64_t(std::stoll(digits)));
+    }
+    w += "LOWER(l.tenancycode) LIKE LOWER(?) OR LOWER(l.propcode) LIKE LOWER(?) OR REPLACE(UPPER(l.postcode_full), ' ', '') LIKE ?)";
+    p.push_back(like);
+    p.push_back(like);
+    p.push_back(db::like_contains(compact));
+  }
+  return w;
+}
+
+}  // namespace
+
+int64_t create(db::Connection& c, const Log& log, const std::vector<FieldChange>& changes) {
+  std::string now = util::now_iso();
+  Params p = columns(log);
+  p.push_back(opt(log.created_by_id));
+  p.push_back(log.creation_method);
+  p.push_back(now);
+  p.push_back(now);
+  int64_t id = c.insert(
+      "INSERT INTO logs (log_type, form_year, collection_year, status, owning_organisation_id, managing_organisation_id, "
+      "assigned_to_id, needstype, startdate, tenancycode, propcode, postcode_full, answers, created_by_id, creation_method, "
+      "version, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)",
+      p);
+  insert_changes(c, id, 1, log.created_by_id.value_or(0), now, changes);
+  return id;
+}
+
+std::optional<Log> find(db::Connection& c, int64_t id) {
+  auto r = c.query_one(std::string(kSelect) + "WHERE l.id = ? AND l.deleted_at IS NULL", {id});
+  if (!r) return std::nullopt;
+  return from_row(*r);
+}
+
+bool save(db::Connection& c, const Log& log, int64_t expected_version, int64_t user_id, const std::vector<FieldChange>& changes) {
+  std::string now = util::now_iso();
+  Params p = columns(log);
+  p.push_back(now);
+  p.push_back(log.id);
+  p.push_back(expected_version);
+  int64_t n = c.exec(
+      "UPDATE logs SET log_type = ?, form_year = ?, collection_year = ?, status = ?, owning_organisation_id = ?, "
+      "managing_organisation_id = ?, assigned_to_id = ?, needstype = ?, startdate = ?, tenancycode = ?, propcode = ?, "
+      "postcode_full = ?, answers = ?, updated_at = ?, version = version + 1 WHERE id = ? AND version = ? AND deleted_at IS NULL",
+      p);
+  if (n != 1) return false;
+  insert_changes(c, log.id, expected_version + 1, user_id, now, changes);
+  return true;
+}
+
+std::map<std::string, LaterChange> changes_since(db::Connection& c, int64_t log_id, int64_t version) {
+  std::map<std::string, LaterChange> out;
+  for (auto& r : c.query("SELECT ch.field, ch.after_value, u.name FROM log_changes ch LEFT JOIN users u ON u.id = ch.user_id "
+                         "WHERE ch.log_id = ? AND ch.version > ? ORDER BY ch.version, ch.id",
+                         {log_id, version})) {
+    LaterChange lc;
+    lc.after = r.is_null(1) ? json() : json::parse(r.str(1), nullptr, false);
+    lc.user_name = r.str(2);
+    out[r.str(0)] = lc;
+  }
+  return out;
+}
+
+std::vector<HistoryRow> history(db::Connection& c, int64_t log_id) {
+  std::vector<HistoryRow> out;
+  for (auto& r : c.query("SELECT ch.version, ch.changed_at, u.name, ch.field, ch.before_value, ch.after_value FROM log_changes ch "
+                         "LEFT JOIN users u ON u.id = ch.user_id WHERE ch.log_id = ? ORDER BY ch.version DESC, ch.id",
+                         {log_id})) {
+    HistoryRow h;
+    h.version = r.i64(0);
+    h.changed_at = r.str(1);
+    h.user_name = r.str(2);
+    h.field = r.str(3);
+    h.before = r.is_null(4) ? json() : json::parse(r.str(4), nullptr, false);
+    h.after = r.is_null(5) ? json() : json::parse(r.str(5), nullptr, false);
+    out.push_back(std::move(h));
+  }
+  return out;
+}
+
+ListPage list(db::Connection& c, const Filter& f) {
+  ListPage out;
+  Params p;
+  std::string w = where(f, p);
+  auto count = c.query_one("SELECT COUNT(*) FROM logs l " + w, p);
+  out.total = count ? count->i64(0) : 0;
+  Params q = p;
+  q.push_back(int64_t(f.per_page));
+  q.push_back(int64_t((std::max(f.page, 1) - 1) * f.per_page));
+  for (auto& r : c.query(std::string(kSelect) + w + " ORDER BY l.id DESC LIMIT ? OFFSET ?", q)) out.logs.push_back(from_row(r));
+  return out;
+}
+
+std::vector<int64_t> ids(db::Connection& c, const Filter& f, int limit) {
+  Params p;
+  std::string w = where(f, p);
+  p.push_back(int64_t(limit));
+  std::vector<int64_t> out;
+  for (auto& r : c.query("SELECT l.id FROM logs l " + w + " ORDER BY l.id DESC LIMIT ?", p)) out.push_back(r.i64(0));
+  return out;
+}
+
+void soft_delete(db::Connection& c, const std::vector<int64_t>& ids, int64_t user_id) {
+  std::string now = util::now_iso();
+  for (int64_t id : ids) {
+    if (c.exec("UPDATE logs SET deleted_at = ?, updated_at = ? WHERE id = ? AND deleted_at IS NULL", {now, now, id}) == 1)
+      c.exec("INSERT INTO log_changes (log_id, version, user_id, changed_at, field, before_value, after_value) "
+             "SELECT id, version, ?, ?, '(log deleted)', NULL, NULL FROM logs WHERE id = ?",
+             {user_id, now, id});
+  }
+}
+
+std::string session_filters(db::Connection& c, const std::string& token_hash) {
+  auto r = c.query_one("SELECT log_filters FROM sessions WHERE token_hash = ?", {token_hash});
+  return r && !r->is_null(0) ? r->str(0) : "";
+}
+
+void set_session_filters(db::Connection& c, const std::string& token_hash, const std::string& filters) {
+  c.exec("UPDATE sessions SET log_filters = ? WHERE token_hash = ?", {filters.empty() ? Value() : Value(filters), token_hash});
+}
+
+}  // namespace core::logs::store

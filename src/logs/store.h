@@ -1,0 +1,77 @@
+// Log storage: one row per log with indexed columns for the lists, its answers as one JSON document,
+// a version number for concurrent edits, and one log_changes row per answer changed by a save.
+// All the SQL of logs lives here.
+#pragma once
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "db/database.h"
+
+namespace core::logs::store {
+
+struct Log {
+  int64_t id = 0;
+  std::string type = "lettings";
+  int form_year = 0;
+  std::optional<int> collection_year;
+  std::string status = "not_started";
+  std::optional<int64_t> owning_organisation_id, managing_organisation_id, assigned_to_id, created_by_id;
+  std::string creation_method = "single log";
+  nlohmann::json answers = nlohmann::json::object();
+  int64_t version = 1;
+  std::string created_at, updated_at;
+  // For display, read with the log:
+  std::string owning_organisation_name, managing_organisation_name, assigned_to_name;
+};
+
+struct FieldChange {
+  std::string field;
+  nlohmann::json before, after;  // null when blank
+};
+
+int64_t create(db::Connection& c, const Log& log, const std::vector<FieldChange>& changes);
+std::optional<Log> find(db::Connection& c, int64_t id);  // not deleted
+// Saves new answers if the log is still at `expected_version`; false when someone saved in between.
+bool save(db::Connection& c, const Log& log, int64_t expected_version, int64_t user_id, const std::vector<FieldChange>& changes);
+// Fields changed by saves after `version`, with their latest value and who changed them.
+struct LaterChange {
+  nlohmann::json after;
+  std::string user_name;
+};
+std::map<std::string, LaterChange> changes_since(db::Connection& c, int64_t log_id, int64_t version);
+
+struct HistoryRow {
+  int64_t version = 0;
+  std::string changed_at, user_name, field;
+  nlohmann::json before, after;
+};
+std::vector<HistoryRow> history(db::Connection& c, int64_t log_id);
+
+struct Filter {
+  std::string type = "lettings";
+  bool all_organisations = false;       // support
+  int64_t organisation_id = 0;          // otherwise: logs this organisation owns or manages
+  std::vector<int> years, needstypes;
+  std::vector<std::string> statuses;
+  std::optional<int64_t> assigned_to_id, owned_by, managed_by;
+  std::string search;
+  int page = 1, per_page = 20;
+};
+struct ListPage {
+  std::vector<Log> logs;
+  int64_t total = 0;
+};
+ListPage list(db::Connection& c, const Filter& f);
+// Ids of every log the filter matches (for "delete these logs"), newest first.
+std::vector<int64_t> ids(db::Connection& c, const Filter& f, int limit = 10000);
+void soft_delete(db::Connection& c, const std::vector<int64_t>& ids, int64_t user_id);
+
+// The log list's filters, kept for the session (a JSON object), by session token hash.
+std::string session_filters(db::Connection& c, const std::string& token_hash);
+void set_session_filters(db::Connection& c, const std::string& token_hash, const std::string& filters);
+
+}  // namespace core::logs::store
