@@ -20,6 +20,7 @@
 #include "accounts/service.h"
 #include "accounts/store.h"
 #include "cli/form_commands.h"
+#include "logs/generate.h"
 #include "db/migrate.h"
 #include "schemes/postcode_lookup.h"
 #include "logs/routes.h"
@@ -41,7 +42,7 @@ struct Args {
 
 // Options that take a value; everything else starting with -- is a flag.
 const std::set<std::string> kValued = {"--port", "--database", "--name", "--type", "--email", "--organisation",
-                                       "--role", "--users", "--year", "--today"};
+                                       "--role", "--users", "--year", "--today", "--count", "--organisations", "--assigned-to"};
 
 Args parse(int argc, char** argv, int from) {
   Args a;
@@ -86,6 +87,7 @@ int usage() {
                "  organisations add --name NAME --type LA|PRP [--holds-stock] [--database URL]\n"
                "  users add --email EMAIL --name NAME --organisation ID --role support|coordinator|provider\n"
                "            [--dpo] [--key-contact] --password-stdin [--database URL]\n"
+               "  logs generate --count N --organisations ID[,ID...] [--assigned-to USER_ID] [--database URL]\n"
                "  form lint FILE...\n"
                "  form test [--database URL] FILE...\n"
                "  log check --type lettings --year 2026 [--today YYYY-MM-DD] [--database URL] FILE.json\n"
@@ -133,6 +135,34 @@ int cmd_seed(const Args& a) {
   std::cout << (r.created ? "demo data created" : "demo data already present");
   if (extra) std::cout << "; " << r.extra_users_added << " extra users added";
   std::cout << "\nsign in with any demo user and the password " << accounts::kDemoPassword << "\n";
+  return 0;
+}
+
+// logs generate --count N --organisations ID[,ID...] [--assigned-to USER_ID]: synthetic logs for benchmarks.
+int cmd_logs(const Args& a) {
+  if (a.positional.size() < 2 || a.positional[1] != "generate") return usage();
+  logs::GenerateOptions o;
+  try {
+    o.count = std::stoll(opt(a, "--count", "0"));
+    std::string orgs = opt(a, "--organisations");
+    for (size_t p = 0; p < orgs.size();) {
+      size_t q = orgs.find(',', p);
+      o.organisations.push_back(std::stoll(orgs.substr(p, q == std::string::npos ? std::string::npos : q - p)));
+      if (q == std::string::npos) break;
+      p = q + 1;
+    }
+    o.assigned_to_id = std::stoll(opt(a, "--assigned-to", "0"));
+  } catch (const std::exception&) {
+    std::cerr << "usage: core logs generate --count N --organisations ID[,ID...] [--assigned-to USER_ID] [--database URL]\n";
+    return 2;
+  }
+  if (o.count <= 0 || o.organisations.empty()) {
+    std::cerr << "core logs generate: give --count N (more than 0) and --organisations\n";
+    return 2;
+  }
+  db::Database db(database_url(a), 1);
+  require_migrated(db);
+  std::cout << "generated " << logs::generate(db, o) << " logs\n";
   return 0;
 }
 
@@ -211,6 +241,7 @@ int main(int argc, char** argv) {
     if (cmd == "migrate") return cmd_migrate(a);
     if (cmd == "seed") return cmd_seed(a);
     if (cmd == "organisations") return cmd_organisations(a);
+    if (cmd == "logs") return cmd_logs(a);
     if (cmd == "users") return cmd_users(a);
     if (cmd == "form" && a.positional.size() >= 2 && a.positional[1] == "lint")
       return cli::form_lint({a.positional.begin() + 2, a.positional.end()});

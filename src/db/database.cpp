@@ -58,6 +58,7 @@ void Connection::transaction(const std::function<void()>& fn) {
     fn();
     return;
   }
+  auto writer = lock_for_writing();
   exec(dialect() == Dialect::SQLite ? "BEGIN IMMEDIATE" : "BEGIN");
   transaction_depth_ = 1;
   try {

@@ -86,6 +86,9 @@ class Connection {
   virtual int64_t exec(const std::string& sql, const Params& params = {}) = 0;
   // Runs several statements without parameters (migrations).
   virtual void exec_script(const std::string& sql) = 0;
+  // Held for the length of a write transaction. SQLite allows one writer at a time: its
+  // connections queue here, in the process, instead of sleeping in SQLite's busy handler.
+  virtual std::unique_lock<std::mutex> lock_for_writing() { return {}; }
 
   std::optional<Row> query_one(const std::string& sql, const Params& params = {});
   // INSERT ... and returns the new row's id (uses RETURNING id on both engines).

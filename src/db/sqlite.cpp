@@ -1,3 +1,6 @@
+#include <chrono>
+#include <map>
+#include <thread>
 #include <sqlite3.h>
 
 #include <unordered_map>
@@ -17,7 +20,14 @@ class SqliteConnection : public Connection {
       sqlite3_close(db_);
       throw DatabaseError("cannot open SQLite database " + path + ": " + msg);
     }
-    sqlite3_busy_timeout(db_, 10000);
+    // When another connection writes: retry soon (50 µs, doubling to 2 ms) for up to 10 s, instead of
+    // SQLite's default sleeps of up to 100 ms, which would make the slowest requests very slow.
+    sqlite3_busy_handler(db_, [](void*, int attempt) -> int {
+      if (attempt > 5000) return 0;
+      std::this_thread::sleep_for(std::chrono::microseconds(std::min(50 << std::min(attempt, 6), 2000)));
+      return 1;
+    }, nullptr);
+    path_ = path;
     exec_script("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;");
   }
   ~SqliteConnection() override {
@@ -25,6 +35,19 @@ class SqliteConnection : public Connection {
     sqlite3_close(db_);
   }
   Dialect dialect() const override { return Dialect::SQLite; }
+
+  std::unique_lock<std::mutex> lock_for_writing() override {
+    static std::mutex map_mutex;
+    static std::map<std::string, std::unique_ptr<std::mutex>> writers;  // one per database file
+    std::mutex* m;
+    {
+      std::lock_guard<std::mutex> g(map_mutex);
+      auto& slot = writers[path_];
+      if (!slot) slot = std::make_unique<std::mutex>();
+      m = slot.get();
+    }
+    return std::unique_lock<std::mutex>(*m);
+  }
 
   Rows query(const std::string& sql, const Params& params) override {
     sqlite3_stmt* st = prepare(sql);
@@ -113,6 +136,7 @@ class SqliteConnection : public Connection {
     throw DatabaseError("SQLite: " + msg + " in: " + sql);
   }
 
+  std::string path_;
   sqlite3* db_ = nullptr;
   std::unordered_map<std::string, sqlite3_stmt*> cache_;
 };

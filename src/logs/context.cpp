@@ -20,8 +20,16 @@ const char* provider_key(int t) { return t == 1 ? "LA" : "PRP"; }
 
 }  // namespace
 
+std::optional<accounts::Organisation> cached_organisation(db::Connection& c, OrganisationCache& cache, int64_t id) {
+  auto it = cache.find(id);
+  if (it != cache.end()) return it->second;
+  return cache[id] = accounts::store::find_organisation(c, id);
+}
+
 std::vector<form::Error> resolve_context(db::Connection& c, const form::Form& f, const form::Values& values, form::Context& ctx,
-                                         const std::optional<accounts::User>& user) {
+                                         const std::optional<accounts::User>& user, OrganisationCache* cache) {
+  OrganisationCache local;
+  OrganisationCache& orgs = cache ? *cache : local;
   std::vector<form::Error> errors;
   auto& cv = ctx.values;
   if (user) cv["user_role"] = Value(user->role == accounts::Role::Support ? "support"
@@ -29,11 +37,11 @@ std::vector<form::Error> resolve_context(db::Connection& c, const form::Form& f,
 
   std::optional<accounts::Organisation> owning, managing;
   if (auto id = id_of(f, values, "owning_organisation_id")) {
-    owning = accounts::store::find_organisation(c, *id);
+    owning = cached_organisation(c, orgs, *id);
     if (!owning) errors.push_back({"H-RECORD", {"owning_organisation_id"}, "There is no organisation with the id " + std::to_string(*id) + "."});
   }
   if (auto id = id_of(f, values, "managing_organisation_id")) {
-    managing = accounts::store::find_organisation(c, *id);
+    managing = cached_organisation(c, orgs, *id);
     if (!managing) errors.push_back({"H-RECORD", {"managing_organisation_id"}, "There is no organisation with the id " + std::to_string(*id) + "."});
   }
   if (owning) {

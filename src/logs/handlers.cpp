@@ -835,11 +835,15 @@ Response save_page(Context& ctx) {
   const auto& pg = f->pages[size_t(page)];
   const auto& u = ctx.current_user();
   auto stored = form::values_from_json(*f, log.answers);
-  auto fc0 = log_context(ctx.conn(), u, *f, stored, stored, schemes::today());
-  if (!form::page_routed(*f, page, stored, fc0)) throw NotFound();
   bool from_cya = ctx.req.f("referrer") == "check_answers";
   Typed typed;
   form::Changes changes = read_post(*f, pg, ctx.req, typed);
+  // One context for the log as it will be (records named by the new answers), read once.
+  json merged = log.answers;
+  for (auto& [k, v] : changes) merged[k] = v;
+  auto fc = log_context(ctx.conn(), u, *f, form::values_from_json(*f, merged), stored, schemes::today());
+  const form::Context& fc0 = fc;
+  if (!form::page_routed(*f, page, stored, fc0)) throw NotFound();
   // The assigned-user question is for coordinators and support only.
   if (u.role == accounts::Role::Provider)
     for (auto& c : changes)
@@ -879,11 +883,6 @@ Response save_page(Context& ctx) {
   }
 
   // Through the gateway.
-  auto fc = log_context(ctx.conn(), u, *f, form::values_from_json(*f, [&] {
-                          json a = log.answers;
-                          for (auto& [k, v] : changes) a[k] = v;
-                          return a;
-                        }()), stored, schemes::today());
   form::Options opt;
   opt.page = pg.id;
   auto o = form::apply(*f, stored, changes, fc, opt);

@@ -99,22 +99,25 @@ form::Context log_context(db::Connection& c, const accounts::User& u, const form
                           const form::Values& stored, const util::Date& today) {
   form::Context ctx;
   ctx.today = today;
-  resolve_context(c, f, values, ctx, u);
+  OrganisationCache orgs;
+  resolve_context(c, f, values, ctx, u, &orgs);
   // Routing of the setup pages, from the user's organisation and its relationships.
-  auto own = accounts::store::find_organisation(c, u.organisation_id);
+  auto own = cached_organisation(c, orgs, u.organisation_id);
   if (!perm::is_support(u) && own) {
-    ctx.values["stock_owner_choice_needed"] = Value(owning_choices(c, u).size() > 1 || !own->holds_own_stock);
+    size_t owning_choices = own->holds_own_stock ? 1 : 0;
+    for (auto& o : accounts::store::stock_owners(c, u.organisation_id)) owning_choices += o.active ? 1 : 0;
+    ctx.values["stock_owner_choice_needed"] = Value(owning_choices > 1 || !own->holds_own_stock);
     ctx.values["managing_agent_choice_needed"] =
         Value(!own->holds_own_stock || !accounts::store::managing_agents(c, own->id).empty());
   } else if (perm::is_support(u)) {
     bool needed = false;
     if (auto owning = id_at(f, values, "owning_organisation_id"))
-      if (auto o = accounts::store::find_organisation(c, *owning))
+      if (auto o = cached_organisation(c, orgs, *owning))
         needed = !o->holds_own_stock || !accounts::store::managing_agents(c, o->id).empty();
     ctx.values["managing_agent_choice_needed"] = Value(needed);
   }
   if (auto before = id_at(f, stored, "owning_organisation_id"))
-    if (auto o = accounts::store::find_organisation(c, *before)) ctx.values["previous_owning_provider_type"] = Value(o->provider_type == 1 ? "LA" : "PRP");
+    if (auto o = cached_organisation(c, orgs, *before)) ctx.values["previous_owning_provider_type"] = Value(o->provider_type == 1 ? "LA" : "PRP");
   return ctx;
 }
 

@@ -1,0 +1,116 @@
+#!/usr/bin/env bash
+# Lettings log benchmarks (issue 5). Builds nothing: runs the existing ./build/core.
+#   1. Saving an answer: POST /lettings-logs/ID/tenant-code (session, CSRF, load the log, the
+#      gateway, the versioned UPDATE and the audit rows, a redirect) under wrk, with 100,000 logs
+#      in SQLite; beside it the static CSS for the throughput ratio.
+#      Budget (2 cores): p99 <= 25 ms and requests/s >= 1/4 of the static CSS's.
+#   2. The log list's first page for a coordinator, with 1,000,000 logs in PostgreSQL 15 (a
+#      throwaway cluster started here; 50 organisations, so the coordinator's sees 20,000).
+#      Budget: p95 <= 50 ms.
+# Environment: BENCH_DURATION (default 10s), BENCH_CONNECTIONS (64), BENCH_LIST_CONNECTIONS (8),
+#   BENCH_POST_LOGS (100000), BENCH_LIST_LOGS (1000000), BENCH_SKIP_PG=1 (only the POST part),
+#   BENCH_PG_PORT, CORE_BIN.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+core_src=${CORE_BIN:-$root/build/core}
+duration=${BENCH_DURATION:-10s}
+conns=${BENCH_CONNECTIONS:-64}
+list_conns=${BENCH_LIST_CONNECTIONS:-8}
+post_logs=${BENCH_POST_LOGS:-100000}
+list_logs=${BENCH_LIST_LOGS:-1000000}
+[ -x "$core_src" ] || { echo "bench/logs.sh: build first (make build)" >&2; exit 1; }
+command -v wrk >/dev/null || { echo "bench/logs.sh: wrk is not installed" >&2; exit 1; }
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/core-bench-logs.XXXXXX")
+chmod 755 "$work"
+server_pid=""
+cleanup() {
+  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
+  ./scripts/pg.sh stop "$work/pg" >/dev/null 2>&1 || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+core="$work/core"
+cp "$core_src" "$core"
+export CORE_ROOT="$root" CORE_MAIL_DIR="$work/mail" CORE_TODAY=2026-06-01 BENCH_DIR="$root/bench"
+
+start_server() {  # start_server DATABASE_URL
+  local port=$(( 20000 + RANDOM % 40000 ))
+  env -u CORE_ARGON2 "$core" serve --port "$port" --database "$1" >"$work/server.log" 2>&1 &
+  server_pid=$!
+  for _ in $(seq 1 100); do
+    [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/health")" = 200 ] && { base="http://127.0.0.1:$port"; return 0; }
+    sleep 0.1
+  done
+  echo "the server did not start: $(tail -n5 "$work/server.log")" >&2; exit 1
+}
+stop_server() { kill "$server_pid"; wait "$server_pid" 2>/dev/null || true; server_pid=""; }
+sign_in() {  # sets $cookie and $csrf for coordinator@northshire.example
+  local jar="$work/jar" token
+  token=$(curl -fsS -c "$jar" "$base/account/sign-in" | grep -o 'name="csrf_token" value="[^"]*"' | sed 's/.*value="//;s/"$//')
+  curl -fsS -o /dev/null -b "$jar" -c "$jar" --data-urlencode "csrf_token=$token" --data-urlencode "email=coordinator@northshire.example" \
+    --data-urlencode "password=Housing-Demo-2026" "$base/account/sign-in"
+  cookie="Cookie: core_session=$(awk '$6 == "core_session" {print $7}' "$jar" | tail -n1)"
+  csrf=$(curl -fsS -H "$cookie" "$base/lettings-logs" | grep -o 'name="csrf_token" value="[^"]*"' | head -n1 | sed 's/.*value="//;s/"$//')
+}
+result() { grep '^RESULT' "$1" | sed 's/^RESULT //'; }
+field() { sed -n "s/.*$2=\([0-9.]*\).*/\1/p" <<<"$1"; }
+
+echo "== CORE lettings log benchmark (bench/logs.sh)"
+echo "date:    $(date -u '+%Y-%m-%d %H:%M:%S UTC'); machine: $(nproc) cores, $(awk -F': *' '/^model name/{print $2; exit}' /proc/cpuinfo)"
+echo "load:    $(cut -d' ' -f1-3 /proc/loadavg)"
+
+# --- 1. saving an answer, SQLite, 100,000 logs ----------------------------------------------------
+db="sqlite://$work/post.sqlite3"
+CORE_ARGON2=min "$core" migrate --database "$db" >/dev/null
+CORE_ARGON2=min "$core" seed --demo --database "$db" >/dev/null
+uid=$(sqlite3 "$work/post.sqlite3" "SELECT id FROM users WHERE email = 'coordinator@northshire.example'")
+t0=$SECONDS
+"$core" logs generate --count "$post_logs" --organisations 2 --assigned-to "$uid" --database "$db" >/dev/null
+first=$(sqlite3 "$work/post.sqlite3" "SELECT MIN(id) FROM logs")
+echo "data:    SQLite, $post_logs complete logs owned by Northshire (generated in $((SECONDS - t0)) s)"
+start_server "$db"
+sign_in
+code=$(curl -s -o /dev/null -w '%{http_code}' -H "$cookie" --data "csrf_token=$csrf&version=1&tenancycode=CHECK" "$base/lettings-logs/$first/tenant-code")
+[ "$code" = 303 ] || { echo "FAIL: a save answered $code, expected 303" >&2; exit 2; }
+wrk -t2 -c"$conns" -d2s -s bench/post_answer.lua -H "$cookie" "$base" -- "$((first + 1))" "$post_logs" "$csrf" 2 >/dev/null 2>&1 || true
+wrk -t2 -c"$conns" -d"$duration" --latency -s bench/post_answer.lua -H "$cookie" "$base" -- "$((first + 1))" "$((post_logs - 1))" "$csrf" 2 >"$work/post.wrk" 2>&1
+post=$(result "$work/post.wrk")
+wrk -t2 -c"$conns" -d"$duration" -s bench/wrk_report.lua "$base/assets/govuk-frontend.min.css" >"$work/css.wrk" 2>&1
+css=$(result "$work/css.wrk")
+saved=$(sqlite3 "$work/post.sqlite3" "SELECT COUNT(*) FROM logs WHERE version > 1")
+stop_server
+echo "POST save answer (c$conns): $post"
+echo "static CSS       (c$conns): $css"
+echo "logs saved at least once during the runs: $saved"
+ratio=$(awk -v a="$(field "$post" rps)" -v b="$(field "$css" rps)" 'BEGIN{printf "%.2f", a/b}')
+p99=$(field "$post" p99)
+echo "budget:  POST p99 $p99 ms (<= 25: $(awk -v x="$p99" 'BEGIN{print (x<=25)?"holds":"does not hold"}')); POST/CSS requests/s $ratio (>= 0.25: $(awk -v x="$ratio" 'BEGIN{print (x>=0.25)?"holds":"does not hold"}'))"
+[ "$(field "$post" errors)" = 0 ] || echo "WARNING: $(field "$post" errors) POSTs did not answer 2xx/3xx"
+
+# --- 2. the list, PostgreSQL, 1,000,000 logs -------------------------------------------------------
+[ "${BENCH_SKIP_PG:-0}" = 1 ] && exit 0
+admin=$(./scripts/pg.sh start "$work/pg" "${BENCH_PG_PORT:-$(( 56000 + RANDOM % 900 ))}")
+psql "$admin" -qc "CREATE DATABASE bench" >/dev/null
+pg="${admin%/*}/bench"
+CORE_ARGON2=min "$core" migrate --database "$pg" >/dev/null
+CORE_ARGON2=min "$core" seed --demo --database "$pg" >/dev/null
+orgs="2"
+for i in $(seq 1 49); do orgs="$orgs,$("$core" organisations add --name "Bench Housing $i" --type PRP --holds-stock --database "$pg" | tail -n1)"; done
+t0=$SECONDS
+"$core" logs generate --count "$list_logs" --organisations "$orgs" --database "$pg" >/dev/null
+psql "$pg" -qc "ANALYZE" >/dev/null
+mine=$(psql "$pg" -Atc "SELECT COUNT(*) FROM logs WHERE owning_organisation_id = 2 OR managing_organisation_id = 2")
+echo "data:    PostgreSQL 15, $(psql "$pg" -Atc "SELECT COUNT(*) FROM logs") logs over 50 organisations; the coordinator's organisation has $mine (generated in $((SECONDS - t0)) s)"
+start_server "$pg"
+sign_in
+curl -fsS -H "$cookie" "$base/lettings-logs" | grep -q "$mine logs" || { echo "FAIL: the list does not say $mine logs" >&2; exit 2; }
+for c in 1 "$list_conns" "$conns"; do
+  wrk -t"$(( c < 2 ? 1 : 2 ))" -c"$c" -d2s -s bench/wrk_report.lua -H "$cookie" "$base/lettings-logs" >/dev/null 2>&1 || true
+  wrk -t"$(( c < 2 ? 1 : 2 ))" -c"$c" -d"$duration" -s bench/wrk_report.lua -H "$cookie" "$base/lettings-logs" >"$work/list$c.wrk" 2>&1
+  r=$(result "$work/list$c.wrk")
+  echo "GET list first page (c$c): $r"
+  [ "$c" = "$list_conns" ] && p95=$(field "$r" p95)
+done
+echo "budget:  list p95 at $list_conns connections $p95 ms (<= 50: $(awk -v x="$p95" 'BEGIN{print (x<=50)?"holds":"does not hold"}'))"
