@@ -606,7 +606,9 @@ Response list_page(Context& ctx) {
   // Bulk delete: support always; coordinators on a filtered or searched list; providers only their own logs.
   bool bulk = perm::is_support(u) || (u.role == accounts::Role::Coordinator && filtered) || (f.assigned_to_id && *f.assigned_to_id == u.id);
   j["can_bulk_delete"] = bulk;
-  j["total_text"] = std::to_string(page.total) + (page.total == 1 ? " log" : " logs") + (filtered ? " found" : "");
+  std::string count = std::to_string(page.total);
+  for (int i = int(count.size()) - 3; i > 0; i -= 3) count.insert(size_t(i), ",");
+  j["total_text"] = count + (page.total == 1 ? " log" : " logs") + (filtered ? " found" : "");
   j["logs"] = json::array();
   for (auto& l : page.logs) {
     std::string start;
