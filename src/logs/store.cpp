@@ -78,14 +78,9 @@ Log from_row(const db::Row& r) {
 }
 
 // WHERE clause and parameters for a filter.
-std::string where(const Filter& f, Params& p) {
-  std::string w = "WHERE l.deleted_at IS NULL AND l.log_type = ?";
-  p.push_back(f.type);
-  if (!f.all_organisations) {
-    w += " AND (l.owning_organisation_id = ? OR l.managing_organisation_id = ?)";
-    p.push_back(f.organisation_id);
-    p.push_back(f.organisation_id);
-  }
+// The filter's conditions other than "whose logs": `visibility` is added in front by the caller.
+std::string conditions(const Filter& f, Params& p) {
+  std::string w;
   auto in_list = [&](const char* col, const auto& values) {
     if (values.empty()) return;
     w += std::string(" AND ") + col + " IN (";
@@ -132,6 +127,17 @@ std::string where(const Filter& f, Params& p) {
     p.push_back(db::like_contains(compact));
   }
   return w;
+}
+
+std::string where(const Filter& f, Params& p) {
+  std::string w = "WHERE l.deleted_at IS NULL AND l.log_type = ?";
+  p.push_back(f.type);
+  if (!f.all_organisations) {
+    w += " AND (l.owning_organisation_id = ? OR l.managing_organisation_id = ?)";
+    p.push_back(f.organisation_id);
+    p.push_back(f.organisation_id);
+  }
+  return w + conditions(f, p);
 }
 
 }  // namespace
@@ -206,14 +212,55 @@ std::vector<HistoryRow> history(db::Connection& c, int64_t log_id) {
 
 ListPage list(db::Connection& c, const Filter& f) {
   ListPage out;
-  Params p;
-  std::string w = where(f, p);
-  auto count = c.query_one("SELECT COUNT(*) FROM logs l " + w, p);
-  out.total = count ? count->i64(0) : 0;
-  Params q = p;
-  q.push_back(int64_t(f.per_page));
-  q.push_back(int64_t((std::max(f.page, 1) - 1) * f.per_page));
-  for (auto& r : c.query(std::string(kSelect) + w + " ORDER BY l.id DESC LIMIT ? OFFSET ?", q)) out.logs.push_back(from_row(r));
+  int64_t offset = int64_t(std::max(f.page, 1) - 1) * f.per_page;
+  std::vector<int64_t> page_ids;
+  if (f.all_organisations) {
+    Params p;
+    std::string w = where(f, p);
+    auto count = c.query_one("SELECT COUNT(*) FROM logs l " + w, p);
+    out.total = count ? count->i64(0) : 0;
+    p.push_back(int64_t(f.per_page));
+    p.push_back(offset);
+    for (auto& r : c.query("SELECT l.id FROM logs l " + w + " ORDER BY l.id DESC LIMIT ? OFFSET ?", p)) page_ids.push_back(r.i64(0));
+  } else {
+    // The organisation's logs are those it owns plus those it manages and does not own: two runs,
+    // each in id order from its own index, counted from the indexes.
+    const std::string base = "FROM logs l WHERE l.deleted_at IS NULL AND l.log_type = ? AND ";
+    const std::string owned = "l.owning_organisation_id = ?";
+    const std::string managed = "l.managing_organisation_id = ? AND (l.owning_organisation_id IS NULL OR l.owning_organisation_id <> ?)";
+    Params extra;
+    std::string cond = conditions(f, extra);
+    auto params = [&](bool managed_part) {
+      Params p = {f.type, f.organisation_id};
+      if (managed_part) p.push_back(f.organisation_id);
+      p.insert(p.end(), extra.begin(), extra.end());
+      return p;
+    };
+    Params cp = params(false);
+    Params cp2 = params(true);
+    cp.insert(cp.end(), cp2.begin(), cp2.end());
+    auto count = c.query_one("SELECT (SELECT COUNT(*) " + base + owned + cond + ") + (SELECT COUNT(*) " + base + managed + cond + ")", cp);
+    out.total = count ? count->i64(0) : 0;
+    Params pp = params(false);
+    pp.push_back(offset + f.per_page);
+    Params pm = params(true);
+    pm.push_back(offset + f.per_page);
+    pp.insert(pp.end(), pm.begin(), pm.end());
+    pp.push_back(int64_t(f.per_page));
+    pp.push_back(offset);
+    for (auto& r : c.query("SELECT id FROM (SELECT l.id " + base + owned + cond + " ORDER BY l.id DESC LIMIT ?) o UNION ALL "
+                           "SELECT id FROM (SELECT l.id " + base + managed + cond + " ORDER BY l.id DESC LIMIT ?) m "
+                           "ORDER BY id DESC LIMIT ? OFFSET ?", pp))
+      page_ids.push_back(r.i64(0));
+  }
+  if (page_ids.empty()) return out;
+  std::string in;
+  Params ip;
+  for (int64_t id : page_ids) {
+    in += in.empty() ? "?" : ", ?";
+    ip.push_back(id);
+  }
+  for (auto& r : c.query(std::string(kSelect) + "WHERE l.id IN (" + in + ") ORDER BY l.id DESC", ip)) out.logs.push_back(from_row(r));
   return out;
 }
 
