@@ -227,12 +227,13 @@ ListPage list(db::Connection& c, const Filter& f) {
     // each in id order from its own index, counted from the indexes.
     const std::string base = "FROM logs l WHERE l.deleted_at IS NULL AND l.log_type = ? AND ";
     const std::string owned = "l.owning_organisation_id = ?";
-    const std::string managed = "l.managing_organisation_id = ? AND (l.owning_organisation_id IS NULL OR l.owning_organisation_id <> ?)";
+    // Written as the partial index logs_list_agent is, so both databases use it.
+    const std::string managed =
+        "l.managing_organisation_id = ? AND (l.owning_organisation_id IS NULL OR l.owning_organisation_id <> l.managing_organisation_id)";
     Params extra;
     std::string cond = conditions(f, extra);
-    auto params = [&](bool managed_part) {
+    auto params = [&](bool) {
       Params p = {f.type, f.organisation_id};
-      if (managed_part) p.push_back(f.organisation_id);
       p.insert(p.end(), extra.begin(), extra.end());
       return p;
     };
