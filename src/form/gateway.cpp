@@ -268,6 +268,25 @@ Values with_context(const Form& f, Values v, const Context& ctx) {
   return v;
 }
 
+Values with_changes(const Form& f, Values values, const Changes& changes) {
+  values.resize(f.size());
+  Values before = values;
+  Evaluator ev(f, values, before);
+  for (auto& [name, raw] : changes) {
+    int s = f.slot(name);
+    if (s < 0 || !f.attributes[size_t(s)].input) continue;
+    Error err;
+    if (auto v = check_answer(f, s, raw, ev, err)) ev.set(size_t(s), *v);
+  }
+  return values;
+}
+
+std::vector<char> routed(const Form& f, const Values& values, const Context& ctx) {
+  Values now = with_context(f, values, ctx);
+  Evaluator ev(f, now, now);
+  return routed_pages(f, ev);
+}
+
 bool page_routed(const Form& f, int page, const Values& values, const Context& ctx) {
   Values now = with_context(f, values, ctx);
   Evaluator ev(f, now, now);

@@ -65,6 +65,13 @@ Changes changes_from_json(const nlohmann::json& object);
 
 Outcome apply(const Form& f, const Values& before, const Changes& changes, const Context& ctx, const Options& opt = {});
 
+// The answers with the changes read in (checked and typed as apply() does; refused ones left out),
+// without running any rule: for a channel that must look up records named by the new answers
+// before calling apply() (a posted "12" for a scheme becomes the id 12).
+Values with_changes(const Form& f, Values values, const Changes& changes);
+
+// Routing for the channels: every page's "is it shown?", worked out in one pass (by page index).
+std::vector<char> routed(const Form& f, const Values& values, const Context& ctx);
 // Routing for the channels: is the page shown for this log?
 bool page_routed(const Form& f, int page, const Values& values, const Context& ctx);
 // Fills the context slots of a copy of `values`.
