@@ -878,14 +878,17 @@ Response save_page(Context& ctx) {
     }
   }
 
-  // Through the gateway.
-  auto fc = log_context(ctx.conn(), u, *f, form::values_from_json(*f, [&] {
-                          json a = log.answers;
-                          for (auto& [k, v] : changes) a[k] = v;
-                          return a;
-                        }()), stored, schemes::today());
+  // Through the gateway. The context (the scheme's locations, the organisations' types…) must be
+  // worked out from the answers as they will be: posted values are text ("12" for a scheme id), so
+  // a first pass lets the gateway read them into typed values, and the context comes from those.
   form::Options opt;
-  opt.page = pg.id;
+  // "Enter the address yourself" leaves the address search unanswered on purpose: the page's
+  // questions are not all required then (the address page is asked instead).
+  bool manual_address = false;
+  for (auto& c : changes) manual_address = manual_address || (c.first == "manual_address_entry_selected" && c.second == json(true));
+  if (!manual_address) opt.page = pg.id;
+  auto first = form::apply(*f, stored, changes, fc0, opt);
+  auto fc = log_context(ctx.conn(), u, *f, first.values, stored, schemes::today());
   auto o = form::apply(*f, stored, changes, fc, opt);
   if (!o.errors.empty()) {
     std::set<std::string> on_page;
