@@ -35,6 +35,8 @@ const COORDINATOR = 'coordinator@northshire.example';
 // 1 for ticked). { label } picks an option by its text where the value is a database id.
 
 const GENERAL_NEEDS = {
+  // A coordinator may create the log for someone else: a short native select.
+  assigned_to_id: { label: /^Pat Provider/ },
   needstype: 1,
   renewal: 0,
   startdate: '2026-05-01',
@@ -326,6 +328,7 @@ async function keyboardAnswer(p, c, answers) {
         await key(cur < c.options.indexOf(target) ? 'ArrowDown' : 'ArrowUp');
       }
       assert.equal(await p.inputValue(`[id="${c.id}"]`), target.value, `could not choose ${target.label} for ${c.name}`);
+      seen.add('select');
       break;
     }
     case 'autocomplete': {
@@ -342,6 +345,7 @@ async function keyboardAnswer(p, c, answers) {
       for (let i = 0; i <= at; i++) await key('ArrowDown');
       await key('Enter');
       assert.equal(await p.inputValue(`[id="${c.name}-select"]`), target.value, `the type-ahead did not choose ${target.label}`);
+      seen.add(`type-ahead ${c.name}`);
       break;
     }
     default: assert.fail(`unknown control ${c.kind}`);
@@ -379,6 +383,7 @@ async function mouseAnswer(p, c, answers) {
       const target = pick(c.options, want);
       assert.ok(target, `no option ${JSON.stringify(want)} for ${c.name} on ${p.url()}`);
       await p.selectOption(`select[name="${c.name}"]`, target.value);
+      seen.add('select');
       break;
     }
     default: assert.fail(`unknown control ${c.kind}`);
@@ -389,7 +394,7 @@ async function mouseAnswer(p, c, answers) {
 function noteKinds(controls) {
   for (const c of controls) {
     if (c.kind === 'numeric' && c.prefix && c.suffix) seen.add('numeric with prefix and suffix');
-    seen.add(c.kind);
+    if (c.kind !== 'select' && c.kind !== 'autocomplete') seen.add(c.kind);
   }
 }
 
@@ -442,7 +447,7 @@ async function completeLog(p, answers, { keyboard }) {
   let logPath = null;
   for (let step = 0; step < 300; step++) {
     const path = pathOf(p);
-    if (process.env.DEBUG_LOGS_TEST) console.log(`# ${path}`);
+    if (process.env.DEBUG_LOGS_TEST) console.log(`# ${Date.now() % 100000} ${path}`);
     const m = /^\/lettings-logs\/\d+/.exec(path);
     assert.ok(m, `left the log: ${path}`);
     logPath = m[0];
@@ -526,4 +531,120 @@ test('a supported housing log (scheme and location) from create to Completed, Ja
   } finally {
     await noJs.closeAll();
   }
+});
+
+test('a date error and a number error: the definition\'s messages, and what was typed is kept', async () => {
+  assert.ok(gnLog, 'needs the general needs log from the first test');
+  await h.visit(page, `${gnLog}/tenancy-start-date`);
+  await page.fill('#startdate-day', '31');
+  await page.fill('#startdate-month', '2');
+  await page.fill('#startdate-year', '2027');
+  await pressButton(page, 'Save and continue', { status: 422 });
+  await h.assertErrors(page, ['Enter a date in the correct format, for example 31/1/2024.']);
+  assert.deepEqual([await page.inputValue('#startdate-day'), await page.inputValue('#startdate-month'),
+    await page.inputValue('#startdate-year')], ['31', '2', '2027']);
+  assert.equal(await page.locator('#startdate-day.govuk-input--error').count(), 1);
+  seen.add('question page with errors');
+
+  await h.visit(page, `${gnLog}/property-number-of-bedrooms`);
+  assert.equal(await page.inputValue('#beds'), '2');
+  await page.fill('#beds', 'two');
+  await pressButton(page, 'Save and continue', { status: 422 });
+  await h.assertErrors(page, ['Number of bedrooms must be a number.']);
+  assert.equal(await page.inputValue('#beds'), 'two');
+  // The error summary's link takes focus to the field.
+  await page.locator('.govuk-error-summary__list a').click();
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'beds');
+
+  // Nothing was saved: the log is still completed with its answers.
+  await h.visit(page, `${gnLog}/property-information/check-answers`);
+  assert.equal(await h.summaryValue(page, 'Number of bedrooms'), '2');
+  await h.visit(page, `${gnLog}/setup/check-answers`);
+  assert.equal(await h.summaryValue(page, 'Tenancy start date'), '1 May 2026');
+});
+
+test('an interruption (soft validation) screen confirmed with "Confirm and continue"', async () => {
+  assert.ok(gnLog, 'needs the general needs log from the first test');
+  await h.visit(page, `${gnLog}/property-information/check-answers`);
+  assert.equal(await h.summaryValue(page, 'Void date'), '1 March 2026');
+  await h.follow(page, 'Change Void date');
+  assert.equal(pathOf(page), `${gnLog}/void-date`);
+  await page.fill('#voiddate-day', '1');
+  await page.fill('#voiddate-month', '1');
+  await page.fill('#voiddate-year', '2024');
+  await pressButton(page, 'Save changes');
+  assert.equal(pathOf(page), `${gnLog}/void-date-value-check`);
+  assert.ok(await isInterruption(page), 'no interruption screen');
+  seen.add('interruption');
+  assert.equal(await h.h1(page), 'You told us that the property has been vacant for more than 2 years.');
+  assert.match(await page.locator('main').innerText(), /This is longer than we would expect\./);
+  assert.equal(await h.summaryValue(page, 'Void date'), '1 January 2024');
+  assert.equal(await h.summaryValue(page, 'Tenancy start date'), '1 May 2026');
+  await pressButton(page, 'Confirm and continue');
+  assert.equal(pathOf(page), `${gnLog}/property-information/check-answers`);
+  assert.equal(await h.summaryValue(page, 'Void date'), '1 January 2024');
+  await h.follow(page, 'Save and return to log');
+  await assertAllCompleted(page);
+});
+
+test('an answer changed from check answers comes back to check answers with the new value', async () => {
+  assert.ok(gnLog, 'needs the general needs log from the first test');
+  await h.visit(page, gnLog);
+  await h.follow(page, 'Set up this lettings log');
+  assert.equal(pathOf(page), `${gnLog}/setup/check-answers`);
+  assert.equal(await h.summaryValue(page, 'Tenant code'), 'GN-KEYS-1');
+  await h.follow(page, 'Change Tenant code');
+  assert.equal(await page.inputValue('#tenancycode'), 'GN-KEYS-1');
+  // The back link and Cancel go to check answers.
+  assert.equal(await page.getByRole('link', { name: 'Cancel', exact: true }).getAttribute('href'), `${gnLog}/setup/check-answers`);
+  await page.fill('#tenancycode', 'GN-KEYS-2');
+  await pressButton(page, 'Save changes');
+  assert.equal(pathOf(page), `${gnLog}/setup/check-answers`);
+  assert.equal(await h.summaryValue(page, 'Tenant code'), 'GN-KEYS-2');
+  await h.follow(page, 'Save and return to log');
+  await assertAllCompleted(page);
+});
+
+test('history, the list, and deleting a log: every page type visited passed axe', async () => {
+  assert.ok(gnLog, 'needs the general needs log from the first test');
+  await h.visit(page, gnLog);
+  await h.follow(page, 'See the history of changes to this log');
+  seen.add('history');
+  assert.equal(await h.h1(page), 'History of changes');
+  const rows = await h.tableRows(page);
+  const changed = rows.find((r) => r[3] === 'GN-KEYS-1' && r[4] === 'GN-KEYS-2');
+  assert.ok(changed, `the history lacks the tenant code change: ${JSON.stringify(rows.slice(0, 5))}`);
+  assert.equal(changed[1], 'Chris Coordinator');
+
+  // The list finds the log by its tenant code.
+  await h.visit(page, '/lettings-logs?search=GN-KEYS-2');
+  const found = await h.tableRows(page);
+  assert.equal(found.length, 1, `search found ${JSON.stringify(found)}`);
+  assert.ok(found[0].some((c) => c.includes(`Log ${gnLog.split('/').pop()}`)));
+
+  // A new, empty log is deleted from its task list, through the confirmation page.
+  await h.visit(page, '/lettings-logs/clear-filters');
+  await h.submit(page, 'Create a new lettings log');
+  const doomed = /^\/lettings-logs\/\d+/.exec(pathOf(page))[0];
+  await h.visit(page, doomed);
+  await h.follow(page, 'Delete this log');
+  seen.add('delete confirmation');
+  assert.equal(pathOf(page), `${doomed}/delete`);
+  assert.equal(await h.h1(page), 'Are you sure you want to delete this log?');
+  await h.submit(page, 'Delete this log');
+  assert.equal(pathOf(page), '/lettings-logs');
+  assert.match(await h.successText(page), new RegExp(`Log ${doomed.split('/').pop()} has been deleted`));
+  await h.visit(page, doomed, { status: 404 });
+
+  // The confirmation for several logs (from the list's checkboxes).
+  const ids = [gnLog, shLog].filter(Boolean).map((l) => l.split('/').pop());
+  await h.visit(page, `/lettings-logs/delete?${ids.map((i) => `ids=${i}`).join('&')}`);
+  assert.equal(await h.h1(page), 'Are you sure you want to delete these logs?');
+  await h.follow(page, 'Cancel');
+
+  const wanted = ['list', 'task list', 'radio', 'checkbox', 'numeric with prefix and suffix', 'date', 'text', 'select',
+    'type-ahead la', 'type-ahead nationality_all', 'address search', 'interruption', 'check answers',
+    'question page with errors', 'history', 'delete confirmation'];
+  const missing = wanted.filter((w) => !seen.has(w));
+  assert.deepEqual(missing, [], `page types not visited: ${missing.join(', ')} (visited: ${[...seen].join(', ')})`);
 });
