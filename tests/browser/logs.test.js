@@ -447,7 +447,6 @@ async function completeLog(p, answers, { keyboard }) {
   let logPath = null;
   for (let step = 0; step < 300; step++) {
     const path = pathOf(p);
-    if (process.env.DEBUG_LOGS_TEST) console.log(`# ${Date.now() % 100000} ${path}`);
     const m = /^\/lettings-logs\/\d+/.exec(path);
     assert.ok(m, `left the log: ${path}`);
     logPath = m[0];
@@ -467,6 +466,10 @@ async function completeLog(p, answers, { keyboard }) {
       continue;
     }
     if (await isInterruption(p)) assert.fail(`an unexpected interruption on ${path}: ${await h.h1(p)}`);
+    // Pressing Enter in a field sends the form with its first button: that must be the main one.
+    const firstButton = await p.evaluate(() =>
+      document.querySelector('main form[method="post"] button[type="submit"]').textContent.trim());
+    assert.equal(firstButton, 'Save and continue', `the first button on ${path} is "${firstButton}"`);
     if (path.endsWith('/address-search')) {
       seen.add('address search');
       await pressButton(p, 'Enter the address yourself', { keyboard });
