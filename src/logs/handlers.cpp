@@ -840,10 +840,9 @@ Response save_page(Context& ctx) {
   bool from_cya = ctx.req.f("referrer") == "check_answers";
   Typed typed;
   form::Changes changes = read_post(*f, pg, ctx.req, typed);
-  // One context for the log as it will be (records named by the new answers), read once.
-  json merged = log.answers;
-  for (auto& [k, v] : changes) merged[k] = v;
-  auto fc = log_context(ctx.conn(), u, *f, form::values_from_json(*f, merged), stored, schemes::today());
+  // One context for the log as it will be: the records named by the new answers (posted as text,
+  // "12" for a scheme, so read in as the gateway reads them), each looked up once.
+  auto fc = log_context(ctx.conn(), u, *f, form::with_changes(*f, stored, changes), stored, schemes::today());
   const form::Context& fc0 = fc;
   if (!form::page_routed(*f, page, stored, fc0)) throw NotFound();
   // The assigned-user question is for coordinators and support only.
@@ -886,7 +885,11 @@ Response save_page(Context& ctx) {
 
   // Through the gateway.
   form::Options opt;
-  opt.page = pg.id;
+  // "Enter the address yourself" leaves the address search unanswered on purpose: the page's
+  // questions are not all required then (the address page is asked instead).
+  bool manual_address = false;
+  for (auto& c : changes) manual_address = manual_address || (c.first == "manual_address_entry_selected" && c.second == json(true));
+  if (!manual_address) opt.page = pg.id;
   auto o = form::apply(*f, stored, changes, fc, opt);
   if (!o.errors.empty()) {
     std::set<std::string> on_page;

@@ -259,3 +259,45 @@ TEST(LettingsLogs, ClosedYearsAreReadOnly) {
   EXPECT_EQ(c.post(base + "/tenant-code", {{"tenancycode", "NEW"}, {"version", "99"}}).status, 403);
   EXPECT_EQ(answers(t, id)["tenancycode"], "OLD");
 }
+
+// Found by the browser tests: the page after the scheme was worked out from the posted text (so the
+// scheme's locations were unknown and the location page was skipped), and "Enter the address
+// yourself" was refused because the address search was left unanswered.
+TEST(LettingsLogs, SchemeLeadsToLocationAndTheAddressCanBeEnteredByHand) {
+  PinToday today("2026-06-01");
+  TestApp t;
+  Client c(t);
+  c.sign_in("coordinator@northshire.example");
+  int64_t id = created_id(c.post("/lettings-logs", {}));
+  ASSERT_GT(id, 0);
+  std::string base = "/lettings-logs/" + std::to_string(id);
+  auto r = save(c, base + "/needs-type", {{"needstype", "2"}});
+  EXPECT_EQ(r.header("Location"), base + "/scheme");
+  int64_t scheme = 0;
+  {
+    auto conn = t.conn();
+    auto row = conn->query_one("SELECT id FROM schemes WHERE service_name = ?", {std::string("Northtown Direct Access Hostel")});
+    ASSERT_TRUE(row.has_value());
+    scheme = row->i64(0);
+  }
+  r = save(c, base + "/scheme", {{"scheme_id", std::to_string(scheme)}});
+  EXPECT_EQ(r.status, 303);
+  EXPECT_EQ(r.header("Location"), base + "/location");  // two active locations: the user chooses
+
+  id = create_with_setup(c, "ADDR1");
+  base = "/lettings-logs/" + std::to_string(id);
+  save(c, base + "/first-time-property-let-as-social-housing", {{"first_time_property_let_as_social_housing", "0"}});
+  save(c, base + "/property-let-type", {{"unitletas", "1"}});
+  save(c, base + "/property-vacancy-reason-not-first-let", {{"rsnvac", "8"}});
+  r = save(c, base + "/address-search", {{"uprn", ""}, {"manual_address_entry_selected", "true"}});
+  EXPECT_EQ(r.status, 303) << r.body.substr(0, 2000);
+  EXPECT_EQ(r.header("Location"), base + "/address");
+  EXPECT_EQ(answers(t, id)["manual_address_entry_selected"], true);
+  // Without the button, the address search still needs an answer.
+  int64_t other = create_with_setup(c, "ADDR2");
+  std::string obase = "/lettings-logs/" + std::to_string(other);
+  save(c, obase + "/first-time-property-let-as-social-housing", {{"first_time_property_let_as_social_housing", "0"}});
+  save(c, obase + "/property-let-type", {{"unitletas", "1"}});
+  save(c, obase + "/property-vacancy-reason-not-first-let", {{"rsnvac", "8"}});
+  EXPECT_EQ(save(c, obase + "/address-search", {{"uprn", ""}}).status, 422);
+}

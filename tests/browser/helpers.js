@@ -44,8 +44,10 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 // Starts `core serve` on a fresh, migrated and seeded SQLite database.
 // { extraUsers: N } adds N demo providers to Northshire (seed --demo --users N), for pagination.
+// { env: {...} } adds environment variables for the server (and its migrate and seed runs), such
+// as CORE_TODAY=YYYY-MM-DD to pin the server's "today".
 // Returns { baseUrl, port, dir, mailDir, dbUrl, url(path), stop() }.
-async function startServer({ extraUsers = 0 } = {}) {
+async function startServer({ extraUsers = 0, env: extraEnv = {} } = {}) {
   const dir = fs.mkdtempSync(path.join(scratchBase(), 'core-browser-'));
   const mailDir = path.join(dir, 'mail');
   fs.mkdirSync(mailDir);
@@ -60,6 +62,7 @@ async function startServer({ extraUsers = 0 } = {}) {
     CORE_MAILER: 'file',
     // Emailed links must point at the address the browser uses (the default names localhost).
     CORE_BASE_URL: baseUrl,
+    ...extraEnv,
   };
   delete env.CORE_DATABASE_URL;
   execFileSync(CORE_BIN, ['migrate', '--database', dbUrl], { env, stdio: 'pipe' });
@@ -206,7 +209,12 @@ async function settle(page) {
   await page.waitForLoadState('load');
   const enhance = await page.evaluate(() =>
     document.body.classList.contains('js-enabled') && !!document.querySelector('select[data-enhance="autocomplete"]'));
-  if (enhance) await page.waitForSelector('.autocomplete__wrapper');
+  // Every enhanced select gets its type-ahead (some sit in hidden conditional answers, so wait for
+  // them to be in the page rather than visible).
+  if (enhance) {
+    await page.waitForFunction(() => document.querySelectorAll('.autocomplete__wrapper').length >=
+      document.querySelectorAll('select[data-enhance="autocomplete"]').length);
+  }
 }
 
 // Goes to a path, checks the HTTP status (200 unless told) and runs axe on the page.

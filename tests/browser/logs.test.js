@@ -1,0 +1,653 @@
+// Lettings logs on the web (issue 5): a coordinator at Northshire County Council (a stock-holding
+// local authority) completes a general needs log with the keyboard only and JavaScript on, and a
+// supported housing log (scheme and location) with JavaScript off; meets a date error and a number
+// error, confirms an interruption (soft validation) screen, changes an answer from check answers,
+// reads the history and deletes a log. Every page reached is checked with axe (WCAG 2.2 AA), and
+// the test checks that every kind of page and question was among them.
+//
+// The server's "today" is pinned to 1 June 2026 so a tenancy start date of 1 May 2026 is in the
+// open 2026 to 2027 collection year.
+'use strict';
+
+const { test, before, after } = require('node:test');
+const assert = require('node:assert/strict');
+const h = require('./helpers');
+
+let server;
+let browser;
+let page;
+
+before(async () => {
+  server = await h.startServer({ env: { CORE_TODAY: '2026-06-01' } });
+  browser = await h.launchBrowser();
+  page = h.bindPage(await h.firstPage(browser), server);
+});
+
+after(async () => {
+  if (browser) await browser.closeAll();
+  if (server) await server.stop();
+});
+
+const pathOf = (p) => new URL(p.url()).pathname;
+const COORDINATOR = 'coordinator@northshire.example';
+
+// --- the answers, by attribute id (dates as YYYY-MM-DD; a checkbox option is its own attribute,
+// 1 for ticked). { label } picks an option by its text where the value is a database id.
+
+const GENERAL_NEEDS = {
+  // A coordinator may create the log for someone else: a short native select.
+  assigned_to_id: { label: /^Pat Provider/ },
+  needstype: 1,
+  renewal: 0,
+  startdate: '2026-05-01',
+  rent_type: 0,
+  tenancycode: 'GN-KEYS-1',
+  propcode: 'PROP-GN-1',
+  declaration: 1,
+  first_time_property_let_as_social_housing: 0,
+  unitletas: 1,
+  rsnvac: 8,
+  address_line1: '1 Example Street',
+  town_or_city: 'London',
+  postcode_full: 'SW1A 2AA',
+  la: 'E09000033',
+  unittype_gn: 1,
+  wchair: 2,
+  beds: 2,
+  voiddate: '2026-03-01',
+  majorrepairs: 0,
+  joint: 1,
+  startertenancy: 2,
+  tenancy: 2,
+  hhmemb: 2,
+  age1_known: 0,
+  age1: 35,
+  sexrab1: 'F',
+  gender_same_as_sex1: 1,
+  ethnic_group: 0,
+  ethnic: 1,
+  // "Other", then a country from the long list (a type-ahead with JavaScript).
+  nationality_all_group: 12,
+  nationality_all: '372',
+  ecstat1: 1,
+  details_known_2: 0,
+  age2_known: 0,
+  age2: 37,
+  relat2: 'P',
+  sexrab2: 'M',
+  gender_same_as_sex2: 1,
+  ecstat2: 2,
+  armedforces: 2,
+  preg_occ: 2,
+  housingneeds: 2,
+  illness: 2,
+  layear: 12,
+  waityear: 2,
+  reason: 50,
+  prevten: 3,
+  homeless: 1,
+  ppcodenk: 1,
+  previous_la_known: 1,
+  prevloc: 'E09000033',
+  reasonpref: 2,
+  cbl: 1,
+  cap: 0,
+  chr: 0,
+  accessible_register: 0,
+  letting_allocation_unknown: 0,
+  referral_register: 3,
+  net_income_known: 0,
+  incfreq: 1,
+  earnings: 500,
+  hb: 9,
+  benefits: 3,
+  period: 1,
+  brent: 100,
+  scharge: 10,
+  pscharge: 0,
+  supcharg: 0,
+};
+
+const SUPPORTED_HOUSING = {
+  needstype: 2,
+  scheme_id: { label: /^Northtown Direct Access Hostel/ },
+  location_id: { label: 'NE1 4ST' },
+  renewal: 0,
+  startdate: '2026-05-01',
+  rent_type: 0,
+  tenancycode: 'SH-NOJS-1',
+  propcode: 'PROP-SH-1',
+  declaration: 1,
+  first_time_property_let_as_social_housing: 0,
+  unitletas: 1,
+  rsnvac: 8,
+  address_line1: 'Flat 3, Quayside House',
+  town_or_city: 'Newcastle upon Tyne',
+  postcode_full: 'NE1 4ST',
+  voiddate: '2026-04-01',
+  majorrepairs: 0,
+  sheltered: 3,
+  joint: 2,
+  startertenancy: 2,
+  tenancy: 5,
+  hhmemb: 1,
+  age1_known: 0,
+  age1: 70,
+  sexrab1: 'M',
+  gender_same_as_sex1: 1,
+  ethnic_group: 17,
+  nationality_all_group: 826,
+  ecstat1: 5,
+  armedforces: 2,
+  preg_occ: 2,
+  housingneeds: 1,
+  housingneeds_type: 1,
+  housingneeds_other: 0,
+  illness: 1,
+  illness_type_1: 0,
+  illness_type_2: 1,
+  illness_type_3: 0,
+  illness_type_4: 0,
+  illness_type_5: 0,
+  illness_type_6: 0,
+  illness_type_7: 0,
+  illness_type_8: 0,
+  illness_type_9: 0,
+  illness_type_10: 0,
+  layear: 12,
+  waityear: 7,
+  reason: 50,
+  prevten: 6,
+  homeless: 1,
+  ppcodenk: 0,
+  ppostcode_full: 'NE2 1AB',
+  previous_la_known: 1,
+  prevloc: 'E08000021',
+  reasonpref: 1,
+  rp_homeless: 0,
+  rp_insan_unsat: 0,
+  rp_medwel: 1,
+  rp_hardship: 0,
+  rp_dontknow: 0,
+  cbl: 0,
+  cap: 0,
+  chr: 1,
+  accessible_register: 0,
+  letting_allocation_unknown: 0,
+  referral_register: 3,
+  net_income_known: 0,
+  incfreq: 2,
+  earnings: 1000,
+  hb: 1,
+  benefits: 1,
+  household_charge: 0,
+  period: 1,
+  brent: 150,
+  scharge: 50,
+  pscharge: 20,
+  supcharg: 30,
+  hbrentshortfall: 2,
+};
+
+// --- what a question page holds
+
+// Every kind of page and question met, for the axe coverage check at the end.
+const seen = new Set();
+
+// The page's controls in document order: radio groups, checkboxes, text and number inputs, dates,
+// selects (native, or replaced by accessible-autocomplete), each with what the test needs to know.
+function readControls(p) {
+  return p.evaluate(() => {
+    const form = document.querySelector('main form[method="post"]:not([action$="/delete"])');
+    if (!form) return [];
+    const out = [];
+    const groups = new Set();
+    const visible = (el) => !!(el.offsetWidth || el.offsetHeight || el.getClientRects().length);
+    for (const el of form.querySelectorAll('input, select')) {
+      if (el.type === 'hidden') continue;
+      if (el.type === 'radio') {
+        if (groups.has(el.name)) continue;
+        groups.add(el.name);
+        const radios = Array.from(form.querySelectorAll('input[type="radio"]')).filter((r) => r.name === el.name);
+        out.push({ kind: 'radio', name: el.name, options: radios.map((r) => ({ id: r.id, value: r.value, label: document.querySelector(`label[for="${r.id}"]`).textContent.trim() })) });
+      } else if (el.type === 'checkbox') {
+        out.push({ kind: 'checkbox', name: el.name, id: el.id, checked: el.checked });
+      } else if (el.classList.contains('govuk-date-input__input')) {
+        const attr = el.name.replace(/-(day|month|year)$/, '');
+        if (groups.has(attr)) continue;
+        groups.add(attr);
+        out.push({ kind: 'date', name: attr });
+      } else if (el.tagName === 'SELECT') {
+        const wrapper = el.parentElement.querySelector('.autocomplete__wrapper');
+        out.push({ kind: wrapper ? 'autocomplete' : 'select', name: el.name, id: wrapper ? el.name : el.id,
+          options: Array.from(el.options).map((o) => ({ value: o.value, label: o.textContent.trim() })) });
+      } else if (el.closest('.autocomplete__wrapper')) {
+        continue;  // accessible-autocomplete's own input: handled with its select
+      } else {
+        const wrapper = el.closest('.govuk-input__wrapper');
+        out.push({ kind: el.getAttribute('inputmode') === 'decimal' ? 'numeric' : 'text', name: el.name, id: el.id,
+          readonly: el.readOnly, prefix: !!(wrapper && wrapper.querySelector('.govuk-input__prefix')),
+          suffix: !!(wrapper && wrapper.querySelector('.govuk-input__suffix')), hidden: !visible(el) });
+      }
+    }
+    return out;
+  });
+}
+
+const isVisible = (p, id) => p.evaluate((i) => {
+  const el = document.getElementById(i);
+  return !!el && !!(el.offsetWidth || el.offsetHeight || el.getClientRects().length);
+}, id);
+
+// The option a { label } or plain value answer picks.
+function pick(options, answer) {
+  const found = options.find((o) => (answer && typeof answer === 'object'
+    ? (answer.label instanceof RegExp ? answer.label.test(o.label) : o.label === answer.label)
+    : o.value === String(answer)));
+  return found;
+}
+
+function dateParts(iso) {
+  const [y, m, d] = iso.split('-').map(Number);
+  return { day: String(d), month: String(m), year: String(y) };
+}
+
+// --- keyboard driving
+
+const key = (k) => page.keyboard.press(k);
+const focused = (p) => p.evaluate(() => {
+  const a = document.activeElement;
+  return a ? { id: a.id, tag: a.tagName, text: a.textContent.trim(), type: a.type, checked: a.checked, value: a.value } : null;
+});
+
+// Presses Tab until the focused element is a link or button with this text.
+async function tabToControl(p, text, { max = 120 } = {}) {
+  for (let i = 0; i < max; i++) {
+    await p.keyboard.press('Tab');
+    const f = await focused(p);
+    if (f && (f.tag === 'A' || f.tag === 'BUTTON') && f.text === text) return;
+  }
+  assert.fail(`pressed Tab ${max} times without reaching "${text}" on ${p.url()}`);
+}
+
+// Types into the focused text input, replacing what it held.
+async function replaceText(p, text) {
+  await p.keyboard.press('Control+A');
+  await p.keyboard.press('Delete');
+  if (text !== '') await p.keyboard.type(text);
+}
+
+async function keyboardAnswer(p, c, answers) {
+  const want = answers[c.name];
+  switch (c.kind) {
+    case 'radio': {
+      const target = pick(c.options, want);
+      assert.ok(target, `no option ${JSON.stringify(want)} for ${c.name} on ${p.url()}`);
+      const idx = c.options.indexOf(target);
+      await h.tabTo(p, `input[type="radio"][name="${c.name}"]`);
+      const f = await focused(p);
+      let cur = c.options.findIndex((o) => o.id === f.id);
+      if (!f.checked) await key('Space');  // nothing chosen yet: choose the first
+      while (cur < idx) { await key('ArrowDown'); cur++; }
+      while (cur > idx) { await key('ArrowUp'); cur--; }
+      assert.ok(await p.isChecked(`[id="${target.id}"]`), `${target.label} is not chosen for ${c.name}`);
+      break;
+    }
+    case 'checkbox': {
+      if (!(c.name in answers)) return;
+      const on = !!Number(want);
+      await h.tabTo(p, `[id="${c.id}"]`);
+      if (on !== c.checked) await key('Space');
+      assert.equal(await p.isChecked(`[id="${c.id}"]`), on);
+      break;
+    }
+    case 'text': case 'numeric': {
+      if (c.readonly || !(c.name in answers) || !(await isVisible(p, c.id))) return;
+      await h.tabTo(p, `[id="${c.id}"]`);
+      await replaceText(p, String(want));
+      break;
+    }
+    case 'date': {
+      if (!(c.name in answers)) return;
+      const d = dateParts(want);
+      await h.tabTo(p, `[id="${c.name}-day"]`);
+      await replaceText(p, d.day);
+      await key('Tab');
+      await replaceText(p, d.month);
+      await key('Tab');
+      await replaceText(p, d.year);
+      break;
+    }
+    case 'select': {
+      if (!(c.name in answers) || !(await isVisible(p, c.id))) return;
+      const target = pick(c.options, want);
+      assert.ok(target, `no option ${JSON.stringify(want)} for ${c.name} on ${p.url()}`);
+      await h.tabTo(p, `[id="${c.id}"]`);
+      for (let i = 0; i <= c.options.length && (await p.inputValue(`[id="${c.id}"]`)) !== target.value; i++) {
+        const cur = await p.evaluate((id) => document.getElementById(id).selectedIndex, c.id);
+        await key(cur < c.options.indexOf(target) ? 'ArrowDown' : 'ArrowUp');
+      }
+      assert.equal(await p.inputValue(`[id="${c.id}"]`), target.value, `could not choose ${target.label} for ${c.name}`);
+      seen.add('select');
+      break;
+    }
+    case 'autocomplete': {
+      if (!(c.name in answers) || !(await isVisible(p, c.id))) return;
+      const target = pick(c.options, want);
+      assert.ok(target, `no option ${JSON.stringify(want)} for ${c.name} on ${p.url()}`);
+      await h.tabTo(p, `[id="${c.id}"]`);
+      await replaceText(p, target.label);
+      const menu = p.locator(`[id="${c.id}__listbox"] li`);
+      await p.waitForFunction((id) => document.querySelectorAll(`[id="${id}__listbox"] li.autocomplete__option`).length > 0, c.id);
+      const labels = (await menu.allInnerTexts()).map((t) => t.trim());
+      const at = labels.indexOf(target.label);
+      assert.ok(at >= 0, `the type-ahead for ${c.name} does not offer ${target.label}: ${JSON.stringify(labels)}`);
+      for (let i = 0; i <= at; i++) await key('ArrowDown');
+      await key('Enter');
+      assert.equal(await p.inputValue(`[id="${c.name}-select"]`), target.value, `the type-ahead did not choose ${target.label}`);
+      seen.add(`type-ahead ${c.name}`);
+      break;
+    }
+    default: assert.fail(`unknown control ${c.kind}`);
+  }
+}
+
+async function mouseAnswer(p, c, answers) {
+  const want = answers[c.name];
+  switch (c.kind) {
+    case 'radio': {
+      const target = pick(c.options, want);
+      assert.ok(target, `no option ${JSON.stringify(want)} for ${c.name} on ${p.url()}`);
+      await p.check(`[id="${target.id}"]`);
+      break;
+    }
+    case 'checkbox':
+      if (!(c.name in answers)) return;
+      if (Number(want)) await p.check(`[id="${c.id}"]`);
+      else await p.uncheck(`[id="${c.id}"]`);
+      break;
+    case 'text': case 'numeric':
+      if (c.readonly || !(c.name in answers)) return;
+      await p.fill(`[id="${c.id}"]`, String(want));
+      break;
+    case 'date': {
+      if (!(c.name in answers)) return;
+      const d = dateParts(want);
+      await p.fill(`[id="${c.name}-day"]`, d.day);
+      await p.fill(`[id="${c.name}-month"]`, d.month);
+      await p.fill(`[id="${c.name}-year"]`, d.year);
+      break;
+    }
+    case 'select': case 'autocomplete': {
+      if (!(c.name in answers)) return;
+      const target = pick(c.options, want);
+      assert.ok(target, `no option ${JSON.stringify(want)} for ${c.name} on ${p.url()}`);
+      await p.selectOption(`select[name="${c.name}"]`, target.value);
+      seen.add('select');
+      break;
+    }
+    default: assert.fail(`unknown control ${c.kind}`);
+  }
+}
+
+// Notes what kinds of question a page shows (for the coverage check).
+function noteKinds(controls) {
+  for (const c of controls) {
+    if (c.kind === 'numeric' && c.prefix && c.suffix) seen.add('numeric with prefix and suffix');
+    if (c.kind !== 'select' && c.kind !== 'autocomplete') seen.add(c.kind);
+  }
+}
+
+async function errorSummary(p) {
+  const s = p.locator('.govuk-error-summary');
+  return (await s.count()) ? (await s.innerText()).replace(/\s+/g, ' ') : '(no error summary)';
+}
+
+// Sends the page's form with its main button and waits for the next page (checked with axe).
+async function pressButton(p, name, { keyboard, status = 200 } = {}) {
+  if (keyboard) {
+    await tabToControl(p, name);
+    const [response] = await Promise.all([p.waitForNavigation({ waitUntil: 'load' }), p.keyboard.press('Enter')]);
+    if (response.status() !== status) assert.fail(`${name} on ${p.url()} answered ${response.status()}: ${await errorSummary(p)}`);
+    await h.settle(p);
+    await h.checkA11y(p);
+    return response;
+  }
+  const button = p.getByRole('button', { name, exact: true });
+  const [response] = await Promise.all([p.waitForNavigation({ waitUntil: 'load' }), button.click()]);
+  if (response.status() !== status) assert.fail(`${name} on ${p.url()} answered ${response.status()}: ${await errorSummary(p)}`);
+  await h.settle(p);
+  await h.checkA11y(p);
+  return response;
+}
+
+// Follows a link by its text: with the keyboard (Tab to it, Enter) or a click.
+async function goByLink(p, text, { keyboard } = {}) {
+  if (!keyboard) return h.follow(p, text);
+  await tabToControl(p, text);
+  return h.navigateBy(p, () => p.keyboard.press('Enter'));
+}
+
+const isInterruption = (p) => p.locator('.app-panel--interruption').count().then((n) => n > 0);
+
+// The task list's subsections: [{ label, status, href }].
+function taskList(p) {
+  return p.locator('.govuk-task-list__item').evaluateAll((items) => items.map((li) => ({
+    label: li.querySelector('.govuk-task-list__name-and-hint').textContent.trim(),
+    status: li.querySelector('.govuk-task-list__status').textContent.trim(),
+    href: li.querySelector('a') ? li.querySelector('a').getAttribute('href') : null,
+  })));
+}
+
+// Answers every page from the current one on, following the UI: Save and continue, check answers,
+// back to the task list, the next subsection not yet completed; until the task list shows every
+// subsection completed. Returns the log's path.
+async function completeLog(p, answers, { keyboard }) {
+  const act = keyboard ? keyboardAnswer : mouseAnswer;
+  let logPath = null;
+  for (let step = 0; step < 300; step++) {
+    const path = pathOf(p);
+    const m = /^\/lettings-logs\/\d+/.exec(path);
+    assert.ok(m, `left the log: ${path}`);
+    logPath = m[0];
+    if (path === logPath) {
+      seen.add('task list');
+      const next = (await taskList(p)).find((t) => t.status !== 'Completed');
+      if (!next) return logPath;
+      assert.ok(next.href, `the subsection "${next.label}" is ${next.status} with no link`);
+      await goByLink(p, next.label, { keyboard });
+      continue;
+    }
+    if (path.endsWith('/check-answers')) {
+      seen.add('check answers');
+      assert.equal(await p.locator('.govuk-summary-list__value a').count(), 0,
+        `check answers still asks for answers on ${path}: ${await p.locator('.govuk-summary-list__value a').allInnerTexts()}`);
+      await goByLink(p, 'Save and return to log', { keyboard });
+      continue;
+    }
+    if (await isInterruption(p)) assert.fail(`an unexpected interruption on ${path}: ${await h.h1(p)}`);
+    // Pressing Enter in a field sends the form with its first button: that must be the main one.
+    const firstButton = await p.evaluate(() =>
+      document.querySelector('main form[method="post"] button[type="submit"]').textContent.trim());
+    assert.equal(firstButton, 'Save and continue', `the first button on ${path} is "${firstButton}"`);
+    if (path.endsWith('/address-search')) {
+      seen.add('address search');
+      await pressButton(p, 'Enter the address yourself', { keyboard });
+      continue;
+    }
+    const controls = await readControls(p);
+    assert.ok(controls.length > 0, `no questions on ${path}`);
+    noteKinds(controls);
+    for (const c of controls) {
+      const missing = c.kind === 'radio' && !(c.name in answers);
+      assert.ok(!missing, `no answer for ${c.name} on ${path}`);
+      await act(p, c, answers);
+    }
+    await pressButton(p, 'Save and continue', { keyboard });
+  }
+  assert.fail('the log was not completed within 300 pages');
+}
+
+async function assertAllCompleted(p) {
+  const tasks = await taskList(p);
+  assert.ok(tasks.length >= 7, `only ${tasks.length} subsections on the task list`);
+  for (const t of tasks) assert.equal(t.status, 'Completed', `${t.label} is ${t.status}`);
+  assert.equal((await p.locator('main p .govuk-tag').first().innerText()).trim(), 'Completed');
+  assert.match(await p.locator('main').innerText(), new RegExp(`You have completed ${tasks.length} of ${tasks.length} subsections`));
+}
+
+// --- the tests
+
+let gnLog = null;  // the general needs log's path, completed by the first test
+
+test('a general needs log from "Create a new lettings log" to Completed, keyboard only, JavaScript on', async () => {
+  await h.signIn(page, COORDINATOR);
+  await h.visit(page, '/lettings-logs');
+  seen.add('list');
+  await tabToControl(page, 'Create a new lettings log');
+  await h.navigateBy(page, () => key('Enter'));
+  assert.match(pathOf(page), /^\/lettings-logs\/\d+\/[a-z-]+$/);
+  gnLog = await completeLog(page, GENERAL_NEEDS, { keyboard: true });
+  await assertAllCompleted(page);
+  // The list shows it completed.
+  await h.visit(page, '/lettings-logs');
+  const id = gnLog.split('/').pop();
+  const row = (await h.tableRows(page)).find((r) => r.includes(`Log ${id}`));
+  assert.ok(row, `log ${id} is not on the list`);
+  assert.ok(row.includes('Completed') && row.includes('General needs'), `the list row is ${JSON.stringify(row)}`);
+});
+
+let shLog = null;
+
+test('a supported housing log (scheme and location) from create to Completed, JavaScript off', async () => {
+  const noJs = await h.launchBrowser({ javaScriptEnabled: false });
+  try {
+    const p = h.bindPage(await h.firstPage(noJs), server);
+    await h.signIn(p, COORDINATOR);
+    await h.visit(p, '/lettings-logs');
+    await h.submit(p, 'Create a new lettings log');
+    shLog = await completeLog(p, SUPPORTED_HOUSING, { keyboard: false });
+    await assertAllCompleted(p);
+    await h.follow(p, 'Set up this lettings log');
+    assert.match(await h.summaryValue(p, 'Scheme name'), /^Northtown Direct Access Hostel/);
+    assert.match(await h.summaryValue(p, 'Location'), /NE1 4ST/);
+  } finally {
+    await noJs.closeAll();
+  }
+});
+
+test('a date error and a number error: the definition\'s messages, and what was typed is kept', async () => {
+  assert.ok(gnLog, 'needs the general needs log from the first test');
+  await h.visit(page, `${gnLog}/tenancy-start-date`);
+  await page.fill('#startdate-day', '31');
+  await page.fill('#startdate-month', '2');
+  await page.fill('#startdate-year', '2027');
+  await pressButton(page, 'Save and continue', { status: 422 });
+  await h.assertErrors(page, ['Enter a date in the correct format, for example 31/1/2024.']);
+  assert.deepEqual([await page.inputValue('#startdate-day'), await page.inputValue('#startdate-month'),
+    await page.inputValue('#startdate-year')], ['31', '2', '2027']);
+  assert.equal(await page.locator('#startdate-day.govuk-input--error').count(), 1);
+  seen.add('question page with errors');
+
+  await h.visit(page, `${gnLog}/property-number-of-bedrooms`);
+  assert.equal(await page.inputValue('#beds'), '2');
+  await page.fill('#beds', 'two');
+  await pressButton(page, 'Save and continue', { status: 422 });
+  await h.assertErrors(page, ['Number of bedrooms must be a number.']);
+  assert.equal(await page.inputValue('#beds'), 'two');
+  // The error summary's link takes focus to the field.
+  await page.locator('.govuk-error-summary__list a').click();
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'beds');
+
+  // Nothing was saved: the log is still completed with its answers.
+  await h.visit(page, `${gnLog}/property-information/check-answers`);
+  assert.equal(await h.summaryValue(page, 'Number of bedrooms'), '2');
+  await h.visit(page, `${gnLog}/setup/check-answers`);
+  assert.equal(await h.summaryValue(page, 'Tenancy start date'), '1 May 2026');
+});
+
+test('an interruption (soft validation) screen confirmed with "Confirm and continue"', async () => {
+  assert.ok(gnLog, 'needs the general needs log from the first test');
+  await h.visit(page, `${gnLog}/property-information/check-answers`);
+  assert.equal(await h.summaryValue(page, 'Void date'), '1 March 2026');
+  await h.follow(page, 'Change Void date');
+  assert.equal(pathOf(page), `${gnLog}/void-date`);
+  await page.fill('#voiddate-day', '1');
+  await page.fill('#voiddate-month', '1');
+  await page.fill('#voiddate-year', '2024');
+  await pressButton(page, 'Save changes');
+  assert.equal(pathOf(page), `${gnLog}/void-date-value-check`);
+  assert.ok(await isInterruption(page), 'no interruption screen');
+  seen.add('interruption');
+  assert.equal(await h.h1(page), 'You told us that the property has been vacant for more than 2 years.');
+  assert.match(await page.locator('main').innerText(), /This is longer than we would expect\./);
+  assert.equal(await h.summaryValue(page, 'Void date'), '1 January 2024');
+  assert.equal(await h.summaryValue(page, 'Tenancy start date'), '1 May 2026');
+  await pressButton(page, 'Confirm and continue');
+  assert.equal(pathOf(page), `${gnLog}/property-information/check-answers`);
+  assert.equal(await h.summaryValue(page, 'Void date'), '1 January 2024');
+  await h.follow(page, 'Save and return to log');
+  await assertAllCompleted(page);
+});
+
+test('an answer changed from check answers comes back to check answers with the new value', async () => {
+  assert.ok(gnLog, 'needs the general needs log from the first test');
+  await h.visit(page, gnLog);
+  await h.follow(page, 'Set up this lettings log');
+  assert.equal(pathOf(page), `${gnLog}/setup/check-answers`);
+  assert.equal(await h.summaryValue(page, 'Tenant code'), 'GN-KEYS-1');
+  await h.follow(page, 'Change Tenant code');
+  assert.equal(await page.inputValue('#tenancycode'), 'GN-KEYS-1');
+  // The back link and Cancel go to check answers.
+  assert.equal(await page.getByRole('link', { name: 'Cancel', exact: true }).getAttribute('href'), `${gnLog}/setup/check-answers`);
+  await page.fill('#tenancycode', 'GN-KEYS-2');
+  await pressButton(page, 'Save changes');
+  assert.equal(pathOf(page), `${gnLog}/setup/check-answers`);
+  assert.equal(await h.summaryValue(page, 'Tenant code'), 'GN-KEYS-2');
+  await h.follow(page, 'Save and return to log');
+  await assertAllCompleted(page);
+});
+
+test('history, the list, and deleting a log: every page type visited passed axe', async () => {
+  assert.ok(gnLog, 'needs the general needs log from the first test');
+  await h.visit(page, gnLog);
+  await h.follow(page, 'See the history of changes to this log');
+  seen.add('history');
+  assert.equal(await h.h1(page), 'History of changes');
+  const rows = await h.tableRows(page);
+  const changed = rows.find((r) => r[3] === 'GN-KEYS-1' && r[4] === 'GN-KEYS-2');
+  assert.ok(changed, `the history lacks the tenant code change: ${JSON.stringify(rows.slice(0, 5))}`);
+  assert.equal(changed[1], 'Chris Coordinator');
+
+  // The list finds the log by its tenant code.
+  await h.visit(page, '/lettings-logs?search=GN-KEYS-2');
+  const found = await h.tableRows(page);
+  assert.equal(found.length, 1, `search found ${JSON.stringify(found)}`);
+  assert.ok(found[0].some((c) => c.includes(`Log ${gnLog.split('/').pop()}`)));
+
+  // A new, empty log is deleted from its task list, through the confirmation page.
+  await h.visit(page, '/lettings-logs/clear-filters');
+  await h.submit(page, 'Create a new lettings log');
+  const doomed = /^\/lettings-logs\/\d+/.exec(pathOf(page))[0];
+  await h.visit(page, doomed);
+  await h.follow(page, 'Delete this log');
+  seen.add('delete confirmation');
+  assert.equal(pathOf(page), `${doomed}/delete`);
+  assert.equal(await h.h1(page), 'Are you sure you want to delete this log?');
+  await h.submit(page, 'Delete this log');
+  assert.equal(pathOf(page), '/lettings-logs');
+  assert.match(await h.successText(page), new RegExp(`Log ${doomed.split('/').pop()} has been deleted`));
+  await h.visit(page, doomed, { status: 404 });
+
+  // The confirmation for several logs (from the list's checkboxes).
+  const ids = [gnLog, shLog].filter(Boolean).map((l) => l.split('/').pop());
+  await h.visit(page, `/lettings-logs/delete?${ids.map((i) => `ids=${i}`).join('&')}`);
+  assert.equal(await h.h1(page), 'Are you sure you want to delete these logs?');
+  await h.follow(page, 'Cancel');
+
+  const wanted = ['list', 'task list', 'radio', 'checkbox', 'numeric with prefix and suffix', 'date', 'text', 'select',
+    'type-ahead la', 'type-ahead nationality_all', 'address search', 'interruption', 'check answers',
+    'question page with errors', 'history', 'delete confirmation'];
+  const missing = wanted.filter((w) => !seen.has(w));
+  assert.deepEqual(missing, [], `page types not visited: ${missing.join(', ')} (visited: ${[...seen].join(', ')})`);
+});
