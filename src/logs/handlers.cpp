@@ -347,6 +347,15 @@ json question_page_json(Context& ctx, const form::Form& f, const store::Log& log
   j["action"] = page_url(log.id, pg.id);
   j["version"] = conflict_version.empty() ? std::to_string(log.version) : conflict_version;
   j["referrer"] = from_cya ? "check_answers" : "";
+  j["return_to"] = "";
+  if (!from_cya && ctx.req.q("referrer") == "interruption") {
+    // Changed from an interruption screen: come back to it after saving.
+    auto it = f.page_index.find(underscore(ctx.req.q("return_to")));
+    if (it != f.page_index.end()) {
+      j["referrer"] = "interruption";
+      j["return_to"] = dasherize(f.pages[size_t(it->second)].id);
+    }
+  }
   j["readonly"] = !editable(f);
   j["button"] = from_cya ? "Save changes" : "Save and continue";
   j["skip_href"] = from_cya ? cya_url(log.id, sub.id) : next_url(f, log.id, page, values, fc, false);
@@ -431,7 +440,7 @@ json interruption_json(Context& ctx, const form::Form& f, const store::Log& log,
         for (const form::Question* rq : f.attributes[size_t(slot)].questions) {
           if (!form::page_routed(f, rq->page, values, fc)) continue;
           j["review"].push_back({{"key", rq->label()}, {"value", display(ctx, f, *rq, values, fc)},
-                                 {"href", page_url(log.id, f.pages[size_t(rq->page)].id) + "?referrer=interruption"}});
+                                 {"href", page_url(log.id, f.pages[size_t(rq->page)].id) + "?referrer=interruption&return_to=" + dasherize(pg.id)}});
           break;
         }
       }
@@ -447,7 +456,7 @@ json interruption_json(Context& ctx, const form::Form& f, const store::Log& log,
 
 // The page's answers as gateway changes; throws BadRequest for fields that do not belong to the page.
 form::Changes read_post(const form::Form& f, const form::Page& pg, const Request& req, Typed& typed) {
-  std::set<std::string> allowed = {"csrf_token", "version", "referrer"};
+  std::set<std::string> allowed = {"csrf_token", "version", "referrer", "return_to"};
   form::Changes changes;
   std::map<std::string, std::string> parent_values;
   for (auto& q : pg.questions) {
@@ -923,6 +932,12 @@ Response save_page(Context& ctx) {
     auto fv = form::values_from_json(*f, fresh->answers);
     return ctx.page("logs/question", question_page_json(ctx, *f, *fresh, page, fv, fc, errors, &typed, from_cya), 409);
   }
+  if (ctx.req.f("referrer") == "interruption") {
+    // Back to the interruption screen the change was made from, while it still applies.
+    auto it = f->page_index.find(underscore(ctx.req.f("return_to")));
+    if (it != f->page_index.end() && form::page_routed(*f, it->second, o.values, fc))
+      return Response::redirect(page_url(log.id, f->pages[size_t(it->second)].id));
+  }
   return Response::redirect(next_url(*f, log.id, page, o.values, fc, from_cya));
 }
 
@@ -934,7 +949,16 @@ Response history(Context& ctx) {
     int s = f->slot(h.field);
     std::string label = s >= 0 && !f->attributes[size_t(s)].questions.empty() ? f->attributes[size_t(s)].questions[0]->label()
                         : s >= 0 ? f->attributes[size_t(s)].label : h.field;
-    auto show = [](const json& v) { return v.is_null() ? std::string("") : v.is_string() ? v.get<std::string>() : v.dump(); };
+    // As the pages show answers: option labels, dates written out.
+    auto show = [&](const json& v) -> std::string {
+      if (v.is_null()) return "";
+      Value x = expr::from_json(v);
+      if (s >= 0 && f->attributes[size_t(s)].type == expr::Type::Date && x.is_string())
+        if (auto d = util::parse_iso_date(x.as_string())) return d->display();
+      if (s >= 0 && f->attributes[size_t(s)].kind == form::AttrKind::CheckboxOption) return x.truthy() ? "Yes" : "No";
+      if (s >= 0) return f->label(s, x);
+      return x.text();
+    };
     rows.push_back({{"at", h.changed_at.substr(0, 16)}, {"who", h.user_name}, {"field", label}, {"before", show(h.before)}, {"after", show(h.after)}});
   }
   json j = {{"title", "History of log " + std::to_string(log.id)}, {"log_id", log.id}, {"rows", rows}, {"count", rows.size()}, {"back", log_url(log.id)}};

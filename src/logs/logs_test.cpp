@@ -301,3 +301,36 @@ TEST(LettingsLogs, SchemeLeadsToLocationAndTheAddressCanBeEnteredByHand) {
   save(c, obase + "/property-vacancy-reason-not-first-let", {{"rsnvac", "8"}});
   EXPECT_EQ(save(c, obase + "/address-search", {{"uprn", ""}}).status, 422);
 }
+
+TEST(LettingsLogs, ChangesFromAnInterruptionScreenComeBackToIt) {
+  PinToday today("2026-06-01");
+  TestApp t;
+  Client c(t);
+  c.sign_in("coordinator@northshire.example");
+  int64_t id = create_with_setup(c, "VOID");
+  std::string base = "/lettings-logs/" + std::to_string(id);
+  auto r = save(c, base + "/void-date", {{"voiddate-day", "1"}, {"voiddate-month", "1"}, {"voiddate-year", "2020"}});
+  ASSERT_EQ(r.status, 303);
+  EXPECT_EQ(r.header("Location"), base + "/void-date-value-check");
+  auto screen = c.get(base + "/void-date-value-check");
+  EXPECT_TRUE(contains(screen.body, "You told us that the property has been vacant for more than 2 years."));
+  EXPECT_TRUE(contains(screen.body, "void-date?referrer=interruption&amp;return_to=void-date-value-check"));
+  auto page = c.get(base + "/void-date?referrer=interruption&return_to=void-date-value-check");
+  EXPECT_TRUE(contains(page.body, "name=\"return_to\" value=\"void-date-value-check\""));
+  // Still more than 2 years: back to the screen.
+  auto again = c.post(base + "/void-date", {{"voiddate-day", "1"}, {"voiddate-month", "1"}, {"voiddate-year", "2021"},
+                                             {"referrer", "interruption"}, {"return_to", "void-date-value-check"},
+                                             {"version", input_value(page.body, "version")}});
+  EXPECT_EQ(again.header("Location"), base + "/void-date-value-check");
+  // No longer unusual: the screen does not apply, so on to the next page.
+  page = c.get(base + "/void-date?referrer=interruption&return_to=void-date-value-check");
+  auto fixed = c.post(base + "/void-date", {{"voiddate-day", "1"}, {"voiddate-month", "4"}, {"voiddate-year", "2026"},
+                                             {"referrer", "interruption"}, {"return_to", "void-date-value-check"},
+                                             {"version", input_value(page.body, "version")}});
+  EXPECT_EQ(fixed.status, 303);
+  EXPECT_NE(fixed.header("Location"), base + "/void-date-value-check");
+  // The history shows answers as the pages do.
+  auto hist = c.get(base + "/history");
+  EXPECT_TRUE(contains(hist.body, "1 April 2026"));
+  EXPECT_TRUE(contains(hist.body, "General needs"));
+}
