@@ -22,6 +22,7 @@
 #include <iostream>
 #include <istream>
 
+#include "util/gate.h"
 #include "web/app.h"
 
 namespace core::web {
@@ -54,7 +55,7 @@ void parse_cookies(const std::string& header, std::map<std::string, std::string>
 
 class Handler : public Poco::Net::HTTPRequestHandler {
  public:
-  explicit Handler(App& app) : app_(app) {}
+  Handler(App& app, util::Gate& gate) : app_(app), gate_(gate) {}
 
   void handleRequest(Poco::Net::HTTPServerRequest& in, Poco::Net::HTTPServerResponse& out) override {
     Request req;
@@ -102,6 +103,8 @@ class Handler : public Poco::Net::HTTPRequestHandler {
     if (type.rfind("application/x-www-form-urlencoded", 0) == 0 && !parse_urlencoded(req.body, req.form))
       return simple(req, 400, "The form could not be read. Go back and try again.");
     if (req.form.size() > 1000) return simple(req, 413);
+    // Reading the request and sending the response happen outside the gate: only the work does.
+    util::Gate::Pass pass(gate_);
     return app_.handle(req);
   }
 
@@ -164,17 +167,19 @@ class Handler : public Poco::Net::HTTPRequestHandler {
   }
 
   App& app_;
+  util::Gate& gate_;
 };
 
 class Factory : public Poco::Net::HTTPRequestHandlerFactory {
  public:
-  explicit Factory(App& app) : app_(app) {}
+  explicit Factory(App& app) : app_(app), gate_(app.config().active_requests) {}
   Poco::Net::HTTPRequestHandler* createRequestHandler(const Poco::Net::HTTPServerRequest&) override {
-    return new Handler(app_);
+    return new Handler(app_, gate_);
   }
 
  private:
   App& app_;
+  util::Gate gate_;
 };
 
 volatile std::sig_atomic_t g_stop = 0;
