@@ -24,6 +24,11 @@ class Gate {
   explicit Gate(int limit) : limit_(limit) {}
   Gate(const Gate&) = delete;
   Gate& operator=(const Gate&) = delete;
+  // Requests queued for a place now.
+  size_t waiting() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return queue_.size();
+  }
 
   // Holds a place for the current thread's request while it exists.
   class Pass {
