@@ -7,14 +7,13 @@
 #include <regex>
 #include <sstream>
 
-#include <kainjow/mustache.hpp>
-
 #include "accounts/passwords.h"
 #include "accounts/store.h"
 #include "util/crypto.h"
 #include "util/paths.h"
 #include "util/postcode.h"
 #include "util/time.h"
+#include "web/render.h"
 
 namespace core::accounts::service {
 using web::add_error;
@@ -105,10 +104,8 @@ static std::string render_email(const std::string& name, const nlohmann::json& d
   std::ifstream in(resource_root() / "templates" / "emails" / (name + ".mustache"));
   std::stringstream ss;
   ss << in.rdbuf();
-  kainjow::mustache::mustache tmpl{ss.str()};
-  kainjow::mustache::data d{kainjow::mustache::data::type::object};
-  for (auto it = data.begin(); it != data.end(); ++it) d.set(it.key(), it.value().get<std::string>());
-  return tmpl.render(d);
+  // The e-mails use only {{{name}}} tags with text values.
+  return web::Template::parse(ss.str()).render(data);
 }
 
 static void send_link(db::Connection& c, mail::Mailer& m, const std::string& base_url, const User& u,

@@ -137,6 +137,7 @@ void register_user_routes(App& app) {
     f.page = page_number(ctx.req.q("page"));
     auto result = store::list_users(ctx.conn(), org.id, f);
     auto rows = json::array();
+    rows.get_ref<json::array_t&>().reserve(result.users.size());
     for (const auto& m : result.users) rows.push_back(user_json(m));
     std::string base = "/organisations/" + std::to_string(org.id) + "/users";
     std::string query = "search=" + url_encode(f.search) + "&role=" + (f.role ? role_key(*f.role) : "") + "&status=" + f.status;
@@ -145,7 +146,7 @@ void register_user_routes(App& app) {
                     {{"title", "Users"},
                      {"organisation", organisation_json(org)},
                      {"tabs", organisation_tabs(ctx, org, "users")},
-                     {"users", rows},
+                     {"users", std::move(rows)},
                      {"total", result.total},
                      {"total_label", std::to_string(result.total) + (result.total == 1 ? " user" : " users")},
                      {"search", f.search},

@@ -3,6 +3,7 @@
 #include <cctype>
 #include <cstdlib>
 #include <filesystem>
+#include <string_view>
 
 namespace core::db {
 
@@ -22,22 +23,30 @@ size_t Row::index(const std::string& name) const {
   throw DatabaseError("no column named " + name);
 }
 
-int64_t Row::i64(size_t i) const {
-  const auto& c = cells_.at(i);
-  if (!c) return 0;
-  return std::strtoll(c->c_str(), nullptr, 10);
+Row::Row(std::shared_ptr<const std::vector<std::string>> names, std::vector<std::optional<std::string>> cells)
+    : names_(std::move(names)) {
+  Builder b(cells.size());
+  for (const auto& c : cells) {
+    if (c) b.text(c->data(), c->size());
+    else b.null();
+  }
+  *this = b.build(names_);
 }
 
-std::optional<int64_t> Row::opt_i64(const std::string& name) const {
-  size_t i = index(name);
-  if (!cells_[i]) return std::nullopt;
+int64_t Row::i64(size_t i) const {
+  if (is_null(i)) return 0;
+  return std::strtoll(begin(i), nullptr, 10);
+}
+
+std::optional<int64_t> Row::opt_i64(size_t i) const {
+  if (is_null(i)) return std::nullopt;
   return i64(i);
 }
 
-bool Row::boolean(const std::string& name) const {
-  const auto& c = cells_.at(index(name));
-  if (!c) return false;
-  return *c == "1" || *c == "t" || *c == "true";
+bool Row::boolean(size_t i) const {
+  if (is_null(i)) return false;
+  std::string_view v(begin(i), length(i));
+  return v == "1" || v == "t" || v == "true";
 }
 
 std::optional<Row> Connection::query_one(const std::string& sql, const Params& params) {

@@ -14,6 +14,7 @@
 
 #include <chrono>
 #include <condition_variable>
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -56,23 +57,59 @@ class DatabaseBusy : public DatabaseError {
 
 class Row {
  public:
-  Row(std::shared_ptr<const std::vector<std::string>> names, std::vector<std::optional<std::string>> cells)
-      : names_(std::move(names)), cells_(std::move(cells)) {}
-  bool is_null(size_t i) const { return !cells_.at(i).has_value(); }
+  Row(std::shared_ptr<const std::vector<std::string>> names, std::vector<std::optional<std::string>> cells);
+  // Builds a row cell by cell into one buffer (what the engines use: two allocations a row).
+  class Builder {
+   public:
+    explicit Builder(size_t columns, size_t bytes = 0) {
+      ends_.reserve(columns);
+      data_.reserve(bytes + columns);
+    }
+    void null() { ends_.push_back(static_cast<uint32_t>(data_.size()) | kNull); }
+    void text(const char* p, size_t n) {
+      data_.append(p, n);
+      data_.push_back('\0');  // so numbers parse in place
+      ends_.push_back(static_cast<uint32_t>(data_.size()));
+    }
+    size_t bytes() const { return data_.size(); }
+    Row build(std::shared_ptr<const std::vector<std::string>> names) {
+      return Row(std::move(names), std::move(data_), std::move(ends_));
+    }
+
+   private:
+    std::string data_;
+    std::vector<uint32_t> ends_;
+  };
+
+  bool is_null(size_t i) const { return (ends_.at(i) & kNull) != 0; }
   bool is_null(const std::string& name) const { return is_null(index(name)); }
-  std::string str(size_t i) const { return cells_.at(i).value_or(""); }
+  std::string str(size_t i) const { return is_null(i) ? std::string() : std::string(begin(i), length(i)); }
   std::string str(const std::string& name) const { return str(index(name)); }
-  std::optional<std::string> opt_str(const std::string& name) const { return cells_.at(index(name)); }
+  std::optional<std::string> opt_str(size_t i) const {
+    if (is_null(i)) return std::nullopt;
+    return std::string(begin(i), length(i));
+  }
+  std::optional<std::string> opt_str(const std::string& name) const { return opt_str(index(name)); }
   int64_t i64(size_t i) const;
   int64_t i64(const std::string& name) const { return i64(index(name)); }
-  std::optional<int64_t> opt_i64(const std::string& name) const;
-  bool boolean(const std::string& name) const;
-  size_t size() const { return cells_.size(); }
+  std::optional<int64_t> opt_i64(size_t i) const;
+  std::optional<int64_t> opt_i64(const std::string& name) const { return opt_i64(index(name)); }
+  bool boolean(size_t i) const;
+  bool boolean(const std::string& name) const { return boolean(index(name)); }
+  size_t size() const { return ends_.size(); }
   size_t index(const std::string& name) const;
 
  private:
+  static constexpr uint32_t kNull = 0x80000000u;
+  Row(std::shared_ptr<const std::vector<std::string>> names, std::string data, std::vector<uint32_t> ends)
+      : names_(std::move(names)), data_(std::move(data)), ends_(std::move(ends)) {}
+  size_t start(size_t i) const { return i == 0 ? 0 : (ends_[i - 1] & ~kNull); }
+  const char* begin(size_t i) const { return data_.data() + start(i); }
+  size_t length(size_t i) const { return (ends_[i] & ~kNull) - start(i) - 1; }  // without the '\0'
+
   std::shared_ptr<const std::vector<std::string>> names_;
-  std::vector<std::optional<std::string>> cells_;
+  std::string data_;            // every non-NULL cell followed by '\0'
+  std::vector<uint32_t> ends_;  // end of each cell in data_ (after its '\0'); kNull set for NULL
 };
 using Rows = std::vector<Row>;
 

@@ -32,18 +32,17 @@ class PgConnection : public Connection {
     for (int c = 0; c < ncols; ++c) names->push_back(PQfname(res, c));
     rows.reserve(nrows);
     for (int r = 0; r < nrows; ++r) {
-      std::vector<std::optional<std::string>> cells;
-      cells.reserve(ncols);
+      Row::Builder row(static_cast<size_t>(ncols));
       for (int c = 0; c < ncols; ++c) {
-        if (PQgetisnull(res, r, c)) cells.emplace_back(std::nullopt);
-        else {
-          std::string v(PQgetvalue(res, r, c), PQgetlength(res, r, c));
+        if (PQgetisnull(res, r, c)) row.null();
+        else if (PQftype(res, c) == 16 /* BOOLOID */) {
           // Booleans come back as t/f; keep them comparable with SQLite's 0/1.
-          if (PQftype(res, c) == 16 /* BOOLOID */) v = (v == "t") ? "1" : "0";
-          cells.emplace_back(std::move(v));
+          row.text(*PQgetvalue(res, r, c) == 't' && PQgetlength(res, r, c) == 1 ? "1" : "0", 1);
+        } else {
+          row.text(PQgetvalue(res, r, c), static_cast<size_t>(PQgetlength(res, r, c)));
         }
       }
-      rows.emplace_back(names, std::move(cells));
+      rows.push_back(row.build(names));
     }
     PQclear(res);
     return rows;

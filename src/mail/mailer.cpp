@@ -13,6 +13,7 @@
 #include <sstream>
 
 #include "util/crypto.h"
+#include "util/gate.h"
 #include "util/time.h"
 
 namespace core::mail {
@@ -52,6 +53,7 @@ void FileMailer::send(const Email& e) {
 }
 
 void SmtpMailer::send(const Email& e) {
+  util::Gate::Outside waiting_on_smtp;  // other requests go ahead meanwhile (util/gate.h)
   Poco::Net::MailMessage m;
   m.setSender(c_.from);
   m.addRecipient(Poco::Net::MailRecipient(Poco::Net::MailRecipient::PRIMARY_RECIPIENT, e.to));

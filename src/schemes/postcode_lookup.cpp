@@ -1,4 +1,5 @@
 #include "schemes/postcode_lookup.h"
+#include "util/gate.h"
 
 #include <Poco/Net/HTTPClientSession.h>
 #include <Poco/Net/HTTPRequest.h>
@@ -19,6 +20,7 @@ PostcodesIoLookup::PostcodesIoLookup(std::string base_url, int timeout_seconds)
 }
 
 std::optional<PostcodeResult> PostcodesIoLookup::lookup(const std::string& postcode) {
+  util::Gate::Outside waiting_on_api;  // other requests go ahead meanwhile (util/gate.h)
   try {
     std::string compact;
     for (char c : postcode)

@@ -1,11 +1,13 @@
 #include "web/app.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <mutex>
 #include <shared_mutex>
 #include <sstream>
+#include <thread>
 #include <unordered_map>
 
 #include "accounts/permissions.h"
@@ -97,6 +99,10 @@ Config Config::from_env() {
   c.session_idle_minutes = std::atoi(env_or("CORE_SESSION_IDLE_MINUTES", "60").c_str());
   c.max_body_bytes = static_cast<size_t>(std::atoll(env_or("CORE_MAX_BODY_BYTES", "1048576").c_str()));
   c.threads = std::atoi(env_or("CORE_THREADS", "128").c_str());
+  // Two requests at work per core keep the cores busy while one waits on the database or the
+  // kernel; more only share the cores out and lengthen the tail (util/gate.h).
+  unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+  c.active_requests = std::atoi(env_or("CORE_ACTIVE_REQUESTS", std::to_string(2 * cores)).c_str());
   // SQLite connections are cheap: one per HTTP thread, so no request waits for one. PostgreSQL
   // backends are not: keep the pool within max_connections.
   bool sqlite = c.database_url.rfind("sqlite:", 0) == 0;

@@ -35,6 +35,9 @@ struct Config {
   size_t max_body_bytes = 1 << 20;    // CORE_MAX_BODY_BYTES
   int threads = 128;                  // CORE_THREADS: one per open connection (STACK-NOTES §5.4)
   size_t db_pool = 32;                // CORE_DB_POOL
+  // CORE_ACTIVE_REQUESTS: requests worked on at once (default 2 per core); the others wait
+  // their turn, first come first served (util/gate.h). 0 means no limit.
+  int active_requests = 0;
   static Config from_env();
 };
 

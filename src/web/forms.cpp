@@ -66,7 +66,7 @@ nlohmann::json select(const std::string& name, const std::string& label, const s
                       const std::string& selected, const FieldErrors& e, nlohmann::json extra) {
   auto items = nlohmann::json::array();
   for (const auto& o : options) items.push_back({{"value", o.value}, {"label", o.label}, {"selected", o.value == selected}});
-  nlohmann::json j = {{"id", name}, {"name", name}, {"label", label}, {"items", items}};
+  nlohmann::json j = {{"id", name}, {"name", name}, {"label", label}, {"items", std::move(items)}};
   if (auto m = error_for(e, name); !m.empty()) j["error"] = m;
   merge(j, extra);
   return j;
