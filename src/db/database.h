@@ -29,7 +29,9 @@ namespace core::db {
 
 enum class Dialect { SQLite, PostgreSQL };
 
-struct Null {};
+struct Null {
+  bool operator==(const Null&) const = default;
+};
 using Value = std::variant<Null, int64_t, double, std::string>;
 using Params = std::vector<Value>;
 

@@ -923,7 +923,7 @@ Response save_page(Context& ctx) {
   json before = log.answers;
   sync_columns(updated, *f, o);
   bool saved = false;
-  ctx.conn().transaction([&] { saved = store::save(ctx.conn(), updated, log.version, u.id, diff(before, updated.answers)); });
+  ctx.conn().transaction([&] { saved = store::save(ctx.conn(), updated, log, log.version, u.id, diff(before, updated.answers)); });
   if (!saved) {
     // Someone saved between our read and our write: show the page again with the latest answers.
     auto fresh = store::find(ctx.conn(), log.id);

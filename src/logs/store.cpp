@@ -164,17 +164,24 @@ std::optional<Log> find(db::Connection& c, int64_t id) {
   return from_row(*r);
 }
 
-bool save(db::Connection& c, const Log& log, int64_t expected_version, int64_t user_id, const std::vector<FieldChange>& changes) {
+bool save(db::Connection& c, const Log& log, const Log& previous, int64_t expected_version, int64_t user_id,
+          const std::vector<FieldChange>& changes) {
+  static const char* kColumns[] = {"log_type", "form_year", "collection_year", "status", "owning_organisation_id",
+                                   "managing_organisation_id", "assigned_to_id", "needstype", "startdate", "tenancycode",
+                                   "propcode", "postcode_full", "answers"};
   std::string now = util::now_iso();
-  Params p = columns(log);
+  Params now_cols = columns(log), old_cols = columns(previous);
+  std::string set;
+  Params p;
+  for (size_t i = 0; i < now_cols.size(); ++i) {
+    if (now_cols[i] == old_cols[i] && std::string(kColumns[i]) != "answers") continue;
+    set += std::string(kColumns[i]) + " = ?, ";
+    p.push_back(now_cols[i]);
+  }
   p.push_back(now);
   p.push_back(log.id);
   p.push_back(expected_version);
-  int64_t n = c.exec(
-      "UPDATE logs SET log_type = ?, form_year = ?, collection_year = ?, status = ?, owning_organisation_id = ?, "
-      "managing_organisation_id = ?, assigned_to_id = ?, needstype = ?, startdate = ?, tenancycode = ?, propcode = ?, "
-      "postcode_full = ?, answers = ?, updated_at = ?, version = version + 1 WHERE id = ? AND version = ? AND deleted_at IS NULL",
-      p);
+  int64_t n = c.exec("UPDATE logs SET " + set + "updated_at = ?, version = version + 1 WHERE id = ? AND version = ? AND deleted_at IS NULL", p);
   if (n != 1) return false;
   insert_changes(c, log.id, expected_version + 1, user_id, now, changes);
   return true;

@@ -36,7 +36,10 @@ struct FieldChange {
 int64_t create(db::Connection& c, const Log& log, const std::vector<FieldChange>& changes);
 std::optional<Log> find(db::Connection& c, int64_t id);  // not deleted
 // Saves new answers if the log is still at `expected_version`; false when someone saved in between.
-bool save(db::Connection& c, const Log& log, int64_t expected_version, int64_t user_id, const std::vector<FieldChange>& changes);
+// `previous` is the log as read: only the indexed columns that changed are written, so indexes
+// whose columns did not change are left alone.
+bool save(db::Connection& c, const Log& log, const Log& previous, int64_t expected_version, int64_t user_id,
+          const std::vector<FieldChange>& changes);
 // Fields changed by saves after `version`, with their latest value and who changed them.
 struct LaterChange {
   nlohmann::json after;
