@@ -154,61 +154,74 @@ bool answered(const form::Question& q, const form::Values& v) {
   return !v[size_t(q.slot)].null();
 }
 
+// A log's answers with their context, and which pages are shown: worked out once, then asked.
+struct Flow {
+  const form::Form& f;
+  const form::Values& values;
+  form::Values now;
+  std::vector<char> routed;
+  expr::Env env;
+  Flow(const form::Form& form, const form::Values& v, const form::Context& fc)
+      : f(form), values(v), now(form::with_context(form, v, fc)), routed(form::routed(form, v, fc)) {
+    env = {now.data(), now.data(), &f.lookups, &f};
+  }
+  Flow(const Flow&) = delete;
+  bool holds(const expr::NodePtr& n) const { return expr::holds(n.get(), env); }
+};
+
 // Is the question one the user must answer on this page now? (Shown, not derived, not optional.)
-bool required_now(const form::Form& f, const form::Question& q, const form::Values& values, const form::Context& fc) {
+bool required_now(const Flow& fl, const form::Question& q) {
   if (q.readonly) return false;
-  form::Values now = form::with_context(f, values, fc);
-  expr::Env env{now.data(), now.data(), &f.lookups, &f};
   if (q.conditional_parent >= 0) {
     bool shown = false;
-    for (auto& cv : q.conditional_values) shown = shown || now[size_t(q.conditional_parent)].equals(cv);
+    for (auto& cv : q.conditional_values) shown = shown || fl.now[size_t(q.conditional_parent)].equals(cv);
     if (!shown) return false;
   }
-  if (q.derived_when && expr::holds(q.derived_when.get(), env)) return false;
-  if (q.optional || (q.optional_when && expr::holds(q.optional_when.get(), env))) return false;
+  if (q.derived_when && fl.holds(q.derived_when)) return false;
+  if (q.optional || (q.optional_when && fl.holds(q.optional_when))) return false;
   return true;
 }
 
 // A page the flow stops at: routed, with at least one question not derived.
-bool page_asked(const form::Form& f, int p, const form::Values& values, const form::Context& fc) {
-  if (!form::page_routed(f, p, values, fc)) return false;
-  form::Values now = form::with_context(f, values, fc);
-  expr::Env env{now.data(), now.data(), &f.lookups, &f};
-  for (auto& q : f.pages[size_t(p)].questions)
-    if (!(q.derived_when && expr::holds(q.derived_when.get(), env))) return true;
+bool page_asked(const Flow& fl, int p) {
+  if (!fl.routed[size_t(p)]) return false;
+  for (auto& q : fl.f.pages[size_t(p)].questions)
+    if (!(q.derived_when && fl.holds(q.derived_when))) return true;
   return false;
 }
 
-bool page_unanswered(const form::Form& f, int p, const form::Values& values, const form::Context& fc) {
-  for (auto& q : f.pages[size_t(p)].questions) {
+bool page_unanswered(const Flow& fl, int p) {
+  for (auto& q : fl.f.pages[size_t(p)].questions) {
     if (q.type == form::QType::Interruption) {
-      if (values[size_t(q.slot)].null()) return true;
+      if (fl.values[size_t(q.slot)].null()) return true;
       continue;
     }
-    if (required_now(f, q, values, fc) && !answered(q, values)) return true;
+    if (required_now(fl, q) && !answered(q, fl.values)) return true;
   }
   return false;
 }
 
 // Where "Save and continue" goes: the next page asked in the subsection (from check answers: the next
 // one still unanswered), else the subsection's check answers.
-std::string next_url(const form::Form& f, int64_t log_id, int page, const form::Values& values, const form::Context& fc, bool from_cya) {
+std::string next_url(const Flow& fl, int64_t log_id, int page, bool from_cya) {
+  const form::Form& f = fl.f;
   const auto& sub = f.subsections[size_t(f.pages[size_t(page)].subsection)];
   auto it = std::find(sub.pages.begin(), sub.pages.end(), page);
   for (++it; it != sub.pages.end(); ++it) {
-    if (!page_asked(f, *it, values, fc)) continue;
-    if (from_cya && !page_unanswered(f, *it, values, fc)) continue;
+    if (!page_asked(fl, *it)) continue;
+    if (from_cya && !page_unanswered(fl, *it)) continue;
     return page_url(log_id, f.pages[size_t(*it)].id) + (from_cya ? "?referrer=check_answers" : "");
   }
   return cya_url(log_id, sub.id);
 }
 
-std::string previous_url(const form::Form& f, int64_t log_id, int page, const form::Values& values, const form::Context& fc) {
+std::string previous_url(const Flow& fl, int64_t log_id, int page) {
+  const form::Form& f = fl.f;
   const auto& sub = f.subsections[size_t(f.pages[size_t(page)].subsection)];
   auto it = std::find(sub.pages.begin(), sub.pages.end(), page);
   while (it != sub.pages.begin()) {
     --it;
-    if (page_asked(f, *it, values, fc)) return page_url(log_id, f.pages[size_t(*it)].id);
+    if (page_asked(fl, *it)) return page_url(log_id, f.pages[size_t(*it)].id);
   }
   return log_url(log_id);
 }
@@ -358,9 +371,10 @@ json question_page_json(Context& ctx, const form::Form& f, const store::Log& log
   }
   j["readonly"] = !editable(f);
   j["button"] = from_cya ? "Save changes" : "Save and continue";
-  j["skip_href"] = from_cya ? cya_url(log.id, sub.id) : next_url(f, log.id, page, values, fc, false);
+  Flow flow(f, values, fc);
+  j["skip_href"] = from_cya ? cya_url(log.id, sub.id) : next_url(flow, log.id, page, false);
   j["skip_text"] = from_cya ? "Cancel" : "Skip for now";
-  j["back"] = from_cya ? cya_url(log.id, sub.id) : previous_url(f, log.id, page, values, fc);
+  j["back"] = from_cya ? cya_url(log.id, sub.id) : previous_url(flow, log.id, page);
   j["questions"] = json::array();
   j["manual_address_button"] = false;
   std::string title;
@@ -419,8 +433,9 @@ json interruption_json(Context& ctx, const form::Form& f, const store::Log& log,
   j["referrer"] = from_cya ? "check_answers" : "";
   j["readonly"] = !editable(f);
   j["confirm_field"] = q.id;
-  j["skip_href"] = from_cya ? cya_url(log.id, f.subsections[size_t(pg.subsection)].id) : next_url(f, log.id, page, values, fc, false);
-  j["back"] = previous_url(f, log.id, page, values, fc);
+  Flow flow(f, values, fc);
+  j["skip_href"] = from_cya ? cya_url(log.id, f.subsections[size_t(pg.subsection)].id) : next_url(flow, log.id, page, false);
+  j["back"] = previous_url(flow, log.id, page);
   j["panel_html"] = q.raw ? q.raw->value("hint", "") : "";
   // The soft validation's texts, as the gateway works them out for this log.
   auto o = form::apply(f, values, {}, fc);
@@ -438,7 +453,7 @@ json interruption_json(Context& ctx, const form::Form& f, const store::Log& log,
         int slot = f.slot(attr);
         if (slot < 0) continue;
         for (const form::Question* rq : f.attributes[size_t(slot)].questions) {
-          if (!form::page_routed(f, rq->page, values, fc)) continue;
+          if (!flow.routed[size_t(rq->page)]) continue;
           j["review"].push_back({{"key", rq->label()}, {"value", display(ctx, f, *rq, values, fc)},
                                  {"href", page_url(log.id, f.pages[size_t(rq->page)].id) + "?referrer=interruption&return_to=" + dasherize(pg.id)}});
           break;
@@ -715,8 +730,9 @@ Response create_log(Context& ctx) {
   int64_t id = 0;
   ctx.conn().transaction([&] { id = store::create(ctx.conn(), l, diff(json::object(), l.answers)); });
   // Straight to the first setup page the user is asked.
+  Flow flow(*f, o.values, fc);
   for (int p : f->subsections.front().pages)
-    if (page_asked(*f, p, o.values, fc)) return Response::redirect(page_url(id, f->pages[size_t(p)].id));
+    if (page_asked(flow, p)) return Response::redirect(page_url(id, f->pages[size_t(p)].id));
   return Response::redirect(log_url(id));
 }
 
@@ -735,6 +751,7 @@ Response show_log(Context& ctx) {
   j["readonly"] = !editable(*f);
   j["can_delete"] = can_delete(ctx.current_user(), log, *f);
   j["back"] = kBase;
+  Flow flow(*f, o.values, fc);
   int done = 0;
   json sections = json::array();
   for (auto& sec : f->sections) {
@@ -747,7 +764,7 @@ Response show_log(Context& ctx) {
       if (st == "completed") href = cya_url(log.id, sub.id);
       else if (st != "cannot_start_yet") {
         for (int p : sub.pages)
-          if (page_asked(*f, p, o.values, fc) && page_unanswered(*f, p, o.values, fc)) {
+          if (page_asked(flow, p) && page_unanswered(flow, p)) {
             href = page_url(log.id, f->pages[size_t(p)].id);
             break;
           }
@@ -778,18 +795,17 @@ Response check_answers(Context& ctx) {
   json rows = json::array();
   int answered_n = 0, total = 0;
   bool edit = editable(*f);
-  form::Values now = form::with_context(*f, values, fc);
-  expr::Env env{now.data(), now.data(), &f->lookups, f.get()};
+  Flow flow(*f, values, fc);
   std::set<std::string> shown;
   for (int p : sub.pages) {
-    if (!page_asked(*f, p, values, fc)) continue;
+    if (!page_asked(flow, p)) continue;
     for (auto& q : f->pages[size_t(p)].questions) {
       if (q.type == form::QType::Interruption) {
         if (!values[size_t(q.slot)].null()) continue;  // confirmed: nothing to show
       } else {
-        if (q.hidden_in_check_answers && expr::holds(q.hidden_in_check_answers.get(), env)) continue;
+        if (q.hidden_in_check_answers && flow.holds(q.hidden_in_check_answers)) continue;
         if (q.raw && q.raw->value("hidden_in_check_answers", json()) == json(true)) continue;
-        if (!required_now(*f, q, values, fc) && !answered(q, values)) continue;
+        if (!required_now(flow, q) && !answered(q, values)) continue;
       }
       if (!shown.insert(q.id).second) continue;
       std::string shown_value = display(ctx, *f, q, values, fc);
@@ -938,7 +954,8 @@ Response save_page(Context& ctx) {
     if (it != f->page_index.end() && form::page_routed(*f, it->second, o.values, fc))
       return Response::redirect(page_url(log.id, f->pages[size_t(it->second)].id));
   }
-  return Response::redirect(next_url(*f, log.id, page, o.values, fc, from_cya));
+  Flow flow(*f, o.values, fc);
+  return Response::redirect(next_url(flow, log.id, page, from_cya));
 }
 
 Response history(Context& ctx) {
