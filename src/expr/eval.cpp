@@ -144,20 +144,24 @@ Value eval(const Node& n, const Env& env) {
         }
         return {};
       }
-      Value args[12];
       int count = int(n.kids.size());
-      if (count > 12) {
-        List many;
-        for (auto& k : n.kids) many.push_back(eval(*k, env));
-        return n.fn->fn(many.data(), count, env, n);
+      auto fill = [&](Value* args) {
+        for (int i = 0; i < count; ++i) {
+          const Node& k = *n.kids[i];
+          if (k.op == Op::Name) args[i] = env.now[k.slot];
+          else if (k.op == Op::Literal) args[i] = k.literal;
+          else args[i] = eval(k, env);
+        }
+      };
+      if (count <= 4) {  // most calls: no more Values made than there are arguments
+        Value args[4];
+        fill(args);
+        return n.fn->fn(args, count, env, n);
       }
-      for (int i = 0; i < count; ++i) {
-        const Node& k = *n.kids[i];
-        if (k.op == Op::Name) args[i] = env.now[k.slot];
-        else if (k.op == Op::Literal) args[i] = k.literal;
-        else args[i] = eval(k, env);
-      }
-      return n.fn->fn(args, count, env, n);
+      List many;
+      many.resize(size_t(count));
+      fill(many.data());
+      return n.fn->fn(many.data(), count, env, n);
     }
   }
   return {};
