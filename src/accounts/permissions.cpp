@@ -46,6 +46,21 @@ bool can_access_log(const User& u, const LogOwnership& log) {
   return log.owning_organisation_id == u.organisation_id || log.managing_organisation_id == u.organisation_id;
 }
 
+bool can_delete_log(const User& u, const LogOwnership& log, std::optional<int64_t> assigned_to_id) {
+  if (!can_access_log(u, log)) return false;
+  if (is_support(u) || u.role == Role::Coordinator) return true;
+  return assigned_to_id && *assigned_to_id == u.id;
+}
+
+bool can_bulk_delete_logs(const User& u, bool filtered, bool only_assigned_to_user) {
+  if (is_support(u)) return true;
+  if (!u.active) return false;
+  if (u.role == Role::Coordinator) return filtered;
+  return only_assigned_to_user;
+}
+
+bool can_assign_logs(const User& u) { return u.active && (is_support(u) || u.role == Role::Coordinator); }
+
 bool can_view_scheme(const User& u, int64_t owner, const std::vector<int64_t>& stock_owner_ids) {
   if (is_support(u)) return true;
   if (!u.active) return false;

@@ -6,6 +6,7 @@
 // Logs: a non-support user reaches a log only when its owning or managing organisation is theirs.
 #pragma once
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 #include "accounts/model.h"
@@ -47,6 +48,14 @@ struct LogOwnership {
   int64_t managing_organisation_id = 0;
 };
 bool can_access_log(const User& u, const LogOwnership& log);
+// Deleting a log (while its collection is open for new logs, which the caller checks): support any,
+// coordinators any they can reach, providers only logs assigned to them.
+bool can_delete_log(const User& u, const LogOwnership& log, std::optional<int64_t> assigned_to_id);
+// "Delete logs" on the list: support always; coordinators on a filtered or searched list;
+// providers only when the list shows just the logs assigned to them.
+bool can_bulk_delete_logs(const User& u, bool filtered, bool only_assigned_to_user);
+// Choosing who a log is assigned to: coordinators and support.
+bool can_assign_logs(const User& u);
 
 // Schemes and locations. `stock_owner_ids` are the stock owners of the user's organisation:
 // a managing agent sees and uses its stock owners' schemes.

@@ -116,3 +116,26 @@ TEST(Permissions, SchemesAreSeenByTheOwnerAndItsManagingAgentsAndManagedByTheOwn
   EXPECT_TRUE(perm::can_create_schemes(owner_coord));
   EXPECT_FALSE(perm::can_create_schemes(owner_provider));
 }
+
+TEST(Permissions, DeletingAndAssigningLogsFollowTheRoles) {
+  auto s = user(1, 99, Role::Support), c = user(2, A, Role::Coordinator), p = user(3, A, Role::Provider),
+       other = user(4, B, Role::Coordinator);
+  perm::LogOwnership log{A, A};
+  EXPECT_TRUE(perm::can_delete_log(s, log, std::nullopt));
+  EXPECT_TRUE(perm::can_delete_log(c, log, std::nullopt));
+  EXPECT_FALSE(perm::can_delete_log(other, log, std::nullopt));
+  EXPECT_FALSE(perm::can_delete_log(p, log, int64_t(2)));  // assigned to someone else
+  EXPECT_TRUE(perm::can_delete_log(p, log, int64_t(3)));
+  EXPECT_FALSE(perm::can_delete_log(p, {B, B}, int64_t(3)));  // not their organisation's log at all
+  EXPECT_TRUE(perm::can_bulk_delete_logs(s, false, false));
+  EXPECT_FALSE(perm::can_bulk_delete_logs(c, false, false));
+  EXPECT_TRUE(perm::can_bulk_delete_logs(c, true, false));
+  EXPECT_FALSE(perm::can_bulk_delete_logs(p, true, false));
+  EXPECT_TRUE(perm::can_bulk_delete_logs(p, true, true));
+  EXPECT_TRUE(perm::can_assign_logs(s));
+  EXPECT_TRUE(perm::can_assign_logs(c));
+  EXPECT_FALSE(perm::can_assign_logs(p));
+  c.active = false;
+  EXPECT_FALSE(perm::can_assign_logs(c));
+  EXPECT_FALSE(perm::can_delete_log(c, log, std::nullopt));
+}

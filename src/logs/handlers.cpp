@@ -73,8 +73,7 @@ bool editable(const form::Form& f) { return schemes::today() <= f.edit_end_date;
 
 bool can_delete(const accounts::User& u, const store::Log& l, const form::Form& f) {
   if (schemes::today() > f.new_logs_end_date) return false;  // only while the collection is open for new logs
-  if (perm::is_support(u) || u.role == accounts::Role::Coordinator) return true;
-  return l.assigned_to_id && *l.assigned_to_id == u.id;
+  return perm::can_delete_log(u, {l.owning_organisation_id.value_or(0), l.managing_organisation_id.value_or(0)}, l.assigned_to_id);
 }
 
 // --- showing answers
@@ -628,7 +627,7 @@ Response list_page(Context& ctx) {
   bool filtered = !f.years.empty() || !f.statuses.empty() || !f.needstypes.empty() || f.assigned_to_id || f.owned_by || f.managed_by || !f.search.empty();
   j["filtered"] = filtered;
   // Bulk delete: support always; coordinators on a filtered or searched list; providers only their own logs.
-  bool bulk = perm::is_support(u) || (u.role == accounts::Role::Coordinator && filtered) || (f.assigned_to_id && *f.assigned_to_id == u.id);
+  bool bulk = perm::can_bulk_delete_logs(u, filtered, f.assigned_to_id && *f.assigned_to_id == u.id);
   j["can_bulk_delete"] = bulk;
   std::string count = std::to_string(page.total);
   for (int i = int(count.size()) - 3; i > 0; i -= 3) count.insert(size_t(i), ",");
@@ -871,7 +870,7 @@ Response save_page(Context& ctx) {
   const form::Context& fc0 = fc;
   if (!form::page_routed(*f, page, stored, fc0)) throw NotFound();
   // The assigned-user question is for coordinators and support only.
-  if (u.role == accounts::Role::Provider)
+  if (!perm::can_assign_logs(u))
     for (auto& c : changes)
       if (c.first == "assigned_to_id") throw HttpError(403, "Only data coordinators and support users can choose who a log is assigned to.");
 
