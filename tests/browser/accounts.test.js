@@ -2,24 +2,14 @@
 // changing the password and personal details, signing out, and the public pages.
 'use strict';
 
-const { test, before, after } = require('node:test');
+const { test } = require('node:test');
 const assert = require('node:assert/strict');
 const h = require('./helpers');
 
 let server;
 let browser;
 let page;
-
-before(async () => {
-  server = await h.startServer();
-  browser = await h.launchBrowser();
-  page = h.bindPage(await h.firstPage(browser), server);
-});
-
-after(async () => {
-  if (browser) await browser.closeAll();
-  if (server) await server.stop();
-});
+h.setUpFile({}, (s) => ({ server, browser, page } = s));
 
 // Fills the sign-in form (already on the page) and sends it.
 async function trySignIn(email, password, status) {
@@ -28,7 +18,7 @@ async function trySignIn(email, password, status) {
   return h.submit(page, 'Sign in', { status });
 }
 
-const pathOf = (p) => new URL(p.url()).pathname;
+const { pathOf } = h;
 
 test('public pages, footer pages and the 404 page have no accessibility violations', async () => {
   await page.context().clearCookies();

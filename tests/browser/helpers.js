@@ -422,7 +422,29 @@ async function tabTo(page, selector, { max = 80, shift = false } = {}) {
   assert.fail(`pressed Tab ${max} times without reaching ${selector}; focus is on ${active}`);
 }
 
+// For a test file: starts a server (startServer options) and a browser (launchBrowser options) before
+// its tests and stops them after; `use(s)` receives { server, browser, page } once they are up.
+function setUpFile({ server: serverOptions = {}, browser: browserOptions = {} } = {}, use) {
+  const { before, after } = require('node:test');
+  const s = {};
+  before(async () => {
+    s.server = await startServer(serverOptions);
+    s.browser = await launchBrowser(browserOptions);
+    s.page = bindPage(await firstPage(s.browser), s.server);
+    use(s);
+  });
+  after(async () => {
+    if (s.browser) await s.browser.closeAll();
+    if (s.server) await s.server.stop();
+  });
+}
+
+// The path of the page's current address.
+const pathOf = (p) => new URL(p.url()).pathname;
+
 module.exports = {
+  setUpFile,
+  pathOf,
   ROOT,
   DEMO_PASSWORD,
   startServer,

@@ -9,26 +9,16 @@
 // open 2026 to 2027 collection year.
 'use strict';
 
-const { test, before, after } = require('node:test');
+const { test } = require('node:test');
 const assert = require('node:assert/strict');
 const h = require('./helpers');
 
 let server;
 let browser;
 let page;
+h.setUpFile({ server: { env: { CORE_TODAY: '2026-06-01' } } }, (s) => ({ server, browser, page } = s));
 
-before(async () => {
-  server = await h.startServer({ env: { CORE_TODAY: '2026-06-01' } });
-  browser = await h.launchBrowser();
-  page = h.bindPage(await h.firstPage(browser), server);
-});
-
-after(async () => {
-  if (browser) await browser.closeAll();
-  if (server) await server.stop();
-});
-
-const pathOf = (p) => new URL(p.url()).pathname;
+const { pathOf } = h;
 const COORDINATOR = 'coordinator@northshire.example';
 
 // --- the answers, by attribute id (dates as YYYY-MM-DD; a checkbox option is its own attribute,

@@ -3,24 +3,14 @@
 // stock owner, sign out. Every page reached is checked with axe.
 'use strict';
 
-const { test, before, after } = require('node:test');
+const { test } = require('node:test');
 const assert = require('node:assert/strict');
 const h = require('./helpers');
 
 let server;
 let browser;
 let page;
-
-before(async () => {
-  server = await h.startServer();
-  browser = await h.launchBrowser({ javaScriptEnabled: false });
-  page = h.bindPage(await h.firstPage(browser), server);
-});
-
-after(async () => {
-  if (browser) await browser.closeAll();
-  if (server) await server.stop();
-});
+h.setUpFile({ browser: { javaScriptEnabled: false } }, (s) => ({ server, browser, page } = s));
 
 const pathOf = () => new URL(page.url()).pathname;
 const key = (k) => page.keyboard.press(k);

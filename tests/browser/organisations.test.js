@@ -3,7 +3,7 @@
 // edits and deactivates users; a DPO accepts the data sharing agreement; a provider is refused.
 'use strict';
 
-const { test, before, after } = require('node:test');
+const { test } = require('node:test');
 const assert = require('node:assert/strict');
 const h = require('./helpers');
 
@@ -12,19 +12,9 @@ const EXTRA_USERS = 25; // Northshire gets 3 demo users + 25 more: two pages of 
 let server;
 let browser;
 let page;
+h.setUpFile({ server: { extraUsers: EXTRA_USERS } }, (s) => ({ server, browser, page } = s));
 
-before(async () => {
-  server = await h.startServer({ extraUsers: EXTRA_USERS });
-  browser = await h.launchBrowser();
-  page = h.bindPage(await h.firstPage(browser), server);
-});
-
-after(async () => {
-  if (browser) await browser.closeAll();
-  if (server) await server.stop();
-});
-
-const pathOf = (p) => new URL(p.url()).pathname;
+const { pathOf } = h;
 const group = (name) => page.getByRole('group', { name, exact: true });
 
 // Signs in and returns the path of the user's own organisation, from the "Your organisation" link.

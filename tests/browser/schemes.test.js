@@ -3,26 +3,16 @@
 // a location; a provider can only look.
 'use strict';
 
-const { test, before, after } = require('node:test');
+const { test } = require('node:test');
 const assert = require('node:assert/strict');
 const h = require('./helpers');
 
 let server;
 let browser;
 let page;
+h.setUpFile({}, (s) => ({ server, browser, page } = s));
 
-before(async () => {
-  server = await h.startServer();
-  browser = await h.launchBrowser();
-  page = h.bindPage(await h.firstPage(browser), server);
-});
-
-after(async () => {
-  if (browser) await browser.closeAll();
-  if (server) await server.stop();
-});
-
-const pathOf = (p) => new URL(p.url()).pathname;
+const { pathOf } = h;
 const group = (name) => page.getByRole('group', { name, exact: true });
 
 test('a coordinator creates a scheme and a location through the wizards', async () => {
