@@ -1,3 +1,4 @@
+#include <atomic>
 #include "accounts/store.h"
 
 #include <algorithm>
@@ -181,6 +182,12 @@ UserPage list_users(Connection& c, int64_t organisation_id, const UserFilter& f)
 
 // --- organisations
 
+namespace {
+std::atomic<uint64_t> g_organisations_version{1};
+}
+uint64_t organisations_version() { return g_organisations_version.load(std::memory_order_acquire); }
+void organisations_changed() { g_organisations_version.fetch_add(1, std::memory_order_acq_rel); }
+
 std::optional<Organisation> find_organisation(Connection& c, int64_t id) {
   auto r = c.query_one(std::string("SELECT ") + kOrgColumns + " FROM organisations o WHERE o.id = ?", {id});
   if (!r) return std::nullopt;
@@ -211,6 +218,7 @@ static Params org_params(const Organisation& o) {
 }
 
 int64_t create_organisation(Connection& c, const Organisation& o) {
+  organisations_changed();
   std::string now = now_iso();
   Params p = org_params(o);
   p.push_back(now);
@@ -225,6 +233,7 @@ int64_t create_organisation(Connection& c, const Organisation& o) {
 }
 
 void update_organisation(Connection& c, const Organisation& o) {
+  organisations_changed();
   Params p = org_params(o);
   p.push_back(now_iso());
   p.push_back(o.id);
@@ -237,6 +246,7 @@ void update_organisation(Connection& c, const Organisation& o) {
 }
 
 void set_rent_periods(Connection& c, int64_t organisation_id, const std::vector<int>& periods) {
+  organisations_changed();
   c.exec("DELETE FROM organisation_rent_periods WHERE organisation_id = ?", {organisation_id});
   for (int p : periods)
     c.exec("INSERT INTO organisation_rent_periods (organisation_id, rent_period) VALUES (?, ?)",
@@ -291,11 +301,13 @@ bool relationship_exists(Connection& c, int64_t parent, int64_t child) {
       .has_value();
 }
 void add_relationship(Connection& c, int64_t parent, int64_t child) {
+  organisations_changed();
   c.exec("INSERT INTO organisation_relationships (parent_organisation_id, child_organisation_id, created_at) VALUES "
          "(?, ?, ?)",
          {parent, child, now_iso()});
 }
 bool remove_relationship(Connection& c, int64_t parent, int64_t child) {
+  organisations_changed();
   return c.exec("DELETE FROM organisation_relationships WHERE parent_organisation_id = ? AND child_organisation_id = ?",
                 {parent, child}) > 0;
 }
@@ -322,6 +334,7 @@ std::optional<DataSharingAgreement> find_data_sharing_agreement(Connection& c, i
 }
 
 void accept_data_sharing_agreement(Connection& c, const Organisation& org, const User& dpo) {
+  organisations_changed();
   std::string address = org.address_line1;
   for (const auto& part : {org.address_line2, org.postcode})
     if (!part.empty()) address += (address.empty() ? "" : ", ") + part;

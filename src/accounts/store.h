@@ -51,6 +51,10 @@ UserPage list_users(Connection& c, int64_t organisation_id, const UserFilter& f)
 
 // --- organisations
 std::optional<Organisation> find_organisation(Connection& c, int64_t id);
+// Bumped by every change this process makes to organisations, their rent periods, relationships
+// and data sharing agreements, so caches of them can tell they are out of date.
+uint64_t organisations_version();
+void organisations_changed();
 bool organisation_name_taken(Connection& c, const std::string& name, int64_t except_id = 0);
 int64_t create_organisation(Connection& c, const Organisation& o);
 void update_organisation(Connection& c, const Organisation& o);

@@ -426,7 +426,8 @@ Outcome apply(const Form& f, const Values& before_in, const Changes& changes, co
   }
 
   // 5. Statuses.
-  auto routed = routed_pages(f, ev);
+  out.routed = routed_pages(f, ev);
+  const auto& routed = out.routed;
   bool any_answered = false, all_complete = true;
   out.subsections.resize(f.subsections.size());
   for (size_t i = 0; i < f.subsections.size(); ++i) {

@@ -50,6 +50,7 @@ struct Outcome {
   std::vector<std::string> cleared;
   Status status = Status::NotStarted;
   std::vector<Status> subsections;  // by subsection index
+  std::vector<char> routed;          // by page index: shown for the log afterwards
 
   bool ok() const { return errors.empty(); }
   nlohmann::json answers_json(const Form& f) const;  // attribute → value, answered ones only

@@ -1,5 +1,9 @@
 #include "logs/context.h"
 
+#include <chrono>
+#include <mutex>
+#include <unordered_map>
+
 #include "accounts/store.h"
 #include "schemes/status.h"
 #include "schemes/store.h"
@@ -20,10 +24,55 @@ const char* provider_key(int t) { return t == 1 ? "LA" : "PRP"; }
 
 }  // namespace
 
+namespace {
+
+// A process-wide copy of organisation facts the log pages read on every save. Entries live a second
+// (other servers may change organisations too) and go at once when this process changes any.
+template <typename T>
+class ShortCache {
+ public:
+  template <typename Load>
+  T get(int64_t id, Load load) {
+    auto now = std::chrono::steady_clock::now();
+    uint64_t version = accounts::store::organisations_version();
+    {
+      std::lock_guard<std::mutex> g(m_);
+      auto it = entries_.find(id);
+      if (it != entries_.end() && it->second.version == version && now - it->second.at < std::chrono::seconds(1))
+        return it->second.value;
+    }
+    T value = load();
+    std::lock_guard<std::mutex> g(m_);
+    if (entries_.size() > 10000) entries_.clear();
+    entries_[id] = Entry{value, version, now};
+    return value;
+  }
+
+ private:
+  struct Entry {
+    T value;
+    uint64_t version;
+    std::chrono::steady_clock::time_point at;
+  };
+  std::mutex m_;
+  std::unordered_map<int64_t, Entry> entries_;
+};
+
+ShortCache<std::optional<accounts::Organisation>> g_organisations;
+ShortCache<Relationships> g_relationships;
+
+}  // namespace
+
 std::optional<accounts::Organisation> cached_organisation(db::Connection& c, OrganisationCache& cache, int64_t id) {
   auto it = cache.find(id);
   if (it != cache.end()) return it->second;
-  return cache[id] = accounts::store::find_organisation(c, id);
+  return cache[id] = g_organisations.get(id, [&] { return accounts::store::find_organisation(c, id); });
+}
+
+Relationships cached_relationships(db::Connection& c, int64_t organisation_id) {
+  return g_relationships.get(organisation_id, [&] {
+    return Relationships{accounts::store::stock_owners(c, organisation_id), accounts::store::managing_agents(c, organisation_id)};
+  });
 }
 
 std::vector<form::Error> resolve_context(db::Connection& c, const form::Form& f, const form::Values& values, form::Context& ctx,

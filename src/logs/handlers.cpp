@@ -164,6 +164,11 @@ struct Flow {
       : f(form), values(v), now(form::with_context(form, v, fc)), routed(form::routed(form, v, fc)) {
     env = {now.data(), now.data(), &f.lookups, &f};
   }
+  // After the gateway ran: its outcome already says which pages are shown.
+  Flow(const form::Form& form, const form::Outcome& o, const form::Context& fc)
+      : f(form), values(o.values), now(form::with_context(form, o.values, fc)), routed(o.routed) {
+    env = {now.data(), now.data(), &f.lookups, &f};
+  }
   Flow(const Flow&) = delete;
   bool holds(const expr::NodePtr& n) const { return expr::holds(n.get(), env); }
 };
@@ -729,7 +734,7 @@ Response create_log(Context& ctx) {
   int64_t id = 0;
   ctx.conn().transaction([&] { id = store::create(ctx.conn(), l, diff(json::object(), l.answers)); });
   // Straight to the first setup page the user is asked.
-  Flow flow(*f, o.values, fc);
+  Flow flow(*f, o, fc);
   for (int p : f->subsections.front().pages)
     if (page_asked(flow, p)) return Response::redirect(page_url(id, f->pages[size_t(p)].id));
   return Response::redirect(log_url(id));
@@ -750,7 +755,7 @@ Response show_log(Context& ctx) {
   j["readonly"] = !editable(*f);
   j["can_delete"] = can_delete(ctx.current_user(), log, *f);
   j["back"] = kBase;
-  Flow flow(*f, o.values, fc);
+  Flow flow(*f, o, fc);
   int done = 0;
   json sections = json::array();
   for (auto& sec : f->sections) {
@@ -953,7 +958,7 @@ Response save_page(Context& ctx) {
     if (it != f->page_index.end() && form::page_routed(*f, it->second, o.values, fc))
       return Response::redirect(page_url(log.id, f->pages[size_t(it->second)].id));
   }
-  Flow flow(*f, o.values, fc);
+  Flow flow(*f, o, fc);
   return Response::redirect(next_url(flow, log.id, page, from_cya));
 }
 

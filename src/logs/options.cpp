@@ -104,16 +104,16 @@ form::Context log_context(db::Connection& c, const accounts::User& u, const form
   // Routing of the setup pages, from the user's organisation and its relationships.
   auto own = cached_organisation(c, orgs, u.organisation_id);
   if (!perm::is_support(u) && own) {
+    auto rel = cached_relationships(c, u.organisation_id);
     size_t owning_choices = own->holds_own_stock ? 1 : 0;
-    for (auto& o : accounts::store::stock_owners(c, u.organisation_id)) owning_choices += o.active ? 1 : 0;
+    for (auto& o : rel.stock_owners) owning_choices += o.active ? 1 : 0;
     ctx.values["stock_owner_choice_needed"] = Value(owning_choices > 1 || !own->holds_own_stock);
-    ctx.values["managing_agent_choice_needed"] =
-        Value(!own->holds_own_stock || !accounts::store::managing_agents(c, own->id).empty());
+    ctx.values["managing_agent_choice_needed"] = Value(!own->holds_own_stock || !rel.managing_agents.empty());
   } else if (perm::is_support(u)) {
     bool needed = false;
     if (auto owning = id_at(f, values, "owning_organisation_id"))
       if (auto o = cached_organisation(c, orgs, *owning))
-        needed = !o->holds_own_stock || !accounts::store::managing_agents(c, o->id).empty();
+        needed = !o->holds_own_stock || !cached_relationships(c, o->id).managing_agents.empty();
     ctx.values["managing_agent_choice_needed"] = Value(needed);
   }
   if (auto before = id_at(f, stored, "owning_organisation_id"))

@@ -22,8 +22,8 @@ Value int_or_null(const json& answers, const char* key) {
   return Value(it->get<int64_t>());
 }
 
-// The indexed columns, from the log and its answers.
-Params columns(const Log& l) {
+// The indexed columns, from the log and its answers (the answers themselves last, unless left out).
+Params columns(const Log& l, bool with_answers = true) {
   return {l.type,
           int64_t(l.form_year),
           l.collection_year ? Value(int64_t(*l.collection_year)) : Value(),
@@ -36,7 +36,7 @@ Params columns(const Log& l) {
           text_or_null(l.answers, "tenancycode"),
           text_or_null(l.answers, "propcode"),
           text_or_null(l.answers, "postcode_full"),
-          l.answers.dump()};
+          with_answers ? Value(l.answers.dump()) : Value()};
 }
 
 void insert_changes(db::Connection& c, int64_t log_id, int64_t version, int64_t user_id, const std::string& at,
@@ -170,7 +170,7 @@ bool save(db::Connection& c, const Log& log, const Log& previous, int64_t expect
                                    "managing_organisation_id", "assigned_to_id", "needstype", "startdate", "tenancycode",
                                    "propcode", "postcode_full", "answers"};
   std::string now = util::now_iso();
-  Params now_cols = columns(log), old_cols = columns(previous);
+  Params now_cols = columns(log), old_cols = columns(previous, false);
   std::string set;
   Params p;
   for (size_t i = 0; i < now_cols.size(); ++i) {
