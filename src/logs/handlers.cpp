@@ -554,14 +554,25 @@ void sync_columns(store::Log& l, const form::Form& f, const form::Outcome& o) {
     if (auto d = util::parse_iso_date(l.answers["startdate"].get<std::string>())) l.collection_year = util::collection_year_start(*d).y;
 }
 
+// The answers that differ, walking both objects' keys in order (JSON objects here are sorted maps).
 std::vector<store::FieldChange> diff(const json& before, const json& after) {
   std::vector<store::FieldChange> out;
-  std::set<std::string> keys;
-  for (auto& [k, v] : before.items()) keys.insert(k);
-  for (auto& [k, v] : after.items()) keys.insert(k);
-  for (auto& k : keys) {
-    json b = before.contains(k) ? before[k] : json(), a = after.contains(k) ? after[k] : json();
-    if (b != a) out.push_back({k, b, a});
+  static const json::object_t empty;
+  const auto& b = before.is_object() ? before.get_ref<const json::object_t&>() : empty;
+  const auto& a = after.is_object() ? after.get_ref<const json::object_t&>() : empty;
+  auto i = b.begin(), j = a.begin();
+  while (i != b.end() || j != a.end()) {
+    if (j == a.end() || (i != b.end() && i->first < j->first)) {
+      if (!i->second.is_null()) out.push_back({i->first, i->second, nullptr});
+      ++i;
+    } else if (i == b.end() || j->first < i->first) {
+      if (!j->second.is_null()) out.push_back({j->first, nullptr, j->second});
+      ++j;
+    } else {
+      if (i->second != j->second) out.push_back({i->first, i->second, j->second});
+      ++i;
+      ++j;
+    }
   }
   return out;
 }
