@@ -19,6 +19,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <thread>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -187,6 +188,11 @@ class Database {
   std::condition_variable cv_;
   std::vector<std::unique_ptr<Connection>> idle_;
   size_t open_count_ = 0;
+  // SQLite: the write-ahead log is copied back into the database by this thread, twice a second,
+  // not by whichever save happens to fill it (which would stall every save queued behind it).
+  std::thread checkpointer_;
+  std::condition_variable stop_cv_;
+  bool stopping_ = false;
 };
 
 std::unique_ptr<Connection> open_sqlite(const std::string& path);

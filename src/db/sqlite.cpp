@@ -30,7 +30,9 @@ class SqliteConnection : public Connection {
       return 1;
     }, nullptr);
     path_ = path;
-    exec_script("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;");
+    // The database's own thread checkpoints the write-ahead log (Database::checkpointer_); a save
+    // only does it itself if the log grows past 40 MB, e.g. while a long read holds it.
+    exec_script("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA wal_autocheckpoint=10000;");
   }
   ~SqliteConnection() override {
     for (auto& [sql, st] : cache_) sqlite3_finalize(st);
