@@ -20,7 +20,7 @@ using Values = std::vector<expr::Value>;  // a log's answers, by slot
 
 struct Context {
   util::Date today;
-  std::map<std::string, expr::Value> values;  // context values by name (docs/form-definition.md)
+  std::map<std::string, expr::Value, std::less<>> values;  // context values by name (docs/form-definition.md)
 };
 
 struct Error {
