@@ -317,7 +317,7 @@ std::string Template::render(const nlohmann::json& data) const {
   return out;
 }
 
-Templates::Templates(const std::filesystem::path& dir) {
+std::map<std::string, std::string> read_templates(const std::filesystem::path& dir) {
   if (!std::filesystem::is_directory(dir)) throw std::runtime_error("templates folder not found: " + dir.string());
   std::map<std::string, std::string> sources, partials;
   for (auto& e : std::filesystem::recursive_directory_iterator(dir)) {
@@ -341,6 +341,12 @@ Templates::Templates(const std::filesystem::path& dir) {
       if (!changed) break;
     }
     if (src.find("{{>") != std::string::npos) throw std::runtime_error("template " + name + " uses an unknown partial");
+  }
+  return sources;
+}
+
+Templates::Templates(const std::filesystem::path& dir) {
+  for (auto& [name, src] : read_templates(dir)) {
     try {
       templates_.emplace(name, Template::parse(src));
     } catch (const std::runtime_error& e) {

@@ -54,6 +54,10 @@ class Template {
   mutable std::shared_ptr<std::atomic<size_t>> size_hint_;     // largest output so far, to reserve
 };
 
+// Every template under `dir` by name ("pages/logs/show"), with its partials written in.
+// Throws std::runtime_error for a missing folder or an unknown partial.
+std::map<std::string, std::string> read_templates(const std::filesystem::path& dir);
+
 class Templates {
  public:
   explicit Templates(const std::filesystem::path& dir);

@@ -151,31 +151,8 @@ std::string compiled_render(const std::string& text, const nlohmann::json& data)
   return web::Template::parse(text).render(data);
 }
 
-// The old loader's partial expansion, to get the text both renderers see for a project template.
-std::map<std::string, std::string> expanded_project_templates() {
-  auto dir = resource_root() / "templates";
-  std::map<std::string, std::string> sources, partials;
-  for (auto& e : std::filesystem::recursive_directory_iterator(dir)) {
-    if (!e.is_regular_file() || e.path().extension() != ".mustache") continue;
-    std::ifstream in(e.path());
-    std::stringstream ss;
-    ss << in.rdbuf();
-    auto rel = std::filesystem::relative(e.path(), dir);
-    std::string name = (rel.parent_path() / rel.stem()).generic_string();
-    sources[name] = ss.str();
-    if (name.rfind("components/", 0) == 0) partials[name] = ss.str();
-  }
-  for (auto& [name, src] : sources)
-    for (int depth = 0; depth < 8; ++depth) {
-      bool changed = false;
-      for (const auto& [pname, psrc] : partials) {
-        std::string tag = "{{> " + pname + "}}";
-        for (size_t pos; (pos = src.find(tag)) != std::string::npos; changed = true) src.replace(pos, tag.size(), psrc);
-      }
-      if (!changed) break;
-    }
-  return sources;
-}
+// The text both renderers see for each project template (partials written in).
+std::map<std::string, std::string> expanded_project_templates() { return web::read_templates(resource_root() / "templates"); }
 
 // Random data over the names a template uses: every kind of value, nested up to 3 deep.
 struct DataMaker {
