@@ -197,29 +197,25 @@ Value f_la_name(const Value* a, int, const Env& env, const Node&) {
     if (code == a[0].as_string()) return Value(name);
   return {};
 }
-Value f_rent_range(const Value* a, int, const Env& env, const Node&) {
-  if (!env.lookups || !a[0].is_string() || !a[1].is_number() || !a[2].is_number() || !a[3].is_string()) return {};
-  auto it = env.lookups->rent_ranges.find({a[0].as_string(), int(a[1].as_number()), int(a[2].as_number())});
-  if (it == env.lookups->rent_ranges.end()) return {};
-  const std::string& c = a[3].as_string();
-  const RentRange& r = it->second;
+// One limit of a range by name ("soft_min", "soft_max", "hard_min", "hard_max"); null for another name.
+Value range_column(const Range& r, const Value& name) {
+  if (!name.is_string()) return {};
+  const std::string& c = name.as_string();
   if (c == "soft_min") return number(r.soft_min);
   if (c == "soft_max") return number(r.soft_max);
   if (c == "hard_min") return number(r.hard_min);
   if (c == "hard_max") return number(r.hard_max);
   return {};
 }
+Value f_rent_range(const Value* a, int, const Env& env, const Node&) {
+  if (!env.lookups || !a[0].is_string() || !a[1].is_number() || !a[2].is_number()) return {};
+  auto it = env.lookups->rent_ranges.find({a[0].as_string(), int(a[1].as_number()), int(a[2].as_number())});
+  return it == env.lookups->rent_ranges.end() ? Value() : range_column(it->second, a[3]);
+}
 Value f_income_band(const Value* a, int, const Env& env, const Node&) {
-  if (!env.lookups || !a[0].is_number() || !a[1].is_string()) return {};
+  if (!env.lookups || !a[0].is_number()) return {};
   auto it = env.lookups->income_bands.find(int(a[0].as_number()));
-  if (it == env.lookups->income_bands.end()) return {};
-  const std::string& c = a[1].as_string();
-  const IncomeBand& b = it->second;
-  if (c == "soft_min") return number(b.soft_min);
-  if (c == "soft_max") return number(b.soft_max);
-  if (c == "hard_min") return number(b.hard_min);
-  if (c == "hard_max") return number(b.hard_max);
-  return {};
+  return it == env.lookups->income_bands.end() ? Value() : range_column(it->second, a[1]);
 }
 
 }  // namespace

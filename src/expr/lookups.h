@@ -10,12 +10,12 @@
 
 namespace core::expr {
 
-struct RentRange {
+// Soft and hard limits, £ per week (a rent range, or an income band).
+struct Range {
   double soft_min = 0, soft_max = 0, hard_min = 0, hard_max = 0;
 };
-struct IncomeBand {
-  double soft_min = 0, soft_max = 0, hard_min = 0, hard_max = 0;
-};
+using RentRange = Range;
+using IncomeBand = Range;
 
 struct Lookups {
   std::map<std::tuple<std::string, int, int>, RentRange> rent_ranges;  // (la, beds, lettype)
