@@ -75,6 +75,14 @@ std::string Question::label() const {
   return id;
 }
 
+static std::string first_holding(const std::vector<Question::Conditional>& list, const expr::Env& env) {
+  for (auto& c : list)
+    if (c.when && expr::holds(c.when.get(), env)) return c.text;
+  return "";
+}
+std::string Question::suffix_for(const expr::Env& env) const { return suffix.empty() ? first_holding(suffixes, env) : suffix; }
+std::string Question::inferred_for(const expr::Env& env) const { return first_holding(inferred, env); }
+
 std::string Question::unanswered_error() const {
   if (raw && raw->contains("unanswered_error") && (*raw)["unanswered_error"].is_string())
     return (*raw)["unanswered_error"].get<std::string>();
@@ -474,10 +482,10 @@ std::shared_ptr<Form> Form::load(const std::string& path, const std::string& dat
         if (q.conditional_parent < 0) problem(qwhere, "conditional_on names an unknown question '" + str(c, "question") + "'");
         for (auto& v : c.value("values", json::array())) q.conditional_values.push_back(expr::from_json(v));
       }
-      if (jq.contains("suffix") && jq["suffix"].is_array())
-        for (auto& s : jq["suffix"]) parse(s, "when", qwhere + " suffix");
-      if (jq.contains("inferred_check_answers"))
-        for (auto& s : jq["inferred_check_answers"]) parse(s, "when", qwhere + " inferred_check_answers");
+      if (jq.contains("suffix") && jq["suffix"].is_string()) q.suffix = jq["suffix"].get<std::string>();
+      for (auto& c : arr(jq, "suffix")) q.suffixes.push_back({parse(c, "when", qwhere + " suffix"), str(c, "text")});
+      for (auto& c : arr(jq, "inferred_check_answers"))
+        q.inferred.push_back({parse(c, "when", qwhere + " inferred_check_answers"), str(c, "text")});
       if (!q.soft.empty() && !soft_ids.count(q.soft)) problem(qwhere, "names an unknown soft validation '" + q.soft + "'");
       static const std::set<std::string> sources = {"", "local_authorities_england", "local_authorities_all", "countries",
                                                     "organisations_owning", "organisations_managing", "users",

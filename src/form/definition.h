@@ -45,6 +45,17 @@ struct Question {
   int conditional_parent = -1;  // slot of the revealing question
   std::vector<expr::Value> conditional_values;
   std::string soft;  // interruption: the soft validation's id
+  // Texts that depend on other answers, each with its condition (parsed at load): the suffix of a
+  // number ("every week") and what check answers shows instead of the answer ("Not known").
+  struct Conditional {
+    expr::NodePtr when;
+    std::string text;
+  };
+  std::string suffix;  // a fixed suffix
+  std::vector<Conditional> suffixes, inferred;
+  // The first conditional text that holds ("" when none does); fixed suffix first.
+  std::string suffix_for(const expr::Env& env) const;
+  std::string inferred_for(const expr::Env& env) const;
   const nlohmann::json* raw = nullptr;  // header, hint, labels, guidance… for the channels
   std::string label() const;            // check-answers label, else header
   std::string unanswered_error() const;

@@ -65,22 +65,6 @@ struct Evaluator {
   void refresh() { env.now = now.data(); }
 };
 
-// Suffix text for messages: a string, or the first `{when, text}` that holds.
-std::string suffix_of(const Question& q, Evaluator& ev) {
-  if (!q.raw || !q.raw->contains("suffix")) return "";
-  const json& s = (*q.raw)["suffix"];
-  if (s.is_string()) return s.get<std::string>();
-  if (s.is_array())
-    for (auto& e : s) {
-      try {
-        auto n = expr::parse(e.value("when", "false"), ev.f);
-        if (expr::holds(n.get(), ev.env)) return e.value("text", "");
-      } catch (const expr::ParseError&) {
-      }
-    }
-  return "";
-}
-
 const Question* first_question(const Form& f, int slot) {
   const auto& qs = f.attributes[size_t(slot)].questions;
   return qs.empty() ? nullptr : qs.front();
@@ -174,7 +158,7 @@ std::optional<Value> check_answer(const Form& f, int slot, const json& raw, Eval
         // "£0 every week": the bound as the page shows it (only worked out for a message).
         auto shown = [&](double bound) {
           std::string prefix = q->raw ? q->raw->value("prefix", "") : "";
-          return prefix + plain(bound) + suffix_of(*q, ev);
+          return prefix + plain(bound) + q->suffix_for(ev.env);
         };
         if (q->min && q->max && (d < *q->min || d > *q->max))
           return fail("H-NUM-RANGE", label_of() + " must be between " + shown(*q->min) + " and " + shown(*q->max) + ".");

@@ -79,19 +79,9 @@ bool can_delete(const accounts::User& u, const store::Log& l, const form::Form& 
 // --- showing answers
 
 std::string suffix_text(const form::Form& f, const form::Question& q, const form::Values& values, const form::Context& fc) {
-  if (!q.raw || !q.raw->contains("suffix")) return "";
-  const json& s = (*q.raw)["suffix"];
-  if (s.is_string()) return s.get<std::string>();
+  if (q.suffixes.empty()) return q.suffix;
   form::Values now = form::with_context(f, values, fc);
-  expr::Env env{now.data(), now.data(), &f.lookups, &f};
-  for (auto& e : s) {
-    try {
-      auto n = expr::parse(e.value("when", "false"), f);
-      if (expr::holds(n.get(), env)) return e.value("text", "");
-    } catch (const expr::ParseError&) {
-    }
-  }
-  return "";
+  return q.suffix_for(expr::Env{now.data(), now.data(), &f.lookups, &f});
 }
 
 std::string money_or_number(const Value& v, bool money) {
@@ -108,14 +98,7 @@ std::string money_or_number(const Value& v, bool money) {
 std::string display(Context& ctx, const form::Form& f, const form::Question& q, const form::Values& values, const form::Context& fc) {
   form::Values now = form::with_context(f, values, fc);
   expr::Env env{now.data(), now.data(), &f.lookups, &f};
-  if (q.raw && q.raw->contains("inferred_check_answers"))
-    for (auto& e : (*q.raw)["inferred_check_answers"]) {
-      try {
-        auto n = expr::parse(e.value("when", "false"), f);
-        if (expr::holds(n.get(), env)) return e.value("text", "");
-      } catch (const expr::ParseError&) {
-      }
-    }
+  if (std::string inferred = q.inferred_for(env); !inferred.empty()) return inferred;
   if (q.type == form::QType::Checkbox) {
     std::string out;
     for (auto& o : q.options)
