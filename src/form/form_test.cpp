@@ -233,3 +233,22 @@ TEST(Cases, TheRunnerReportsWhatDoesNotHold) {
   EXPECT_EQ(r[1].failures.size(), 3u);
   EXPECT_FALSE(r[2].failures.empty());
 }
+
+TEST(Gateway, NumberMessagesUseTheSuffixOfThePageThatAsks) {
+  // The rent is asked on one page per rent period; its message follows the period given in the
+  // same change, even though "brent" comes before "period" in the answers.
+  auto f = lettings_2026();
+  form::Context c;
+  c.today = util::Date{2026, 6, 1};
+  nlohmann::json setup = {{"owning_organisation_id", 1}, {"managing_organisation_id", 1}, {"assigned_to_id", 1}, {"needstype", 1},
+                          {"renewal", 0}, {"startdate", "2026-05-01"}, {"rent_type", 0}, {"declaration", 1}};
+  auto base = apply(*f, Values(f->size()), changes_from_json(setup), c).values;
+  auto message_for = [&](int period) {
+    auto o = apply(*f, base, changes_from_json({{"brent", -5}, {"period", period}}), c);
+    for (auto& e : o.errors)
+      if (e.rule == "H-NUM-MIN") return e.message;
+    return std::string();
+  };
+  EXPECT_EQ(message_for(1), "Basic rent must be at least £0 every week.");
+  EXPECT_EQ(message_for(4), "Basic rent must be at least £0 every month.");
+}

@@ -65,8 +65,16 @@ struct Evaluator {
   void refresh() { env.now = now.data(); }
 };
 
-const Question* first_question(const Form& f, int slot) {
+// Where the answer is asked: the first of its questions whose page is shown (an answer asked on
+// several pages, such as the rent on one page per rent period, has a suffix per page), else the first.
+// Only needed to word a message; the checks themselves are the same on every page.
+const Question* asking_question(const Form& f, int slot, Evaluator& ev, bool for_message) {
   const auto& qs = f.attributes[size_t(slot)].questions;
+  if (!for_message || qs.size() < 2) return qs.empty() ? nullptr : qs.front();
+  for (const Question* q : qs) {
+    const Page& p = f.pages[size_t(q->page)];
+    if (ev.holds(f.subsections[size_t(p.subsection)].depends_on) && ev.holds(p.depends_on)) return q;
+  }
   return qs.empty() ? nullptr : qs.front();
 }
 
@@ -77,9 +85,9 @@ bool in_codes(const Attribute& a, const Value& v) {
 }
 
 // Checks one answer against its attribute. Returns the value to store, or an error.
-std::optional<Value> check_answer(const Form& f, int slot, const json& raw, Evaluator& ev, Error& err) {
+std::optional<Value> check_answer(const Form& f, int slot, const json& raw, Evaluator& ev, Error& err, bool for_message = false) {
   const Attribute& a = f.attributes[size_t(slot)];
-  const Question* q = first_question(f, slot);
+  const Question* q = asking_question(f, slot, ev, for_message);
   // Only needed for a message, so worked out only then.
   auto label_of = [&] { return a.kind == AttrKind::CheckboxOption || !q ? a.label : q->label(); };
   if (raw.is_null()) return Value();
@@ -315,6 +323,8 @@ Outcome apply(const Form& f, const Values& before_in, const Changes& changes, co
   Evaluator ev(f, now, before);
 
   // 1. Answers in.
+  std::unique_ptr<Values> preview;
+  std::unique_ptr<Evaluator> preview_ev;
   for (auto& [name, raw] : changes) {
     int s = f.slot(name);
     if (s < 0 || f.attributes[size_t(s)].kind == AttrKind::Context) {
@@ -330,6 +340,14 @@ Outcome apply(const Form& f, const Values& before_in, const Changes& changes, co
     Error err;
     auto v = check_answer(f, s, raw, ev, err);
     if (!v) {
+      // The message names the answer as its page shows it, and that page (and its suffix) can depend
+      // on answers later in this change ("every calendar month" once the rent period is read in):
+      // word it against every answer of the change.
+      if (!preview) {
+        preview = std::make_unique<Values>(with_changes(f, before, changes));
+        preview_ev = std::make_unique<Evaluator>(f, *preview, before);
+      }
+      check_answer(f, s, raw, *preview_ev, err, true);
       out.errors.push_back(err);
       out.input_errors = true;
       continue;
