@@ -97,7 +97,8 @@ class RoutePermissions : public ::testing::Test {
       l.form_year = 2026;
       l.owning_organisation_id = org;
       l.managing_organisation_id = org;
-      l.answers = {{"owning_organisation_id", org}, {"managing_organisation_id", org}, {"tenancycode", code}};
+      l.answers = nlohmann::json({{"owning_organisation_id", org}, {"managing_organisation_id", org}, {"tenancycode", code}}).dump();
+      l.tenancycode = code;
       return logs::store::create(*c, l, {});
     };
     int64_t la_log = log_of(la, "NORTHCODE"), east_log = log_of(east, "EASTSECRET");

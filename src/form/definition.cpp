@@ -1,5 +1,6 @@
 #include "form/definition.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <regex>
@@ -580,6 +581,10 @@ std::shared_ptr<Form> Form::load(const std::string& path, const std::string& dat
     F.soft_rules.push_back(std::move(s));
   }
   index_def_readers(F);
+  for (size_t s = 0; s < F.size(); ++s)
+    if (F.attributes[s].kind != AttrKind::Context) F.stored_order.push_back(int(s));
+  std::sort(F.stored_order.begin(), F.stored_order.end(),
+            [&](int a, int b) { return F.attributes[size_t(a)].id < F.attributes[size_t(b)].id; });
   return f;
 }
 

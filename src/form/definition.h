@@ -155,6 +155,10 @@ class Form : public expr::Names, public expr::Labels {
   expr::Lookups lookups;
   nlohmann::json source;  // the merged definition (texts for the channels)
 
+  // The slots a stored log holds (every attribute but the context values), in order of their ids:
+  // the order in which answers are written (form::answers_text).
+  std::vector<int> stored_order;
+
   int slot(const std::string& name) const {
     auto it = slots.find(name);
     return it == slots.end() ? -1 : it->second;

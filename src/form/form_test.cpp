@@ -252,3 +252,82 @@ TEST(Gateway, NumberMessagesUseTheSuffixOfThePageThatAsks) {
   EXPECT_EQ(message_for(1), "Basic rent must be at least £0 every week.");
   EXPECT_EQ(message_for(4), "Basic rent must be at least £0 every month.");
 }
+
+namespace {
+
+// Same slots, same values, same kinds of value.
+void expect_same_values(const Form& f, const Values& a, const Values& b) {
+  ASSERT_EQ(a.size(), b.size());
+  for (size_t s = 0; s < a.size(); ++s) {
+    EXPECT_EQ(a[s].v.index(), b[s].v.index()) << f.attributes[s].id << ": " << a[s].debug() << " vs " << b[s].debug();
+    EXPECT_TRUE(a[s].equals(b[s]) || (a[s].is_list() && b[s].is_list())) << f.attributes[s].id << ": " << a[s].debug() << " vs " << b[s].debug();
+  }
+}
+
+}  // namespace
+
+TEST(StoredAnswers, TextIsWhatTheJsonLibraryWritesAndReadsForCompleteLogs) {
+  auto& f = *lettings_2026();
+  std::ifstream in(kRoot + "/tests/cases/lettings-2026/complete-logs.json");
+  json file = json::parse(in);
+  int logs = 0;
+  for (auto& c : file["cases"]) {
+    auto context = context_from_json(f, c.value("context", json::object()), util::Date{2026, 6, 1});
+    Values start(f.size());
+    if (c.contains("before")) start = apply(f, start, changes_from_json(c["before"]), context).values;
+    auto o = apply(f, start, changes_from_json(c["answers"]), context);
+    std::string text = answers_text(f, o.values);
+    EXPECT_EQ(text, o.answers_json(f).dump());
+    std::vector<std::string> problems;
+    Values back = values_from_text(f, text, &problems);
+    EXPECT_TRUE(problems.empty());
+    expect_same_values(f, back, values_from_json(f, json::parse(text)));
+    Values stored = o.values;
+    for (int s : f.context_slots)
+      if (s >= 0) stored[size_t(s)] = expr::Value();
+    expect_same_values(f, back, stored);
+    ++logs;
+  }
+  EXPECT_GE(logs, 2);
+}
+
+TEST(StoredAnswers, StringsNumbersAndBadInput) {
+  auto& f = *lettings_2026();
+  int code = f.slot("tenancycode"), start = f.slot("startdate"), beds = f.slot("beds"), brent = f.slot("brent");
+  ASSERT_GE(code, 0);
+  Values v(f.size());
+  // Quotes, backslashes, control characters, non-ASCII text and a character outside the BMP.
+  std::string awkward = "a\"b\\c\n\t\x01/ caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80";
+  v[size_t(code)] = expr::Value(awkward);
+  v[size_t(start)] = expr::Value(util::Date{2026, 4, 1});
+  v[size_t(beds)] = expr::Value(int64_t(-3));
+  v[size_t(brent)] = expr::Value(125.5);
+  std::string text = answers_text(f, v);
+  EXPECT_EQ(text, json({{"beds", -3}, {"brent", 125.5}, {"startdate", "2026-04-01"}, {"tenancycode", awkward}}).dump());
+  expect_same_values(f, values_from_text(f, text), v);
+
+  // Escapes the library does not write are read too: \u with a surrogate pair, \/.
+  Values esc = values_from_text(f, R"({ "tenancycode" : "x\u00e9\ud83d\ude00\/y" , "beds":2.0, "brent":1e2 })");
+  EXPECT_EQ(esc[size_t(code)].as_string(), "x\xC3\xA9\xF0\x9F\x98\x80/y");
+  EXPECT_TRUE(esc[size_t(beds)].is_int());  // whole decimals are integers, as from_json makes them
+  EXPECT_EQ(esc[size_t(brent)].as_int(), 100);
+
+  // Bytes that are not UTF-8 are written as U+FFFD, so the text stays valid JSON.
+  v[size_t(code)] = expr::Value(std::string("A\xFF" "B\xC3"));
+  std::string bad = answers_text(f, v);
+  EXPECT_EQ(json::parse(bad)["tenancycode"], "A\xEF\xBF\xBD" "B\xEF\xBF\xBD");
+
+  // Unknown keys, context names and impossible dates are problems; the rest is read.
+  std::vector<std::string> problems;
+  Values p = values_from_text(f, R"({"nonsense":1,"today":"2026-01-01","startdate":"2026-02-30","beds":4})", &problems);
+  EXPECT_EQ(problems, (std::vector<std::string>{"nonsense", "today", "startdate"}));
+  EXPECT_EQ(p[size_t(beds)].as_int(), 4);
+  EXPECT_TRUE(p[size_t(start)].null());
+
+  // Numbers beyond 64 bits, nested values and broken text: whatever the JSON library makes of them.
+  for (std::string t : {R"({"beds":123456789012345678901234})", R"({"tenancycode":["a",1],"beds":1})", R"({"beds":1)", "", "[1]",
+                        R"({"beds":1} x)", R"({"beds":01})", R"({"tenancycode":"\x"})"}) {
+    json parsed = json::parse(t, nullptr, false);
+    expect_same_values(f, values_from_text(f, t), values_from_json(f, parsed));
+  }
+}

@@ -286,29 +286,6 @@ bool page_routed(const Form& f, int page, const Values& values, const Context& c
   return ev.holds(f.subsections[size_t(p.subsection)].depends_on) && ev.holds(p.depends_on);
 }
 
-Values values_from_json(const Form& f, const json& answers, std::vector<std::string>* problems) {
-  Values v(f.size());
-  if (!answers.is_object()) return v;
-  for (auto& [k, raw] : answers.items()) {
-    int s = f.slot(k);
-    if (s < 0 || f.attributes[size_t(s)].kind == AttrKind::Context) {
-      if (problems) problems->push_back(k);
-      continue;
-    }
-    Value x = expr::from_json(raw);
-    if (f.attributes[size_t(s)].type == expr::Type::Date && x.is_string()) {
-      auto d = util::parse_iso_date(x.as_string());
-      if (!d) {
-        if (problems) problems->push_back(k);
-        continue;
-      }
-      x = Value(*d);
-    }
-    v[size_t(s)] = std::move(x);
-  }
-  return v;
-}
-
 Changes changes_from_json(const json& object) {
   Changes c;
   if (!object.is_object()) return c;

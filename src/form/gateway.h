@@ -8,6 +8,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -60,6 +61,15 @@ struct Outcome {
 // A stored log (attribute → JSON value) as values by slot. Unknown or malformed entries are skipped
 // and reported in `problems` (stored logs were checked when they were written).
 Values values_from_json(const Form& f, const nlohmann::json& answers, std::vector<std::string>* problems = nullptr);
+
+// The same from the stored JSON text (a flat object), read straight into values without building
+// a JSON document; anything it does not expect (nested values, bad syntax) is read by the general
+// parser instead, so the result is always that of values_from_json(json::parse(text)).
+Values values_from_text(const Form& f, std::string_view text, std::vector<std::string>* problems = nullptr);
+// The answers (context slots and blanks left out) as the JSON text stored for a log: an object with
+// its keys in order, as nlohmann's dump() writes Outcome::answers_json(). Text that is not valid
+// UTF-8 is written with U+FFFD in place of the bad bytes.
+std::string answers_text(const Form& f, const Values& values);
 
 using Changes = std::vector<std::pair<std::string, nlohmann::json>>;
 Changes changes_from_json(const nlohmann::json& object);

@@ -520,42 +520,46 @@ form::Changes read_post(const form::Form& f, const form::Page& pg, const Request
   return changes;
 }
 
-// Keeps the indexed columns in step with the answers.
-void sync_columns(store::Log& l, const form::Form& f, const form::Outcome& o) {
-  l.answers = o.answers_json(f);
-  l.status = form::status_name(o.status);
+// Keeps the stored answers and the indexed columns in step with the log's values.
+void sync_columns(store::Log& l, const form::Form& f, const form::Values& v, form::Status status) {
+  l.answers = form::answers_text(f, v);
+  l.status = form::status_name(status);
+  auto at = [&](const char* k) -> const Value* {
+    int s = f.slot(k);
+    return s < 0 || size_t(s) >= v.size() || v[size_t(s)].null() ? nullptr : &v[size_t(s)];
+  };
   auto id = [&](const char* k) -> std::optional<int64_t> {
-    auto it = l.answers.find(k);
-    if (it == l.answers.end() || !it->is_number_integer()) return std::nullopt;
-    return it->get<int64_t>();
+    const Value* x = at(k);
+    return x && x->is_int() ? std::optional<int64_t>(x->as_int()) : std::nullopt;
+  };
+  auto text = [&](const char* k) -> std::optional<std::string> {
+    const Value* x = at(k);
+    if (!x) return std::nullopt;
+    json j = expr::to_json(*x);
+    return j.is_string() ? j.get<std::string>() : j.dump();
   };
   l.owning_organisation_id = id("owning_organisation_id");
   l.managing_organisation_id = id("managing_organisation_id");
   l.assigned_to_id = id("assigned_to_id");
+  l.needstype = id("needstype");
+  l.startdate = text("startdate");
+  l.tenancycode = text("tenancycode");
+  l.propcode = text("propcode");
+  l.postcode_full = text("postcode_full");
   l.collection_year.reset();
-  if (l.answers.contains("startdate"))
-    if (auto d = util::parse_iso_date(l.answers["startdate"].get<std::string>())) l.collection_year = util::collection_year_start(*d).y;
+  if (const Value* d = at("startdate"); d && d->is_date()) l.collection_year = util::collection_year_start(d->as_date()).y;
 }
 
-// The answers that differ, walking both objects' keys in order (JSON objects here are sorted maps).
-std::vector<store::FieldChange> diff(const json& before, const json& after) {
+// The stored answers that differ, in the order answers are stored (by attribute id).
+std::vector<store::FieldChange> diff(const form::Form& f, const form::Values& before, const form::Values& after) {
   std::vector<store::FieldChange> out;
-  static const json::object_t empty;
-  const auto& b = before.is_object() ? before.get_ref<const json::object_t&>() : empty;
-  const auto& a = after.is_object() ? after.get_ref<const json::object_t&>() : empty;
-  auto i = b.begin(), j = a.begin();
-  while (i != b.end() || j != a.end()) {
-    if (j == a.end() || (i != b.end() && i->first < j->first)) {
-      if (!i->second.is_null()) out.push_back({i->first, i->second, nullptr});
-      ++i;
-    } else if (i == b.end() || j->first < i->first) {
-      if (!j->second.is_null()) out.push_back({j->first, nullptr, j->second});
-      ++j;
-    } else {
-      if (i->second != j->second) out.push_back({i->first, i->second, j->second});
-      ++i;
-      ++j;
-    }
+  static const Value blank;
+  for (int s : f.stored_order) {
+    const Value& b = size_t(s) < before.size() ? before[size_t(s)] : blank;
+    const Value& a = size_t(s) < after.size() ? after[size_t(s)] : blank;
+    if (b.v.index() == a.v.index() && b.equals(a)) continue;
+    if (b.null() && a.null()) continue;
+    out.push_back({f.attributes[size_t(s)].id, expr::to_json(b), expr::to_json(a)});
   }
   return out;
 }
@@ -634,10 +638,10 @@ Response list_page(Context& ctx) {
   j["logs"] = json::array();
   for (auto& l : page.logs) {
     std::string start;
-    if (l.answers.contains("startdate"))
-      if (auto d = util::parse_iso_date(l.answers["startdate"].get<std::string>())) start = d->display();
-    int nt = l.answers.value("needstype", 0);
-    j["logs"].push_back({{"id", l.id}, {"tenancycode", l.answers.value("tenancycode", "")}, {"propcode", l.answers.value("propcode", "")},
+    if (l.startdate)
+      if (auto d = util::parse_iso_date(*l.startdate)) start = d->display();
+    int64_t nt = l.needstype.value_or(0);
+    j["logs"].push_back({{"id", l.id}, {"tenancycode", l.tenancycode.value_or("")}, {"propcode", l.propcode.value_or("")},
                          {"needstype", nt == 1 ? "General needs" : nt == 2 ? "Supported housing" : ""}, {"startdate", start},
                          {"owning", l.owning_organisation_name}, {"managing", l.managing_organisation_name},
                          {"status", status_label(l.status)}, {"status_colour", status_colour(l.status)}, {"assigned", l.assigned_to_name},
@@ -724,9 +728,9 @@ Response create_log(Context& ctx) {
   store::Log l;
   l.form_year = f->year;
   l.created_by_id = u.id;
-  sync_columns(l, *f, o);
+  sync_columns(l, *f, o.values, o.status);
   int64_t id = 0;
-  ctx.conn().transaction([&] { id = store::create(ctx.conn(), l, diff(json::object(), l.answers)); });
+  ctx.conn().transaction([&] { id = store::create(ctx.conn(), l, diff(*f, empty, o.values)); });
   // Straight to the first setup page the user is asked.
   Flow flow(*f, o, fc);
   for (int p : f->subsections.front().pages)
@@ -737,7 +741,7 @@ Response create_log(Context& ctx) {
 Response show_log(Context& ctx) {
   auto log = load_log(ctx);
   auto f = form_of(log);
-  auto values = form::values_from_json(*f, log.answers);
+  auto values = form::values_from_text(*f, log.answers);
   auto fc = log_context(ctx.conn(), ctx.current_user(), *f, values, values, schemes::today());
   auto o = form::apply(*f, values, {}, fc);
   json j;
@@ -787,7 +791,7 @@ Response check_answers(Context& ctx) {
   for (size_t i = 0; i < f->subsections.size(); ++i)
     if (f->subsections[i].id == sub_id) si = int(i);
   if (si < 0) throw NotFound();
-  auto values = form::values_from_json(*f, log.answers);
+  auto values = form::values_from_text(*f, log.answers);
   auto fc = log_context(ctx.conn(), ctx.current_user(), *f, values, values, schemes::today());
   const auto& sub = f->subsections[size_t(si)];
   json rows = json::array();
@@ -842,7 +846,7 @@ Response show_page(Context& ctx) {
   auto log = load_log(ctx);
   auto f = form_of(log);
   int page = find_page(*f, ctx.req.param("page"));
-  auto values = form::values_from_json(*f, log.answers);
+  auto values = form::values_from_text(*f, log.answers);
   auto fc = log_context(ctx.conn(), ctx.current_user(), *f, values, values, schemes::today());
   if (!form::page_routed(*f, page, values, fc)) return Response::redirect(log_url(log.id));
   bool from_cya = ctx.req.q("referrer") == "check_answers";
@@ -859,7 +863,7 @@ Response save_page(Context& ctx) {
   int page = find_page(*f, ctx.req.param("page"));
   const auto& pg = f->pages[size_t(page)];
   const auto& u = ctx.current_user();
-  auto stored = form::values_from_json(*f, log.answers);
+  auto stored = form::values_from_text(*f, log.answers);
   bool from_cya = ctx.req.f("referrer") == "check_answers";
   Typed typed;
   form::Changes changes = read_post(*f, pg, ctx.req, typed);
@@ -934,16 +938,15 @@ Response save_page(Context& ctx) {
     return ctx.page("logs/question", question_page_json(ctx, *f, log, page, stored, fc, errors, &typed, from_cya), 422);
   }
   store::Log updated = log;
-  json before = log.answers;
-  sync_columns(updated, *f, o);
+  sync_columns(updated, *f, o.values, o.status);
   bool saved = false;
-  ctx.conn().transaction([&] { saved = store::save(ctx.conn(), updated, log, log.version, u.id, diff(before, updated.answers)); });
+  ctx.conn().transaction([&] { saved = store::save(ctx.conn(), updated, log, log.version, u.id, diff(*f, stored, o.values)); });
   if (!saved) {
     // Someone saved between our read and our write: show the page again with the latest answers.
     auto fresh = store::find(ctx.conn(), log.id);
     if (!fresh) throw NotFound();
     errors["_form"] = "Someone else saved this log at the same moment. Check the answers and save again.";
-    auto fv = form::values_from_json(*f, fresh->answers);
+    auto fv = form::values_from_text(*f, fresh->answers);
     return ctx.page("logs/question", question_page_json(ctx, *f, *fresh, page, fv, fc, errors, &typed, from_cya), 409);
   }
   if (ctx.req.f("referrer") == "interruption") {

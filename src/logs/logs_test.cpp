@@ -51,7 +51,7 @@ int64_t create_with_setup(Client& c, const std::string& tenancycode = "T1", cons
 nlohmann::json answers(TestApp& t, int64_t id) {
   auto c = t.conn();
   auto l = logs::store::find(*c, id);
-  return l ? l->answers : nlohmann::json();
+  return l ? nlohmann::json::parse(l->answers) : nlohmann::json();
 }
 
 }  // namespace

@@ -11,16 +11,7 @@ using nlohmann::json;
 namespace {
 
 Value opt(const std::optional<int64_t>& v) { return v ? Value(*v) : Value(); }
-Value text_or_null(const json& answers, const char* key) {
-  auto it = answers.find(key);
-  if (it == answers.end() || it->is_null()) return {};
-  return it->is_string() ? Value(it->get<std::string>()) : Value(it->dump());
-}
-Value int_or_null(const json& answers, const char* key) {
-  auto it = answers.find(key);
-  if (it == answers.end() || !it->is_number_integer()) return {};
-  return Value(it->get<int64_t>());
-}
+Value opt(const std::optional<std::string>& v) { return v ? Value(*v) : Value(); }
 
 // The indexed columns, from the log and its answers (the answers themselves last, unless left out).
 Params columns(const Log& l, bool with_answers = true) {
@@ -31,12 +22,12 @@ Params columns(const Log& l, bool with_answers = true) {
           opt(l.owning_organisation_id),
           opt(l.managing_organisation_id),
           opt(l.assigned_to_id),
-          int_or_null(l.answers, "needstype"),
-          text_or_null(l.answers, "startdate"),
-          text_or_null(l.answers, "tenancycode"),
-          text_or_null(l.answers, "propcode"),
-          text_or_null(l.answers, "postcode_full"),
-          with_answers ? Value(l.answers.dump()) : Value()};
+          opt(l.needstype),
+          opt(l.startdate),
+          opt(l.tenancycode),
+          opt(l.propcode),
+          opt(l.postcode_full),
+          with_answers ? Value(l.answers) : Value()};
 }
 
 void insert_changes(db::Connection& c, int64_t log_id, int64_t version, int64_t user_id, const std::string& at,
@@ -50,6 +41,7 @@ void insert_changes(db::Connection& c, int64_t log_id, int64_t version, int64_t 
 const char* kSelect =
     "SELECT l.id, l.log_type, l.form_year, l.collection_year, l.status, l.owning_organisation_id, "
     "l.managing_organisation_id, l.assigned_to_id, l.created_by_id, l.creation_method, l.answers, l.version, "
+    "l.needstype, l.startdate, l.tenancycode, l.propcode, l.postcode_full, "
     "l.created_at, l.updated_at, o.name AS owning_name, m.name AS managing_name, u.name AS assigned_name "
     "FROM logs l LEFT JOIN organisations o ON o.id = l.owning_organisation_id "
     "LEFT JOIN organisations m ON m.id = l.managing_organisation_id LEFT JOIN users u ON u.id = l.assigned_to_id ";
@@ -66,8 +58,12 @@ Log from_row(const db::Row& r) {
   l.assigned_to_id = r.opt_i64("assigned_to_id");
   l.created_by_id = r.opt_i64("created_by_id");
   l.creation_method = r.str("creation_method");
-  l.answers = json::parse(r.str("answers"), nullptr, false);
-  if (!l.answers.is_object()) l.answers = json::object();
+  l.answers = r.str("answers");
+  l.needstype = r.opt_i64("needstype");
+  l.startdate = r.opt_str("startdate");
+  l.tenancycode = r.opt_str("tenancycode");
+  l.propcode = r.opt_str("propcode");
+  l.postcode_full = r.opt_str("postcode_full");
   l.version = r.i64("version");
   l.created_at = r.str("created_at");
   l.updated_at = r.str("updated_at");

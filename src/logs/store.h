@@ -21,7 +21,12 @@ struct Log {
   std::string status = "not_started";
   std::optional<int64_t> owning_organisation_id, managing_organisation_id, assigned_to_id, created_by_id;
   std::string creation_method = "single log";
-  nlohmann::json answers = nlohmann::json::object();
+  // The answers as stored: the JSON text of one flat object (form::values_from_text reads it and
+  // form::answers_text writes it, without a JSON document in between).
+  std::string answers = "{}";
+  // Indexed columns worked out from the answers, for the lists (the channel that saves keeps them in step).
+  std::optional<int64_t> needstype;
+  std::optional<std::string> startdate, tenancycode, propcode, postcode_full;
   int64_t version = 1;
   std::string created_at, updated_at;
   // For display, read with the log:
