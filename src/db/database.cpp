@@ -191,31 +191,11 @@ Database::Database(const std::string& url, size_t max_connections, std::chrono::
   idle_.push_back(open());
   open_count_ = 1;
   if (url_.dialect == Dialect::SQLite && url_.sqlite_path != ":memory:") {
-    checkpointer_ = std::thread([this, conn = open()] {
-      std::unique_lock<std::mutex> lock(mu_);
-      while (!stopping_) {
-        stop_cv_.wait_for(lock, std::chrono::milliseconds(500), [this] { return stopping_; });
-        if (stopping_) break;
-        lock.unlock();
-        try {
-          conn->exec_script("PRAGMA wal_checkpoint(PASSIVE);");
-        } catch (const std::exception&) {
-          // A busy database: the next round tries again.
-        }
-        lock.lock();
-      }
-    });
+    checkpointer_ = start_sqlite_checkpointer(url_.sqlite_path);
   }
 }
 
-Database::~Database() {
-  {
-    std::lock_guard<std::mutex> g(mu_);
-    stopping_ = true;
-  }
-  stop_cv_.notify_all();
-  if (checkpointer_.joinable()) checkpointer_.join();
-}
+Database::~Database() = default;
 
 std::unique_ptr<Connection> Database::open() {
   if (url_.dialect == Dialect::SQLite) return open_sqlite(url_.sqlite_path);

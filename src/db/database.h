@@ -188,14 +188,14 @@ class Database {
   std::condition_variable cv_;
   std::vector<std::unique_ptr<Connection>> idle_;
   size_t open_count_ = 0;
-  // SQLite: the write-ahead log is copied back into the database by this thread, twice a second,
-  // not by whichever save happens to fill it (which would stall every save queued behind it).
-  std::thread checkpointer_;
-  std::condition_variable stop_cv_;
-  bool stopping_ = false;
+  // SQLite: the write-ahead log is copied back into the database by a thread of its own, in small
+  // steps, not by whichever save happens to fill it (which would stall every save queued behind it).
+  std::shared_ptr<void> checkpointer_;
 };
 
 std::unique_ptr<Connection> open_sqlite(const std::string& path);
+// Starts the checkpointer thread for a SQLite file; it stops when the last copy of the handle goes.
+std::shared_ptr<void> start_sqlite_checkpointer(const std::string& path);
 std::unique_ptr<Connection> open_postgresql(const std::string& conninfo);
 // `?` → `$1..$n`, leaving quoted strings alone.
 std::string to_pg_placeholders(const std::string& sql);

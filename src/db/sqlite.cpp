@@ -1,4 +1,6 @@
+#include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <map>
 #include <thread>
 #include <sqlite3.h>
@@ -11,6 +13,47 @@
 
 namespace core::db {
 namespace {
+
+// What the connections to one database file share in this process.
+struct FileShared {
+  std::mutex writer;  // held by the writing connection (lock_for_writing)
+  // A checkpoint is wanted: set after a commit leaves the write-ahead log long, taken by the checkpointer.
+  std::atomic<bool> checkpoint_wanted{false};
+  std::atomic<int> backfilled{0};  // pages of the log already copied back by the last checkpoint
+  std::mutex m;
+  std::condition_variable cv;
+};
+
+FileShared& shared_for(const std::string& path) {
+  static std::mutex map_mutex;
+  static std::map<std::string, std::unique_ptr<FileShared>> files;
+  std::lock_guard<std::mutex> g(map_mutex);
+  auto& slot = files[path];
+  if (!slot) slot = std::make_unique<FileShared>();
+  return *slot;
+}
+
+// Past this many pages in the write-ahead log (about 4 MB) a commit asks the checkpointer thread to
+// copy them back into the database, so under sustained writes the log is copied back in small steps.
+constexpr int kCheckpointFrames = 1000;
+// Past this many (about 80 MB: the checkpointer cannot keep up, e.g. a long read holds the log) the
+// committing connection checkpoints itself, as SQLite's own automatic checkpoint would.
+constexpr int kOwnCheckpointFrames = 20000;
+
+int after_commit(void* arg, sqlite3* db, const char* name, int frames) {
+  auto* fs = static_cast<FileShared*>(arg);
+  if (frames >= kOwnCheckpointFrames) {
+    sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+    return SQLITE_OK;
+  }
+  int done = fs->backfilled.load();
+  if (frames < done) done = 0;  // the log has started again from its beginning since
+  if (frames - done >= kCheckpointFrames && !fs->checkpoint_wanted.exchange(true)) {
+    std::lock_guard<std::mutex> g(fs->m);
+    fs->cv.notify_one();
+  }
+  return SQLITE_OK;
+}
 
 class SqliteConnection : public Connection {
  public:
@@ -30,9 +73,10 @@ class SqliteConnection : public Connection {
       return 1;
     }, nullptr);
     path_ = path;
-    // The database's own thread checkpoints the write-ahead log (Database::checkpointer_); a save
-    // only does it itself if the log grows past 40 MB, e.g. while a long read holds it.
-    exec_script("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA wal_autocheckpoint=10000;");
+    shared_ = &shared_for(path);
+    exec_script("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;");
+    // Replaces SQLite's automatic checkpoint (the checkpointer thread does it; see after_commit).
+    sqlite3_wal_hook(db_, after_commit, shared_);
   }
   ~SqliteConnection() override {
     for (auto& [sql, st] : cache_) sqlite3_finalize(st);
@@ -40,18 +84,14 @@ class SqliteConnection : public Connection {
   }
   Dialect dialect() const override { return Dialect::SQLite; }
 
-  std::unique_lock<std::mutex> lock_for_writing() override {
-    static std::mutex map_mutex;
-    static std::map<std::string, std::unique_ptr<std::mutex>> writers;  // one per database file
-    std::mutex* m;
-    {
-      std::lock_guard<std::mutex> g(map_mutex);
-      auto& slot = writers[path_];
-      if (!slot) slot = std::make_unique<std::mutex>();
-      m = slot.get();
-    }
-    return std::unique_lock<std::mutex>(*m);
+  // A passive checkpoint (writers and readers carry on); returns the pages of the log copied back.
+  int checkpoint() {
+    int log = 0, done = 0;
+    if (sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_PASSIVE, &log, &done) != SQLITE_OK) return 0;
+    return done;
   }
+
+  std::unique_lock<std::mutex> lock_for_writing() override { return std::unique_lock<std::mutex>(shared_->writer); }
 
   Rows query(const std::string& sql, const Params& params) override {
     sqlite3_stmt* st = prepare(sql);
@@ -151,6 +191,7 @@ class SqliteConnection : public Connection {
   }
 
   std::string path_;
+  FileShared* shared_ = nullptr;
   sqlite3* db_ = nullptr;
   // Prepared statements by SQL text, reused (reset and unbound after each use) for the
   // connection's lifetime; emptied if a program ever prepares more than 256 different ones.
@@ -161,5 +202,49 @@ class SqliteConnection : public Connection {
 }  // namespace
 
 std::unique_ptr<Connection> open_sqlite(const std::string& path) { return std::make_unique<SqliteConnection>(path); }
+
+namespace {
+
+// Copies the write-ahead log back into the database when a commit asks for it, and at least once
+// a second while there is anything to copy; on its own connection, outside any request.
+class Checkpointer {
+ public:
+  explicit Checkpointer(const std::string& path) : fs_(shared_for(path)), conn_(path), thread_([this] { run(); }) {}
+  ~Checkpointer() {
+    {
+      std::lock_guard<std::mutex> g(fs_.m);
+      stopping_ = true;
+    }
+    fs_.cv.notify_all();
+    thread_.join();
+  }
+
+ private:
+  void run() {
+    std::unique_lock<std::mutex> lock(fs_.m);
+    while (!stopping_) {
+      fs_.cv.wait_for(lock, std::chrono::seconds(1), [this] { return stopping_ || fs_.checkpoint_wanted.load(); });
+      if (stopping_) break;
+      fs_.checkpoint_wanted = false;
+      lock.unlock();
+      // A busy database leaves it to the next round.
+      conn_.checkpoint();
+      {
+        std::lock_guard<std::mutex> w(fs_.writer);
+        fs_.backfilled = conn_.checkpoint();
+      }
+      lock.lock();
+    }
+  }
+
+  FileShared& fs_;
+  SqliteConnection conn_;
+  bool stopping_ = false;  // guarded by fs_.m
+  std::thread thread_;
+};
+
+}  // namespace
+
+std::shared_ptr<void> start_sqlite_checkpointer(const std::string& path) { return std::make_shared<Checkpointer>(path); }
 
 }  // namespace core::db
