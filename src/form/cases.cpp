@@ -67,6 +67,15 @@ std::vector<CaseResult> run_cases(const Form& f, const json& file, const Context
       start = b.values;
     }
     Outcome o = apply(f, start, changes_from_json(c.value("answers", json::object())), ctx);
+    // The gateway works routing out again only for pages a change can affect: it must agree with
+    // routing worked out afresh for the log as it is now.
+    if (o.routed != routed(f, o.values, ctx)) {
+      std::string pages;
+      auto fresh = routed(f, o.values, ctx);
+      for (size_t p = 0; p < fresh.size(); ++p)
+        if (fresh[p] != o.routed[p]) pages += " " + f.pages[p].id;
+      fail("the gateway's routing differs from routing worked out afresh for:" + pages);
+    }
     const json ex = c.value("expect", json::object());
     if (ex.empty()) fail("the case expects nothing");
     auto fired = [&](const std::string& id) {

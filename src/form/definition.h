@@ -172,6 +172,9 @@ class Form : public expr::Names, public expr::Labels {
   size_t def_instances() const { return def_instances_.size(); }
   // For each slot, the def instances whose value depends on it (so a change invalidates only those).
   std::vector<std::vector<int>> def_readers;
+  // For each slot, the pages whose routing (the page's condition or its subsection's) reads it, so
+  // routing is worked out again only for those after a change.
+  std::vector<std::vector<int>> page_readers;
   // expr::Labels
   std::string label(int slot, const expr::Value& v) const override;
 

@@ -54,15 +54,47 @@ struct Evaluator {
     cache.value.resize(f.def_instances());
     env.cache = &cache;
   }
-  // Every change to the answers goes through here, so cached defs are worked out again.
+  // Every change to the answers goes through here, so cached defs and routing are worked out again.
   void set(size_t slot, Value v) {
     now[slot] = std::move(v);
     if (slot < f.def_readers.size())
       for (int d : f.def_readers[slot]) cache.generation[size_t(d)] = 0;
+    if (!routing_.empty() && !changed_[slot]) {
+      changed_[slot] = 1;
+      changed_slots_.push_back(int(slot));
+    }
   }
   bool holds(const expr::NodePtr& n) { return expr::holds(n.get(), env); }
   Value eval(const expr::NodePtr& n) { return n ? expr::eval(*n, env) : Value(); }
-  void refresh() { env.now = now.data(); }
+
+  // Every page's "is it shown?" (by page index) for the answers now. The first call works out every
+  // page; later ones only the pages whose routing reads an answer changed since (Form::page_readers).
+  const std::vector<char>& routing() {
+    if (routing_.empty() && !f.pages.empty()) {
+      routing_.resize(f.pages.size());
+      for (size_t p = 0; p < f.pages.size(); ++p) routing_[p] = page_shown(p);
+      changed_.assign(f.size(), 0);
+      return routing_;
+    }
+    if (changed_slots_.empty()) return routing_;
+    std::vector<char> again(f.pages.size());
+    for (int s : changed_slots_) {
+      changed_[size_t(s)] = 0;
+      for (int p : f.page_readers[size_t(s)]) again[size_t(p)] = 1;
+    }
+    changed_slots_.clear();
+    for (size_t p = 0; p < f.pages.size(); ++p)
+      if (again[p]) routing_[p] = page_shown(p);
+    return routing_;
+  }
+
+ private:
+  bool page_shown(size_t p) {
+    const Page& pg = f.pages[p];
+    return holds(f.subsections[size_t(pg.subsection)].depends_on) && holds(pg.depends_on);
+  }
+  std::vector<char> routing_, changed_;
+  std::vector<int> changed_slots_;
 };
 
 // Where the answer is asked: the first of its questions whose page is shown (an answer asked on
@@ -190,17 +222,9 @@ bool question_shown(const Question& q, Evaluator& ev) {
   return false;
 }
 
-std::vector<char> routed_pages(const Form& f, Evaluator& ev) {
-  std::vector<char> sub_ok(f.subsections.size());
-  for (size_t i = 0; i < f.subsections.size(); ++i) sub_ok[i] = ev.holds(f.subsections[i].depends_on);
-  std::vector<char> r(f.pages.size());
-  for (size_t i = 0; i < f.pages.size(); ++i) r[i] = sub_ok[size_t(f.pages[i].subsection)] && ev.holds(f.pages[i].depends_on);
-  return r;
-}
-
 // Clears answers no routed page asks any more (derived.md §4). Returns whether anything changed.
 bool clear_hidden(const Form& f, Evaluator& ev, std::vector<std::string>& cleared, std::set<int>& cleared_set) {
-  auto routed = routed_pages(f, ev);
+  const auto& routed = ev.routing();
   bool changed = false;
   for (size_t s = 0; s < f.attributes.size(); ++s) {
     const Attribute& a = f.attributes[s];
@@ -276,7 +300,7 @@ Values with_changes(const Form& f, Values values, const Changes& changes) {
 std::vector<char> routed(const Form& f, const Values& values, const Context& ctx) {
   Values now = with_context(f, values, ctx);
   Evaluator ev(f, now, now);
-  return routed_pages(f, ev);
+  return ev.routing();
 }
 
 bool page_routed(const Form& f, int page, const Values& values, const Context& ctx) {
@@ -405,7 +429,7 @@ Outcome apply(const Form& f, const Values& before_in, const Changes& changes, co
   }
 
   // 5. Statuses.
-  out.routed = routed_pages(f, ev);
+  out.routed = ev.routing();
   const auto& routed = out.routed;
   bool any_answered = false, all_complete = true;
   out.subsections.resize(f.subsections.size());
