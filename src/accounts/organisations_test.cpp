@@ -164,6 +164,7 @@ TEST(Users, ListSearchFilterAndPaginate) {
   {
     auto conn = t.conn();
     conn->exec("UPDATE users SET active = 0 WHERE email = 'user7@northshire.example'");
+    accounts::store::users_changed();  // changed behind the store's back
   }
   auto deact = c.get(base + "?status=deactivated");
   EXPECT_TRUE(contains(deact.body, "user7@northshire.example"));

@@ -104,6 +104,7 @@ TEST(Lockout, EndsAfterThirtyMinutes) {
     auto conn = t.conn();
     conn->exec("UPDATE users SET locked_until = ? WHERE email = 'provider@northshire.example'",
                {util::iso_from_seconds(util::now_seconds() - 1)});
+    accounts::store::users_changed();  // changed behind the store's back
   }
   EXPECT_EQ(c.sign_in("provider@northshire.example").status, 303);
 }
@@ -133,6 +134,7 @@ TEST(Sessions, DeactivatedUsersCannotSignIn) {
   {
     auto conn = t.conn();
     conn->exec("UPDATE users SET active = 0 WHERE email = 'provider@northshire.example'");
+    accounts::store::users_changed();  // changed behind the store's back
   }
   Client c(t);
   auto r = c.sign_in("provider@northshire.example");
@@ -270,4 +272,29 @@ TEST(Pages, UnknownRoutesAndIdsGetGovukNotFound) {
     EXPECT_TRUE(contains(r.body, "govuk-template")) << path;
   }
   EXPECT_EQ(c.post("/organisations/abc/edit", {{"name", "x"}}).status, 404);
+}
+
+// The signed-in user is kept a second in the process (accounts::store::cached_user); a change made
+// through the store is seen by the very next request.
+TEST(Sessions, ChangesToTheSignedInUserTakeEffectAtOnce) {
+  TestApp t;
+  Client c(t);
+  ASSERT_EQ(c.sign_in("provider@northshire.example").status, 303);
+  EXPECT_EQ(c.get("/account").status, 200);
+  int64_t id = t.user_id("provider@northshire.example");
+  {
+    auto conn = t.conn();
+    auto u = accounts::store::cached_user(*conn, id);
+    ASSERT_TRUE(u);
+    accounts::store::update_user_details(*conn, id, "Renamed Provider", u->email, "");
+    EXPECT_EQ(accounts::store::cached_user(*conn, id)->name, "Renamed Provider");
+  }
+  EXPECT_TRUE(contains(c.get("/account").body, "Renamed Provider"));
+  {
+    auto conn = t.conn();
+    accounts::store::set_user_active(*conn, id, false);  // the sessions are left in place on purpose
+  }
+  auto r = c.get("/account");
+  EXPECT_NE(r.status, 200);
+  EXPECT_FALSE(contains(r.body, "Renamed Provider"));
 }

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "util/short_cache.h"
 #include "util/time.h"
 
 namespace core::accounts::store {
@@ -84,6 +85,19 @@ std::optional<User> find_user(Connection& c, int64_t id) {
   return user_from(*r);
 }
 
+namespace {
+std::atomic<uint64_t> g_users_version{1};
+// Users are read on every signed-in request: kept a second, dropped on any change this process makes
+// to users or organisations (their names come with the user).
+util::ShortCache<std::optional<User>> g_users([] { return users_version() + organisations_version(); });
+}  // namespace
+uint64_t users_version() { return g_users_version.load(std::memory_order_acquire); }
+void users_changed() { g_users_version.fetch_add(1, std::memory_order_acq_rel); }
+
+std::optional<User> cached_user(Connection& c, int64_t id) {
+  return g_users.get(id, [&] { return find_user(c, id); });
+}
+
 std::optional<User> find_user_by_email(Connection& c, const std::string& email) {
   auto r = c.query_one(std::string("SELECT ") + kUserColumns +
                            " FROM users u JOIN organisations o ON o.id = u.organisation_id WHERE lower(u.email) = lower(?)",
@@ -93,6 +107,7 @@ std::optional<User> find_user_by_email(Connection& c, const std::string& email) 
 }
 
 int64_t create_user(Connection& c, const NewUser& u) {
+  users_changed();
   std::string now = now_iso();
   int64_t id = c.insert(
       "INSERT INTO users (organisation_id, name, email, phone, role, is_dpo, is_key_contact, active, confirmed_at, "
@@ -107,20 +122,24 @@ int64_t create_user(Connection& c, const NewUser& u) {
 
 void update_user_details(Connection& c, int64_t id, const std::string& name, const std::string& email,
                          const std::string& phone) {
+  users_changed();
   c.exec("UPDATE users SET name = ?, email = ?, phone = ?, updated_at = ? WHERE id = ?",
          {name, email, db::null_if_empty(phone), now_iso(), id});
 }
 
 void update_user_admin(Connection& c, int64_t id, Role role, bool is_dpo, bool is_key_contact) {
+  users_changed();
   c.exec("UPDATE users SET role = ?, is_dpo = ?, is_key_contact = ?, updated_at = ? WHERE id = ?",
          {static_cast<int64_t>(role), b(is_dpo), b(is_key_contact), now_iso(), id});
 }
 
 void set_user_active(Connection& c, int64_t id, bool active) {
+  users_changed();
   c.exec("UPDATE users SET active = ?, updated_at = ? WHERE id = ?", {b(active), now_iso(), id});
 }
 
 void set_password(Connection& c, int64_t id, const std::string& hash) {
+  users_changed();
   std::string now = now_iso();
   c.exec(
       "UPDATE users SET password_hash = ?, confirmed_at = COALESCE(confirmed_at, ?), failed_attempts = 0, "
@@ -138,6 +157,7 @@ std::vector<std::string> recent_password_hashes(Connection& c, int64_t id, int n
 }
 
 int64_t record_failed_sign_in(Connection& c, int64_t id, int threshold, const std::string& lock_until) {
+  users_changed();
   c.exec("UPDATE users SET failed_attempts = failed_attempts + 1 WHERE id = ?", {id});
   auto r = c.query_one("SELECT failed_attempts FROM users WHERE id = ?", {id});
   int64_t n = r ? r->i64(0) : 0;
@@ -146,6 +166,7 @@ int64_t record_failed_sign_in(Connection& c, int64_t id, int threshold, const st
 }
 
 void record_sign_in(Connection& c, int64_t id) {
+  users_changed();
   c.exec(
       "UPDATE users SET failed_attempts = 0, locked_until = NULL, last_sign_in_at = ?, sign_in_count = "
       "sign_in_count + 1 WHERE id = ?",
@@ -355,13 +376,11 @@ void create_session(Connection& c, const std::string& h, int64_t user_id) {
          {h, user_id, now, now});
 }
 std::optional<std::pair<Session, User>> find_session_user(Connection& c, const std::string& h) {
-  auto r = c.query_one(std::string("SELECT ") + kUserColumns +
-                           ", s.last_seen_at, s.flash FROM sessions s JOIN users u ON u.id = s.user_id JOIN "
-                           "organisations o ON o.id = u.organisation_id WHERE s.token_hash = ?",
-                       {h});
+  auto r = c.query_one("SELECT user_id, last_seen_at, flash FROM sessions WHERE token_hash = ?", {h});
   if (!r) return std::nullopt;
-  User u = user_from(*r);
-  return std::make_pair(Session{u.id, r->str(kUserColumnCount), r->opt_str(kUserColumnCount + 1)}, std::move(u));
+  auto u = cached_user(c, r->i64(0));
+  if (!u) return std::nullopt;
+  return std::make_pair(Session{u->id, r->str(1), r->opt_str(2)}, std::move(*u));
 }
 
 void touch_session(Connection& c, const std::string& h) {

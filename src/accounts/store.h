@@ -16,6 +16,14 @@ using db::Connection;
 
 // --- users
 std::optional<User> find_user(Connection& c, int64_t id);
+// As find_user, from a copy at most a second old kept in this process and dropped on any change this
+// process makes to users or organisations (users_changed, organisations_changed). For the reads of
+// every request: the signed-in user, a log's assigned user.
+std::optional<User> cached_user(Connection& c, int64_t id);
+uint64_t users_version();
+// Bumped by every change this process makes to users; code that changes the table directly (tests)
+// calls it too.
+void users_changed();
 std::optional<User> find_user_by_email(Connection& c, const std::string& email);
 struct NewUser {
   int64_t organisation_id = 0;
@@ -89,7 +97,8 @@ struct Session {
   std::optional<std::string> flash;
 };
 void create_session(Connection& c, const std::string& token_hash, int64_t user_id);
-// The session and its user in one query (every signed-in request needs both).
+// The session, and its user (cached_user: the session itself is always read from the database, so
+// signing out anywhere takes effect at once).
 std::optional<std::pair<Session, User>> find_session_user(Connection& c, const std::string& token_hash);
 void touch_session(Connection& c, const std::string& token_hash);
 void delete_session(Connection& c, const std::string& token_hash);

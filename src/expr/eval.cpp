@@ -8,6 +8,12 @@ namespace {
 
 bool in_list(const Value& x, const Value& list) {
   if (x.null() || !list.is_list()) return false;
+  if (x.is_int()) {  // the usual case: a coded answer in a list of codes
+    int64_t k = x.as_int();
+    for (auto& e : list.as_list())
+      if (e.is_int() ? e.as_int() == k : x.equals(e)) return true;
+    return false;
+  }
   for (auto& e : list.as_list())
     if (x.equals(e)) return true;
   return false;
@@ -60,8 +66,24 @@ static inline const Value& ref(const Node& n, const Env& env, Value& tmp) {
 }
 
 static bool compare_op(const Node& n, const Env& env) {
+  // Most conditions compare an answer with a whole number ("needstype == 1", "age1 < 16"): done
+  // here without the general comparison when the answer is a whole number too.
+  const Node& k0 = *n.kids[0];
+  const Node& k1 = *n.kids[1];
+  if (k0.op == Op::Name && k1.op == Op::Literal && k1.literal.is_int() && env.now[k0.slot].is_int()) {
+    int64_t x = env.now[k0.slot].as_int(), y = k1.literal.as_int();
+    switch (n.op) {
+      case Op::Eq: return x == y;
+      case Op::Ne: return x != y;
+      case Op::Lt: return x < y;
+      case Op::Le: return x <= y;
+      case Op::Gt: return x > y;
+      case Op::Ge: return x >= y;
+      default: break;
+    }
+  }
   Value ta, tb;
-  const Value& a = ref(*n.kids[0], env, ta);
+  const Value& a = ref(k0, env, ta);
   if (n.op == Op::In || n.op == Op::NotIn) {
     if (a.null()) return n.op == Op::NotIn;
     const Node& list = *n.kids[1];

@@ -1,12 +1,10 @@
 #include "logs/context.h"
 
-#include <chrono>
-#include <mutex>
-#include <unordered_map>
 
 #include "accounts/store.h"
 #include "schemes/status.h"
 #include "schemes/store.h"
+#include "util/short_cache.h"
 
 namespace core::logs {
 
@@ -26,40 +24,9 @@ const char* provider_key(int t) { return t == 1 ? "LA" : "PRP"; }
 
 namespace {
 
-// A process-wide copy of organisation facts the log pages read on every save. Entries live a second
-// (other servers may change organisations too) and go at once when this process changes any.
-template <typename T>
-class ShortCache {
- public:
-  template <typename Load>
-  T get(int64_t id, Load load) {
-    auto now = std::chrono::steady_clock::now();
-    uint64_t version = accounts::store::organisations_version();
-    {
-      std::lock_guard<std::mutex> g(m_);
-      auto it = entries_.find(id);
-      if (it != entries_.end() && it->second.version == version && now - it->second.at < std::chrono::seconds(1))
-        return it->second.value;
-    }
-    T value = load();
-    std::lock_guard<std::mutex> g(m_);
-    if (entries_.size() > 10000) entries_.clear();
-    entries_[id] = Entry{value, version, now};
-    return value;
-  }
-
- private:
-  struct Entry {
-    T value;
-    uint64_t version;
-    std::chrono::steady_clock::time_point at;
-  };
-  std::mutex m_;
-  std::unordered_map<int64_t, Entry> entries_;
-};
-
-ShortCache<std::optional<accounts::Organisation>> g_organisations;
-ShortCache<Relationships> g_relationships;
+// Organisation facts are read on every save: kept a second, dropped on any change this process makes.
+util::ShortCache<std::optional<accounts::Organisation>> g_organisations(accounts::store::organisations_version);
+util::ShortCache<Relationships> g_relationships(accounts::store::organisations_version);
 
 }  // namespace
 
@@ -105,7 +72,7 @@ std::vector<form::Error> resolve_context(db::Connection& c, const form::Form& f,
     cv["managing_rent_periods"] = Value(periods);
   }
   if (auto id = id_of(f, values, "assigned_to_id")) {
-    auto u = accounts::store::find_user(c, *id);
+    auto u = accounts::store::cached_user(c, *id);
     if (!u) errors.push_back({"H-RECORD", {"assigned_to_id"}, "There is no user with the id " + std::to_string(*id) + "."});
     else if (owning || managing)
       cv["assigned_user_in_organisations"] =
