@@ -25,7 +25,12 @@ enum class Op {
 struct Env;
 struct Node;
 using NodePtr = std::unique_ptr<Node>;
-using BuiltinFn = Value (*)(const Value* args, int n, const Env& env, const Node& call);
+// A builtin's evaluated arguments, read in place (answers and literals are not copied).
+struct Args {
+  const Value* const* p;
+  const Value& operator[](int i) const { return *p[i]; }
+};
+using BuiltinFn = Value (*)(Args args, int n, const Env& env, const Node& call);
 
 struct Builtin {
   const char* name;

@@ -11,17 +11,17 @@ namespace core::expr {
 
 namespace {
 
-Value f_present(const Value* a, int, const Env&, const Node&) { return Value(!a[0].null()); }
-Value f_blank(const Value* a, int, const Env&, const Node&) { return Value(a[0].null()); }
-Value f_if(const Value*, int, const Env&, const Node&) { return {}; }        // evaluated lazily in eval.cpp
-Value f_coalesce(const Value*, int, const Env&, const Node&) { return {}; }  // evaluated lazily in eval.cpp
+Value f_present(Args a, int, const Env&, const Node&) { return Value(!a[0].null()); }
+Value f_blank(Args a, int, const Env&, const Node&) { return Value(a[0].null()); }
+Value f_if(Args, int, const Env&, const Node&) { return {}; }        // evaluated lazily in eval.cpp
+Value f_coalesce(Args, int, const Env&, const Node&) { return {}; }  // evaluated lazily in eval.cpp
 
-Value f_count(const Value* a, int n, const Env&, const Node&) {
+Value f_count(Args a, int n, const Env&, const Node&) {
   int64_t c = 0;
   for (int i = 0; i < n; ++i) c += a[i].truthy() ? 1 : 0;
   return Value(c);
 }
-Value f_sum(const Value* a, int n, const Env&, const Node&) {
+Value f_sum(Args a, int n, const Env&, const Node&) {
   double s = 0;
   bool all_int = true;
   int64_t si = 0;
@@ -33,13 +33,13 @@ Value f_sum(const Value* a, int n, const Env&, const Node&) {
   }
   return all_int ? Value(si) : number(s);
 }
-Value f_min(const Value* a, int n, const Env&, const Node&) {
+Value f_min(Args a, int n, const Env&, const Node&) {
   Value best;
   for (int i = 0; i < n; ++i)
     if (a[i].is_number() && (best.null() || a[i].as_number() < best.as_number())) best = a[i];
   return best;
 }
-Value f_max(const Value* a, int n, const Env&, const Node&) {
+Value f_max(Args a, int n, const Env&, const Node&) {
   Value best;
   for (int i = 0; i < n; ++i)
     if (a[i].is_number() && (best.null() || a[i].as_number() > best.as_number())) best = a[i];
@@ -53,12 +53,12 @@ double round_dp(double x, int dp) {
   double r = std::floor(y + 0.5 + 1e-7);
   return std::copysign(r / f, x);
 }
-Value f_round(const Value* a, int n, const Env&, const Node&) {
+Value f_round(Args a, int n, const Env&, const Node&) {
   if (!a[0].is_number()) return {};
   int dp = n > 1 && a[1].is_number() ? int(a[1].as_number()) : 0;
   return number(round_dp(a[0].as_number(), dp));
 }
-Value f_choose(const Value* a, int, const Env&, const Node&) {
+Value f_choose(Args a, int, const Env&, const Node&) {
   if (a[0].null() || !a[1].is_list() || !a[2].is_list()) return {};
   auto& keys = a[1].as_list();
   auto& vals = a[2].as_list();
@@ -66,41 +66,41 @@ Value f_choose(const Value* a, int, const Env&, const Node&) {
     if (a[0].equals(keys[i])) return vals[i];
   return {};
 }
-Value f_changed(const Value*, int, const Env& env, const Node& call) {
+Value f_changed(Args, int, const Env& env, const Node& call) {
   int s = call.kids[0]->slot;
   if (!env.before) return Value(false);
   return Value(!env.now[s].equals(env.before[s]));
 }
-Value f_previous(const Value*, int, const Env& env, const Node& call) {
+Value f_previous(Args, int, const Env& env, const Node& call) {
   if (!env.before) return {};
   return env.before[call.kids[0]->slot];
 }
-Value f_label(const Value*, int, const Env& env, const Node& call) {
+Value f_label(Args, int, const Env& env, const Node& call) {
   int s = call.kids[0]->slot;
   if (env.now[s].null() || !env.labels) return {};
   return Value(env.labels->label(s, env.now[s]));
 }
 
-Value f_days_between(const Value* a, int, const Env&, const Node&) {
+Value f_days_between(Args a, int, const Env&, const Node&) {
   if (!a[0].is_date() || !a[1].is_date()) return {};
   return Value(day_number(a[1].as_date()) - day_number(a[0].as_date()));
 }
-Value f_add_days(const Value* a, int, const Env&, const Node&) {
+Value f_add_days(Args a, int, const Env&, const Node&) {
   if (!a[0].is_date() || !a[1].is_number()) return {};
   return Value(from_day_number(day_number(a[0].as_date()) + int64_t(a[1].as_number())));
 }
-Value f_date(const Value* a, int, const Env&, const Node&) {
+Value f_date(Args a, int, const Env&, const Node&) {
   for (int i = 0; i < 3; ++i)
     if (!a[i].is_number()) return {};
   int y = int(a[0].as_number()), m = int(a[1].as_number()), d = int(a[2].as_number());
   if (!util::valid_date(y, m, d)) return {};
   return Value(util::Date{y, m, d});
 }
-Value f_year(const Value* a, int, const Env&, const Node&) {
+Value f_year(Args a, int, const Env&, const Node&) {
   if (!a[0].is_date()) return {};
   return Value(int64_t(a[0].as_date().y));
 }
-Value f_collection_start_year(const Value* a, int, const Env&, const Node&) {
+Value f_collection_start_year(Args a, int, const Env&, const Node&) {
   if (!a[0].is_date()) return {};
   return Value(int64_t(util::collection_year_start(a[0].as_date()).y));
 }
@@ -112,12 +112,12 @@ int payments_per_year(const Value& period) {
   int p = int(period.as_number());
   return p >= 1 && p <= 11 ? per[p] : 0;
 }
-Value f_weekly(const Value* a, int, const Env&, const Node&) {
+Value f_weekly(Args a, int, const Env&, const Node&) {
   int n = payments_per_year(a[1]);
   if (!a[0].is_number() || n == 0) return {};
   return number(round_dp(a[0].as_number() / 52.0 * n, 2));
 }
-Value f_per_period(const Value* a, int, const Env&, const Node&) {
+Value f_per_period(Args a, int, const Env&, const Node&) {
   int n = payments_per_year(a[1]);
   if (!a[0].is_number() || n == 0) return {};
   return number(round_dp(a[0].as_number() * 52.0 / n, 2));
@@ -127,7 +127,7 @@ std::string with_commas(int64_t whole) {
   for (int i = int(s.size()) - 3; i > 0; i -= 3) s.insert(size_t(i), ",");
   return s;
 }
-Value f_currency(const Value* a, int, const Env&, const Node&) {
+Value f_currency(Args a, int, const Env&, const Node&) {
   if (!a[0].is_number()) return {};
   double x = round_dp(a[0].as_number(), 2);
   int64_t pence = std::llround(std::fabs(x) * 100);
@@ -135,7 +135,7 @@ Value f_currency(const Value* a, int, const Env&, const Node&) {
   if (p.size() < 2) p = "0" + p;
   return Value((x < 0 ? "-£" : "£") + with_commas(pence / 100) + "." + p);
 }
-Value f_format_number(const Value* a, int, const Env&, const Node&) {
+Value f_format_number(Args a, int, const Env&, const Node&) {
   if (!a[0].is_number()) return {};
   double x = a[0].as_number();
   if (std::fabs(x - std::round(x)) < 1e-9) return Value((x < 0 ? "-" : "") + with_commas(std::llabs(std::llround(x))));
@@ -146,50 +146,50 @@ Value f_format_number(const Value* a, int, const Env&, const Node&) {
   return Value((x < 0 ? "-" : "") + with_commas(pence / 100) + "." + p);
 }
 
-Value f_lower(const Value* a, int, const Env&, const Node&) {
+Value f_lower(Args a, int, const Env&, const Node&) {
   if (!a[0].is_string()) return a[0].null() ? Value() : Value(a[0].text());
   std::string s = a[0].as_string();
   for (auto& c : s) c = char(std::tolower(static_cast<unsigned char>(c)));
   return Value(s);
 }
-Value f_upper(const Value* a, int, const Env&, const Node&) {
+Value f_upper(Args a, int, const Env&, const Node&) {
   if (!a[0].is_string()) return a[0].null() ? Value() : Value(a[0].text());
   std::string s = a[0].as_string();
   for (auto& c : s) c = char(std::toupper(static_cast<unsigned char>(c)));
   return Value(s);
 }
-Value f_length(const Value* a, int, const Env&, const Node&) {
+Value f_length(Args a, int, const Env&, const Node&) {
   if (!a[0].is_string()) return {};
   return Value(int64_t(a[0].as_string().size()));
 }
-Value f_regex(const Value* a, int, const Env&, const Node& call) {
+Value f_regex(Args a, int, const Env&, const Node& call) {
   if (!a[0].is_string()) return Value(false);
   auto& re = *static_cast<const std::regex*>(call.state.get());
   return Value(std::regex_search(a[0].as_string(), re));
 }
-Value f_valid_postcode(const Value* a, int, const Env&, const Node&) {
+Value f_valid_postcode(Args a, int, const Env&, const Node&) {
   if (!a[0].is_string()) return Value(false);
   return Value(util::valid_postcode(util::normalise_postcode(a[0].as_string())));
 }
-Value f_normalise_postcode(const Value* a, int, const Env&, const Node&) {
+Value f_normalise_postcode(Args a, int, const Env&, const Node&) {
   if (!a[0].is_string()) return {};
   return Value(util::normalise_postcode(a[0].as_string()));
 }
 // English: an "E" code CORE knows (current or former).
-Value f_la_in_england(const Value* a, int, const Env& env, const Node&) {
+Value f_la_in_england(Args a, int, const Env& env, const Node&) {
   if (!a[0].is_string() || !env.lookups) return Value(false);
   const std::string& c = a[0].as_string();
   return Value(!c.empty() && c[0] == 'E' && (env.lookups->la_history.count(c) || env.lookups->england_codes.count(c)));
 }
 // Valid in the collection year of the date (authorities change in April, with the collection year).
-Value f_la_active(const Value* a, int, const Env& env, const Node&) {
+Value f_la_active(Args a, int, const Env& env, const Node&) {
   if (!a[0].is_string() || !a[1].is_date() || !env.lookups) return Value(false);
   auto it = env.lookups->la_history.find(a[0].as_string());
   if (it == env.lookups->la_history.end()) return Value(env.lookups->all_codes.count(a[0].as_string()) > 0);
   int y = util::collection_year_start(a[1].as_date()).y;
   return Value(it->second.first_year <= y && (it->second.last_year == 0 || y <= it->second.last_year));
 }
-Value f_la_name(const Value* a, int, const Env& env, const Node&) {
+Value f_la_name(Args a, int, const Env& env, const Node&) {
   if (!a[0].is_string() || !env.lookups) return {};
   auto it = env.lookups->la_history.find(a[0].as_string());
   if (it != env.lookups->la_history.end()) return Value(it->second.name);
@@ -207,12 +207,12 @@ Value range_column(const Range& r, const Value& name) {
   if (c == "hard_max") return number(r.hard_max);
   return {};
 }
-Value f_rent_range(const Value* a, int, const Env& env, const Node&) {
+Value f_rent_range(Args a, int, const Env& env, const Node&) {
   if (!env.lookups || !a[0].is_string() || !a[1].is_number() || !a[2].is_number()) return {};
   auto it = env.lookups->rent_ranges.find({a[0].as_string(), int(a[1].as_number()), int(a[2].as_number())});
   return it == env.lookups->rent_ranges.end() ? Value() : range_column(it->second, a[3]);
 }
-Value f_income_band(const Value* a, int, const Env& env, const Node&) {
+Value f_income_band(Args a, int, const Env& env, const Node&) {
   if (!env.lookups || !a[0].is_number()) return {};
   auto it = env.lookups->income_bands.find(int(a[0].as_number()));
   return it == env.lookups->income_bands.end() ? Value() : range_column(it->second, a[1]);

@@ -58,9 +58,14 @@ Value arith(Op op, const Value& a, const Value& b) {
 Value eval(const Node& n, const Env& env);
 
 // Names and literals are read in place; everything else is worked out into `tmp`.
+// A def already worked out for this state of the log is read from the cache (its entry stays put
+// while an expression is evaluated: entries are only dropped by a change to the answers).
 static inline const Value& ref(const Node& n, const Env& env, Value& tmp) {
   if (n.op == Op::Name) return env.now[n.slot];
   if (n.op == Op::Literal) return n.literal;
+  if (n.op == Op::DefCall && env.cache && n.slot >= 0 && size_t(n.slot) < env.cache->value.size() &&
+      env.cache->generation[size_t(n.slot)] == env.generation)
+    return env.cache->value[size_t(n.slot)];
   tmp = eval(n, env);
   return tmp;
 }
@@ -167,23 +172,16 @@ Value eval(const Node& n, const Env& env) {
         return {};
       }
       int count = int(n.kids.size());
-      auto fill = [&](Value* args) {
-        for (int i = 0; i < count; ++i) {
-          const Node& k = *n.kids[i];
-          if (k.op == Op::Name) args[i] = env.now[k.slot];
-          else if (k.op == Op::Literal) args[i] = k.literal;
-          else args[i] = eval(k, env);
-        }
-      };
-      if (count <= 4) {  // most calls: no more Values made than there are arguments
-        Value args[4];
-        fill(args);
-        return n.fn->fn(args, count, env, n);
+      if (count <= 4) {  // most calls: answers, literals and cached defs are passed in place
+        Value tmp[4];
+        const Value* p[4];
+        for (int i = 0; i < count; ++i) p[i] = &ref(*n.kids[size_t(i)], env, tmp[i]);
+        return n.fn->fn(Args{p}, count, env, n);
       }
-      List many;
-      many.resize(size_t(count));
-      fill(many.data());
-      return n.fn->fn(many.data(), count, env, n);
+      List tmp(static_cast<size_t>(count));
+      std::vector<const Value*> p(static_cast<size_t>(count));
+      for (int i = 0; i < count; ++i) p[size_t(i)] = &ref(*n.kids[size_t(i)], env, tmp[size_t(i)]);
+      return n.fn->fn(Args{p.data()}, count, env, n);
     }
   }
   return {};
