@@ -940,7 +940,8 @@ Response save_page(Context& ctx) {
   store::Log updated = log;
   sync_columns(updated, *f, o.values, o.status);
   bool saved = false;
-  ctx.conn().transaction([&] { saved = store::save(ctx.conn(), updated, log, log.version, u.id, diff(*f, stored, o.values)); });
+  auto changed = diff(*f, stored, o.values);  // worked out before the write lock is taken
+  ctx.conn().transaction([&] { saved = store::save(ctx.conn(), updated, log, log.version, u.id, changed); });
   if (!saved) {
     // Someone saved between our read and our write: show the page again with the latest answers.
     auto fresh = store::find(ctx.conn(), log.id);
