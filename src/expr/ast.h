@@ -52,6 +52,11 @@ struct Node {
   Type type = Type::Any;
   std::shared_ptr<const void> state;  // per-call prepared data (e.g. a compiled regex)
   std::vector<std::string> fields;    // every field name the expression reads (root node only)
+  // Root nodes only: the compiled expression (program.h), which evaluation runs. `own` holds the
+  // program parse() made; a form that compiles its expressions together points `program` at its own.
+  const class Program* program = nullptr;
+  uint32_t entry = 0;
+  std::shared_ptr<const class Program> own;
 };
 
 struct ParseError : std::runtime_error {

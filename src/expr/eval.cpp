@@ -1,6 +1,9 @@
 #include "expr/eval.h"
 
 #include <cmath>
+#include <stdexcept>
+
+#include "expr/program.h"
 
 namespace core::expr {
 
@@ -19,7 +22,7 @@ bool in_list(const Value& x, const Value& list) {
   return false;
 }
 
-Value compare(Op op, const Value& a, const Value& b) {
+Value compare_values(Op op, const Value& a, const Value& b) {
   if (a.null() || b.null()) return Value(false);
   int c;
   if (a.is_number() && b.is_number()) {
@@ -53,30 +56,76 @@ Value arith(Op op, const Value& a, const Value& b) {
   }
 }
 
+bool cached(const FlatNode& n, const Env& env) {
+  return env.cache && n.slot >= 0 && size_t(n.slot) < env.cache->value.size() &&
+         env.cache->generation[size_t(n.slot)] == env.generation;
+}
+
 }  // namespace
 
-Value eval(const Node& n, const Env& env);
+// --- compiling
 
-// Names and literals are read in place; everything else is worked out into `tmp`.
-// A def already worked out for this state of the log is read from the cache (its entry stays put
-// while an expression is evaluated: entries are only dropped by a change to the answers).
-static inline const Value& ref(const Node& n, const Env& env, Value& tmp) {
+uint32_t Program::add(const Node& root) {
+  auto at = uint32_t(code_.size());
+  code_.emplace_back();
+  fill(at, root);
+  return at;
+}
+
+void Program::fill(uint32_t at, const Node& n) {
+  FlatNode f;
+  f.op = n.op;
+  f.special = uint8_t(n.special);
+  f.slot = n.slot;
+  f.fn = n.fn;
+  f.node = &n;
+  if (n.op == Op::Literal) {
+    f.lit = uint32_t(literals_.size());
+    literals_.push_back(n.literal);
+  } else if (n.op == Op::ListLiteral && n.state) {  // worked out at load: no kids to evaluate
+    f.special = 1;
+    f.lit = uint32_t(literals_.size());
+    literals_.push_back(*static_cast<const Value*>(n.state.get()));
+  } else if (n.op == Op::DefCall && n.slot >= 0) {  // one body per def instance
+    f.nkids = 1;
+    auto it = def_bodies_.find(n.slot);
+    if (it != def_bodies_.end()) {
+      f.kids = it->second;
+    } else {
+      f.kids = uint32_t(code_.size());
+      code_.emplace_back();
+      def_bodies_[n.slot] = f.kids;
+      fill(f.kids, *n.kids[0]);
+    }
+  } else if (!n.kids.empty()) {
+    f.nkids = uint16_t(n.kids.size());
+    f.kids = uint32_t(code_.size());
+    code_.resize(code_.size() + n.kids.size());
+    for (size_t i = 0; i < n.kids.size(); ++i) fill(f.kids + uint32_t(i), *n.kids[i]);
+  }
+  code_[at] = f;  // by index: filling the kids may have moved the array
+}
+
+// --- evaluating
+
+// Answers, literals and defs already worked out for this state of the log are read in place (a
+// def's cache entry stays put while an expression is evaluated: entries are only dropped by a
+// change to the answers); anything else is worked out into `tmp`.
+const Value& Program::ref(const FlatNode& n, const Env& env, Value& tmp) const {
   if (n.op == Op::Name) return env.now[n.slot];
-  if (n.op == Op::Literal) return n.literal;
-  if (n.op == Op::DefCall && env.cache && n.slot >= 0 && size_t(n.slot) < env.cache->value.size() &&
-      env.cache->generation[size_t(n.slot)] == env.generation)
-    return env.cache->value[size_t(n.slot)];
-  tmp = eval(n, env);
+  if (n.op == Op::Literal) return literals_[n.lit];
+  if (n.op == Op::DefCall && cached(n, env)) return env.cache->value[size_t(n.slot)];
+  tmp = eval(uint32_t(&n - code_.data()), env);
   return tmp;
 }
 
-static bool compare_op(const Node& n, const Env& env) {
+bool Program::compare(const FlatNode& n, const Env& env) const {
+  const FlatNode& k0 = code_[n.kids];
+  const FlatNode& k1 = code_[n.kids + 1];
   // Most conditions compare an answer with a whole number ("needstype == 1", "age1 < 16"): done
   // here without the general comparison when the answer is a whole number too.
-  const Node& k0 = *n.kids[0];
-  const Node& k1 = *n.kids[1];
-  if (k0.op == Op::Name && k1.op == Op::Literal && k1.literal.is_int() && env.now[k0.slot].is_int()) {
-    int64_t x = env.now[k0.slot].as_int(), y = k1.literal.as_int();
+  if (k0.op == Op::Name && k1.op == Op::Literal && env.now[k0.slot].is_int() && literals_[k1.lit].is_int()) {
+    int64_t x = env.now[k0.slot].as_int(), y = literals_[k1.lit].as_int();
     switch (n.op) {
       case Op::Eq: return x == y;
       case Op::Ne: return x != y;
@@ -91,100 +140,109 @@ static bool compare_op(const Node& n, const Env& env) {
   const Value& a = ref(k0, env, ta);
   if (n.op == Op::In || n.op == Op::NotIn) {
     if (a.null()) return n.op == Op::NotIn;
-    const Node& list = *n.kids[1];
-    bool found = list.state ? in_list(a, *static_cast<const Value*>(list.state.get())) : in_list(a, ref(list, env, tb));
+    bool found = k1.op == Op::ListLiteral && k1.special == 1 ? in_list(a, literals_[k1.lit]) : in_list(a, ref(k1, env, tb));
     return n.op == Op::In ? found : !found;
   }
-  const Value& b = ref(*n.kids[1], env, tb);
+  const Value& b = ref(k1, env, tb);
   switch (n.op) {
     case Op::Eq: return a.equals(b);
     case Op::Ne: return !a.equals(b);
-    default: return compare(n.op, a, b).as_bool();
+    default: return compare_values(n.op, a, b).as_bool();
   }
 }
 
-bool test(const Node& n, const Env& env) {
+bool Program::test(uint32_t at, const Env& env) const {
+  const FlatNode& n = code_[at];
   switch (n.op) {
     case Op::Name: return env.now[n.slot].truthy();
-    case Op::Literal: return n.literal.truthy();
-    case Op::Not: return !test(*n.kids[0], env);
-    case Op::And: return test(*n.kids[0], env) && test(*n.kids[1], env);
-    case Op::Or: return test(*n.kids[0], env) || test(*n.kids[1], env);
+    case Op::Literal: return literals_[n.lit].truthy();
+    case Op::Not: return !test(n.kids, env);
+    case Op::And: return test(n.kids, env) && test(n.kids + 1, env);
+    case Op::Or: return test(n.kids, env) || test(n.kids + 1, env);
     case Op::Eq: case Op::Ne: case Op::Lt: case Op::Le: case Op::Gt: case Op::Ge: case Op::In: case Op::NotIn:
-      return compare_op(n, env);
+      return compare(n, env);
     case Op::DefCall:
-      if (env.cache && n.slot >= 0 && size_t(n.slot) < env.cache->value.size() &&
-          env.cache->generation[size_t(n.slot)] == env.generation)
-        return env.cache->value[size_t(n.slot)].truthy();
-      return eval(n, env).truthy();
-    default: return eval(n, env).truthy();
+      if (cached(n, env)) return env.cache->value[size_t(n.slot)].truthy();
+      return eval(at, env).truthy();
+    default: return eval(at, env).truthy();
   }
 }
 
-static inline bool truth(const Node& n, const Env& env) { return test(n, env); }
+Value Program::call(const FlatNode& n, const Env& env) const {
+  // Lazy ones first: only the branch taken is evaluated.
+  if (n.special == 1) {
+    if (test(n.kids, env)) return eval(n.kids + 1, env);
+    return n.nkids > 2 ? eval(n.kids + 2, env) : Value();
+  }
+  if (n.special == 2) {
+    for (uint32_t i = 0; i < n.nkids; ++i) {
+      Value v = eval(n.kids + i, env);
+      if (!v.null()) return v;
+    }
+    return {};
+  }
+  int count = n.nkids;
+  if (count <= 4) {  // most calls: answers, literals and cached defs are passed in place
+    Value tmp[4];
+    const Value* p[4];
+    for (int i = 0; i < count; ++i) p[i] = &ref(code_[n.kids + uint32_t(i)], env, tmp[i]);
+    return n.fn->fn(Args{p}, count, env, *n.node);
+  }
+  List tmp(static_cast<size_t>(count));
+  std::vector<const Value*> p(static_cast<size_t>(count));
+  for (int i = 0; i < count; ++i) p[size_t(i)] = &ref(code_[n.kids + uint32_t(i)], env, tmp[size_t(i)]);
+  return n.fn->fn(Args{p.data()}, count, env, *n.node);
+}
 
-Value eval(const Node& n, const Env& env) {
+Value Program::eval(uint32_t at, const Env& env) const {
+  const FlatNode& n = code_[at];
   switch (n.op) {
-    case Op::Literal: return n.literal;
+    case Op::Literal: return literals_[n.lit];
     case Op::Name: return env.now[n.slot];
     case Op::ListLiteral: {
-      if (n.state) return *static_cast<const Value*>(n.state.get());
+      if (n.special == 1) return literals_[n.lit];
       List l;
-      l.reserve(n.kids.size());
-      for (auto& k : n.kids) l.push_back(eval(*k, env));
+      l.reserve(n.nkids);
+      for (uint32_t i = 0; i < n.nkids; ++i) l.push_back(eval(n.kids + i, env));
       return Value(std::move(l));
     }
     case Op::Neg: {
-      Value v = eval(*n.kids[0], env);
+      Value v = eval(n.kids, env);
       if (!v.is_number()) return {};
       return v.is_int() ? Value(-v.as_int()) : Value(-v.as_number());
     }
-    case Op::Not: return Value(!truth(*n.kids[0], env));
-    case Op::And: return Value(truth(*n.kids[0], env) && truth(*n.kids[1], env));
-    case Op::Or: return Value(truth(*n.kids[0], env) || truth(*n.kids[1], env));
+    case Op::Not: return Value(!test(n.kids, env));
+    case Op::And: return Value(test(n.kids, env) && test(n.kids + 1, env));
+    case Op::Or: return Value(test(n.kids, env) || test(n.kids + 1, env));
     case Op::Eq: case Op::Ne: case Op::Lt: case Op::Le: case Op::Gt: case Op::Ge: case Op::In: case Op::NotIn:
-      return Value(compare_op(n, env));
+      return Value(compare(n, env));
     case Op::Add: case Op::Sub: case Op::Mul: case Op::Div: {
       Value ta, tb;
-      const Value& a = ref(*n.kids[0], env, ta);
-      const Value& b = ref(*n.kids[1], env, tb);
+      const Value& a = ref(code_[n.kids], env, ta);
+      const Value& b = ref(code_[n.kids + 1], env, tb);
       return arith(n.op, a, b);
     }
     case Op::DefCall: {
-      if (!env.cache || n.slot < 0 || size_t(n.slot) >= env.cache->value.size()) return eval(*n.kids[0], env);
+      if (!env.cache || n.slot < 0 || size_t(n.slot) >= env.cache->value.size()) return eval(n.kids, env);
       if (env.cache->generation[size_t(n.slot)] == env.generation) return env.cache->value[size_t(n.slot)];
-      Value v = eval(*n.kids[0], env);
+      Value v = eval(n.kids, env);
       env.cache->generation[size_t(n.slot)] = env.generation;
       env.cache->value[size_t(n.slot)] = v;
       return v;
     }
-    case Op::Call: {
-      // Lazy ones first: only the branch taken is evaluated.
-      if (n.special == 1) {
-        if (eval(*n.kids[0], env).truthy()) return eval(*n.kids[1], env);
-        return n.kids.size() > 2 ? eval(*n.kids[2], env) : Value();
-      }
-      if (n.special == 2) {
-        for (auto& k : n.kids) {
-          Value v = eval(*k, env);
-          if (!v.null()) return v;
-        }
-        return {};
-      }
-      int count = int(n.kids.size());
-      if (count <= 4) {  // most calls: answers, literals and cached defs are passed in place
-        Value tmp[4];
-        const Value* p[4];
-        for (int i = 0; i < count; ++i) p[i] = &ref(*n.kids[size_t(i)], env, tmp[i]);
-        return n.fn->fn(Args{p}, count, env, n);
-      }
-      List tmp(static_cast<size_t>(count));
-      std::vector<const Value*> p(static_cast<size_t>(count));
-      for (int i = 0; i < count; ++i) p[size_t(i)] = &ref(*n.kids[size_t(i)], env, tmp[size_t(i)]);
-      return n.fn->fn(Args{p.data()}, count, env, n);
-    }
+    case Op::Call: return call(n, env);
   }
   return {};
 }
+
+// --- the entry points
+
+static const Program& program_of(const Node& n) {
+  if (!n.program) throw std::logic_error("expression evaluated before it was compiled");
+  return *n.program;
+}
+
+Value eval(const Node& n, const Env& env) { return program_of(n).eval(n.entry, env); }
+bool test(const Node& n, const Env& env) { return program_of(n).test(n.entry, env); }
 
 }  // namespace core::expr

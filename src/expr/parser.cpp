@@ -7,6 +7,7 @@
 #include <regex>
 
 #include "expr/ast.h"
+#include "expr/program.h"
 
 namespace core::expr {
 
@@ -417,6 +418,10 @@ void collect_fields(const Node& n, std::vector<std::string>& out) {
 NodePtr parse(const std::string& text, const Names& names) {
   auto n = Parser(text, names, 0).parse_all();
   collect_fields(*n, n->fields);
+  auto program = std::make_shared<Program>();
+  n->entry = program->add(*n);
+  n->program = program.get();
+  n->own = std::move(program);
   return n;
 }
 

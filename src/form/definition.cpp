@@ -11,6 +11,7 @@
 namespace core::form {
 
 void index_def_readers(Form& F);
+void each_expression(Form& F, const std::function<void(expr::NodePtr&)>& fn);
 
 // Page, subsection and question conditions are cached like defs: worked out once per state of the log.
 expr::NodePtr cached(Form& F, expr::NodePtr n, const std::string& key) {
@@ -582,11 +583,51 @@ std::shared_ptr<Form> Form::load(const std::string& path, const std::string& dat
     F.soft_rules.push_back(std::move(s));
   }
   index_def_readers(F);
+  // Every expression compiled into one program, so that they sit together in memory (program.h).
+  auto program = std::make_shared<expr::Program>();
+  each_expression(F, [&](expr::NodePtr& n) {
+    n->entry = program->add(*n);
+    n->program = program.get();
+    n->own.reset();
+  });
+  F.program = std::move(program);
   for (size_t s = 0; s < F.size(); ++s)
     if (F.attributes[s].kind != AttrKind::Context) F.stored_order.push_back(int(s));
   std::sort(F.stored_order.begin(), F.stored_order.end(),
             [&](int a, int b) { return F.attributes[size_t(a)].id < F.attributes[size_t(b)].id; });
   return f;
+}
+
+// Every expression of the form (conditions, derivations, rules, texts that depend on answers).
+void each_expression(Form& F, const std::function<void(expr::NodePtr&)>& fn) {
+  auto walk = [&](expr::NodePtr& n) {
+    if (n) fn(n);
+  };
+  for (auto& s : F.subsections) walk(s.depends_on);
+  for (auto& p : F.pages) {
+    walk(p.depends_on);
+    for (auto& q : p.questions) {
+      walk(q.optional_when);
+      walk(q.derived_when);
+      walk(q.hidden_in_check_answers);
+      for (auto& o : q.options) walk(o.depends_on);
+      for (auto& c : q.suffixes) walk(c.when);
+      for (auto& c : q.inferred) walk(c.when);
+    }
+  }
+  for (auto& d : F.derivations) {
+    walk(d.when);
+    walk(d.value);
+  }
+  for (auto& r : F.rules) {
+    walk(r.when);
+    for (auto& m : r.messages) walk(m.when);
+    for (auto& [k, v] : r.values) walk(v);
+  }
+  for (auto& s : F.soft_rules) {
+    walk(s.when);
+    for (auto& [k, v] : s.values) walk(v);
+  }
 }
 
 namespace {
@@ -606,32 +647,7 @@ void collect_readers(const expr::Node& n, std::vector<int>& open_defs, std::vect
 void index_def_readers(Form& F) {
   std::vector<std::set<int>> reads(F.def_instances());
   std::vector<int> open;
-  auto walk = [&](const expr::NodePtr& n) {
-    if (n) collect_readers(*n, open, reads);
-  };
-  for (auto& s : F.subsections) walk(s.depends_on);
-  for (auto& p : F.pages) {
-    walk(p.depends_on);
-    for (auto& q : p.questions) {
-      walk(q.optional_when);
-      walk(q.derived_when);
-      walk(q.hidden_in_check_answers);
-      for (auto& o : q.options) walk(o.depends_on);
-    }
-  }
-  for (auto& d : F.derivations) {
-    walk(d.when);
-    walk(d.value);
-  }
-  for (auto& r : F.rules) {
-    walk(r.when);
-    for (auto& m : r.messages) walk(m.when);
-    for (auto& [k, v] : r.values) walk(v);
-  }
-  for (auto& s : F.soft_rules) {
-    walk(s.when);
-    for (auto& [k, v] : s.values) walk(v);
-  }
+  each_expression(F, [&](expr::NodePtr& n) { collect_readers(*n, open, reads); });
   F.def_readers.assign(F.size(), {});
   for (size_t d = 0; d < reads.size(); ++d)
     for (int slot : reads[d]) F.def_readers[size_t(slot)].push_back(int(d));

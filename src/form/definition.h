@@ -15,6 +15,7 @@
 #include "expr/ast.h"
 #include "expr/eval.h"
 #include "expr/lookups.h"
+#include "expr/program.h"
 #include "util/dates.h"
 
 namespace core::form {
@@ -158,6 +159,8 @@ class Form : public expr::Names, public expr::Labels {
   // The slots a stored log holds (every attribute but the context values), in order of their ids:
   // the order in which answers are written (form::answers_text).
   std::vector<int> stored_order;
+  // Every expression of the form, compiled together (expr/program.h).
+  std::shared_ptr<const expr::Program> program;
 
   int slot(const std::string& name) const {
     auto it = slots.find(name);

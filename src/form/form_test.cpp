@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <functional>
 #include <fstream>
 
 #include "form/cases.h"
@@ -330,4 +331,35 @@ TEST(StoredAnswers, StringsNumbersAndBadInput) {
     json parsed = json::parse(t, nullptr, false);
     expect_same_values(f, values_from_text(f, t), values_from_json(f, parsed));
   }
+}
+
+// Every expression of a form runs from the form's one program, where a def instance's body is
+// compiled once however many expressions call it (expr/program.h).
+TEST(Forms, ExpressionsAreCompiledTogetherWithEachDefOnce) {
+  auto& f = *lettings_2026();
+  ASSERT_TRUE(f.program);
+  size_t roots = 0, tree_nodes = 0, elsewhere = 0;
+  std::function<void(const expr::Node&)> count = [&](const expr::Node& n) {
+    ++tree_nodes;
+    for (auto& k : n.kids) count(*k);
+  };
+  auto check = [&](const expr::NodePtr& n) {
+    if (!n) return;
+    ++roots;
+    count(*n);
+    if (n->program != f.program.get() || n->own) ++elsewhere;
+  };
+  for (auto& p : f.pages) {
+    check(p.depends_on);
+    for (auto& q : p.questions) {
+      check(q.derived_when);
+      for (auto& o : q.options) check(o.depends_on);
+    }
+  }
+  for (auto& d : f.derivations) check(d.value);
+  for (auto& r : f.rules) check(r.when);
+  EXPECT_GT(roots, 500u);
+  EXPECT_EQ(elsewhere, 0u);
+  // The trees repeat each def's body at every call; the program holds it once.
+  EXPECT_LT(f.program->size() * 3, tree_nodes);
 }
