@@ -24,7 +24,25 @@ enum class Op {
 
 struct Env;
 struct Node;
-using NodePtr = std::unique_ptr<Node>;
+class Program;
+// Owns a parsed expression. A compiled root (parse(), Form::load) also carries where its code
+// starts, so evaluating it from a form's structures does not have to read the tree node at all.
+class NodePtr {
+ public:
+  NodePtr() = default;
+  NodePtr(std::nullptr_t) {}
+  NodePtr(std::unique_ptr<Node> p) : p_(std::move(p)) {}
+  Node* get() const { return p_.get(); }
+  Node& operator*() const { return *p_; }
+  Node* operator->() const { return p_.get(); }
+  explicit operator bool() const { return bool(p_); }
+
+  const Program* program = nullptr;
+  uint32_t entry = 0;
+
+ private:
+  std::unique_ptr<Node> p_;
+};
 // A builtin's evaluated arguments, read in place (answers and literals are not copied).
 struct Args {
   const Value* const* p;
@@ -54,9 +72,9 @@ struct Node {
   std::vector<std::string> fields;    // every field name the expression reads (root node only)
   // Root nodes only: the compiled expression (program.h), which evaluation runs. `own` holds the
   // program parse() made; a form that compiles its expressions together points `program` at its own.
-  const class Program* program = nullptr;
+  const Program* program = nullptr;
   uint32_t entry = 0;
-  std::shared_ptr<const class Program> own;
+  std::shared_ptr<const Program> own;
 };
 
 struct ParseError : std::runtime_error {

@@ -245,4 +245,13 @@ static const Program& program_of(const Node& n) {
 Value eval(const Node& n, const Env& env) { return program_of(n).eval(n.entry, env); }
 bool test(const Node& n, const Env& env) { return program_of(n).test(n.entry, env); }
 
+Value eval(const NodePtr& n, const Env& env) {
+  if (!n) return {};
+  return n.program ? n.program->eval(n.entry, env) : eval(*n, env);
+}
+bool holds(const NodePtr& n, const Env& env) {
+  if (!n) return true;
+  return n.program ? n.program->test(n.entry, env) : test(*n, env);
+}
+
 }  // namespace core::expr

@@ -36,5 +36,8 @@ Value eval(const Node& n, const Env& env);
 bool test(const Node& n, const Env& env);
 // A condition: a missing expression holds.
 inline bool holds(const Node* n, const Env& env) { return !n || test(*n, env); }
+// The same for a compiled root, read from where its owner keeps it (without touching the tree).
+Value eval(const NodePtr& n, const Env& env);
+bool holds(const NodePtr& n, const Env& env);
 
 }  // namespace core::expr

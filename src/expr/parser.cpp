@@ -421,6 +421,8 @@ NodePtr parse(const std::string& text, const Names& names) {
   auto program = std::make_shared<Program>();
   n->entry = program->add(*n);
   n->program = program.get();
+  n.entry = n->entry;
+  n.program = n->program;
   n->own = std::move(program);
   return n;
 }

@@ -80,7 +80,7 @@ std::string Question::label() const {
 
 static std::string first_holding(const std::vector<Question::Conditional>& list, const expr::Env& env) {
   for (auto& c : list)
-    if (c.when && expr::holds(c.when.get(), env)) return c.text;
+    if (c.when && expr::holds(c.when, env)) return c.text;
   return "";
 }
 std::string Question::suffix_for(const expr::Env& env) const { return suffix.empty() ? first_holding(suffixes, env) : suffix; }
@@ -588,6 +588,8 @@ std::shared_ptr<Form> Form::load(const std::string& path, const std::string& dat
   each_expression(F, [&](expr::NodePtr& n) {
     n->entry = program->add(*n);
     n->program = program.get();
+    n.entry = n->entry;
+    n.program = n->program;
     n->own.reset();
   });
   F.program = std::move(program);

@@ -64,8 +64,8 @@ struct Evaluator {
       changed_slots_.push_back(int(slot));
     }
   }
-  bool holds(const expr::NodePtr& n) { return expr::holds(n.get(), env); }
-  Value eval(const expr::NodePtr& n) { return n ? expr::eval(*n, env) : Value(); }
+  bool holds(const expr::NodePtr& n) { return expr::holds(n, env); }
+  Value eval(const expr::NodePtr& n) { return expr::eval(n, env); }
 
   // Every page's "is it shown?" (by page index) for the answers now. The first call works out every
   // page; later ones only the pages whose routing reads an answer changed since (Form::page_readers).

@@ -153,7 +153,7 @@ struct Flow {
     env = {now.data(), now.data(), &f.lookups, &f};
   }
   Flow(const Flow&) = delete;
-  bool holds(const expr::NodePtr& n) const { return expr::holds(n.get(), env); }
+  bool holds(const expr::NodePtr& n) const { return expr::holds(n, env); }
 };
 
 // Is the question one the user must answer on this page now? (Shown, not derived, not optional.)
@@ -304,7 +304,7 @@ json field_json(Context& ctx, const form::Form& f, const form::Question& q, cons
       form::Values now = form::with_context(f, values, fc);
       expr::Env env{now.data(), now.data(), &f.lookups, &f};
       for (auto& o : q.options) {
-        if (o.depends_on && !expr::holds(o.depends_on.get(), env)) continue;
+        if (o.depends_on && !expr::holds(o.depends_on, env)) continue;
         opts.push_back({o.value.text(), o.label, o.hint});
         defs.push_back(&o);
       }
