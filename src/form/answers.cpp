@@ -202,8 +202,7 @@ class FlatReader {
 };
 
 // Where a stored answer goes: its slot and the value as the form holds it, or a problem.
-void place(const Form& f, Values& out, const std::string& key, Value x, std::vector<std::string>* problems) {
-  int s = f.slot(key);
+void place(const Form& f, Values& out, const std::string& key, Value x, std::vector<std::string>* problems, int s) {
   if (s < 0 || f.attributes[size_t(s)].kind == AttrKind::Context) {
     if (problems) problems->push_back(key);
     return;
@@ -303,14 +302,31 @@ void write_value(std::string& out, const Value& v) {
 Values values_from_json(const Form& f, const nlohmann::json& answers, std::vector<std::string>* problems) {
   Values v(f.size());
   if (!answers.is_object()) return v;
-  for (auto& [k, raw] : answers.items()) place(f, v, k, expr::from_json(raw), problems);
+  for (auto& [k, raw] : answers.items()) place(f, v, k, expr::from_json(raw), problems, f.slot(k));
   return v;
 }
 
 Values values_from_text(const Form& f, std::string_view text, std::vector<std::string>* problems) {
   Values v(f.size());
   std::vector<std::string> found;
-  bool ok = FlatReader(text).read([&](const std::string& key, Value x) { place(f, v, key, std::move(x), problems ? &found : nullptr); });
+  // Stored answers come in the order answers_text() writes them (Form::stored_order): each key is
+  // looked for there first, from where the last one was found, and by hash only if it is not there.
+  size_t next = 0;
+  auto slot_of = [&](const std::string& key) {
+    while (next < f.stored_order.size()) {
+      int s = f.stored_order[next];
+      int c = f.attributes[size_t(s)].id.compare(key);
+      if (c == 0) {
+        ++next;
+        return s;
+      }
+      if (c > 0) break;
+      ++next;
+    }
+    return f.slot(key);
+  };
+  bool ok = FlatReader(text).read(
+      [&](const std::string& key, Value x) { place(f, v, key, std::move(x), problems ? &found : nullptr, slot_of(key)); });
   if (ok) {
     if (problems) problems->insert(problems->end(), found.begin(), found.end());
     return v;

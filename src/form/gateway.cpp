@@ -45,19 +45,23 @@ struct Evaluator {
   const Values& before;
   expr::Env env;
   expr::DefCache cache;
-  Evaluator(const Form& form, Values& n, const Values& b) : f(form), now(n), before(b) {
+  // `with_cache`: keep each def's value for the state of the log (for a whole run of the rules; a
+  // single condition or two is quicker without).
+  Evaluator(const Form& form, Values& n, const Values& b, bool with_cache = true) : f(form), now(n), before(b) {
     env.now = now.data();
     env.before = before.data();
     env.lookups = &f.lookups;
     env.labels = &f;
-    cache.generation.assign(f.def_instances(), 0);
-    cache.value.resize(f.def_instances());
-    env.cache = &cache;
+    if (with_cache) {
+      cache.generation.assign(f.def_instances(), 0);
+      cache.value.resize(f.def_instances());
+      env.cache = &cache;
+    }
   }
   // Every change to the answers goes through here, so cached defs and routing are worked out again.
   void set(size_t slot, Value v) {
     now[slot] = std::move(v);
-    if (slot < f.def_readers.size())
+    if (env.cache && slot < f.def_readers.size())
       for (int d : f.def_readers[slot]) cache.generation[size_t(d)] = 0;
     if (!routing_.empty() && !changed_[slot]) {
       changed_[slot] = 1;
@@ -286,8 +290,8 @@ Values with_context(const Form& f, Values v, const Context& ctx) {
 
 Values with_changes(const Form& f, Values values, const Changes& changes) {
   values.resize(f.size());
-  Values before = values;
-  Evaluator ev(f, values, before);
+  // No rule runs here: the answers are only checked and read in (before and now are the same log).
+  Evaluator ev(f, values, values, false);
   for (auto& [name, raw] : changes) {
     int s = f.slot(name);
     if (s < 0 || !f.attributes[size_t(s)].input) continue;
@@ -305,7 +309,7 @@ std::vector<char> routed(const Form& f, const Values& values, const Context& ctx
 
 bool page_routed(const Form& f, int page, const Values& values, const Context& ctx) {
   Values now = with_context(f, values, ctx);
-  Evaluator ev(f, now, now);
+  Evaluator ev(f, now, now, false);
   const Page& p = f.pages[size_t(page)];
   return ev.holds(f.subsections[size_t(p.subsection)].depends_on) && ev.holds(p.depends_on);
 }
