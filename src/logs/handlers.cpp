@@ -978,7 +978,10 @@ Response history(Context& ctx) {
       if (s >= 0) return f->label(s, x);
       return x.text();
     };
-    rows.push_back({{"at", h.changed_at.substr(0, 16)}, {"who", h.user_name}, {"field", label}, {"before", show(h.before)}, {"after", show(h.after)}});
+    // Answers nobody gives (the channels cannot set them): the service worked them out from others.
+    bool derived = s >= 0 && !f->attributes[size_t(s)].input;
+    rows.push_back({{"at", h.changed_at.substr(0, 16)}, {"who", h.user_name}, {"field", label}, {"derived", derived},
+                    {"before", show(h.before)}, {"after", show(h.after)}});
   }
   json j = {{"title", "History of log " + std::to_string(log.id)}, {"log_id", log.id}, {"rows", rows}, {"count", rows.size()}, {"back", log_url(log.id)}};
   return ctx.page("logs/history", j);

@@ -333,4 +333,9 @@ TEST(LettingsLogs, ChangesFromAnInterruptionScreenComeBackToIt) {
   auto hist = c.get(base + "/history");
   EXPECT_TRUE(contains(hist.body, "1 April 2026"));
   EXPECT_TRUE(contains(hist.body, "General needs"));
+  // Answers the service worked out are marked as such; answers people gave are not.
+  EXPECT_TRUE(contains(hist.body, "Worked out by the service from other answers"));
+  auto void_row = hist.body.find("1 April 2026");
+  auto row_start = hist.body.rfind("<tr", void_row);
+  EXPECT_EQ(hist.body.substr(row_start, void_row - row_start).find("Worked out by the service"), std::string::npos);
 }
