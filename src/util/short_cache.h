@@ -10,6 +10,9 @@
 
 namespace core::util {
 
+// How long an entry may be used: the most another process's change can go unseen here.
+inline constexpr std::chrono::milliseconds kShortCacheLifetime{1000};
+
 template <typename T>
 class ShortCache {
  public:
@@ -22,7 +25,7 @@ class ShortCache {
     {
       std::lock_guard<std::mutex> g(m_);
       auto it = entries_.find(id);
-      if (it != entries_.end() && it->second.version == version && now - it->second.at < std::chrono::seconds(1))
+      if (it != entries_.end() && it->second.version == version && now - it->second.at < kShortCacheLifetime)
         return it->second.value;
     }
     T value = load();
