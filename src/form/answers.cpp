@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "form/gateway.h"
+#include "util/text.h"
 
 namespace core::form {
 
@@ -64,17 +65,11 @@ class FlatReader {
     i_ += word.size();
     return true;
   }
-  static int hex(char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-  }
   bool hex4(uint32_t& out) {
     if (i_ + 4 > s_.size()) return false;
     out = 0;
     for (int k = 0; k < 4; ++k) {
-      int h = hex(s_[i_ + size_t(k)]);
+      int h = util::hex_value(s_[i_ + size_t(k)]);
       if (h < 0) return false;
       out = out * 16 + uint32_t(h);
     }
@@ -246,18 +241,8 @@ void write_string(std::string& out, const std::string& s) {
       ++i;
       continue;
     }
-    // A multi-byte UTF-8 sequence, copied when well formed (RFC 3629), else U+FFFD for its first byte.
-    size_t len = c >= 0xF0 && c <= 0xF4 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 && c <= 0xDF ? 2 : 0;
-    bool ok = len > 0 && c < 0xF5 && i + len <= n;
-    for (size_t k = 1; ok && k < len; ++k) ok = (static_cast<unsigned char>(s[i + k]) & 0xC0) == 0x80;
-    if (ok && len >= 3) {
-      unsigned char c1 = static_cast<unsigned char>(s[i + 1]);
-      if (c == 0xE0 && c1 < 0xA0) ok = false;   // overlong
-      if (c == 0xED && c1 > 0x9F) ok = false;   // surrogates
-      if (c == 0xF0 && c1 < 0x90) ok = false;   // overlong
-      if (c == 0xF4 && c1 > 0x8F) ok = false;   // beyond U+10FFFF
-    }
-    if (ok) {
+    // A multi-byte UTF-8 sequence, copied when well formed, else U+FFFD for its first byte.
+    if (size_t len = util::utf8_sequence(s, i)) {
       out.append(s, i, len);
       i += len;
     } else {

@@ -3,6 +3,8 @@
 #include <cctype>
 #include <charconv>
 
+#include "util/text.h"
+
 namespace core::web {
 
 std::string Request::header(const std::string& n) const {
@@ -85,13 +87,6 @@ std::string url_encode(const std::string& s) {
   return out;
 }
 
-static int hexval(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
 static bool decode(const std::string& s, std::string& out) {
   out.clear();
   for (size_t i = 0; i < s.size(); ++i) {
@@ -99,7 +94,7 @@ static bool decode(const std::string& s, std::string& out) {
     if (c == '+') out += ' ';
     else if (c == '%') {
       if (i + 2 >= s.size()) return false;
-      int a = hexval(s[i + 1]), b = hexval(s[i + 2]);
+      int a = util::hex_value(s[i + 1]), b = util::hex_value(s[i + 2]);
       if (a < 0 || b < 0) return false;
       out += static_cast<char>(a * 16 + b);
       i += 2;
@@ -133,18 +128,6 @@ bool parse_urlencoded(const std::string& s, std::multimap<std::string, std::stri
   return true;
 }
 
-bool valid_utf8(const std::string& s) {
-  size_t i = 0, n = s.size();
-  while (i < n) {
-    unsigned char c = s[i];
-    int len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
-    if (len == 0 || i + len > n) return false;
-    for (int k = 1; k < len; ++k)
-      if ((static_cast<unsigned char>(s[i + k]) >> 6) != 2) return false;
-    if (c == 0) return false;  // no NUL bytes in form values
-    i += len;
-  }
-  return true;
-}
+bool valid_utf8(const std::string& s) { return util::valid_utf8(s) && s.find('\0') == std::string::npos; }
 
 }  // namespace core::web

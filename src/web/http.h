@@ -66,7 +66,7 @@ std::string url_encode(const std::string& s);
 std::string url_decode(const std::string& s);
 // Parses a=b&c=d (also used for query strings). Returns false on malformed percent-encoding.
 bool parse_urlencoded(const std::string& s, std::multimap<std::string, std::string>& out);
-// Whether s is valid UTF-8 (form values that are not are refused with 400).
+// Whether s is valid UTF-8 without NUL bytes (form values that are not are refused with 400).
 bool valid_utf8(const std::string& s);
 
 }  // namespace core::web
