@@ -25,8 +25,8 @@ enum class Op {
 struct Env;
 struct Node;
 class Program;
-// Owns a parsed expression. A compiled root (parse(), Form::load) also carries where its code
-// starts, so evaluating it from a form's structures does not have to read the tree node at all.
+// Owns a parsed expression, and for a root (parse(), Form::load) its compiled code (program.h),
+// which is what evaluation runs: an expression is evaluated without reading its tree.
 class NodePtr {
  public:
   NodePtr() = default;
@@ -37,8 +37,11 @@ class NodePtr {
   Node* operator->() const { return p_.get(); }
   explicit operator bool() const { return bool(p_); }
 
+  // The compiled code: `program` from `entry` on. `own` holds the program parse() made; a form
+  // that compiles its expressions together (Form::load) points `program` at its own instead.
   const Program* program = nullptr;
   uint32_t entry = 0;
+  std::shared_ptr<const Program> own;
 
  private:
   std::unique_ptr<Node> p_;
@@ -70,11 +73,6 @@ struct Node {
   Type type = Type::Any;
   std::shared_ptr<const void> state;  // per-call prepared data (e.g. a compiled regex)
   std::vector<std::string> fields;    // every field name the expression reads (root node only)
-  // Root nodes only: the compiled expression (program.h), which evaluation runs. `own` holds the
-  // program parse() made; a form that compiles its expressions together points `program` at its own.
-  const Program* program = nullptr;
-  uint32_t entry = 0;
-  std::shared_ptr<const Program> own;
 };
 
 struct ParseError : std::runtime_error {

@@ -237,21 +237,12 @@ Value Program::eval(uint32_t at, const Env& env) const {
 
 // --- the entry points
 
-static const Program& program_of(const Node& n) {
+static const Program& program_of(const NodePtr& n) {
   if (!n.program) throw std::logic_error("expression evaluated before it was compiled");
   return *n.program;
 }
 
-Value eval(const Node& n, const Env& env) { return program_of(n).eval(n.entry, env); }
-bool test(const Node& n, const Env& env) { return program_of(n).test(n.entry, env); }
-
-Value eval(const NodePtr& n, const Env& env) {
-  if (!n) return {};
-  return n.program ? n.program->eval(n.entry, env) : eval(*n, env);
-}
-bool holds(const NodePtr& n, const Env& env) {
-  if (!n) return true;
-  return n.program ? n.program->test(n.entry, env) : test(*n, env);
-}
+Value eval(const NodePtr& n, const Env& env) { return n ? program_of(n).eval(n.entry, env) : Value(); }
+bool holds(const NodePtr& n, const Env& env) { return !n || program_of(n).test(n.entry, env); }
 
 }  // namespace core::expr

@@ -31,13 +31,10 @@ struct Env {
   uint64_t generation = 1;
 };
 
-Value eval(const Node& n, const Env& env);
-// Whether a condition holds (null counts as false), without building a Value where it can.
-bool test(const Node& n, const Env& env);
-// A condition: a missing expression holds.
-inline bool holds(const Node* n, const Env& env) { return !n || test(*n, env); }
-// The same for a compiled root, read from where its owner keeps it (without touching the tree).
+// A parsed expression's value (null for a missing one).
 Value eval(const NodePtr& n, const Env& env);
+// Whether a condition holds (null counts as false; a missing condition holds), without building a
+// Value where it can.
 bool holds(const NodePtr& n, const Env& env);
 
 }  // namespace core::expr

@@ -62,7 +62,7 @@ struct Fixture {
   Value run(const std::string& text) {
     auto n = parse(text, names);
     Env env{now.data(), before.data(), &lookups, &labels};
-    return eval(*n, env);
+    return eval(n, env);
   }
 };
 

@@ -419,11 +419,9 @@ NodePtr parse(const std::string& text, const Names& names) {
   auto n = Parser(text, names, 0).parse_all();
   collect_fields(*n, n->fields);
   auto program = std::make_shared<Program>();
-  n->entry = program->add(*n);
-  n->program = program.get();
-  n.entry = n->entry;
-  n.program = n->program;
-  n->own = std::move(program);
+  n.entry = program->add(*n);
+  n.program = program.get();
+  n.own = std::move(program);
   return n;
 }
 

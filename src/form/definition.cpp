@@ -586,11 +586,9 @@ std::shared_ptr<Form> Form::load(const std::string& path, const std::string& dat
   // Every expression compiled into one program, so that they sit together in memory (program.h).
   auto program = std::make_shared<expr::Program>();
   each_expression(F, [&](expr::NodePtr& n) {
-    n->entry = program->add(*n);
-    n->program = program.get();
-    n.entry = n->entry;
-    n.program = n->program;
-    n->own.reset();
+    n.entry = program->add(*n);
+    n.program = program.get();
+    n.own.reset();
   });
   F.program = std::move(program);
   for (size_t s = 0; s < F.size(); ++s)

@@ -347,7 +347,7 @@ TEST(Forms, ExpressionsAreCompiledTogetherWithEachDefOnce) {
     if (!n) return;
     ++roots;
     count(*n);
-    if (n->program != f.program.get() || n->own) ++elsewhere;
+    if (n.program != f.program.get() || n.own) ++elsewhere;
   };
   for (auto& p : f.pages) {
     check(p.depends_on);

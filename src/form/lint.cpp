@@ -26,7 +26,8 @@ void add_unique(std::vector<Value>& vs, const Value& v) {
 
 }  // namespace
 
-bool satisfiable(const Form& f, const expr::Node& cond, bool* decided) {
+bool satisfiable(const Form& f, const expr::NodePtr& condition, bool* decided) {
+  const expr::Node& cond = *condition;
   std::vector<Value> lits;
   literals(cond, lits);
   std::vector<int> slots;
@@ -80,7 +81,7 @@ bool satisfiable(const Form& f, const expr::Node& cond, bool* decided) {
   std::vector<size_t> idx(slots.size(), 0);
   for (;;) {
     for (size_t i = 0; i < slots.size(); ++i) vals[size_t(slots[i])] = domains[i][idx[i]];
-    if (expr::eval(cond, env).truthy()) return true;
+    if (expr::holds(condition, env)) return true;
     size_t i = 0;
     while (i < idx.size() && ++idx[i] == domains[i].size()) idx[i++] = 0;
     if (i == idx.size()) return false;
@@ -90,9 +91,9 @@ bool satisfiable(const Form& f, const expr::Node& cond, bool* decided) {
 std::vector<std::string> lint(const Form& f) {
   std::vector<std::string> out = f.problems;
   for (auto& sub : f.subsections)
-    if (sub.depends_on && !satisfiable(f, *sub.depends_on)) out.push_back("subsection " + sub.id + ": its condition can never hold, so none of its pages can be shown");
+    if (sub.depends_on && !satisfiable(f, sub.depends_on)) out.push_back("subsection " + sub.id + ": its condition can never hold, so none of its pages can be shown");
   for (auto& p : f.pages)
-    if (p.depends_on && !satisfiable(f, *p.depends_on)) out.push_back("page " + p.id + ": unreachable, its condition can never hold");
+    if (p.depends_on && !satisfiable(f, p.depends_on)) out.push_back("page " + p.id + ": unreachable, its condition can never hold");
   // Every soft validation should have a screen, and every derivation's value should fit its field.
   std::set<std::string> screens;
   for (auto& p : f.pages)

@@ -14,6 +14,6 @@ std::vector<std::string> lint(const Form& f);
 // A page is unreachable when no combination of answers makes its condition hold. Conditions over
 // coded answers are tried exhaustively (with the literals they mention for numbers, dates and text);
 // a condition with too many combinations to try is given the benefit of the doubt.
-bool satisfiable(const Form& f, const expr::Node& condition, bool* decided = nullptr);
+bool satisfiable(const Form& f, const expr::NodePtr& condition, bool* decided = nullptr);
 
 }  // namespace core::form
