@@ -43,7 +43,6 @@ User user_from(const Row& r) {
   u.created_at = r.str(16);
   return u;
 }
-constexpr size_t kUserColumnCount = 17;
 
 const char* kOrgColumns =
     "o.id, o.name, o.provider_type, o.housing_registration_no, o.address_line1, o.address_line2, o.postcode, "

@@ -72,7 +72,6 @@ class SqliteConnection : public Connection {
       std::this_thread::sleep_for(std::chrono::microseconds(std::min(50 << std::min(attempt, 6), 2000)));
       return 1;
     }, nullptr);
-    path_ = path;
     shared_ = &shared_for(path);
     exec_script("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;");
     // Replaces SQLite's automatic checkpoint (the checkpointer thread does it; see after_commit).
@@ -190,7 +189,6 @@ class SqliteConnection : public Connection {
     throw DatabaseError("SQLite: " + msg + " in: " + sql);
   }
 
-  std::string path_;
   FileShared* shared_ = nullptr;
   sqlite3* db_ = nullptr;
   // Prepared statements by SQL text, reused (reset and unbound after each use) for the

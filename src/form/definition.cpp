@@ -7,6 +7,7 @@
 #include <regex>
 #include <set>
 #include <stdexcept>
+#include <utility>
 
 namespace core::form {
 
@@ -652,22 +653,19 @@ void index_def_readers(Form& F) {
   for (size_t d = 0; d < reads.size(); ++d)
     for (int slot : reads[d]) F.def_readers[size_t(slot)].push_back(int(d));
 
-  // Pages by the slots their routing reads (a def's body is part of the tree, so defs are included).
+  // Pages by the slots their routing reads: the names in the page's and its subsection's conditions
+  // (an expression's `fields` include the names read inside the defs it calls).
   std::vector<std::set<int>> page_reads(F.pages.size());
   for (size_t p = 0; p < F.pages.size(); ++p) {
-    std::set<int>& r = page_reads[p];
-    std::function<void(const expr::Node&)> names = [&](const expr::Node& n) {
-      if (n.op == expr::Op::Name && n.slot >= 0) r.insert(n.slot);
-      for (auto& k : n.kids) names(*k);
-    };
-    if (F.pages[p].depends_on) names(*F.pages[p].depends_on);
     const auto& sub = F.subsections[size_t(F.pages[p].subsection)];
-    if (sub.depends_on) names(*sub.depends_on);
+    for (const expr::NodePtr* cond : {&std::as_const(F.pages[p].depends_on), &sub.depends_on})
+      if (*cond)
+        for (auto& name : (*cond)->fields)
+          if (int s = F.slot(name); s >= 0) page_reads[p].insert(s);
   }
   F.page_readers.assign(F.size(), {});
   for (size_t p = 0; p < page_reads.size(); ++p)
-    for (int slot : page_reads[p])
-      if (size_t(slot) < F.size()) F.page_readers[size_t(slot)].push_back(int(p));
+    for (int slot : page_reads[p]) F.page_readers[size_t(slot)].push_back(int(p));
 }
 
 std::shared_ptr<const Form> Form::load_checked(const std::string& path, const std::string& data_dir) {
