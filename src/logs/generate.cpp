@@ -4,6 +4,8 @@
 
 #include "form/cases.h"
 #include "form/registry.h"
+#include "logs/columns.h"
+#include "logs/store.h"
 #include "util/paths.h"
 #include "util/time.h"
 
@@ -21,36 +23,30 @@ int64_t generate(db::Database& db, const GenerateOptions& o) {
   auto ctx = form::context_from_json(*f, c.value("context", json::object()), util::Date{2026, 6, 1});
   auto setup = form::apply(*f, form::Values(f->size()), form::changes_from_json(c["before"]), ctx).values;
   auto done = form::apply(*f, setup, form::changes_from_json(c["answers"]), ctx);
-  json answers = done.answers_json(*f);
-  std::string status = form::status_name(done.status);
-  std::string now = util::now_iso();
+  // Each generated log: that log with its own organisation, assigned user, tenant code and property.
+  auto set = [&](form::Values& v, const char* attr, expr::Value x) { v[size_t(f->slot(attr))] = std::move(x); };
   const int kBatch = 200;
   int64_t inserted = 0;
   auto conn = db.acquire();
   while (inserted < o.count) {
     int n = int(std::min<int64_t>(kBatch, o.count - inserted));
-    std::string sql =
-        "INSERT INTO logs (log_type, form_year, collection_year, status, owning_organisation_id, managing_organisation_id, "
-        "assigned_to_id, needstype, startdate, tenancycode, propcode, postcode_full, answers, created_by_id, creation_method, "
-        "version, created_at, updated_at) VALUES ";
-    db::Params p;
+    std::vector<store::Log> batch(static_cast<size_t>(n));
     for (int i = 0; i < n; ++i) {
       int64_t k = inserted + i;
       int64_t org = o.organisations[size_t(k % int64_t(o.organisations.size()))];
-      json a = answers;
-      a["owning_organisation_id"] = org;
-      a["managing_organisation_id"] = org;
-      if (o.assigned_to_id) a["assigned_to_id"] = o.assigned_to_id;
-      else a.erase("assigned_to_id");
-      a["tenancycode"] = "GEN" + std::to_string(k);
-      a["propcode"] = "PROP" + std::to_string(k % 5000);
-      sql += std::string(i ? ", " : "") + "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)";
-      p.insert(p.end(), {std::string("lettings"), int64_t(2026), int64_t(2026), status, org, org,
-                         o.assigned_to_id ? db::Value(o.assigned_to_id) : db::Value(), int64_t(1), a["startdate"].get<std::string>(),
-                         a["tenancycode"].get<std::string>(), a["propcode"].get<std::string>(), a["postcode_full"].get<std::string>(),
-                         a.dump(), o.assigned_to_id ? db::Value(o.assigned_to_id) : db::Value(), std::string("generated"), now, now});
+      form::Values v = done.values;
+      set(v, "owning_organisation_id", expr::Value(org));
+      set(v, "managing_organisation_id", expr::Value(org));
+      set(v, "assigned_to_id", o.assigned_to_id ? expr::Value(o.assigned_to_id) : expr::Value());
+      set(v, "tenancycode", expr::Value("GEN" + std::to_string(k)));
+      set(v, "propcode", expr::Value("PROP" + std::to_string(k % 5000)));
+      store::Log& l = batch[size_t(i)];
+      l.form_year = f->year;
+      sync_columns(l, *f, v, done.status);
+      l.created_by_id = o.assigned_to_id ? std::optional<int64_t>(o.assigned_to_id) : std::nullopt;
+      l.creation_method = "generated";
     }
-    conn->transaction([&] { conn->exec(sql, p); });
+    conn->transaction([&] { store::insert_many(*conn, batch); });
     inserted += n;
   }
   return inserted;

@@ -4,6 +4,7 @@
 
 #include <cstdlib>
 
+#include "logs/generate.h"
 #include "logs/store.h"
 #include "test_app.h"
 
@@ -338,4 +339,33 @@ TEST(LettingsLogs, ChangesFromAnInterruptionScreenComeBackToIt) {
   auto void_row = hist.body.find("1 April 2026");
   auto row_start = hist.body.rfind("<tr", void_row);
   EXPECT_EQ(hist.body.substr(row_start, void_row - row_start).find("Worked out by the service"), std::string::npos);
+}
+
+// `core logs generate`: complete logs, each through the same columns as a saved log, and visible
+// to their organisation in the list.
+TEST(LettingsLogs, GeneratedLogsAreCompleteAndListed) {
+  PinToday today("2026-06-01");
+  TestApp t;
+  int64_t coordinator = t.user_id("coordinator@northshire.example");
+  logs::GenerateOptions o;
+  o.count = 3;
+  o.organisations = {t.org_id("Northshire County Council")};
+  o.assigned_to_id = coordinator;
+  EXPECT_EQ(logs::generate(t.db(), o), 3);
+  EXPECT_EQ(t.count("logs"), 3);
+  auto c = t.conn();
+  auto row = c->query_one("SELECT MIN(id) FROM logs");
+  auto l = logs::store::find(*c, row->i64(0));
+  ASSERT_TRUE(l);
+  EXPECT_EQ(l->status, "completed");
+  EXPECT_EQ(l->tenancycode.value_or(""), "GEN0");
+  EXPECT_EQ(l->assigned_to_id.value_or(0), coordinator);
+  EXPECT_EQ(l->collection_year.value_or(0), 2026);
+  // The stored answers say what the columns say.
+  auto answers = nlohmann::json::parse(l->answers);
+  EXPECT_EQ(answers["tenancycode"], "GEN0");
+  EXPECT_EQ(answers["assigned_to_id"], coordinator);
+  Client web(t);
+  web.sign_in("coordinator@northshire.example");
+  EXPECT_TRUE(contains(web.get("/lettings-logs").body, "GEN2"));
 }

@@ -138,20 +138,45 @@ std::string where(const Filter& f, Params& p) {
 
 }  // namespace
 
-int64_t create(db::Connection& c, const Log& log, const std::vector<FieldChange>& changes) {
-  std::string now = util::now_iso();
-  Params p = columns(log);
+namespace {
+
+const char* kInsert =
+    "INSERT INTO logs (log_type, form_year, collection_year, status, owning_organisation_id, managing_organisation_id, "
+    "assigned_to_id, needstype, startdate, tenancycode, propcode, postcode_full, answers, created_by_id, creation_method, "
+    "version, created_at, updated_at) VALUES ";
+const char* kInsertRow = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)";
+
+// A new log's row: its columns, who made it and how, and when.
+void add_row(Params& p, const Log& log, const std::string& now) {
+  Params cols = columns(log);
+  p.insert(p.end(), cols.begin(), cols.end());
   p.push_back(opt(log.created_by_id));
   p.push_back(log.creation_method);
   p.push_back(now);
   p.push_back(now);
-  int64_t id = c.insert(
-      "INSERT INTO logs (log_type, form_year, collection_year, status, owning_organisation_id, managing_organisation_id, "
-      "assigned_to_id, needstype, startdate, tenancycode, propcode, postcode_full, answers, created_by_id, creation_method, "
-      "version, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)",
-      p);
+}
+
+}  // namespace
+
+int64_t create(db::Connection& c, const Log& log, const std::vector<FieldChange>& changes) {
+  std::string now = util::now_iso();
+  Params p;
+  add_row(p, log, now);
+  int64_t id = c.insert(std::string(kInsert) + kInsertRow, p);
   insert_changes(c, id, 1, log.created_by_id.value_or(0), now, changes);
   return id;
+}
+
+void insert_many(db::Connection& c, const std::vector<Log>& logs) {
+  if (logs.empty()) return;
+  std::string now = util::now_iso();
+  std::string sql = kInsert;
+  Params p;
+  for (size_t i = 0; i < logs.size(); ++i) {
+    sql += std::string(i ? ", " : "") + kInsertRow;
+    add_row(p, logs[i], now);
+  }
+  c.exec(sql, p);
 }
 
 std::optional<Log> find(db::Connection& c, int64_t id) {

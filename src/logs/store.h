@@ -39,6 +39,8 @@ struct FieldChange {
 };
 
 int64_t create(db::Connection& c, const Log& log, const std::vector<FieldChange>& changes);
+// Many logs in one statement, without audit rows: for generated benchmark data only.
+void insert_many(db::Connection& c, const std::vector<Log>& logs);
 std::optional<Log> find(db::Connection& c, int64_t id);  // not deleted
 // Saves new answers if the log is still at `expected_version`; false when someone saved in between.
 // `previous` is the log as read: only the indexed columns that changed are written, so indexes

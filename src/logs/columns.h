@@ -1,0 +1,11 @@
+// A log's stored answers and indexed columns, worked out from its values (the gateway's outcome):
+// what every channel that writes logs calls before store::create or store::save.
+#pragma once
+#include "form/gateway.h"
+#include "logs/store.h"
+
+namespace core::logs {
+
+void sync_columns(store::Log& l, const form::Form& f, const form::Values& v, form::Status status);
+
+}  // namespace core::logs
