@@ -1,5 +1,7 @@
 #include "util/text.h"
 
+#include <charconv>
+
 namespace core::util {
 
 int hex_value(char c) {
@@ -32,6 +34,57 @@ bool valid_utf8(const std::string& s) {
     i += len;
   }
   return true;
+}
+
+std::optional<int64_t> parse_int64(std::string_view s) {
+  size_t i = !s.empty() && s[0] == '-' ? 1 : 0;
+  size_t digits = s.size() - i;
+  if (digits == 0 || digits > 18) return std::nullopt;
+  for (size_t k = i; k < s.size(); ++k)
+    if (s[k] < '0' || s[k] > '9') return std::nullopt;
+  int64_t v = 0;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || p != s.data() + s.size()) return std::nullopt;
+  return v;
+}
+
+std::optional<int64_t> parse_id(std::string_view s) {
+  if (s.empty() || s[0] == '-') return std::nullopt;
+  auto v = parse_int64(s);
+  if (!v || *v <= 0) return std::nullopt;
+  return v;
+}
+
+std::optional<double> parse_decimal(std::string_view s) {
+  size_t dot = s.find('.');
+  std::string_view whole = s.substr(0, dot), frac = dot == std::string_view::npos ? std::string_view() : s.substr(dot + 1);
+  auto digits = [](std::string_view p) {
+    for (char c : p)
+      if (c < '0' || c > '9') return false;
+    return true;
+  };
+  if (whole.empty() || whole.size() > 15 || !digits(whole)) return std::nullopt;
+  if (dot != std::string_view::npos && (frac.empty() || frac.size() > 15 || !digits(frac))) return std::nullopt;
+  double v = 0;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || p != s.data() + s.size()) return std::nullopt;
+  return v;
+}
+
+const char* single_line_problem(const std::string& s) {
+  for (size_t i = 0; i < s.size();) {
+    size_t len = utf8_sequence(s, i);
+    if (len == 0) return "must be text in a format the service can read (UTF-8)";
+    auto b = [&](size_t k) { return static_cast<unsigned char>(s[i + k]); };
+    uint32_t cp = len == 1 ? b(0) : len == 2 ? ((b(0) & 0x1Fu) << 6 | (b(1) & 0x3Fu))
+                : len == 3 ? ((b(0) & 0x0Fu) << 12 | (b(1) & 0x3Fu) << 6 | (b(2) & 0x3Fu))
+                           : ((b(0) & 0x07u) << 18 | (b(1) & 0x3Fu) << 12 | (b(2) & 0x3Fu) << 6 | (b(3) & 0x3Fu));
+    if (cp < 0x20 || (cp >= 0x7F && cp <= 0x9F)) return "must not contain line breaks, tabs or other control characters";
+    if (cp == 0x061C || cp == 0x200E || cp == 0x200F || (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069))
+      return "must not contain characters that change the direction of text";
+    i += len;
+  }
+  return nullptr;
 }
 
 }  // namespace core::util

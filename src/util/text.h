@@ -1,7 +1,10 @@
 // Small text helpers shared by the HTTP layer and the stored answers.
 #pragma once
 #include <cstddef>
+#include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 
 namespace core::util {
 
@@ -11,5 +14,21 @@ int hex_value(char c);
 // beyond U+10FFFF) that starts at s[i], or 0 if the bytes there are not one.
 size_t utf8_sequence(const std::string& s, size_t i);
 bool valid_utf8(const std::string& s);
+
+// --- readers for what users send: they never throw and never backtrack.
+// A whole number: an optional '-', then 1 to 18 digits, nothing else (no spaces, no '+').
+std::optional<int64_t> parse_int64(std::string_view s);
+// A positive id as it appears in a form or a path: 1 to 18 digits, not 0.
+std::optional<int64_t> parse_id(std::string_view s);
+// A decimal number as typed into a number box: digits, optionally '.' and digits, at most 15
+// significant digits before the point and 15 after (so every value is exactly what was typed
+// to the pence and fits a double); nothing else.
+std::optional<double> parse_decimal(std::string_view s);
+
+// Why a single-line text (a name, a code, a typed answer) cannot be stored, as the end of a
+// sentence ("must not contain line breaks or other control characters"), or nullptr when it can.
+// Refused: invalid UTF-8, control characters (U+0000-U+001F, U+007F-U+009F) and the characters
+// that reorder text on screen (U+061C, U+200E, U+200F, U+202A-U+202E, U+2066-U+2069).
+const char* single_line_problem(const std::string& s);
 
 }  // namespace core::util
