@@ -61,6 +61,36 @@ bool can_bulk_delete_logs(const User& u, bool filtered, bool only_assigned_to_us
 
 bool can_assign_logs(const User& u) { return u.active && (is_support(u) || u.role == Role::Coordinator); }
 
+bool can_choose_owning_organisation(const User& u, const Organisation& o, bool stock_owner_of_users_organisation) {
+  if (!u.active || !o.active || !o.holds_own_stock) return false;
+  return is_support(u) || o.id == u.organisation_id || stock_owner_of_users_organisation;
+}
+
+int64_t managing_choice_base(const User& u, std::optional<int64_t> owning) {
+  if (is_support(u)) return owning.value_or(0);
+  return u.organisation_id;
+}
+
+bool can_choose_managing_organisation(const User& u, const Organisation& o, int64_t base, bool managing_agent_of_base) {
+  if (!u.active || !o.active || base == 0) return false;
+  if (o.id == base) return !is_support(u) || o.holds_own_stock;
+  return managing_agent_of_base;
+}
+
+bool can_choose_assigned_user(const User& u, const User& candidate, std::optional<int64_t> owning, std::optional<int64_t> managing) {
+  if (!can_assign_logs(u) || !candidate.active) return false;
+  if (is_support(u)) return (owning && candidate.organisation_id == *owning) || (managing && candidate.organisation_id == *managing);
+  return candidate.organisation_id == u.organisation_id;
+}
+
+bool can_choose_scheme(int64_t owner, int64_t owning, const std::vector<int64_t>& owning_stock_owner_ids) {
+  if (owning == 0) return false;
+  if (owner == owning) return true;
+  for (int64_t id : owning_stock_owner_ids)
+    if (id == owner) return true;
+  return false;
+}
+
 bool can_view_scheme(const User& u, int64_t owner, const std::vector<int64_t>& stock_owner_ids) {
   if (is_support(u)) return true;
   if (!u.active) return false;

@@ -57,6 +57,25 @@ bool can_bulk_delete_logs(const User& u, bool filtered, bool only_assigned_to_us
 // Choosing who a log is assigned to: coordinators and support.
 bool can_assign_logs(const User& u);
 
+// The setup answers of a log that name live records. The log pages offer exactly the candidates these
+// accept (logs/options.cpp), and a posted answer is accepted only if it is among them, so a choice
+// the page would not have offered is never stored.
+// Owning organisation (stock owner): an active organisation that holds its own stock and is, for
+// support, any; for others, their own organisation or one of its stock owners.
+bool can_choose_owning_organisation(const User& u, const Organisation& candidate, bool stock_owner_of_users_organisation);
+// Managing organisation: an active organisation that is the base organisation (support: the log's
+// owning organisation, which must hold stock; others: their own) or one of the base's managing agents.
+bool can_choose_managing_organisation(const User& u, const Organisation& candidate, int64_t base_organisation_id,
+                                      bool managing_agent_of_base);
+// The organisation whose managing agents a user picks from: support the log's owning one, others their own.
+int64_t managing_choice_base(const User& u, std::optional<int64_t> owning_organisation_id);
+// Assigned user: an active user, of the user's own organisation (coordinators), or of the log's owning
+// or managing organisation (support). Providers choose nobody.
+bool can_choose_assigned_user(const User& u, const User& candidate, std::optional<int64_t> owning_organisation_id,
+                              std::optional<int64_t> managing_organisation_id);
+// Scheme: one owned by the log's owning organisation or by one of that organisation's stock owners.
+bool can_choose_scheme(int64_t scheme_owner_id, int64_t owning_organisation_id, const std::vector<int64_t>& owning_stock_owner_ids);
+
 // Schemes and locations. `stock_owner_ids` are the stock owners of the user's organisation:
 // a managing agent sees and uses its stock owners' schemes.
 bool can_view_scheme(const User& u, int64_t owning_organisation_id, const std::vector<int64_t>& stock_owner_ids);

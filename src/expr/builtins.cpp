@@ -1,7 +1,9 @@
 // The named functions of the expression language. Each is a plain C++ function of its evaluated
 // arguments; builtins_test.cpp tests every one. See docs/form-definition.md for the list.
 #include <cmath>
-#include <regex>
+#include <memory>
+#include <optional>
+#include <vector>
 
 #include "expr/ast.h"
 #include "expr/eval.h"
@@ -162,10 +164,63 @@ Value f_length(Args a, int, const Env&, const Node&) {
   if (!a[0].is_string()) return {};
   return Value(int64_t(a[0].as_string().size()));
 }
-Value f_regex(Args a, int, const Env&, const Node& call) {
+// contains_phrase() and whole_phrase(): the phrases, lower-cased, prepared at load (prepare_call).
+struct Phrases {
+  std::vector<std::string> lower;
+  bool whole = false;
+};
+char ascii_lower(char c) { return c >= 'A' && c <= 'Z' ? char(c - 'A' + 'a') : c; }
+bool is_letter(char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'); }
+bool is_word(char c) { return is_letter(c) || (c >= '0' && c <= '9') || c == '_'; }
+// Does the phrase (lower-cased) start at s[i], ignoring case? Then where it ends.
+std::optional<size_t> phrase_at(const std::string& s, size_t i, const std::string& phrase) {
+  if (i + phrase.size() > s.size()) return std::nullopt;
+  for (size_t k = 0; k < phrase.size(); ++k)
+    if (ascii_lower(s[i + k]) != phrase[k]) return std::nullopt;
+  return i + phrase.size();
+}
+
+// The real service tests these with regular expressions (validations.md); here they are worked out in
+// one pass over the text, with the same answers, whatever its length:
+//   contains_phrase: /\b[^alph:]*(?:p1|p2|…)[^a-zA-Z]*\b/i   (a word boundary, then any run of characters
+//     other than a, l, p, h and ':' — a typo in the real service's character class, kept for the same
+//     answers — a phrase, then any run of non-letters ending at a word boundary)
+//   whole_phrase:    /^[^a-zA-Z]*(?:p1|p2|…)[^a-zA-Z]*$/i
+bool phrase_search(const std::string& s, const Phrases& ph) {
+  const size_t n = s.size();
+  auto boundary = [&](size_t i) { return (i > 0 && is_word(s[i - 1])) != (i < n && is_word(s[i])); };
+  auto excluded = [&](char c) {
+    char l = ascii_lower(c);
+    return l == 'a' || l == 'l' || l == 'p' || l == 'h' || l == ':';
+  };
+  // next_letter[i]: the first letter at or after i (n if none); next_boundary[i]: the first boundary at or after i.
+  std::vector<size_t> next_letter(n + 1, n), next_boundary(n + 2, n + 1);
+  for (size_t i = n + 1; i-- > 0;) {
+    if (i < n) next_letter[i] = is_letter(s[i]) ? i : next_letter[i + 1];
+    next_boundary[i] = boundary(i) ? i : next_boundary[i + 1];
+  }
+  if (ph.whole) {
+    // Leading non-letters, a phrase, then only non-letters to the end.
+    for (size_t p = 0; p <= next_letter[0] && p <= n; ++p)
+      for (auto& w : ph.lower)
+        if (auto e = phrase_at(s, p, w); e && next_letter[*e] == n) return true;
+    return false;
+  }
+  // A phrase at p that ends where a run of non-letters reaches a boundary, and a boundary at or
+  // before p with no excluded character between it and p.
+  size_t run_start = 0;  // the first index after the last excluded character before p
+  for (size_t p = 0; p <= n; ++p) {
+    if (p > 0 && excluded(s[p - 1])) run_start = p;
+    if (next_boundary[run_start] > p) continue;
+    for (auto& w : ph.lower)
+      if (auto e = phrase_at(s, p, w); e && next_boundary[*e] <= next_letter[*e]) return true;
+  }
+  return false;
+}
+
+Value f_phrase(Args a, int, const Env&, const Node& call) {
   if (!a[0].is_string()) return Value(false);
-  auto& re = *static_cast<const std::regex*>(call.state.get());
-  return Value(std::regex_search(a[0].as_string(), re));
+  return Value(phrase_search(a[0].as_string(), *static_cast<const Phrases*>(call.state.get())));
 }
 Value f_valid_postcode(Args a, int, const Env&, const Node&) {
   if (!a[0].is_string()) return Value(false);
@@ -247,9 +302,8 @@ const std::vector<Builtin>& builtins() {
       {"lower", 1, 1, Type::String, f_lower},
       {"upper", 1, 1, Type::String, f_upper},
       {"length", 1, 1, Type::Number, f_length},
-      {"matches", 2, 2, Type::Bool, f_regex, false, true},
-      {"contains_phrase", 2, 2, Type::Bool, f_regex, false, true},
-      {"whole_phrase", 2, 2, Type::Bool, f_regex, false, true},
+      {"contains_phrase", 2, 2, Type::Bool, f_phrase, false, true},
+      {"whole_phrase", 2, 2, Type::Bool, f_phrase, false, true},
       {"valid_postcode", 1, 1, Type::Bool, f_valid_postcode},
       {"normalise_postcode", 1, 1, Type::String, f_normalise_postcode},
       {"la_in_england", 1, 1, Type::Bool, f_la_in_england},
@@ -267,45 +321,21 @@ const Builtin* find_builtin(const std::string& name) {
   return nullptr;
 }
 
-namespace {
-std::string regex_escape(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    if (std::string("\\^$.|?*+()[]{}").find(c) != std::string::npos) out += '\\';
-    out += c;
-  }
-  return out;
-}
-}  // namespace
-
-// Compiles the pattern of matches(), contains_phrase() and whole_phrase() once, at load.
+// Prepares the phrases of contains_phrase() and whole_phrase() once, at load.
 void prepare_call(Node& n) {
   std::string name = n.fn->name;
-  if (name != "matches" && name != "contains_phrase" && name != "whole_phrase") return;
+  if (name != "contains_phrase" && name != "whole_phrase") return;
   const Value& last = n.kids.back()->literal;
-  std::string pattern;
-  auto flags = std::regex::ECMAScript;
-  if (name == "matches") {
-    if (!last.is_string()) throw ParseError("'matches' needs a text pattern");
-    pattern = last.as_string();
-  } else {
-    if (!last.is_list() || last.as_list().empty()) throw ParseError("'" + name + "' needs a list of phrases");
-    std::string alt;
-    for (auto& p : last.as_list()) {
-      if (!p.is_string()) throw ParseError("'" + name + "' needs a list of text phrases");
-      alt += (alt.empty() ? "" : "|") + regex_escape(p.as_string());
-    }
-    // The real service's pattern: a word boundary, then any characters but a, l, p, h and ':' (a
-    // character-class typo kept for the same answers), the phrase, any non-letters, a boundary.
-    if (name == "contains_phrase") pattern = "\\b[^alph:]*(?:" + alt + ")[^a-zA-Z]*\\b";
-    else pattern = "^[^a-zA-Z]*(?:" + alt + ")[^a-zA-Z]*$";
-    flags |= std::regex::icase;
+  if (!last.is_list() || last.as_list().empty()) throw ParseError("'" + name + "' needs a list of phrases");
+  auto ph = std::make_shared<Phrases>();
+  ph->whole = name == "whole_phrase";
+  for (auto& p : last.as_list()) {
+    if (!p.is_string() || p.as_string().empty()) throw ParseError("'" + name + "' needs a list of text phrases");
+    std::string l = p.as_string();
+    for (auto& c : l) c = ascii_lower(c);
+    ph->lower.push_back(l);
   }
-  try {
-    n.state = std::make_shared<std::regex>(pattern, flags);
-  } catch (const std::exception&) {
-    throw ParseError("'" + last.debug() + "' is not a valid pattern");
-  }
+  n.state = ph;
 }
 
 }  // namespace core::expr

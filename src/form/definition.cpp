@@ -4,7 +4,7 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
-#include <regex>
+#include <optional>
 #include <set>
 #include <stdexcept>
 #include <utility>
@@ -96,6 +96,52 @@ std::string Question::unanswered_error() const {
 }
 
 namespace {
+
+bool name_start(char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_'; }
+bool name_char(char c) { return name_start(c) || (c >= '0' && c <= '9'); }
+// An identifier starting at s[i]; i is moved past it. "" when there is none.
+std::string read_name(const std::string& s, size_t& i) {
+  if (i >= s.size() || !name_start(s[i])) return "";
+  size_t b = i;
+  while (i < s.size() && name_char(s[i])) ++i;
+  return s.substr(b, i - b);
+}
+void skip_spaces(const std::string& s, size_t& i) {
+  while (i < s.size() && (s[i] == ' ' || s[i] == '\t')) ++i;
+}
+
+// A def's key: "name" or "name(a, b)". Its name and parameters, or nothing.
+std::optional<std::pair<std::string, std::vector<std::string>>> parse_def_signature(const std::string& k) {
+  size_t i = 0;
+  std::string name = read_name(k, i);
+  if (name.empty()) return std::nullopt;
+  std::vector<std::string> params;
+  if (i == k.size()) return std::pair{name, params};
+  if (k[i++] != '(') return std::nullopt;
+  skip_spaces(k, i);
+  if (i < k.size() && k[i] == ')') return i + 1 == k.size() ? std::optional(std::pair{name, params}) : std::nullopt;
+  for (;;) {
+    std::string p = read_name(k, i);
+    if (p.empty()) return std::nullopt;
+    params.push_back(p);
+    skip_spaces(k, i);
+    if (i >= k.size()) return std::nullopt;
+    if (k[i] == ')') return i + 1 == k.size() ? std::optional(std::pair{name, params}) : std::nullopt;
+    if (k[i++] != ',') return std::nullopt;
+    skip_spaces(k, i);
+  }
+}
+
+// The names of the %{name} placeholders in a message, in order.
+std::vector<std::string> placeholders(const std::string& text) {
+  std::vector<std::string> out;
+  for (size_t p = text.find("%{"); p != std::string::npos; p = text.find("%{", p + 2)) {
+    size_t i = p + 2;
+    while (i < text.size() && name_char(text[i])) ++i;
+    if (i > p + 2 && i < text.size() && text[i] == '}') out.push_back(text.substr(p + 2, i - p - 2));
+  }
+  return out;
+}
 
 json read_json(const fs::path& p) {
   std::ifstream in(p);
@@ -418,21 +464,17 @@ std::shared_ptr<Form> Form::load(const std::string& path, const std::string& dat
     }
 
   // 4. Named expressions.
-  static const std::regex def_re(R"(^([A-Za-z_][A-Za-z0-9_]*)(?:\(\s*([A-Za-z_][A-Za-z0-9_]*(?:\s*,\s*[A-Za-z_][A-Za-z0-9_]*)*)?\s*\))?$)");
   for (auto& [k, v] : S["defs"].items()) {
-    std::smatch m;
-    if (!std::regex_match(k, m, def_re) || !v.is_string()) {
+    auto sig = parse_def_signature(k);
+    if (!sig || !v.is_string()) {
       problem("def '" + k + "'", "a def is \"name\" or \"name(a, b)\" with an expression as its value");
       continue;
     }
     Def d;
     d.body = v.get<std::string>();
-    std::string params = m[2];
-    static const std::regex word(R"([A-Za-z_][A-Za-z0-9_]*)");
-    for (auto it = std::sregex_iterator(params.begin(), params.end(), word); it != std::sregex_iterator(); ++it)
-      d.params.push_back(it->str());
-    if (F.slots.count(m[1])) problem("def '" + k + "'", "has the name of a field");
-    F.defs_[m[1]] = d;
+    d.params = sig->second;
+    if (F.slots.count(sig->first)) problem("def '" + k + "'", "has the name of a field");
+    F.defs_[sig->first] = d;
   }
   // Check every def on its own (parameterised ones are checked where they are called).
   for (auto& [name, d] : F.defs_) {
@@ -524,11 +566,10 @@ std::shared_ptr<Form> Form::load(const std::string& path, const std::string& dat
   };
   auto check_placeholders = [&](const std::string& text, const std::vector<std::pair<std::string, expr::NodePtr>>& values,
                                 const std::string& where) {
-    static const std::regex ph(R"(%\{([A-Za-z0-9_]+)\})");
-    for (auto it = std::sregex_iterator(text.begin(), text.end(), ph); it != std::sregex_iterator(); ++it) {
+    for (const std::string& name : placeholders(text)) {
       bool found = false;
-      for (auto& [k, v] : values) found = found || k == (*it)[1].str();
-      if (!found) problem(where, "the message uses %{" + (*it)[1].str() + "} but 'values' has no such entry");
+      for (auto& [k, v] : values) found = found || k == name;
+      if (!found) problem(where, "the message uses %{" + name + "} but 'values' has no such entry");
     }
   };
   for (auto& jr : arr(S, "validations")) {

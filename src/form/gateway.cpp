@@ -1,8 +1,9 @@
 #include "form/gateway.h"
 
 #include <cmath>
-#include <regex>
 #include <set>
+
+#include "util/text.h"
 
 namespace core::form {
 
@@ -20,6 +21,13 @@ const char* status_name(Status s) {
 }
 
 namespace {
+
+// Without the spaces, tabs and line ends around it.
+std::string_view trim_spaces(std::string_view s) {
+  size_t b = s.find_first_not_of(" \t\r\n\f\v");
+  if (b == std::string_view::npos) return {};
+  return s.substr(b, s.find_last_not_of(" \t\r\n\f\v") - b + 1);
+}
 
 std::string lower_first(std::string s) {
   if (!s.empty()) s[0] = char(std::tolower(static_cast<unsigned char>(s[0])));
@@ -144,9 +152,10 @@ std::optional<Value> check_answer(const Form& f, int slot, const json& raw, Eval
     else if (raw.is_number_float()) v = expr::from_json(raw);
     else if (raw.is_boolean()) v = Value(int64_t(raw.get<bool>() ? 1 : 0));
     else {
-      std::string s = raw.get<std::string>();
-      static const std::regex integer(R"(\s*-?\d{1,15}\s*)");
-      if (a.type == expr::Type::Number && std::regex_match(s, integer)) v = Value(int64_t(std::stoll(s)));
+      const std::string& s = raw.get<std::string>();
+      // A code as a form posts it: digits, perhaps with spaces around them.
+      auto code = a.type == expr::Type::Number ? util::parse_int64(trim_spaces(s)) : std::nullopt;
+      if (code && std::llabs(*code) < 1000000000000000) v = Value(*code);
       else v = Value(s);
     }
     const std::string src = q ? q->options_from : "";
@@ -175,26 +184,23 @@ std::optional<Value> check_answer(const Form& f, int slot, const json& raw, Eval
     case expr::Type::String: {
       if (raw.is_number()) return Value(expr::from_json(raw).text());
       if (!raw.is_string()) return fail("H-TYPE", label_of() + " must be text.");
-      std::string s = raw.get<std::string>();
-      size_t b = s.find_first_not_of(" \t\r\n"), e = s.find_last_not_of(" \t\r\n");
-      s = s.substr(b, e - b + 1);
+      std::string s(trim_spaces(raw.get<std::string>()));
       if (s.size() > 1000) return fail("H-TYPE", label_of() + " must be 1,000 characters or fewer.");
+      if (const char* problem = util::single_line_problem(s)) return fail("H-TEXT", label_of() + " " + problem + ".");
       return Value(s);
     }
     case expr::Type::Number: {
       double d;
-      std::string text;
       if (raw.is_number()) {
         d = raw.get<double>();
-        text = raw.dump();
+        // Nothing the forms ask is this large; beyond it doubles stop holding whole numbers exactly.
+        if (!std::isfinite(d) || std::fabs(d) >= 1e15) return fail("H-NUM-FORMAT", label_of() + " must be a smaller number.");
       } else if (raw.is_string()) {
-        text = raw.get<std::string>();
+        std::string text(trim_spaces(raw.get<std::string>()));
         text.erase(std::remove(text.begin(), text.end(), ','), text.end());
-        size_t b = text.find_first_not_of(' '), e = text.find_last_not_of(' ');
-        text = b == std::string::npos ? "" : text.substr(b, e - b + 1);
-        static const std::regex num(R"(\d+(\.\d+)?)");
-        if (!std::regex_match(text, num)) return fail("H-NUM-FORMAT", label_of() + " must be a number.");
-        d = std::stod(text);
+        auto parsed = util::parse_decimal(text);
+        if (!parsed) return fail("H-NUM-FORMAT", label_of() + " must be a number.");
+        d = *parsed;
       } else {
         return fail("H-NUM-FORMAT", label_of() + " must be a number.");
       }
@@ -207,6 +213,7 @@ std::optional<Value> check_answer(const Form& f, int slot, const json& raw, Eval
         if (q->min && q->max && (d < *q->min || d > *q->max))
           return fail("H-NUM-RANGE", label_of() + " must be between " + shown(*q->min) + " and " + shown(*q->max) + ".");
         if (q->min && !q->max && d < *q->min) return fail("H-NUM-MIN", label_of() + " must be at least " + shown(*q->min) + ".");
+        if (q->max && !q->min && d > *q->max) return fail("H-NUM-MAX", label_of() + " must be at most " + shown(*q->max) + ".");
         if (q->step && *q->step == 1 && std::fabs(d - std::round(d)) > 1e-9) return fail("H-NUM-STEP-1", label_of() + " must be a whole number.");
         if (q->step && *q->step < 1 && std::fabs(d * 100 - std::round(d * 100)) > 1e-6)
           return fail("H-NUM-STEP-001", label_of() + " must be given to the nearest hundredth.");

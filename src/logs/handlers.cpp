@@ -10,6 +10,7 @@
 #include "logs/store.h"
 #include "schemes/routes.h"
 #include "util/crypto.h"
+#include "util/text.h"
 
 namespace core::logs {
 
@@ -400,7 +401,8 @@ json question_page_json(Context& ctx, const form::Form& f, const store::Log& log
     }
     j["questions"].push_back(qj);
   }
-  j["title"] = (errors.empty() ? "" : "Error: ") + (page_header.empty() ? title : page_header) + " – " + sub.label;
+  // The layout adds "Error: " when the page has errors.
+  j["title"] = (page_header.empty() ? title : page_header) + " – " + sub.label;
   json summary = json::array();
   for (auto& q : pg.questions)
     if (errors.count(q.id)) summary.push_back({{"href", "#" + (q.type == form::QType::Date ? q.id + "-day" : q.id)}, {"text", errors.at(q.id)}});
@@ -545,22 +547,17 @@ store::Filter filter_from(Context& ctx, json& state) {
   f.all_organisations = perm::is_support(u);
   f.organisation_id = u.organisation_id;
   for (auto& y : state.value("years", json::array()))
-    if (y.is_string() && (y == "2025" || y == "2026")) f.years.push_back(std::stoi(y.get<std::string>()));
+    if (y == "2025" || y == "2026") f.years.push_back(y == "2025" ? 2025 : 2026);
   for (auto& s : state.value("status", json::array()))
     if (s == "not_started" || s == "in_progress" || s == "completed") f.statuses.push_back(s.get<std::string>());
   for (auto& n : state.value("needstypes", json::array()))
-    if (n == "1" || n == "2") f.needstypes.push_back(std::stoi(n.get<std::string>()));
+    if (n == "1" || n == "2") f.needstypes.push_back(n == "1" ? 1 : 2);
   std::string assigned = state.value("assigned_to", "all");
   if (assigned == "you") f.assigned_to_id = u.id;
   else if (assigned == "specific") {
-    std::string uid = state.value("user", "");
-    if (!uid.empty() && uid.size() < 18 && uid.find_first_not_of("0123456789") == std::string::npos) f.assigned_to_id = std::stoll(uid);
+    if (auto uid = util::parse_id(state.value("user", ""))) f.assigned_to_id = *uid;
   }
-  auto org = [&](const char* key) -> std::optional<int64_t> {
-    std::string v = state.value(key, "");
-    if (v.empty() || v.size() > 18 || v.find_first_not_of("0123456789") != std::string::npos) return std::nullopt;
-    return std::stoll(v);
-  };
+  auto org = [&](const char* key) { return util::parse_id(state.value(key, "")); };
   f.owned_by = org("owning_organisation");
   f.managed_by = org("managing_organisation");
   f.search = trim(state.value("search", ""));
@@ -840,21 +837,25 @@ Response save_page(Context& ctx) {
   form::Changes changes = read_post(*f, pg, ctx.req, typed);
   // One context for the log as it will be: the records named by the new answers (posted as text,
   // "12" for a scheme, so read in as the gateway reads them), each looked up once.
-  auto fc = log_context(ctx.conn(), u, *f, form::with_changes(*f, stored, changes), stored, schemes::today());
+  form::Values after = form::with_changes(*f, stored, changes);
+  auto fc = log_context(ctx.conn(), u, *f, after, stored, schemes::today());
   const form::Context& fc0 = fc;
   if (!form::page_routed(*f, page, stored, fc0)) throw NotFound();
   // The assigned-user question is for coordinators and support only.
   if (!perm::can_assign_logs(u))
     for (auto& c : changes)
       if (c.first == "assigned_to_id") throw HttpError(403, "Only data coordinators and support users can choose who a log is assigned to.");
+  // An organisation, user, scheme or location the page would not have offered this user is refused.
+  if (auto refused = refuse_unoffered(ctx.conn(), u, *f, stored, after); !refused.empty()) {
+    std::map<std::string, std::string> errors;
+    for (auto& e : refused) errors[e.fields.front()] = e.message;
+    return ctx.page("logs/question", question_page_json(ctx, *f, log, page, stored, fc0, errors, &typed, from_cya), 422);
+  }
 
   // Saved from a stale page? Merge field by field, unless someone changed the same answer meanwhile.
-  int64_t posted_version = 0;
-  try {
-    posted_version = std::stoll(ctx.req.f("version"));
-  } catch (const std::exception&) {
-    throw BadRequest("The form is missing its version; go back to the log and try again.");
-  }
+  auto version = util::parse_int64(ctx.req.f("version"));
+  if (!version) throw BadRequest("The form is missing its version; go back to the log and try again.");
+  int64_t posted_version = *version;
   std::map<std::string, std::string> errors;
   if (posted_version != log.version) {
     auto later = store::changes_since(ctx.conn(), log.id, posted_version);
@@ -963,8 +964,9 @@ std::vector<int64_t> posted_ids(const Request& req, bool from_query) {
   auto& src = from_query ? req.query : req.form;
   for (auto& [k, v] : src) {
     if (k != "ids") continue;
-    if (v.empty() || v.size() > 18 || v.find_first_not_of("0123456789") != std::string::npos) throw BadRequest("A log id is not a number.");
-    ids.push_back(std::stoll(v));
+    auto id = util::parse_id(v);
+    if (!id) throw BadRequest("A log id is not a number.");
+    ids.push_back(*id);
   }
   return ids;
 }

@@ -20,16 +20,21 @@ std::optional<int64_t> id_at(const form::Form& f, const form::Values& v, const c
   return v[size_t(s)].as_int();
 }
 
+bool has_id(const std::vector<accounts::Organisation>& orgs, int64_t id) {
+  return std::any_of(orgs.begin(), orgs.end(), [&](const accounts::Organisation& o) { return o.id == id; });
+}
+
 std::vector<accounts::Organisation> owning_choices(db::Connection& c, const accounts::User& u) {
-  std::vector<accounts::Organisation> out;
+  std::vector<accounts::Organisation> candidates, out;
+  auto stock_owners = accounts::store::stock_owners(c, u.organisation_id);
   if (perm::is_support(u)) {
-    for (auto& o : accounts::store::list_organisations(c, "", 1, 100000).organisations)
-      if (o.holds_own_stock && o.active) out.push_back(o);
-    return out;
+    candidates = accounts::store::list_organisations(c, "", 1, 100000).organisations;
+  } else {
+    if (auto own = accounts::store::find_organisation(c, u.organisation_id)) candidates.push_back(*own);
+    candidates.insert(candidates.end(), stock_owners.begin(), stock_owners.end());
   }
-  if (auto own = accounts::store::find_organisation(c, u.organisation_id); own && own->holds_own_stock) out.push_back(*own);
-  for (auto& o : accounts::store::stock_owners(c, u.organisation_id))
-    if (o.active) out.push_back(o);
+  for (auto& o : candidates)
+    if (perm::can_choose_owning_organisation(u, o, has_id(stock_owners, o.id))) out.push_back(o);
   return out;
 }
 
@@ -43,22 +48,24 @@ std::vector<web::Option> dynamic_options(db::Connection& c, const accounts::User
     for (auto& o : owning_choices(c, u))
       out.push_back({std::to_string(o.id), o.name + (o.id == u.organisation_id && !perm::is_support(u) ? " (Your organisation)" : ""), ""});
   } else if (src == "organisations_managing") {
-    int64_t org = u.organisation_id;
-    if (perm::is_support(u)) {
-      auto owning = id_at(f, values, "owning_organisation_id");
-      if (!owning) return out;
-      org = *owning;
-      if (auto o = accounts::store::find_organisation(c, org); o && o->holds_own_stock) out.push_back({std::to_string(o->id), o->name + " (Owning organisation)", ""});
-    } else if (auto own = accounts::store::find_organisation(c, org)) {
-      out.push_back({std::to_string(own->id), own->name + " (Your organisation)", ""});
+    int64_t base = perm::managing_choice_base(u, id_at(f, values, "owning_organisation_id"));
+    if (base == 0) return out;
+    auto agents = accounts::store::managing_agents(c, base);
+    std::vector<accounts::Organisation> candidates;
+    if (auto b = accounts::store::find_organisation(c, base)) candidates.push_back(*b);
+    candidates.insert(candidates.end(), agents.begin(), agents.end());
+    for (auto& o : candidates) {
+      if (!perm::can_choose_managing_organisation(u, o, base, has_id(agents, o.id))) continue;
+      std::string note = o.id != base ? "" : perm::is_support(u) ? " (Owning organisation)" : " (Your organisation)";
+      out.push_back({std::to_string(o.id), o.name + note, ""});
     }
-    for (auto& o : accounts::store::managing_agents(c, org))
-      if (o.active) out.push_back({std::to_string(o.id), o.name, ""});
   } else if (src == "users") {
+    if (!perm::can_assign_logs(u)) return out;
+    auto owning = id_at(f, values, "owning_organisation_id"), managing = id_at(f, values, "managing_organisation_id");
     std::vector<int64_t> orgs;
     if (perm::is_support(u)) {
-      for (const char* a : {"owning_organisation_id", "managing_organisation_id"})
-        if (auto id = id_at(f, values, a); id && std::find(orgs.begin(), orgs.end(), *id) == orgs.end()) orgs.push_back(*id);
+      for (auto id : {owning, managing})
+        if (id && std::find(orgs.begin(), orgs.end(), *id) == orgs.end()) orgs.push_back(*id);
     } else {
       orgs.push_back(u.organisation_id);
     }
@@ -66,24 +73,29 @@ std::vector<web::Option> dynamic_options(db::Connection& c, const accounts::User
       accounts::store::UserFilter uf;
       uf.per_page = 1000;
       for (auto& x : accounts::store::list_users(c, org, uf).users)
-        if (x.active) out.push_back({std::to_string(x.id), x.name + " (" + x.email + ")", ""});
+        if (perm::can_choose_assigned_user(u, x, owning, managing)) out.push_back({std::to_string(x.id), x.name + " (" + x.email + ")", ""});
     }
   } else if (src == "schemes") {
-    std::vector<int64_t> owners;
-    if (auto owning = id_at(f, values, "owning_organisation_id")) {
-      owners.push_back(*owning);
-      for (auto& o : accounts::store::stock_owners(c, *owning)) owners.push_back(o.id);
-    }
-    if (owners.empty()) return out;
+    auto owning = id_at(f, values, "owning_organisation_id");
+    if (!owning) return out;
+    std::vector<int64_t> owners = {*owning}, stock_owners;
+    for (auto& o : accounts::store::stock_owners(c, *owning)) stock_owners.push_back(o.id);
+    owners.insert(owners.end(), stock_owners.begin(), stock_owners.end());
     for (auto& s : schemes::store::list_schemes(c, owners, false, ""))
-      out.push_back({std::to_string(s.id), s.service_name + " (" + s.code() + ")", ""});
+      if (perm::can_choose_scheme(s.owning_organisation_id, *owning, stock_owners))
+        out.push_back({std::to_string(s.id), s.service_name + " (" + s.code() + ")", ""});
   } else if (src == "locations") {
     auto scheme = id_at(f, values, "scheme_id");
     if (!scheme) return out;
+    // Only the chosen scheme's locations, and only a scheme this log may have.
+    bool scheme_offered = false;
+    for (auto& o : dynamic_options(c, u, f, *f.attributes[size_t(f.slot("scheme_id"))].questions.front(), values))
+      scheme_offered = scheme_offered || o.value == std::to_string(*scheme);
+    if (!scheme_offered) return out;
     auto locs = schemes::store::list_locations(c, *scheme);
     std::sort(locs.begin(), locs.end(), [](auto& a, auto& b) { return a.postcode < b.postcode; });
     for (auto& l : locs)
-      if (l.confirmed) out.push_back({std::to_string(l.id), l.postcode, l.name});
+      if (l.confirmed && l.scheme_id == *scheme) out.push_back({std::to_string(l.id), l.postcode, l.name});
   } else if (src == "local_authorities_england") {
     for (auto& [code, name] : f.lookups.local_authorities_england) out.push_back({code, name, ""});
   } else if (src == "local_authorities_all") {
@@ -93,6 +105,30 @@ std::vector<web::Option> dynamic_options(db::Connection& c, const accounts::User
       if (code != "826") out.push_back({code, name, ""});  // the UK is its own answer on the same page
   }
   return out;
+}
+
+bool live_record_choice(const form::Question& q) {
+  const std::string& s = q.options_from;
+  return s == "organisations_owning" || s == "organisations_managing" || s == "users" || s == "schemes" || s == "locations";
+}
+
+std::vector<form::Error> refuse_unoffered(db::Connection& c, const accounts::User& u, const form::Form& f, const form::Values& stored,
+                                          const form::Values& after) {
+  std::vector<form::Error> errors;
+  for (auto& pg : f.pages)
+    for (auto& q : pg.questions) {
+      if (!live_record_choice(q) || q.slot < 0) continue;
+      const Value& now = after[size_t(q.slot)];
+      if (now.null() || now.equals(stored[size_t(q.slot)])) continue;
+      bool offered = false;
+      for (auto& o : dynamic_options(c, u, f, q, after)) offered = offered || o.value == now.text();
+      bool reported = std::any_of(errors.begin(), errors.end(), [&](const form::Error& e) { return e.fields.front() == q.id; });
+      if (offered || reported) continue;
+      std::string label = q.label();
+      if (!label.empty()) label[0] = char(std::tolower(static_cast<unsigned char>(label[0])));
+      errors.push_back({"H-CHOICE", {q.id}, "Select one of the options for " + label + "."});
+    }
+  return errors;
 }
 
 form::Context log_context(db::Connection& c, const accounts::User& u, const form::Form& f, const form::Values& values,

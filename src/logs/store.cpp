@@ -1,5 +1,7 @@
 #include "logs/store.h"
 
+#include "util/text.h"
+
 #include "util/time.h"
 
 namespace core::logs::store {
@@ -107,15 +109,15 @@ std::string conditions(const Filter& f, Params& p) {
     // "log123" or "123" finds the log by id; otherwise tenant code, property reference or postcode.
     std::string digits = s;
     if (digits.size() > 3 && (digits.rfind("log", 0) == 0 || digits.rfind("LOG", 0) == 0 || digits.rfind("Log", 0) == 0)) digits = digits.substr(3);
-    bool numeric = !digits.empty() && digits.size() < 18 && digits.find_first_not_of("0123456789") == std::string::npos;
+    auto id = digits.empty() || digits[0] == '-' ? std::nullopt : util::parse_int64(digits);
     std::string like = db::like_contains(s);
     std::string compact;
     for (char ch : s)
       if (ch != ' ') compact += char(std::toupper(static_cast<unsigned char>(ch)));
     w += " AND (";
-    if (numeric) {
+    if (id) {
       w += "l.id = ? OR ";
-      p.push_back(int64_t(std::stoll(digits)));
+      p.push_back(*id);
     }
     w += "LOWER(l.tenancycode) LIKE LOWER(?) OR LOWER(l.propcode) LIKE LOWER(?) OR REPLACE(UPPER(l.postcode_full), ' ', '') LIKE ?)";
     p.push_back(like);

@@ -6,6 +6,7 @@
 #include "schemes/csv.h"
 #include "schemes/local_authorities.h"
 #include "schemes/routes.h"
+#include "util/text.h"
 #include "schemes/status.h"
 #include "schemes/store.h"
 #include "schemes/wizard.h"
@@ -118,7 +119,7 @@ void apply_values(const Values& v, Scheme& s) {
   s.sensitive = get("sensitive") == "1";
   s.scheme_type = get("scheme_type");
   s.registered_under_care_act = get("registered_under_care_act");
-  if (!get("owning_organisation_id").empty()) s.owning_organisation_id = std::atoll(get("owning_organisation_id").c_str());
+  if (!get("owning_organisation_id").empty()) s.owning_organisation_id = util::parse_int64(get("owning_organisation_id")).value_or(0);
   s.arrangement_type = get("arrangement_type");
   s.startdate = util::parse_iso_date(get("startdate"));
   s.primary_client_group = get("primary_client_group");
@@ -144,7 +145,7 @@ void apply_values(const Values& v, Location& l) {
   l.postcode = get("postcode");
   l.location_code = get("location_code");
   l.name = get("name");
-  l.units = get("units").empty() ? std::nullopt : std::optional<int64_t>(std::atoll(get("units").c_str()));
+  l.units = get("units").empty() ? std::nullopt : util::parse_int64(get("units"));
   l.type_of_unit = get("type_of_unit");
   l.mobility_type = get("mobility_type");
   l.startdate = util::parse_iso_date(get("startdate"));
@@ -160,10 +161,11 @@ void extra_checks(const Page& page, Values& v, FieldErrors& e) {
       if (!util::valid_postcode(pc)) add_error(e, "postcode", "Enter a postcode in the correct format, for example AA1 1AA");
       else v["postcode"] = pc;
     }
-    if (f.name == "units" && !value.empty() && std::atoll(value.c_str()) < 1)
-      add_error(e, "units", "The number of units must be at least 1");
-    if (f.name == "units" && !value.empty() && std::atoll(value.c_str()) > 10000)
-      add_error(e, "units", "The number of units must be 10,000 or fewer");
+    if (f.name == "units" && !value.empty()) {
+      auto units = util::parse_int64(value);
+      if (!units || *units < 1) add_error(e, "units", "The number of units must be at least 1");
+      else if (*units > 10000) add_error(e, "units", "The number of units must be 10,000 or fewer");
+    }
     if (f.kind == "date" && !value.empty()) {
       auto d = util::parse_iso_date(value);
       util::Date latest{today().y + 2, 3, 31};
@@ -491,7 +493,7 @@ void register_routes(App& app, PostcodeLookup& lookup) {
     Values v;
     auto e = read_page(pages[0], ctx.req, v);
     extra_checks(pages[0], v, e);
-    if (e.empty() && !perm::can_manage_scheme(u, std::atoll(v["owning_organisation_id"].c_str())))
+    if (e.empty() && !perm::can_manage_scheme(u, util::parse_int64(v["owning_organisation_id"]).value_or(0)))
       add_error(e, "owning_organisation_id", "Select which organisation owns the housing stock for this scheme");
     if (!e.empty()) return question_page(ctx, pages[0], v, e, "/schemes/new", "/schemes", "", true, 422);
     Scheme s;
@@ -718,7 +720,7 @@ void register_routes(App& app, PostcodeLookup& lookup) {
     Values before = scheme_values(s), v = before;
     auto e = read_page(*p, ctx.req, v);
     extra_checks(*p, v, e);
-    if (e.empty() && p->slug == "details" && !perm::can_manage_scheme(u, std::atoll(v["owning_organisation_id"].c_str())))
+    if (e.empty() && p->slug == "details" && !perm::can_manage_scheme(u, util::parse_int64(v["owning_organisation_id"]).value_or(0)))
       add_error(e, "owning_organisation_id", "Select which organisation owns the housing stock for this scheme");
     if (!e.empty())
       return question_page(ctx, *p, v, e, scheme_base(s) + "/" + p->slug, scheme_base(s) + "/check-answers",

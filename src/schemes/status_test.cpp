@@ -139,4 +139,10 @@ TEST(Postcodes, NormaliseToUpperCaseWithOneSpace) {
   EXPECT_FALSE(util::valid_postcode(util::normalise_postcode("SW1A")));
   EXPECT_FALSE(util::valid_postcode(util::normalise_postcode("SW1A 1AAA")));
   EXPECT_FALSE(util::valid_postcode(""));
+  // Every outward-code shape, and near misses of each.
+  for (const char* ok : {"A9 9AA", "A99 9AA", "A9A 9AA", "AA9 9AA", "AA99 9AA", "AA9A 9AA"}) EXPECT_TRUE(util::valid_postcode(ok)) << ok;
+  for (const char* bad : {"9A 9AA", "AAA9 9AA", "AA9AA 9AA", "AA 9AA", "A9 AAA", "A9 99A", "A9  9AA", "a9 9aa", "A9-9AA", "A9 9A"})
+    EXPECT_FALSE(util::valid_postcode(bad)) << bad;
+  EXPECT_FALSE(util::valid_postcode(util::normalise_postcode(std::string(100000, ' ') + "1")));
+  EXPECT_FALSE(util::valid_postcode(std::string(100000, 'A')));
 }

@@ -1,5 +1,7 @@
 #include "schemes/wizard.h"
 
+#include "util/text.h"
+
 #include <charconv>
 
 #include "util/dates.h"
@@ -95,6 +97,7 @@ web::FieldErrors read_page(const Page& page, const web::Request& req, Values& va
       else values[f.name] = std::to_string(n);
     } else {
       if (v.size() > 250) web::add_error(e, f.name, f.label + " must be 250 characters or fewer");
+      else if (const char* problem = util::single_line_problem(v)) web::add_error(e, f.name, f.label + " " + problem);
       else values[f.name] = v;
     }
   }
