@@ -22,6 +22,8 @@ const char* status_name(Status s) {
 
 namespace {
 
+constexpr size_t kMaxAnswerLength = 1000;
+
 // Without the spaces, tabs and line ends around it.
 std::string_view trim_spaces(std::string_view s) {
   size_t b = s.find_first_not_of(" \t\r\n\f\v");
@@ -135,7 +137,9 @@ std::optional<Value> check_answer(const Form& f, int slot, const json& raw, Eval
   // Only needed for a message, so worked out only then.
   auto label_of = [&] { return a.kind == AttrKind::CheckboxOption || !q ? a.label : q->label(); };
   if (raw.is_null()) return Value();
-  if (raw.is_string() && raw.get<std::string>().find_first_not_of(" \t\r\n") == std::string::npos) return Value();
+  if (raw.is_string() && raw.get_ref<const std::string&>().size() <= kMaxAnswerLength &&
+      raw.get_ref<const std::string&>().find_first_not_of(" \t\r\n") == std::string::npos)
+    return Value();
   auto fail = [&](const char* rule, const std::string& msg) -> std::optional<Value> {
     err.fields = {a.id};
     err.rule = rule;
@@ -143,10 +147,14 @@ std::optional<Value> check_answer(const Form& f, int slot, const json& raw, Eval
     return std::nullopt;
   };
   if (raw.is_object() || raw.is_array()) return fail("H-TYPE", label_of() + " must be a single answer, not a list or object.");
+  // Nothing the forms ask takes more than 1,000 characters, spaces included: a longer answer is
+  // refused as sent, before it is trimmed or read as a number or code.
+  const bool too_long = raw.is_string() && raw.get_ref<const std::string&>().size() > kMaxAnswerLength;
 
   // Coded answers (radio, select, checkbox options, interruption confirmations).
   bool coded = a.kind == AttrKind::CheckboxOption || (q && (q->type == QType::Radio || q->type == QType::Select || q->type == QType::Interruption));
   if (coded) {
+    if (too_long) return fail("H-OPTION", "Select one of the options for " + lower_first(label_of()) + ".");
     Value v;
     if (raw.is_number_integer() || raw.is_number_unsigned()) v = expr::from_json(raw);
     else if (raw.is_number_float()) v = expr::from_json(raw);
@@ -163,7 +171,7 @@ std::optional<Value> check_answer(const Form& f, int slot, const json& raw, Eval
     if (src == "local_authorities_england") ok = v.is_string() && f.lookups.england_codes.count(v.as_string());
     else if (src == "local_authorities_all") ok = v.is_string() && f.lookups.all_codes.count(v.as_string());
     else if (src == "countries") ok = v.is_int() && f.lookups.country_codes.count(std::to_string(v.as_int()));
-    else if (src == "addresses") ok = v.is_string() || v.is_int();
+    else if (src == "addresses") ok = v.is_int();  // a UPRN: a number (H-PROP-UPRN says how long)
     else if (!src.empty()) ok = v.is_int() && v.as_int() > 0;  // live records: an id, resolved by the channel
     else ok = in_codes(a, v);
     if (!ok) return fail("H-OPTION", "Select one of the options for " + lower_first(label_of()) + ".");
@@ -184,6 +192,7 @@ std::optional<Value> check_answer(const Form& f, int slot, const json& raw, Eval
     case expr::Type::String: {
       if (raw.is_number()) return Value(expr::from_json(raw).text());
       if (!raw.is_string()) return fail("H-TYPE", label_of() + " must be text.");
+      if (too_long) return fail("H-TYPE", label_of() + " must be 1,000 characters or fewer.");
       std::string s(trim_spaces(raw.get<std::string>()));
       if (s.size() > 1000) return fail("H-TYPE", label_of() + " must be 1,000 characters or fewer.");
       if (const char* problem = util::single_line_problem(s)) return fail("H-TEXT", label_of() + " " + problem + ".");
@@ -198,7 +207,9 @@ std::optional<Value> check_answer(const Form& f, int slot, const json& raw, Eval
       } else if (raw.is_string()) {
         std::string text(trim_spaces(raw.get<std::string>()));
         text.erase(std::remove(text.begin(), text.end(), ','), text.end());
-        auto parsed = util::parse_decimal(text);
+        auto parsed = too_long ? std::nullopt : util::parse_decimal(text);
+        if (!parsed && !text.empty() && text.find_first_not_of("0123456789.") == std::string::npos && text.size() > 15)
+          return fail("H-NUM-FORMAT", label_of() + " must be a number of 15 digits or fewer.");
         if (!parsed) return fail("H-NUM-FORMAT", label_of() + " must be a number.");
         d = *parsed;
       } else {

@@ -469,6 +469,8 @@ form::Changes read_post(const form::Form& f, const form::Page& pg, const Request
       for (auto& o : q.options) {
         std::string name = o.value.text();
         allowed.insert(name);
+        // A ticked box sends "1"; anything else did not come from the page.
+        if (req.has_form(name) && req.f(name) != "1") throw BadRequest("The form sent an answer (" + name + ") that is not one of the options.");
         bool ticked = req.f(name) == "1";
         if (ticked) typed.fields[name] = "1";
         changes.emplace_back(name, ticked ? json(1) : json(0));
@@ -478,10 +480,14 @@ form::Changes read_post(const form::Form& f, const form::Page& pg, const Request
     if (q.type == form::QType::Date) {
       for (const char* part : {"-day", "-month", "-year"}) allowed.insert(q.id + part);
       std::string d = trim(req.f(q.id + "-day")), m = trim(req.f(q.id + "-month")), y = trim(req.f(q.id + "-year"));
+      bool overlong = false;  // a date part the page could not have sent: not a date, and not a blank one
+      for (const char* part : {"-day", "-month", "-year"}) overlong = overlong || req.f(q.id + part).size() > 20;
       typed.fields[q.id + "-day"] = d;
       typed.fields[q.id + "-month"] = m;
       typed.fields[q.id + "-year"] = y;
-      if (d.empty() && m.empty() && y.empty()) {
+      if (overlong) {
+        changes.emplace_back(q.id, "not a date");  // the gateway says so
+      } else if (d.empty() && m.empty() && y.empty()) {
         changes.emplace_back(q.id, nullptr);
       } else if (auto dt = util::date_from_parts(d, m, y)) {
         changes.emplace_back(q.id, dt->iso());
@@ -499,7 +505,8 @@ form::Changes read_post(const form::Form& f, const form::Page& pg, const Request
     std::string v = req.f(q.id);
     typed.fields[q.id] = v;
     parent_values[q.id] = v;
-    changes.emplace_back(q.id, trim(v).empty() ? json(nullptr) : json(v));
+    // Sent as typed: the gateway reads blanks as no answer, and refuses what no page could send.
+    changes.emplace_back(q.id, v.empty() ? json(nullptr) : json(v));
   }
   bool address_page = false;
   for (auto& q : pg.questions) address_page = address_page || q.options_from == "addresses";
@@ -913,7 +920,10 @@ Response save_page(Context& ctx) {
   sync_columns(updated, *f, o.values, o.status);
   bool saved = false;
   auto changed = diff(*f, stored, o.values);  // worked out before the write lock is taken
-  ctx.conn().transaction([&] { saved = store::save(ctx.conn(), updated, log, log.version, u.id, changed); });
+  // A save that changes nothing (a page saved as it was, a retried post) writes nothing: the
+  // version stays, so nobody else's open page goes stale.
+  if (changed.empty() && updated.status == log.status) saved = true;
+  else ctx.conn().transaction([&] { saved = store::save(ctx.conn(), updated, log, log.version, u.id, changed); });
   if (!saved) {
     // Someone saved between our read and our write: show the page again with the latest answers.
     auto fresh = store::find(ctx.conn(), log.id);
