@@ -28,6 +28,7 @@
 #include "schemes/seed.h"
 #include "util/crypto.h"
 #include "util/paths.h"
+#include "util/text.h"
 #include "web/app.h"
 
 using namespace core;
@@ -99,7 +100,14 @@ int usage() {
 int cmd_serve(const Args& a) {
   if (a.options.count("--database")) setenv("CORE_DATABASE_URL", opt(a, "--database").c_str(), 1);
   web::Config cfg = web::Config::from_env();
-  if (a.options.count("--port")) cfg.port = std::stoi(opt(a, "--port"));
+  if (a.options.count("--port")) {
+    auto port = util::parse_int64(opt(a, "--port"));
+    if (!port || *port < 0 || *port > 65535) {
+      std::cerr << "core serve: --port must be a port number from 0 to 65535\n";
+      return 2;
+    }
+    cfg.port = int(*port);
+  }
   cfg.database_url = database_url(a);
   db::Database db(cfg.database_url, cfg.db_pool);
   require_migrated(db);
@@ -128,7 +136,12 @@ int cmd_seed(const Args& a) {
   }
   db::Database db(database_url(a), 1);
   require_migrated(db);
-  int extra = a.options.count("--users") ? std::stoi(opt(a, "--users")) : 0;
+  auto users = util::parse_int64(opt(a, "--users", "0"));
+  if (!users || *users < 0 || *users > 100000) {
+    std::cerr << "core seed: --users must be a number from 0 to 100000\n";
+    return 2;
+  }
+  int extra = int(*users);
   auto c = db.acquire();
   auto r = accounts::seed_demo(*c, extra);
   schemes::seed_demo(*c);

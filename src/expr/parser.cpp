@@ -4,7 +4,6 @@
 // sum := prod (("+"|"-") prod)* ; prod := unary (("*"|"/") unary)* ; unary := "-" unary | atom ;
 // atom := number | string | null | true | false | list | name | name "(" args ")" | "(" or ")"
 #include <cctype>
-#include <regex>
 
 #include "expr/ast.h"
 #include "expr/program.h"
