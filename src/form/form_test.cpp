@@ -111,6 +111,47 @@ TEST(Gateway, NumericBoundsAndSteps) {
   EXPECT_EQ(value(ok, "age1").as_int(), 40);
 }
 
+// A question with only a maximum is still bound-checked (it never was before issue 10).
+TEST(Gateway, AQuestionWithOnlyAMaximumIsChecked) {
+  auto dir = std::filesystem::temp_directory_path() / ("core-max-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir / "form.json") << variant("\"min\": 0, \"step\": 0.01", "\"max\": 1000, \"step\": 0.01");
+  auto f = Form::load_checked((dir / "form.json").string(), kData);
+  std::filesystem::remove_all(dir);
+  Values start = apply(*f, Values(f->size()), changes_from_json(json{{"needstype", 2}, {"startdate", "2099-05-01"}}), ctx()).values;
+  auto over = apply(*f, start, changes_from_json(json{{"brent", "1000.01"}}), ctx());
+  EXPECT_EQ(message(over, "H-NUM-MAX"), "Basic rent must be at most £1,000 every 4 weeks.");
+  EXPECT_TRUE(over.values[size_t(f->slot("brent"))].null());
+  auto at = apply(*f, start, changes_from_json(json{{"brent", "1000"}}), ctx());
+  EXPECT_EQ(message(at, "H-NUM-MAX"), "");
+  EXPECT_DOUBLE_EQ(at.values[size_t(f->slot("brent"))].as_number(), 1000);
+}
+
+// What no page could send is refused with a message, never thrown or stored (issue 10).
+TEST(Gateway, HostileNumbersCodesAndTexts) {
+  json setup = {{"needstype", 2}, {"startdate", "2099-05-01"}};
+  EXPECT_EQ(message(run(setup, {{"age1", std::string(400, '9')}}), "H-NUM-FORMAT"), "Lead tenant’s age must be a number of 15 digits or fewer.");
+  EXPECT_EQ(message(run(setup, {{"age1", std::string(100000, '9')}}), "H-NUM-FORMAT"), "Lead tenant’s age must be a number of 15 digits or fewer.");
+  EXPECT_EQ(message(run(setup, {{"age1", "1e308"}}), "H-NUM-FORMAT"), "Lead tenant’s age must be a number.");
+  EXPECT_EQ(message(run(setup, {{"age1", 1e308}}), "H-NUM-FORMAT"), "Lead tenant’s age must be a smaller number.");
+  EXPECT_EQ(message(run(setup, {{"age1", std::string(100000, ' ') + "40"}}), "H-NUM-FORMAT"), "Lead tenant’s age must be a number.");
+  EXPECT_EQ(message(run(setup, {{"ecstat1", std::string(100000, ' ') + "1"}}), "H-OPTION"), "Select one of the options for lead tenant’s working situation.");
+  EXPECT_EQ(value(run(setup, {{"ecstat1", "  1 "}}), "ecstat1").as_int(), 1);  // spaces around a code are fine
+  EXPECT_EQ(message(run(setup, {{"needstype", std::string(1001, ' ')}}), "H-OPTION"), "Select one of the options for needs type.");
+  EXPECT_TRUE(value(run(setup, {{"age1", "   "}}), "age1").null());  // a blank answer is no answer
+  // Text: control characters and characters that reorder text are refused, with the question named.
+  json sheltered = {{"needstype", 2}, {"startdate", "2099-05-01"}, {"sheltered", 1}};
+  for (std::string bad : {std::string("line\nbreak"), std::string("\x01"), std::string("\x1b[31mred"), std::string("abc\xE2\x80\xAEgpj")}) {
+    auto o = run(sheltered, {{"sheltered_note", bad}});
+    EXPECT_TRUE(has_error(o, "H-TEXT", "sheltered_note")) << bad;
+    EXPECT_TRUE(value(o, "sheltered_note").null());
+  }
+  EXPECT_EQ(message(run(sheltered, {{"sheltered_note", "a\tb"}}), "H-TEXT"), "Tell us more must not contain line breaks, tabs or other control characters.");
+  EXPECT_EQ(message(run(sheltered, {{"sheltered_note", "\xE2\x80\xAE"}}), "H-TEXT"), "Tell us more must not contain characters that change the direction of text.");
+  EXPECT_EQ(value(run(sheltered, {{"sheltered_note", "Warden on site – Zoë"}}), "sheltered_note").as_string(), "Warden on site – Zoë");
+  EXPECT_EQ(message(run(sheltered, {{"sheltered_note", std::string(1001, 'a')}}), "H-TYPE"), "Tell us more must be 1,000 characters or fewer.");
+}
+
 TEST(Gateway, ClearsAnswersNoLongerAskedAndDerives) {
   auto before = run(nullptr, {{"needstype", 2}, {"startdate", "2099-05-01"}, {"sheltered", 1}, {"sheltered_note", "warden"},
                               {"brent", 400}, {"need_a", 1}, {"need_none", 1}});
