@@ -249,3 +249,26 @@ TEST_F(ForgedChoices, ARefusedChoiceIsExplainedOnThePage) {
   EXPECT_TRUE(contains(r.body, "Select one of the options for log owner."));
   EXPECT_FALSE(contains(r.body, "Wendy Westfield"));
 }
+
+// A location is accepted only if it is active on the tenancy start date (the form's rules), as well
+// as being one of the chosen scheme's.
+TEST_F(ForgedChoices, ALocationInactiveOnTheStartDateIsRefused) {
+  Client c(t);
+  c.sign_in("coordinator@northshire.example");
+  int64_t id = created_id(c.post("/lettings-logs", {}));
+  Attempts a;
+  choose(c, id, "needs-type", "needstype", "2", a);
+  auto page = c.get(url(id, "tenancy-start-date"));
+  ASSERT_EQ(c.post(url(id, "tenancy-start-date"), {{"startdate-day", "1"}, {"startdate-month", "5"}, {"startdate-year", "2026"},
+                                                   {"version", input_value(page.body, "version")}}).status, 303);
+  int64_t older = scheme_id("Riverside Court Older People's Housing");
+  choose(c, id, "scheme", "scheme_id", std::to_string(older), a);
+  auto closed = t.conn()->query_one("SELECT id FROM locations WHERE name = 'Fenham Flats'")->i64(0);  // deactivated 1 April 2026
+  auto shown = c.get(url(id, "location"));
+  ASSERT_EQ(shown.status, 200);
+  auto before = stored(id);
+  auto r = c.post(url(id, "location"), {{"location_id", std::to_string(closed)}, {"version", input_value(shown.body, "version")}});
+  EXPECT_EQ(r.status, 422);
+  EXPECT_TRUE(contains(r.body, "This location is not active on the tenancy start date."));
+  EXPECT_EQ(stored(id), before);
+}

@@ -369,3 +369,35 @@ TEST(LettingsLogs, GeneratedLogsAreCompleteAndListed) {
   web.sign_in("coordinator@northshire.example");
   EXPECT_TRUE(contains(web.get("/lettings-logs").body, "GEN2"));
 }
+
+// The inputs of the security issue (10) that crashed the server or stored what they should not:
+// each is now a field error on its page (422), the page title says "Error:" once, nothing is stored.
+TEST(LettingsLogs, HostileAnswersGetFieldErrors) {
+  PinToday today("2026-06-01");
+  TestApp t;
+  Client c(t);
+  c.sign_in("coordinator@northshire.example");
+  int64_t id = create_with_setup(c);
+  std::string base = "/lettings-logs/" + std::to_string(id) + "/";
+  auto before = answers(t, id);
+  struct Attack {
+    std::string page, field, value, message;
+  };
+  std::vector<Attack> attacks = {
+      {"household-members", "hhmemb", std::string(100000, '9'), "must be a number of 15 digits or fewer"},
+      {"household-members", "hhmemb", std::string(400, '9'), "must be a number of 15 digits or fewer"},
+      {"household-members", "hhmemb", "1e308", "must be a number"},
+      {"needs-type", "needstype", std::string(100000, ' ') + "1", "Select one of the options for needs type."},
+      {"tenant-code", "tenancycode", "T\x01", "must not contain line breaks, tabs or other control characters"},
+      {"tenant-code", "tenancycode", "\x1b[31mT1", "must not contain line breaks, tabs or other control characters"},
+      {"tenant-code", "tenancycode", "T1\xE2\x80\xAE" "exe", "must not contain characters that change the direction of text"},
+  };
+  for (auto& a : attacks) {
+    auto r = save(c, base + a.page, {{a.field, a.value}});
+    EXPECT_EQ(r.status, 422) << a.page << " " << a.field;
+    EXPECT_TRUE(contains(r.body, a.message)) << a.page << " " << a.field;
+    EXPECT_TRUE(contains(r.body, "<title>Error: ")) << a.page;
+    EXPECT_FALSE(contains(r.body, "Error: Error:")) << a.page;
+    EXPECT_EQ(answers(t, id), before) << a.page << " " << a.field << " changed the log";
+  }
+}
