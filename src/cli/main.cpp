@@ -29,6 +29,7 @@
 #include "util/crypto.h"
 #include "util/paths.h"
 #include "web/app.h"
+#include "web/server.h"
 
 using namespace core;
 
