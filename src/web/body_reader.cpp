@@ -93,13 +93,12 @@ BodyStatus read_body(ByteSource& in, const BodyFraming& framing, size_t limit, s
   BodyStatus status = BodyStatus::Complete;
   if (framing.kind == BodyFraming::Length) {
     size_t n = static_cast<size_t>(framing.length);
-    if (sink.over_drain(n)) return BodyStatus::TooLarge;
-    if (!sink.take(in, n)) return BodyStatus::Incomplete;
+    status = sink.over_drain(n) ? BodyStatus::TooLarge : sink.take(in, n) ? BodyStatus::Complete : BodyStatus::Incomplete;
   } else if (framing.kind == BodyFraming::Chunked) {
     status = read_chunked(in, sink);
   }
   if (status == BodyStatus::Complete && sink.total > limit) status = BodyStatus::TooLarge;
-  if (status != BodyStatus::Complete) out.clear();
+  if (status != BodyStatus::Complete) out.clear();  // only a whole body is ever handed on
   return status;
 }
 

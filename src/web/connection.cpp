@@ -133,7 +133,10 @@ class Connection : public Poco::Net::TCPServerConnection {
         r.refusal = refuse(req, 400, "The address is not valid");
         return r;
       }
-      if (framing.framing.kind != BodyFraming::None && in.getExpectContinue()) unused.sendContinue();
+      if (framing.framing.kind != BodyFraming::None && in.getExpectContinue()) {
+        unused.setVersion(in.getVersion());
+        unused.sendContinue();
+      }
       const size_t limit = app_.config().max_body_bytes;
       // A body somewhat over the limit is read and dropped, so the client gets the 413 page
       // rather than a reset connection; a much larger one is refused before it is read.
