@@ -69,6 +69,18 @@ class SessionSource : public ByteSource {
   Session& s_;
 };
 
+// The request line and headers, as the app sees them.
+void copy_head(Poco::Net::HTTPServerRequestImpl& in, Request& req) {
+  req.method = in.getMethod();
+  const std::string& uri = in.getURI();
+  size_t q = uri.find('?');
+  req.path = uri.substr(0, q);
+  if (q != std::string::npos) req.query_string = uri.substr(q + 1);
+  req.remote_addr = in.clientAddress().host().toString();
+  for (const auto& [k, v] : in) req.headers[lower(k)] = v;
+  parse_cookies(req.header("cookie"), req.cookies);
+}
+
 // A request as received: ready for the app, or already answered with an error.
 struct Received {
   Request req;
@@ -85,6 +97,8 @@ class Connection : public Poco::Net::TCPServerConnection {
     // Registered for the whole connection; unregistered (end of run) before the socket closes.
     RequestDeadlines::Entry deadline(shared_.deadlines, socket().impl()->sockfd());
     Session session(socket(), shared_.params);
+    // A client that stops reading our answer: a send that makes no progress for this long fails.
+    socket().setSendTimeout(shared_.params->getTimeout());
     try {
       while (!deadline.expired() && session.hasMoreRequests()) {
         deadline.arm();
@@ -113,14 +127,7 @@ class Connection : public Poco::Net::TCPServerConnection {
       Poco::Net::HTTPServerResponseImpl unused(session);
       Poco::Net::HTTPServerRequestImpl in(unused, session, shared_.params);
       Request& req = r.req;
-      req.method = in.getMethod();
-      const std::string& uri = in.getURI();
-      size_t q = uri.find('?');
-      req.path = uri.substr(0, q);
-      if (q != std::string::npos) req.query_string = uri.substr(q + 1);
-      req.remote_addr = in.clientAddress().host().toString();
-      for (const auto& [k, v] : in) req.headers[lower(k)] = v;
-      parse_cookies(req.header("cookie"), req.cookies);
+      copy_head(in, req);
       r.http10 = in.getVersion() == Poco::Net::HTTPMessage::HTTP_1_0;
       r.keep_alive = in.getKeepAlive();
 
@@ -133,15 +140,17 @@ class Connection : public Poco::Net::TCPServerConnection {
         r.refusal = refuse(req, 400, "The address is not valid");
         return r;
       }
-      if (framing.framing.kind != BodyFraming::None && in.getExpectContinue()) {
+      // A body somewhat over the limit is read and dropped, so the client gets the 413 page
+      // rather than a reset connection; a much larger one is refused before it is read.
+      const size_t limit = app_.config().max_body_bytes, drain_limit = limit * 8;
+      const bool refused_unread = framing.framing.kind == BodyFraming::Length &&
+                                  static_cast<uint64_t>(framing.framing.length) > drain_limit;
+      if (framing.framing.kind != BodyFraming::None && !refused_unread && in.getExpectContinue()) {
         unused.setVersion(in.getVersion());
         unused.sendContinue();
       }
-      const size_t limit = app_.config().max_body_bytes;
-      // A body somewhat over the limit is read and dropped, so the client gets the 413 page
-      // rather than a reset connection; a much larger one is refused before it is read.
       SessionSource source(session);
-      BodyStatus body = read_body(source, framing.framing, limit, limit * 8, req.body);
+      BodyStatus body = read_body(source, framing.framing, limit, drain_limit, req.body);
       if (deadline.expired() || body == BodyStatus::Incomplete) return std::nullopt;
       if (body == BodyStatus::TooLarge) r.refusal = refuse(req, 413);
       else if (body == BodyStatus::Malformed) r.refusal = refuse(req, 400);
