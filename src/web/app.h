@@ -1,6 +1,7 @@
 // The web application: one route table, and the pipeline every request goes through:
-// static assets (web/static_assets.h) → session → CSRF check (every non-GET) → route → sign-in check → handler →
-// error pages → security headers. Handlers get a Context and return a Response.
+// static assets (web/static_assets.h) → session → CSRF check (every non-GET) → route →
+// sign-in check → handler → error pages → security headers (web/security_headers.h).
+// Handlers get a Context and return a Response.
 // App::handle() needs no sockets, so tests drive the whole pipeline directly.
 #pragma once
 #include <functional>
