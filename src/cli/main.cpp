@@ -30,6 +30,7 @@
 #include "util/paths.h"
 #include "util/text.h"
 #include "web/app.h"
+#include "web/server.h"
 
 using namespace core;
 

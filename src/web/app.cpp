@@ -2,19 +2,15 @@
 
 #include <algorithm>
 #include <cstdlib>
-#include <fstream>
 #include <iostream>
-#include <mutex>
-#include <shared_mutex>
-#include <sstream>
 #include <thread>
-#include <unordered_map>
 
 #include "accounts/permissions.h"
 #include "accounts/store.h"
 #include "util/crypto.h"
 #include "util/paths.h"
 #include "util/time.h"
+#include "web/security_headers.h"
 
 namespace core::web {
 namespace {
@@ -51,43 +47,6 @@ std::string env_or(const char* n, const std::string& d) {
   return v && *v ? v : d;
 }
 
-// --- static files, cached in memory after the first read
-struct StaticFile {
-  std::string body, type;
-};
-std::shared_mutex g_static_mu;
-std::unordered_map<std::string, std::shared_ptr<StaticFile>> g_static;
-
-std::string content_type_for(const std::string& path) {
-  auto ext = std::filesystem::path(path).extension().string();
-  static const std::map<std::string, std::string> types = {
-      {".css", "text/css; charset=utf-8"}, {".js", "text/javascript; charset=utf-8"},
-      {".mjs", "text/javascript; charset=utf-8"}, {".map", "application/json"},
-      {".json", "application/json"}, {".svg", "image/svg+xml"}, {".png", "image/png"},
-      {".ico", "image/x-icon"}, {".woff2", "font/woff2"}, {".woff", "font/woff"}, {".txt", "text/plain; charset=utf-8"}};
-  auto it = types.find(ext);
-  return it == types.end() ? "application/octet-stream" : it->second;
-}
-
-std::shared_ptr<StaticFile> load_static(const std::filesystem::path& file) {
-  std::string key = file.string();
-  {
-    std::shared_lock lock(g_static_mu);
-    auto it = g_static.find(key);
-    if (it != g_static.end()) return it->second;
-  }
-  std::ifstream in(file, std::ios::binary);
-  if (!in || !std::filesystem::is_regular_file(file)) return nullptr;
-  auto f = std::make_shared<StaticFile>();
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  f->body = ss.str();
-  f->type = content_type_for(key);
-  std::unique_lock lock(g_static_mu);
-  g_static[key] = f;
-  return f;
-}
-
 }  // namespace
 
 Config Config::from_env() {
@@ -99,6 +58,8 @@ Config Config::from_env() {
   c.session_idle_minutes = std::atoi(env_or("CORE_SESSION_IDLE_MINUTES", "60").c_str());
   c.max_body_bytes = static_cast<size_t>(std::atoll(env_or("CORE_MAX_BODY_BYTES", "1048576").c_str()));
   c.threads = std::atoi(env_or("CORE_THREADS", "128").c_str());
+  c.request_timeout_seconds = std::atoi(env_or("CORE_REQUEST_TIMEOUT_SECONDS", "10").c_str());
+  if (c.request_timeout_seconds <= 0) c.request_timeout_seconds = 10;
   // Two requests at work per core keep the cores busy while one waits on the database or the
   // kernel; more only share the cores out and lengthen the tail (util/gate.h).
   unsigned cores = std::max(1u, std::thread::hardware_concurrency());
@@ -164,7 +125,7 @@ void Context::end_session() {
 // --- App
 
 App::App(Config config, db::Database& db, const Templates& templates, mail::Mailer& mailer)
-    : config_(std::move(config)), db_(db), templates_(templates), mailer_(mailer) {
+    : config_(std::move(config)), db_(db), templates_(templates), mailer_(mailer), assets_(resource_root()) {
   util::crypto_init();
   std::string env_secret = env_or("CORE_SECRET_KEY", "");
   if (!env_secret.empty()) secret_ = env_secret;
@@ -262,44 +223,18 @@ Response App::error_page(Context& ctx, int status, const std::string& message) {
 }
 
 std::optional<Response> App::serve_static(const Request& req) {
-  const std::string& p = req.path;
-  bool assets = p.rfind("/assets/", 0) == 0, own = p.rfind("/static/", 0) == 0;
-  if (!assets && !own) return std::nullopt;
-  std::string rest = p.substr(8);
+  if (!StaticAssets::is_static_path(req.path)) return std::nullopt;
+  const StaticAssets::Asset* a = req.method == "GET" || req.method == "HEAD" ? assets_.find(req.path) : nullptr;
+  if (!a) return Response::text("Not found", 404);
   Response r;
-  if (rest.empty() || rest.find("..") != std::string::npos || rest.find('\\') != std::string::npos ||
-      (req.method != "GET" && req.method != "HEAD")) {
-    r = Response::text("Not found", 404);
-  } else {
-    auto root = resource_root();
-    std::filesystem::path file;
-    if (own) file = root / "static" / rest;
-    else if (rest.rfind("govuk-frontend.min.", 0) == 0) file = root / "node_modules/govuk-frontend/dist/govuk" / rest;
-    else if (rest.rfind("accessible-autocomplete.min.", 0) == 0)
-      file = root / "node_modules/accessible-autocomplete/dist" / rest;
-    else file = root / "node_modules/govuk-frontend/dist/govuk/assets" / rest;
-    auto f = load_static(file);
-    if (!f) r = Response::text("Not found", 404);
-    else {
-      r.body = f->body;
-      r.content_type = f->type;
-      r.set_header("Cache-Control", "public, max-age=3600");
-    }
-  }
-  r.set_header("X-Content-Type-Options", "nosniff");
+  r.body = a->body;
+  r.content_type = a->type;
+  r.set_header("Cache-Control", "public, max-age=3600");
   return r;
 }
 
 void App::finish(Context& ctx, Response& res) {
-  res.set_header("Content-Security-Policy",
-                 "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
-                 "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'");
-  res.set_header("X-Content-Type-Options", "nosniff");
-  res.set_header("X-Frame-Options", "DENY");
-  res.set_header("Referrer-Policy", "same-origin");
-  res.set_header("Permissions-Policy", "camera=(), microphone=(), geolocation=()");
-  if (config_.secure_cookies) res.set_header("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
-  if (res.header("Cache-Control").empty()) res.set_header("Cache-Control", "no-store");
+  add_security_headers(res, config_.secure_cookies);
   for (const auto& c : ctx.set_cookies) res.headers.emplace_back("Set-Cookie", c);
 }
 

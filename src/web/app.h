@@ -1,6 +1,7 @@
 // The web application: one route table, and the pipeline every request goes through:
-// static assets → session → CSRF check (every non-GET) → route → sign-in check → handler →
-// error pages → security headers. Handlers get a Context and return a Response.
+// static assets (web/static_assets.h) → session → CSRF check (every non-GET) → route →
+// sign-in check → handler → error pages → security headers (web/security_headers.h).
+// Handlers get a Context and return a Response.
 // App::handle() needs no sockets, so tests drive the whole pipeline directly.
 #pragma once
 #include <functional>
@@ -16,13 +17,7 @@
 #include "mail/mailer.h"
 #include "web/http.h"
 #include "web/render.h"
-
-namespace Poco {
-class ThreadPool;
-namespace Net {
-class HTTPServer;
-}
-}  // namespace Poco
+#include "web/static_assets.h"
 
 namespace core::web {
 
@@ -34,6 +29,9 @@ struct Config {
   int session_idle_minutes = 60;      // CORE_SESSION_IDLE_MINUTES
   size_t max_body_bytes = 1 << 20;    // CORE_MAX_BODY_BYTES
   int threads = 128;                  // CORE_THREADS: one per open connection (STACK-NOTES §5.4)
+  // CORE_REQUEST_TIMEOUT_SECONDS: from a request's first byte, the time the client has to send
+  // its headers and body; then the connection is closed (a trickling client cannot hold a thread).
+  int request_timeout_seconds = 10;
   size_t db_pool = 32;                // CORE_DB_POOL
   // CORE_ACTIVE_REQUESTS: requests worked on at once (default 2 per core); the others wait
   // their turn, first come first served (util/gate.h). 0 means no limit.
@@ -112,26 +110,10 @@ class App {
   mail::Mailer& mailer_;
   std::string secret_;
   std::vector<Route> routes_;
+  StaticAssets assets_;
 };
 
 // Builds the layout's data (navigation, user, flash, CSRF token) around a page's own data.
 nlohmann::json layout_data(const Context& ctx, nlohmann::json data);
-
-// The Poco HTTP server in front of an App. start() returns the bound port (0 picks a free one).
-class HttpServer {
- public:
-  explicit HttpServer(App& app);
-  ~HttpServer();
-  int start(int port);
-  void stop();
-
- private:
-  App& app_;
-  std::unique_ptr<Poco::ThreadPool> pool_;
-  std::unique_ptr<Poco::Net::HTTPServer> server_;
-};
-
-// Runs the HTTP server until SIGINT/SIGTERM.
-int serve(App& app);
 
 }  // namespace core::web

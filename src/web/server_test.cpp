@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "test_app.h"
+#include "web/server.h"
 
 using namespace core;
 

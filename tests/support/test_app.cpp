@@ -15,7 +15,7 @@
 
 namespace core::test {
 
-TestApp::TestApp(bool seed) {
+TestApp::TestApp(bool seed, const std::function<void(web::Config&)>& configure) {
   mail_dir_ = std::filesystem::temp_directory_path() / ("core-mail-" + util::random_token(6));
   std::filesystem::create_directories(mail_dir_);
   if (seed) {
@@ -27,6 +27,7 @@ TestApp::TestApp(bool seed) {
   mailer_ = std::make_unique<mail::FileMailer>(mail_dir_, "CORE <noreply@core.test>");
   web::Config cfg;
   cfg.port = 8080;
+  if (configure) configure(cfg);
   app_ = std::make_unique<web::App>(cfg, tdb_.db(), *templates_, *mailer_);
   accounts::register_routes(*app_);
   schemes::register_routes(*app_, lookup_);

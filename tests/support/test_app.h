@@ -2,6 +2,7 @@
 // (App::handle, no sockets), with a client that keeps cookies and sends CSRF tokens.
 #pragma once
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -17,7 +18,8 @@ namespace core::test {
 
 class TestApp {
  public:
-  explicit TestApp(bool seed = true);
+  // configure may change the app's configuration (thread count, timeouts) before it is built.
+  explicit TestApp(bool seed = true, const std::function<void(web::Config&)>& configure = {});
   ~TestApp();
   web::App& app() { return *app_; }
   db::Database& db() { return tdb_.db(); }
