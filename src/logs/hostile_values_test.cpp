@@ -20,6 +20,7 @@
 #include "logs/store.h"
 #include "test_app.h"
 #include "web/http.h"
+#include "web/server.h"
 
 using namespace core;
 using namespace core::test;
