@@ -47,6 +47,12 @@ void resend_invitation(db::Connection& c, mail::Mailer& m, const std::string& ba
 void request_password_reset(db::Connection& c, mail::Mailer& m, const std::string& base_url,
                             const std::string& email);
 
+// What happened to a relationship between two organisations, for the emails about it.
+enum class RelationshipEvent { Requested, Accepted, Declined, Cancelled, AddedBySupport };
+// Emails the data coordinators of both organisations (stock owner and managing agent) about it.
+void notify_relationship(db::Connection& c, mail::Mailer& m, const std::string& base_url, RelationshipEvent event,
+                         const Organisation& stock_owner, const Organisation& managing_agent);
+
 enum class SignInResult { Ok, Invalid, Locked, Deactivated, Unconfirmed };
 // Checks the password, counts failures, locks after kLockoutAttempts, records sign-ins and
 // failures in the audit table. On Ok, `user` is filled.
