@@ -146,7 +146,7 @@ void routes_for(App& app, const Kind& k) {
             service::notify_relationship(c, ctx.app.mailer(), ctx.app.base_url(),
                                          in_force ? service::RelationshipEvent::AddedBySupport
                                                   : service::RelationshipEvent::Requested,
-                                         owner, agent);
+                                         owner, agent, org.id);
           });
         } catch (const db::ConstraintError&) {
           // Asked or added a moment ago by someone else.
@@ -198,7 +198,7 @@ void routes_for(App& app, const Kind& k) {
                                      answer == Answer::Accept    ? service::RelationshipEvent::Accepted
                                      : answer == Answer::Decline ? service::RelationshipEvent::Declined
                                                                  : service::RelationshipEvent::Cancelled,
-                                     r->parent, r->child);
+                                     r->parent, r->child, r->requested_by_organisation_id);
       });
       if (!done) ctx.flash_next("That request has already been answered or cancelled");
       else if (answer == Answer::Accept) ctx.flash_next(other.name + " is now one of " + org.name + "’s " + k.plural);

@@ -89,7 +89,9 @@ TEST(RelationshipRequests, AddingAStockOwnerGrantsNothingUntilItAccepts) {
                                                                           "Council to be a stock owner of Eastbrook"));
   EXPECT_TRUE(contains(t.last_email_to("coordinator@northshire.example"),
                        "/organisations/" + id(d.la) + "/managing-agents"));
-  EXPECT_TRUE(contains(t.last_email_to("coordinator@eastbrook.example"), "There is a request"));
+  EXPECT_TRUE(contains(t.last_email_to("coordinator@eastbrook.example"), "made by Eastbrook Housing Trust"));
+  EXPECT_TRUE(contains(t.last_email_to("coordinator@northshire.example"),
+                       "until a data coordinator of Northshire County Council accepts it"));
   EXPECT_EQ(t.last_email_to("provider@northshire.example"), "") << "coordinators only";
 
   // Northshire's provider sees it but cannot answer; its coordinator accepts.

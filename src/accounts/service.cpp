@@ -216,16 +216,18 @@ void request_password_reset(db::Connection& c, mail::Mailer& m, const std::strin
 }
 
 void notify_relationship(db::Connection& c, mail::Mailer& m, const std::string& base_url, RelationshipEvent event,
-                         const Organisation& owner, const Organisation& agent) {
+                         const Organisation& owner, const Organisation& agent, int64_t requested_by) {
   std::string pair = owner.name + " to be a stock owner of " + agent.name;
+  const Organisation& asker = requested_by == owner.id ? owner : agent;
+  const Organisation& answerer = requested_by == owner.id ? agent : owner;
   std::string subject, message;
   switch (event) {
     case RelationshipEvent::Requested:
       subject = "CORE: a request to add a stock owner or managing agent";
-      message = "There is a request for " + pair + ". Once it is accepted, " + agent.name +
-                " can see the schemes of " + owner.name + " and submit logs for its stock. Nothing changes until a data "
-                "coordinator of the organisation that did not ask accepts it. To accept, decline or cancel the request, "
-                "sign in and go to:";
+      message = "There is a request for " + pair + ", made by " + asker.name + ". Once it is accepted, " +
+                agent.name + " can see the schemes of " + owner.name + " and submit logs for its stock. Nothing "
+                "changes until a data coordinator of " + answerer.name + " accepts it. To accept or decline the "
+                "request (or, for " + asker.name + ", to cancel it), sign in and go to:";
       break;
     case RelationshipEvent::Accepted:
       subject = "CORE: a stock owner or managing agent request was accepted";

@@ -50,8 +50,9 @@ void request_password_reset(db::Connection& c, mail::Mailer& m, const std::strin
 // What happened to a relationship between two organisations, for the emails about it.
 enum class RelationshipEvent { Requested, Accepted, Declined, Cancelled, AddedBySupport };
 // Emails the data coordinators of both organisations (stock owner and managing agent) about it.
+// `requested_by` is the organisation that asked (either of the two; for AddedBySupport, ignored).
 void notify_relationship(db::Connection& c, mail::Mailer& m, const std::string& base_url, RelationshipEvent event,
-                         const Organisation& stock_owner, const Organisation& managing_agent);
+                         const Organisation& stock_owner, const Organisation& managing_agent, int64_t requested_by);
 
 enum class SignInResult { Ok, Invalid, Locked, Deactivated, Unconfirmed };
 // Checks the password, counts failures, locks after kLockoutAttempts, records sign-ins and

@@ -54,7 +54,9 @@ void FileMailer::send(const Email& e) {
   std::string stamp = util::now_iso();
   for (auto& ch : stamp)
     if (ch == ':') ch = '-';
-  auto name = stamp + "-" + std::to_string(++seq) + "-" + util::random_token(4) + ".eml";
+  // The sequence number is zero-padded so that names sort in the order the messages were sent.
+  std::string n = std::to_string(++seq);
+  auto name = stamp + "-" + std::string(n.size() < 10 ? 10 - n.size() : 0, '0') + n + "-" + util::random_token(4) + ".eml";
   auto tmp = dir_ / ("." + name + ".tmp");
   {
     std::ofstream out(tmp, std::ios::binary);
