@@ -301,7 +301,10 @@ SignInResult sign_in(db::Connection& c, const std::string& email, const std::str
     return SignInResult::Deactivated;
   }
   if (!u->confirmed_at) return SignInResult::Unconfirmed;
-  store::record_sign_in(c, u->id);
+  if (!store::record_sign_in(c, u->id)) {
+    store::audit(c, u->id, "sign_in.failed", "user", u->id, u->organisation_id, {{"reason", "locked"}, {"ip", remote_addr}});
+    return SignInResult::Locked;
+  }
   store::audit(c, u->id, "sign_in", "user", u->id, u->organisation_id, {{"ip", remote_addr}});
   user = *u;
   return SignInResult::Ok;

@@ -435,3 +435,18 @@ TEST(Sessions, AUserReadWhileAChangeCommitsIsNotKeptAfterTheCommit) {
   EXPECT_EQ(accounts::store::cached_user(*reader, coord)->role, accounts::Role::Provider)
       << "the commit drops what was read before it";
 }
+
+// A sign-in that read the account before wrong passwords tried alongside it locked it is refused.
+TEST(Lockout, ARightPasswordRacingALockIsRefused) {
+  TestApp t;
+  int64_t id = t.user_id("provider@northshire.example");
+  auto c = t.conn();
+  c->exec("UPDATE users SET locked_until = ? WHERE id = ?", {util::iso_from_seconds(util::now_seconds() + 600), id});
+  EXPECT_FALSE(accounts::store::record_sign_in(*c, id));
+  auto u = accounts::store::find_user(*c, id);
+  EXPECT_EQ(u->sign_in_count, 0);
+  EXPECT_TRUE(u->locked_until.has_value()) << "still locked";
+  c->exec("UPDATE users SET locked_until = ? WHERE id = ?", {util::iso_from_seconds(util::now_seconds() - 1), id});
+  EXPECT_TRUE(accounts::store::record_sign_in(*c, id));
+  EXPECT_EQ(accounts::store::find_user(*c, id)->sign_in_count, 1);
+}

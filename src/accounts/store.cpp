@@ -224,12 +224,14 @@ std::optional<std::string> unknown_sign_in_locked_until(Connection& c, const std
   return r->opt_str(0);
 }
 
-void record_sign_in(Connection& c, int64_t id) {
+bool record_sign_in(Connection& c, int64_t id) {
   Changed changed(c, users_changed);
-  c.exec(
-      "UPDATE users SET failed_attempts = 0, first_failed_at = NULL, locked_until = NULL, last_sign_in_at = ?, "
-      "sign_in_count = sign_in_count + 1 WHERE id = ?",
-      {now_iso(), id});
+  std::string now = now_iso();
+  // Refused if the account was locked meanwhile (by failures that ran alongside this sign-in).
+  return c.exec(
+             "UPDATE users SET failed_attempts = 0, first_failed_at = NULL, locked_until = NULL, last_sign_in_at = ?, "
+             "sign_in_count = sign_in_count + 1 WHERE id = ? AND (locked_until IS NULL OR locked_until <= ?)",
+             {now, id, now}) > 0;
 }
 
 std::vector<User> coordinators_of(Connection& c, int64_t organisation_id) {

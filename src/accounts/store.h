@@ -52,7 +52,10 @@ int64_t record_failed_sign_in(Connection& c, int64_t id, int threshold, int wind
 int64_t record_unknown_sign_in_failure(Connection& c, const std::string& key, int threshold, int window_seconds,
                                        const std::string& lock_until);
 std::optional<std::string> unknown_sign_in_locked_until(Connection& c, const std::string& key);
-void record_sign_in(Connection& c, int64_t id);
+// Records a sign-in and clears the failures; false (and nothing changed) when the account is locked,
+// e.g. by wrong passwords tried alongside this one: a burst of parallel guesses, each of which read
+// the account before the lock, cannot sign in once the lock is set.
+bool record_sign_in(Connection& c, int64_t id);
 // Active, confirmed data coordinators of an organisation (who are told about its relationships).
 std::vector<User> coordinators_of(Connection& c, int64_t organisation_id);
 struct UserFilter {
