@@ -93,7 +93,7 @@ void token_routes(App& app, const TokenFlow& flow) {
     });
     if (flow.purpose == "invite") {
       ctx.start_session(u->id);
-      store::record_sign_in(c, u->id);
+      store::record_sign_in(c, u->id);  // set_password has just unlocked the account
       ctx.user = store::find_user(c, u->id);
       ctx.flash_next("Your password has been set. Welcome to CORE.");
       return Response::redirect("/account");

@@ -1,6 +1,8 @@
 // Organisations, users, relationships and the data sharing agreement through the web pages.
 #include <gtest/gtest.h>
 
+#include <tuple>
+
 #include "accounts/passwords.h"
 #include "accounts/permissions.h"
 #include "accounts/seed.h"
@@ -275,6 +277,15 @@ TEST(Relationships, AddAndRemoveStockOwnersAndManagingAgents) {
   ASSERT_EQ(c.post("/organisations/" + id(la) + "/managing-agents/add", {{"related_organisation_id", id(east)}}).status, 303);
   ASSERT_EQ(c.post("/organisations/" + id(la) + "/stock-owners/add", {{"related_organisation_id", id(east)}}).status, 303);
   auto conn = t.conn();
+  EXPECT_FALSE(accounts::store::relationship_exists(*conn, la, east)) << "requests until Eastbrook accepts";
+  Client e(t);
+  e.sign_in("coordinator@eastbrook.example");
+  for (auto [parent, child, page] : {std::tuple{la, east, "stock-owners"}, std::tuple{east, la, "managing-agents"}}) {
+    auto r = conn->query_one("SELECT id FROM organisation_relationship_requests WHERE parent_organisation_id = ? AND "
+                             "child_organisation_id = ?", {parent, child});
+    ASSERT_TRUE(r);
+    EXPECT_EQ(e.post("/organisations/" + id(east) + "/" + page + "/requests/" + id(r->i64(0)) + "/accept", {}).status, 303);
+  }
   EXPECT_TRUE(accounts::store::relationship_exists(*conn, la, east));
   EXPECT_TRUE(accounts::store::relationship_exists(*conn, east, la));
   auto dup = c.post("/organisations/" + id(la) + "/stock-owners/add", {{"related_organisation_id", id(east)}});

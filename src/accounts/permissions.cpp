@@ -14,6 +14,13 @@ bool can_view_organisation(const User& u, int64_t org) { return is_support(u) ||
 bool can_edit_organisation(const User& u, int64_t org) { return is_support(u) || is_coordinator_of(u, org); }
 bool can_edit_organisation_admin_fields(const User& u) { return is_support(u); }
 bool can_manage_relationships(const User& u, int64_t org) { return is_support(u) || is_coordinator_of(u, org); }
+bool adds_relationships_in_force(const User& u) { return is_support(u); }
+bool can_answer_relationship_request(const User& u, int64_t answering) {
+  return is_support(u) || is_coordinator_of(u, answering);
+}
+bool can_cancel_relationship_request(const User& u, int64_t requesting) {
+  return is_support(u) || is_coordinator_of(u, requesting);
+}
 
 bool can_view_users_of(const User& u, int64_t org) { return is_support(u) || member_of(u, org); }
 bool can_invite_users_to(const User& u, int64_t org) { return is_support(u) || is_coordinator_of(u, org); }

@@ -22,7 +22,16 @@ bool can_view_organisation(const User& u, int64_t organisation_id);
 bool can_edit_organisation(const User& u, int64_t organisation_id);
 // Type, regulator number, holding stock, stock counts and the active flag: support only.
 bool can_edit_organisation_admin_fields(const User& u);
+// Listing, adding and removing an organisation's stock owners and managing agents. A relationship a
+// coordinator adds is only a request until the other organisation accepts it.
 bool can_manage_relationships(const User& u, int64_t organisation_id);
+// Whether a relationship this user adds is in force at once: support, who may accept any request
+// anyway. Anyone else's addition waits for the other organisation.
+bool adds_relationships_in_force(const User& u);
+// Accepting or declining a request: support, or a coordinator of the organisation that did not ask.
+bool can_answer_relationship_request(const User& u, int64_t answering_organisation_id);
+// Cancelling a request: support, or a coordinator of the organisation that asked.
+bool can_cancel_relationship_request(const User& u, int64_t requesting_organisation_id);
 
 // Users
 bool can_view_users_of(const User& u, int64_t organisation_id);

@@ -20,7 +20,8 @@ namespace {
 std::string fingerprint(TestApp& t) {
   auto c = t.conn();
   std::ostringstream out;
-  for (const char* table : {"organisations", "users", "organisation_relationships", "data_protection_confirmations",
+  for (const char* table : {"organisations", "users", "organisation_relationships", "organisation_relationship_requests",
+                            "data_protection_confirmations",
                             "organisation_rent_periods", "user_tokens", "password_history", "logs", "log_changes"}) {
     out << table << ":";
     for (auto& r : c->query(std::string("SELECT * FROM ") + table + " ORDER BY 1, 2")) {
@@ -33,11 +34,12 @@ std::string fingerprint(TestApp& t) {
 }
 
 struct Ids {
-  int64_t org, user, other, scheme, location, log;
+  int64_t org, user, other, scheme, location, log, request;
 };
 
 std::string fill(const std::string& pattern, const Ids& ids) {
   std::string p = std::regex_replace(pattern, std::regex(":other_id"), std::to_string(ids.other));
+  p = std::regex_replace(p, std::regex(":request_id"), std::to_string(ids.request));
   p = std::regex_replace(p, std::regex(":location_id"), std::to_string(ids.location));
   bool location_route = p.find("/locations/") != std::string::npos;
   bool log_route = p.rfind("/lettings-logs/", 0) == 0;
@@ -102,8 +104,10 @@ class RoutePermissions : public ::testing::Test {
       return logs::store::create(*c, l, {});
     };
     int64_t la_log = log_of(la, "NORTHCODE"), east_log = log_of(east, "EASTSECRET");
-    inside = {la, t.user_id("coordinator@northshire.example"), ha, la_scheme, la_location, la_log};
-    outside = {east, t.user_id("coordinator@eastbrook.example"), ha, east_scheme, east_location, east_log};
+    // A pending request between two other organisations: Riverside asks Eastbrook to be its stock owner.
+    int64_t request = accounts::store::create_relationship_request(*c, east, ha, ha, std::nullopt);
+    inside = {la, t.user_id("coordinator@northshire.example"), ha, la_scheme, la_location, la_log, request};
+    outside = {east, t.user_id("coordinator@eastbrook.example"), ha, east_scheme, east_location, east_log, request};
   }
   TestApp t;
   int64_t la = 0, ha = 0, east = 0;

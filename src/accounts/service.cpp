@@ -4,7 +4,6 @@
 #include <cctype>
 #include <charconv>
 #include <fstream>
-#include <regex>
 #include <sstream>
 
 #include "accounts/passwords.h"
@@ -12,6 +11,7 @@
 #include "util/crypto.h"
 #include "util/paths.h"
 #include "util/postcode.h"
+#include "util/text.h"
 #include "util/time.h"
 #include "web/render.h"
 
@@ -19,11 +19,42 @@ namespace core::accounts::service {
 using web::add_error;
 using web::trim;
 
-bool valid_email(const std::string& email) {
-  static const std::regex re(R"(^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$)");
-  return email.size() <= 254 && std::regex_match(email, re);
+namespace {
+bool ascii_alnum(char ch) { return (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9'); }
+bool local_part_char(char ch) {
+  return ascii_alnum(ch) || std::string_view(".!#$%&'*+/=?^_`{|}~-").find(ch) != std::string_view::npos;
 }
+// A domain label: 1 to 63 letters, digits and hyphens, starting and ending with a letter or digit.
+bool valid_label(std::string_view l) {
+  if (l.empty() || l.size() > 63 || !ascii_alnum(l.front()) || !ascii_alnum(l.back())) return false;
+  for (char ch : l)
+    if (!ascii_alnum(ch) && ch != '-') return false;
+  return true;
+}
+}  // namespace
 
+// The pattern the service has always used, checked by hand in one pass (no regex, no backtracking):
+//   local part  [A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+
+//   "@"
+//   domain      two or more labels separated by dots (see valid_label)
+bool valid_email(const std::string& email) {
+  if (email.size() > 254) return false;
+  size_t at = email.find('@');
+  if (at == std::string::npos || at == 0) return false;
+  for (size_t i = 0; i < at; ++i)
+    if (!local_part_char(email[i])) return false;
+  std::string_view domain = std::string_view(email).substr(at + 1);
+  int labels = 0;
+  for (size_t start = 0;;) {
+    size_t dot = domain.find('.', start);
+    if (!valid_label(domain.substr(start, dot == std::string_view::npos ? std::string_view::npos : dot - start)))
+      return false;
+    ++labels;
+    if (dot == std::string_view::npos) break;
+    start = dot + 1;
+  }
+  return labels >= 2;
+}
 
 static std::optional<int64_t> count_field(FieldErrors& e, const std::string& field, const std::string& label,
                                           const std::string& v) {
@@ -42,6 +73,7 @@ FieldErrors read_organisation(db::Connection& c, const OrganisationInput& in, Or
   FieldErrors e;
   org.name = trim(in.name);
   if (org.name.empty()) add_error(e, "name", "Enter the organisation name");
+  else if (auto p = util::single_line_problem(org.name)) add_error(e, "name", std::string("Organisation name ") + p);
   else if (org.name.size() > 200) add_error(e, "name", "Organisation name must be 200 characters or fewer");
   else if (store::organisation_name_taken(c, org.name, except_id))
     add_error(e, "name", "An organisation with this name already exists");
@@ -50,15 +82,21 @@ FieldErrors read_organisation(db::Connection& c, const OrganisationInput& in, Or
   else if (type == "2" || type == "PRP") org.provider_type = 2;
   else add_error(e, "provider_type", "Select the organisation type");
   org.housing_registration_no = trim(in.housing_registration_no);
-  if (org.housing_registration_no.size() > 20)
+  if (auto p = util::single_line_problem(org.housing_registration_no))
+    add_error(e, "housing_registration_no", std::string("Housing regulator registration number ") + p);
+  else if (org.housing_registration_no.size() > 20)
     add_error(e, "housing_registration_no", "Housing regulator registration number must be 20 characters or fewer");
   org.address_line1 = trim(in.address_line1);
   org.address_line2 = trim(in.address_line2);
-  if (org.address_line1.size() > 200) add_error(e, "address_line1", "Address line 1 must be 200 characters or fewer");
-  if (org.address_line2.size() > 200) add_error(e, "address_line2", "Town or city must be 200 characters or fewer");
+  if (auto p = util::single_line_problem(org.address_line1)) add_error(e, "address_line1", std::string("Address line 1 ") + p);
+  else if (org.address_line1.size() > 200) add_error(e, "address_line1", "Address line 1 must be 200 characters or fewer");
+  if (auto p = util::single_line_problem(org.address_line2)) add_error(e, "address_line2", std::string("Town or city ") + p);
+  else if (org.address_line2.size() > 200) add_error(e, "address_line2", "Town or city must be 200 characters or fewer");
   std::string pc = trim(in.postcode);
-  org.postcode = pc.empty() ? "" : util::normalise_postcode(pc);
-  if (!org.postcode.empty() && !util::valid_postcode(org.postcode)) add_error(e, "postcode", "Enter a real postcode, like AA1 1AA");
+  // A postcode is short: anything long is refused before the pattern is tried.
+  org.postcode = pc.empty() || pc.size() > 16 ? pc : util::normalise_postcode(pc);
+  if (!org.postcode.empty() && (pc.size() > 16 || !util::valid_postcode(org.postcode)))
+    add_error(e, "postcode", "Enter a real postcode, like AA1 1AA");
   org.phone = trim(in.phone);
   if (!org.phone.empty() && (org.phone.size() > 20 || org.phone.find_first_not_of("0123456789 +()-") != std::string::npos))
     add_error(e, "phone", "Enter a telephone number, like 01632 960 001 or 07700 900 982");
@@ -89,6 +127,7 @@ FieldErrors read_user(db::Connection& c, const UserInput& in, int64_t except_id)
   FieldErrors e;
   std::string name = trim(in.name), email = trim(in.email), phone = trim(in.phone);
   if (name.empty()) add_error(e, "name", "Enter a name");
+  else if (auto p = util::single_line_problem(name)) add_error(e, "name", std::string("Name ") + p);
   else if (name.size() > 200) add_error(e, "name", "Name must be 200 characters or fewer");
   if (email.empty()) add_error(e, "email", "Enter an email address");
   else if (!valid_email(email)) add_error(e, "email", "Enter an email address in the correct format, like name@example.com");
@@ -101,6 +140,11 @@ FieldErrors read_user(db::Connection& c, const UserInput& in, int64_t except_id)
 }
 
 static std::string render_email(const std::string& name, const nlohmann::json& data) {
+  // Every value put into an email was checked when it was typed in (single-line fields refuse
+  // line breaks); refusing here too means a missed check cannot add lines to the service's mail.
+  for (const auto& [key, value] : data.items())
+    if (value.is_string() && util::single_line_problem(value.get<std::string>()))
+      throw std::invalid_argument("email value '" + key + "' is not a single line of text");
   std::ifstream in(resource_root() / "templates" / "emails" / (name + ".mustache"));
   std::stringstream ss;
   ss << in.rdbuf();
@@ -171,31 +215,83 @@ void request_password_reset(db::Connection& c, mail::Mailer& m, const std::strin
   });
 }
 
+void notify_relationship(db::Connection& c, mail::Mailer& m, const std::string& base_url, RelationshipEvent event,
+                         const Organisation& owner, const Organisation& agent, int64_t requested_by) {
+  std::string pair = owner.name + " to be a stock owner of " + agent.name;
+  const Organisation& asker = requested_by == owner.id ? owner : agent;
+  const Organisation& answerer = requested_by == owner.id ? agent : owner;
+  std::string subject, message;
+  switch (event) {
+    case RelationshipEvent::Requested:
+      subject = "CORE: a request to add a stock owner or managing agent";
+      message = "There is a request for " + pair + ", made by " + asker.name + ". Once it is accepted, " +
+                agent.name + " can see the schemes of " + owner.name + " and submit logs for its stock. Nothing "
+                "changes until a data coordinator of " + answerer.name + " accepts it. To accept or decline the "
+                "request (or, for " + asker.name + ", to cancel it), sign in and go to:";
+      break;
+    case RelationshipEvent::Accepted:
+      subject = "CORE: a stock owner or managing agent request was accepted";
+      message = "The request for " + pair + " has been accepted: " + owner.name + " is now a stock owner of " +
+                agent.name + ". You can see the relationship at:";
+      break;
+    case RelationshipEvent::Declined:
+      subject = "CORE: a stock owner or managing agent request was declined";
+      message = "The request for " + pair + " has been declined. Nothing has changed. You can see the relationships at:";
+      break;
+    case RelationshipEvent::Cancelled:
+      subject = "CORE: a stock owner or managing agent request was cancelled";
+      message = "The request for " + pair + " has been cancelled. Nothing has changed. You can see the relationships at:";
+      break;
+    case RelationshipEvent::AddedBySupport:
+      subject = "CORE: a stock owner or managing agent was added";
+      message = "The CORE helpdesk has made " + owner.name + " a stock owner of " + agent.name +
+                ". You can see the relationship at:";
+      break;
+  }
+  // The stock owner's coordinators look after its managing agents, and the other way round.
+  for (auto [org, slug] : {std::pair{&owner, "managing-agents"}, std::pair{&agent, "stock-owners"}})
+    for (const auto& u : store::coordinators_of(c, org->id)) {
+      std::string body = render_email("relationship", {{"name", u.name},
+                                                       {"message", message},
+                                                       {"link", base_url + "/organisations/" + std::to_string(org->id) + "/" + slug}});
+      m.send({u.email, subject, body});
+    }
+}
+
 SignInResult sign_in(db::Connection& c, const std::string& email, const std::string& password, User& user,
                      const std::string& remote_addr) {
+  static const std::string dummy = passwords::hash("not-a-real-password-Aa1!");
+  int64_t now = util::now_seconds();
+  std::string lock_until = util::iso_from_seconds(now + kLockoutMinutes * 60);
+  auto is_locked = [&](const std::optional<std::string>& until) { return until && util::seconds_from_iso(*until) > now; };
   auto u = store::find_user_by_email(c, trim(email));
   if (!u) {
-    // Spend the same time as a real check, so response times do not reveal which emails exist.
-    static const std::string dummy = passwords::hash("not-a-real-password-Aa1!");
+    // Unknown addresses are answered exactly as real ones: the same time spent on a password
+    // check, and failures counted and locked alike (sign_in_failures), so neither the messages
+    // nor their order reveal whether an account exists.
     passwords::verify(dummy, password);
-    store::audit(c, std::nullopt, "sign_in.failed", "user", std::nullopt, std::nullopt,
-                 {{"email", trim(email)}, {"reason", "unknown email"}, {"ip", remote_addr}});
-    // Unknown addresses "lock" after the same number of tries as real ones, so the replies
-    // do not reveal whether an account exists.
-    std::string key = "sign_in:" + trim(email);
+    std::string key = trim(email);
     std::transform(key.begin(), key.end(), key.begin(), [](unsigned char ch) { return std::tolower(ch); });
-    bool allowed = store::rate_limit_hit(c, key, kLockoutAttempts - 1, kLockoutMinutes * 60);
-    return allowed ? SignInResult::Invalid : SignInResult::Locked;
+    if (is_locked(store::unknown_sign_in_locked_until(c, key))) {
+      store::audit(c, std::nullopt, "sign_in.failed", "user", std::nullopt, std::nullopt,
+                   {{"email", trim(email)}, {"reason", "unknown email, locked"}, {"ip", remote_addr}});
+      return SignInResult::Locked;
+    }
+    int64_t n = store::record_unknown_sign_in_failure(c, key, kLockoutAttempts, kLockoutMinutes * 60, lock_until);
+    store::audit(c, std::nullopt, "sign_in.failed", "user", std::nullopt, std::nullopt,
+                 {{"email", trim(email)}, {"reason", "unknown email"}, {"attempt", n}, {"ip", remote_addr}});
+    return n >= kLockoutAttempts ? SignInResult::Locked : SignInResult::Invalid;
   }
-  int64_t now = util::now_seconds();
-  if (u->locked_until && util::seconds_from_iso(*u->locked_until) > now) {
+  if (is_locked(u->locked_until)) {
+    passwords::verify(dummy, password);  // the same time as every other answer
     store::audit(c, u->id, "sign_in.failed", "user", u->id, u->organisation_id, {{"reason", "locked"}, {"ip", remote_addr}});
     return SignInResult::Locked;
   }
   bool ok = passwords::verify(u->password_hash, password);
   if (!ok) {
-    int64_t n = store::record_failed_sign_in(c, u->id, kLockoutAttempts,
-                                             util::iso_from_seconds(now + kLockoutMinutes * 60));
+    // Failures count only within the lock period of the first one: a wrong password weeks after
+    // the last starts the count again instead of locking the account.
+    int64_t n = store::record_failed_sign_in(c, u->id, kLockoutAttempts, kLockoutMinutes * 60, lock_until);
     store::audit(c, u->id, "sign_in.failed", "user", u->id, u->organisation_id,
                  {{"reason", "wrong password"}, {"attempt", n}, {"ip", remote_addr}});
     return n >= kLockoutAttempts ? SignInResult::Locked : SignInResult::Invalid;
@@ -205,7 +301,10 @@ SignInResult sign_in(db::Connection& c, const std::string& email, const std::str
     return SignInResult::Deactivated;
   }
   if (!u->confirmed_at) return SignInResult::Unconfirmed;
-  store::record_sign_in(c, u->id);
+  if (!store::record_sign_in(c, u->id)) {
+    store::audit(c, u->id, "sign_in.failed", "user", u->id, u->organisation_id, {{"reason", "locked"}, {"ip", remote_addr}});
+    return SignInResult::Locked;
+  }
   store::audit(c, u->id, "sign_in", "user", u->id, u->organisation_id, {{"ip", remote_addr}});
   user = *u;
   return SignInResult::Ok;

@@ -47,9 +47,18 @@ void resend_invitation(db::Connection& c, mail::Mailer& m, const std::string& ba
 void request_password_reset(db::Connection& c, mail::Mailer& m, const std::string& base_url,
                             const std::string& email);
 
+// What happened to a relationship between two organisations, for the emails about it.
+enum class RelationshipEvent { Requested, Accepted, Declined, Cancelled, AddedBySupport };
+// Emails the data coordinators of both organisations (stock owner and managing agent) about it.
+// `requested_by` is the organisation that asked (either of the two; for AddedBySupport, ignored).
+void notify_relationship(db::Connection& c, mail::Mailer& m, const std::string& base_url, RelationshipEvent event,
+                         const Organisation& stock_owner, const Organisation& managing_agent, int64_t requested_by);
+
 enum class SignInResult { Ok, Invalid, Locked, Deactivated, Unconfirmed };
-// Checks the password, counts failures, locks after kLockoutAttempts, records sign-ins and
-// failures in the audit table. On Ok, `user` is filled.
+// Checks the password, counts failures (only those within kLockoutMinutes of the first counted),
+// locks after kLockoutAttempts, records sign-ins and failures in the audit table. Addresses with no
+// account are counted and locked the same way, so the answers do not reveal which exist. On Ok,
+// `user` is filled.
 SignInResult sign_in(db::Connection& c, const std::string& email, const std::string& password, User& user,
                      const std::string& remote_addr);
 

@@ -10,10 +10,17 @@ using nlohmann::json;
 
 namespace {
 
-// Only same-site paths, so a link cannot send people elsewhere after signing in.
+// Only a path on this service, so a link cannot send people elsewhere after signing in: it starts
+// with a single slash and holds only printable ASCII other than the backslash. Browsers drop tabs
+// and line breaks from a Location and read a backslash as a slash, so "/<tab>/evil.example" or
+// "/<backslash>evil.example" would be another site; spaces and anything else unusual are refused
+// with them. Anything else gives "" (ignored: the user goes to their home page).
 std::string safe_return_to(const std::string& r) {
-  if (r.size() < 1 || r[0] != '/' || (r.size() > 1 && (r[1] == '/' || r[1] == '\\'))) return "";
-  if (r.find_first_of("\r\n") != std::string::npos) return "";
+  if (r.empty() || r[0] != '/' || (r.size() > 1 && r[1] == '/')) return "";
+  for (char ch : r) {
+    auto b = static_cast<unsigned char>(ch);
+    if (b <= 0x20 || b >= 0x7F || ch == '\\') return "";
+  }
   return r;
 }
 

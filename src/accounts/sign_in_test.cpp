@@ -298,3 +298,155 @@ TEST(Sessions, ChangesToTheSignedInUserTakeEffectAtOnce) {
   EXPECT_NE(r.status, 200);
   EXPECT_FALSE(contains(r.body, "Renamed Provider"));
 }
+
+// Issue 10, finding 9: browsers drop tabs and line breaks from a Location and read a backslash as
+// a slash, so each of these would send the user to another site after signing in.
+TEST(Sessions, ReturnToRefusesControlCharactersBackslashesAndSpaces) {
+  TestApp t;
+  for (const std::string bad : {std::string("/\t/evil.example/x"), std::string("/\n/evil.example"), std::string("/\r/evil.example"),
+                                std::string("/ /evil.example"), std::string("/\\evil.example"), std::string("/x\\y"),
+                                std::string("/\x7f/evil.example"), std::string("/\x01/evil.example"), std::string("//evil.example"),
+                                std::string("https://evil.example/"), std::string("/caf\xc3\xa9"), std::string("evil.example")}) {
+    Client c(t);
+    auto r = c.post("/account/sign-in", {{"email", "provider@northshire.example"}, {"password", "Housing-Demo-2026"},
+                                          {"return_to", bad}});
+    ASSERT_EQ(r.status, 303) << bad;
+    EXPECT_EQ(r.header("Location").rfind("/organisations/", 0), 0u) << bad << " gave " << r.header("Location");
+  }
+  Client c(t);
+  auto page = c.get("/account/sign-in?return_to=/%09/evil.example/x");
+  EXPECT_FALSE(contains(page.body, "name=\"return_to\"")) << "not carried into the form either";
+  EXPECT_TRUE(contains(c.get("/account/sign-in?return_to=/lettings-logs%3Fpage%3D2").body,
+                       "name=\"return_to\" value=\"/lettings-logs?page=2\""));
+  auto ok = c.post("/account/sign-in", {{"email", "provider@northshire.example"}, {"password", "Housing-Demo-2026"},
+                                         {"return_to", "/lettings-logs?page=2&status=completed"}});
+  EXPECT_EQ(ok.header("Location"), "/lettings-logs?page=2&status=completed");
+}
+
+namespace {
+// Moves every stored sign-in time back by `seconds`, as if that much time had passed.
+void age_sign_in_records(TestApp& t, int64_t seconds) {
+  auto c = t.conn();
+  for (const char* table : {"users", "sign_in_failures"})
+    for (const char* column : {"first_failed_at", "locked_until"})
+      for (auto& r : c->query(std::string("SELECT ") + (std::string(table) == "users" ? "id" : "key") + ", " + column +
+                              " FROM " + table + " WHERE " + column + " IS NOT NULL")) {
+        std::string moved = util::iso_from_seconds(util::seconds_from_iso(r.str(1)) - seconds);
+        c->exec(std::string("UPDATE ") + table + " SET " + column + " = ? WHERE " +
+                    (std::string(table) == "users" ? "id" : "key") + " = ?",
+                {moved, std::string(table) == "users" ? db::Value{r.i64(0)} : db::Value{r.str(0)}});
+      }
+}
+
+// What a failed sign-in answered: "locked", "incorrect" or the status.
+std::string outcome(const web::Response& r) {
+  if (contains(r.body, "Your account is locked")) return "locked";
+  if (contains(r.body, "Incorrect email or password")) return "incorrect";
+  return std::to_string(r.status);
+}
+}  // namespace
+
+// Issue 10, finding 12: a failure weeks after the last must not lock the account.
+TEST(Lockout, FailuresOutsideTheLockPeriodStartTheCountAgain) {
+  TestApp t;
+  Client c(t);
+  for (int i = 0; i < 2; ++i) EXPECT_EQ(outcome(c.sign_in("provider@northshire.example", "Wrong-Pass-99")), "incorrect");
+  age_sign_in_records(t, 31 * 60);
+  EXPECT_EQ(outcome(c.sign_in("provider@northshire.example", "Wrong-Pass-99")), "incorrect")
+      << "the earlier failures fall outside the window";
+  EXPECT_EQ(outcome(c.sign_in("provider@northshire.example", "Wrong-Pass-99")), "incorrect");
+  EXPECT_EQ(outcome(c.sign_in("provider@northshire.example", "Wrong-Pass-99")), "locked") << "three within the window";
+  age_sign_in_records(t, 40L * 24 * 3600);
+  EXPECT_EQ(c.sign_in("provider@northshire.example").status, 303) << "the lock ends";
+}
+
+// The same attempts against a real account and an unknown address get the same answers, in the
+// same order, across locks and gaps: the replies do not tell whether an account exists.
+TEST(Lockout, UnknownEmailsAreAnsweredExactlyLikeRealAccounts) {
+  TestApp t;
+  auto script = [&](const std::string& email) {
+    Client c(t);
+    std::vector<std::string> seen;
+    auto attempt = [&] { seen.push_back(outcome(c.sign_in(email, "Wrong-Pass-99"))); };
+    attempt();
+    attempt();
+    age_sign_in_records(t, 31 * 60);  // a long gap: the count starts again
+    for (int i = 0; i < 5; ++i) attempt();
+    age_sign_in_records(t, 20 * 60);  // still locked
+    attempt();
+    age_sign_in_records(t, 11 * 60);  // the lock is over
+    for (int i = 0; i < 3; ++i) attempt();
+    return seen;
+  };
+  auto real = script("provider@northshire.example");
+  auto unknown = script("nobody.at.all@northshire.example");
+  EXPECT_EQ(real, (std::vector<std::string>{"incorrect", "incorrect", "incorrect", "incorrect", "locked", "locked", "locked",
+                                            "locked", "incorrect", "incorrect", "locked"}));
+  EXPECT_EQ(unknown, real);
+}
+
+// Issue 10, finding 8: what decides access is read with the session on every request, so a change
+// made by another server (here: straight in the database, which this process's caches never hear
+// of) counts on the very next request.
+TEST(Sessions, ARoleOrOrganisationChangedByAnotherServerCountsOnTheNextRequest) {
+  TestApp t;
+  int64_t coord = t.user_id("coordinator@northshire.example");
+  int64_t la = t.org_id("Northshire County Council"), east = t.org_id("Eastbrook Housing Trust");
+  Client c(t);
+  ASSERT_EQ(c.sign_in("coordinator@northshire.example").status, 303);
+  EXPECT_EQ(c.get("/users/new").status, 200);
+  {
+    auto conn = t.conn();
+    conn->exec("UPDATE users SET role = 1 WHERE id = ?", {coord});  // no users_changed(): another process did it
+  }
+  EXPECT_EQ(c.get("/users/new").status, 403);
+  int64_t users = t.count("users");
+  auto r = c.post("/users/new", {{"name", "Late Invite"}, {"email", "late@northshire.example"}, {"role", "provider"},
+                                 {"is_dpo", "0"}, {"is_key_contact", "0"}});
+  EXPECT_EQ(r.status, 403);
+  EXPECT_EQ(t.count("users"), users);
+  EXPECT_TRUE(t.emails().empty());
+  {
+    auto conn = t.conn();
+    conn->exec("UPDATE users SET role = 2, organisation_id = ? WHERE id = ?", {east, coord});
+  }
+  EXPECT_EQ(c.get("/organisations/" + std::to_string(la) + "/users").status, 404) << "no longer a member";
+  EXPECT_EQ(c.get("/organisations/" + std::to_string(east) + "/users").status, 200);
+  {
+    auto conn = t.conn();
+    conn->exec("UPDATE users SET active = 0 WHERE id = ?", {coord});
+  }
+  EXPECT_EQ(c.get("/account").status, 303) << "deactivated elsewhere: signed out at once";
+}
+
+// The same-process race: a request reading the user while a change is being committed must not
+// keep the old row once the change has committed.
+TEST(Sessions, AUserReadWhileAChangeCommitsIsNotKeptAfterTheCommit) {
+  TestApp t;
+  int64_t coord = t.user_id("coordinator@northshire.example");
+  auto writer = t.conn();
+  auto reader = t.conn();
+  ASSERT_EQ(accounts::store::cached_user(*reader, coord)->role, accounts::Role::Coordinator);
+  writer->transaction([&] {
+    accounts::store::update_user_admin(*writer, coord, accounts::Role::Provider, false, true);
+    // Another request reads meanwhile: it cannot see the uncommitted change yet, and caches the old row.
+    EXPECT_EQ(accounts::store::cached_user(*reader, coord)->role, accounts::Role::Coordinator);
+  });
+  EXPECT_EQ(accounts::store::cached_user(*reader, coord)->role, accounts::Role::Provider)
+      << "the commit drops what was read before it";
+}
+
+// A sign-in that read the account before wrong passwords tried alongside it locked it is refused.
+TEST(Lockout, ARightPasswordRacingALockIsRefused) {
+  TestApp t;
+  int64_t id = t.user_id("provider@northshire.example");
+  auto c = t.conn();
+  c->exec("UPDATE users SET locked_until = ? WHERE id = ?", {util::iso_from_seconds(util::now_seconds() + 600), id});
+  EXPECT_FALSE(accounts::store::record_sign_in(*c, id));
+  auto u = accounts::store::find_user(*c, id);
+  EXPECT_EQ(u->sign_in_count, 0);
+  EXPECT_TRUE(u->locked_until.has_value()) << "still locked";
+  c->exec("UPDATE users SET locked_until = ? WHERE id = ?", {util::iso_from_seconds(util::now_seconds() - 1), id});
+  EXPECT_TRUE(accounts::store::record_sign_in(*c, id));
+  EXPECT_EQ(accounts::store::find_user(*c, id)->sign_in_count, 1);
+}

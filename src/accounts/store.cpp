@@ -72,6 +72,25 @@ Organisation org_from(const Row& r) {
 
 Value b(bool v) { return static_cast<int64_t>(v ? 1 : 0); }
 
+// Declared first in every store function that changes users or organisations. On the way out,
+// after the writes, it bumps the in-process version, and bumps it again once the change has
+// committed (at once when no transaction is open): a request that read the old row before the
+// commit cached it under the first bump, and the second one drops it. Bumping only before the
+// write let such a request keep the old row under the new version (issue 10, finding 8).
+class Changed {
+ public:
+  Changed(Connection& c, void (*bump)()) : c_(c), bump_(bump) {}
+  Changed(const Changed&) = delete;
+  ~Changed() {
+    bump_();
+    c_.after_commit(bump_);
+  }
+
+ private:
+  Connection& c_;
+  void (*bump_)();
+};
+
 }  // namespace
 
 // --- users
@@ -106,7 +125,7 @@ std::optional<User> find_user_by_email(Connection& c, const std::string& email) 
 }
 
 int64_t create_user(Connection& c, const NewUser& u) {
-  users_changed();
+  Changed changed(c, users_changed);
   std::string now = now_iso();
   int64_t id = c.insert(
       "INSERT INTO users (organisation_id, name, email, phone, role, is_dpo, is_key_contact, active, confirmed_at, "
@@ -121,28 +140,28 @@ int64_t create_user(Connection& c, const NewUser& u) {
 
 void update_user_details(Connection& c, int64_t id, const std::string& name, const std::string& email,
                          const std::string& phone) {
-  users_changed();
+  Changed changed(c, users_changed);
   c.exec("UPDATE users SET name = ?, email = ?, phone = ?, updated_at = ? WHERE id = ?",
          {name, email, db::null_if_empty(phone), now_iso(), id});
 }
 
 void update_user_admin(Connection& c, int64_t id, Role role, bool is_dpo, bool is_key_contact) {
-  users_changed();
+  Changed changed(c, users_changed);
   c.exec("UPDATE users SET role = ?, is_dpo = ?, is_key_contact = ?, updated_at = ? WHERE id = ?",
          {static_cast<int64_t>(role), b(is_dpo), b(is_key_contact), now_iso(), id});
 }
 
 void set_user_active(Connection& c, int64_t id, bool active) {
-  users_changed();
+  Changed changed(c, users_changed);
   c.exec("UPDATE users SET active = ?, updated_at = ? WHERE id = ?", {b(active), now_iso(), id});
 }
 
 void set_password(Connection& c, int64_t id, const std::string& hash) {
-  users_changed();
+  Changed changed(c, users_changed);
   std::string now = now_iso();
   c.exec(
       "UPDATE users SET password_hash = ?, confirmed_at = COALESCE(confirmed_at, ?), failed_attempts = 0, "
-      "locked_until = NULL, updated_at = ? WHERE id = ?",
+      "first_failed_at = NULL, locked_until = NULL, updated_at = ? WHERE id = ?",
       {hash, now, now, id});
   c.exec("INSERT INTO password_history (user_id, password_hash, created_at) VALUES (?, ?, ?)", {id, hash, now});
 }
@@ -155,21 +174,74 @@ std::vector<std::string> recent_password_hashes(Connection& c, int64_t id, int n
   return out;
 }
 
-int64_t record_failed_sign_in(Connection& c, int64_t id, int threshold, const std::string& lock_until) {
-  users_changed();
-  c.exec("UPDATE users SET failed_attempts = failed_attempts + 1 WHERE id = ?", {id});
-  auto r = c.query_one("SELECT failed_attempts FROM users WHERE id = ?", {id});
-  int64_t n = r ? r->i64(0) : 0;
-  if (n >= threshold) c.exec("UPDATE users SET locked_until = ?, failed_attempts = 0 WHERE id = ?", {lock_until, id});
+namespace {
+// The SET clause that counts one more failed sign-in at ?1 (now), starting the count again when
+// the first failure counted is older than ?2 (now minus the window). Shared by users and
+// sign_in_failures so that real and unknown addresses count alike. `t` is a table name, not input.
+std::string count_failure_sql(const std::string& t) {
+  std::string fresh = "(" + t + ".first_failed_at IS NULL OR " + t + ".first_failed_at < ?)";
+  return "failed_attempts = CASE WHEN " + fresh + " THEN 1 ELSE " + t + ".failed_attempts + 1 END, "
+         "first_failed_at = CASE WHEN " + fresh + " THEN ? ELSE " + t + ".first_failed_at END";
+}
+}  // namespace
+
+int64_t record_failed_sign_in(Connection& c, int64_t id, int threshold, int window_seconds,
+                              const std::string& lock_until) {
+  Changed changed(c, users_changed);
+  int64_t n = 0;
+  std::string now = now_iso(), window_start = util::iso_from_seconds(util::now_seconds() - window_seconds);
+  c.transaction([&] {
+    auto r = c.query_one("UPDATE users SET " + count_failure_sql("users") + " WHERE id = ? RETURNING failed_attempts",
+                         {window_start, window_start, now, id});
+    n = r ? r->i64(0) : 0;
+    if (n >= threshold)
+      c.exec("UPDATE users SET locked_until = ?, failed_attempts = 0, first_failed_at = NULL WHERE id = ?",
+             {lock_until, id});
+  });
   return n;
 }
 
-void record_sign_in(Connection& c, int64_t id) {
-  users_changed();
-  c.exec(
-      "UPDATE users SET failed_attempts = 0, locked_until = NULL, last_sign_in_at = ?, sign_in_count = "
-      "sign_in_count + 1 WHERE id = ?",
-      {now_iso(), id});
+int64_t record_unknown_sign_in_failure(Connection& c, const std::string& key, int threshold, int window_seconds,
+                                       const std::string& lock_until) {
+  int64_t n = 0;
+  std::string now = now_iso(), window_start = util::iso_from_seconds(util::now_seconds() - window_seconds);
+  c.transaction([&] {
+    auto r = c.query_one("INSERT INTO sign_in_failures (key, failed_attempts, first_failed_at) VALUES (?, 1, ?) "
+                         "ON CONFLICT (key) DO UPDATE SET " + count_failure_sql("sign_in_failures") +
+                         " RETURNING failed_attempts",
+                         {key, now, window_start, window_start, now});
+    n = r ? r->i64(0) : 0;
+    if (n >= threshold)
+      c.exec("UPDATE sign_in_failures SET locked_until = ?, failed_attempts = 0, first_failed_at = NULL WHERE key = ?",
+             {lock_until, key});
+  });
+  return n;
+}
+
+std::optional<std::string> unknown_sign_in_locked_until(Connection& c, const std::string& key) {
+  auto r = c.query_one("SELECT locked_until FROM sign_in_failures WHERE key = ?", {key});
+  if (!r) return std::nullopt;
+  return r->opt_str(0);
+}
+
+bool record_sign_in(Connection& c, int64_t id) {
+  Changed changed(c, users_changed);
+  std::string now = now_iso();
+  // Refused if the account was locked meanwhile (by failures that ran alongside this sign-in).
+  return c.exec(
+             "UPDATE users SET failed_attempts = 0, first_failed_at = NULL, locked_until = NULL, last_sign_in_at = ?, "
+             "sign_in_count = sign_in_count + 1 WHERE id = ? AND (locked_until IS NULL OR locked_until <= ?)",
+             {now, id, now}) > 0;
+}
+
+std::vector<User> coordinators_of(Connection& c, int64_t organisation_id) {
+  std::vector<User> out;
+  for (auto& r : c.query(std::string("SELECT ") + kUserColumns +
+                             " FROM users u JOIN organisations o ON o.id = u.organisation_id WHERE u.organisation_id = ? "
+                             "AND u.role = ? AND u.active = 1 AND u.confirmed_at IS NOT NULL ORDER BY u.id",
+                         {organisation_id, static_cast<int64_t>(Role::Coordinator)}))
+    out.push_back(user_from(r));
+  return out;
 }
 
 UserPage list_users(Connection& c, int64_t organisation_id, const UserFilter& f) {
@@ -238,7 +310,7 @@ static Params org_params(const Organisation& o) {
 }
 
 int64_t create_organisation(Connection& c, const Organisation& o) {
-  organisations_changed();
+  Changed changed(c, organisations_changed);
   std::string now = now_iso();
   Params p = org_params(o);
   p.push_back(now);
@@ -253,7 +325,7 @@ int64_t create_organisation(Connection& c, const Organisation& o) {
 }
 
 void update_organisation(Connection& c, const Organisation& o) {
-  organisations_changed();
+  Changed changed(c, organisations_changed);
   Params p = org_params(o);
   p.push_back(now_iso());
   p.push_back(o.id);
@@ -266,7 +338,7 @@ void update_organisation(Connection& c, const Organisation& o) {
 }
 
 void set_rent_periods(Connection& c, int64_t organisation_id, const std::vector<int>& periods) {
-  organisations_changed();
+  Changed changed(c, organisations_changed);
   c.exec("DELETE FROM organisation_rent_periods WHERE organisation_id = ?", {organisation_id});
   for (int p : periods)
     c.exec("INSERT INTO organisation_rent_periods (organisation_id, rent_period) VALUES (?, ?)",
@@ -321,15 +393,62 @@ bool relationship_exists(Connection& c, int64_t parent, int64_t child) {
       .has_value();
 }
 void add_relationship(Connection& c, int64_t parent, int64_t child) {
-  organisations_changed();
+  Changed changed(c, organisations_changed);
   c.exec("INSERT INTO organisation_relationships (parent_organisation_id, child_organisation_id, created_at) VALUES "
          "(?, ?, ?)",
          {parent, child, now_iso()});
 }
 bool remove_relationship(Connection& c, int64_t parent, int64_t child) {
-  organisations_changed();
+  Changed changed(c, organisations_changed);
   return c.exec("DELETE FROM organisation_relationships WHERE parent_organisation_id = ? AND child_organisation_id = ?",
                 {parent, child}) > 0;
+}
+
+static const char* kRequestColumns =
+    "SELECT id, parent_organisation_id, child_organisation_id, requested_by_organisation_id, requested_by_user_id, "
+    "created_at FROM organisation_relationship_requests";
+
+static RelationshipRequest request_from(Connection& c, const Row& r) {
+  RelationshipRequest q;
+  q.id = r.i64(0);
+  q.parent_id = r.i64(1);
+  q.child_id = r.i64(2);
+  q.requested_by_organisation_id = r.i64(3);
+  q.requested_by_user_id = r.opt_i64(4);
+  q.created_at = r.str(5);
+  if (auto o = find_organisation(c, q.parent_id)) q.parent = *o;
+  if (auto o = find_organisation(c, q.child_id)) q.child = *o;
+  return q;
+}
+
+std::vector<RelationshipRequest> relationship_requests(Connection& c, int64_t organisation_id) {
+  std::vector<RelationshipRequest> out;
+  for (auto& r : c.query(std::string(kRequestColumns) +
+                             " WHERE parent_organisation_id = ? OR child_organisation_id = ? ORDER BY id",
+                         {organisation_id, organisation_id}))
+    out.push_back(request_from(c, r));
+  return out;
+}
+std::optional<RelationshipRequest> find_relationship_request(Connection& c, int64_t id) {
+  auto r = c.query_one(std::string(kRequestColumns) + " WHERE id = ?", {id});
+  if (!r) return std::nullopt;
+  return request_from(c, *r);
+}
+bool relationship_requested(Connection& c, int64_t parent, int64_t child) {
+  return c.query_one("SELECT id FROM organisation_relationship_requests WHERE parent_organisation_id = ? AND "
+                     "child_organisation_id = ?",
+                     {parent, child})
+      .has_value();
+}
+int64_t create_relationship_request(Connection& c, int64_t parent, int64_t child, int64_t by_organisation_id,
+                                    std::optional<int64_t> by_user_id) {
+  return c.insert(
+      "INSERT INTO organisation_relationship_requests (parent_organisation_id, child_organisation_id, "
+      "requested_by_organisation_id, requested_by_user_id, created_at) VALUES (?, ?, ?, ?, ?)",
+      {parent, child, by_organisation_id, db::opt(by_user_id), now_iso()});
+}
+bool delete_relationship_request(Connection& c, int64_t id) {
+  return c.exec("DELETE FROM organisation_relationship_requests WHERE id = ?", {id}) > 0;
 }
 
 // --- data sharing agreement
@@ -354,7 +473,7 @@ std::optional<DataSharingAgreement> find_data_sharing_agreement(Connection& c, i
 }
 
 void accept_data_sharing_agreement(Connection& c, const Organisation& org, const User& dpo) {
-  organisations_changed();
+  Changed changed(c, organisations_changed);
   std::string address = org.address_line1;
   for (const auto& part : {org.address_line2, org.postcode})
     if (!part.empty()) address += (address.empty() ? "" : ", ") + part;
@@ -375,11 +494,16 @@ void create_session(Connection& c, const std::string& h, int64_t user_id) {
          {h, user_id, now, now});
 }
 std::optional<std::pair<Session, User>> find_session_user(Connection& c, const std::string& h) {
-  auto r = c.query_one("SELECT user_id, last_seen_at, flash FROM sessions WHERE token_hash = ?", {h});
+  // One query, the user joined by primary key: what decides access (role, organisation, flags,
+  // status) is read fresh on every request, so a change made by any server counts at once.
+  auto r = c.query_one(std::string("SELECT ") + kUserColumns +
+                           ", s.last_seen_at, s.flash FROM sessions s JOIN users u ON u.id = s.user_id "
+                           "JOIN organisations o ON o.id = u.organisation_id WHERE s.token_hash = ?",
+                       {h});
   if (!r) return std::nullopt;
-  auto u = cached_user(c, r->i64(0));
-  if (!u) return std::nullopt;
-  return std::make_pair(Session{u->id, r->str(1), r->opt_str(2)}, std::move(*u));
+  User u = user_from(*r);
+  Session session{u.id, r->str(17), r->opt_str(18)};
+  return std::make_pair(std::move(session), std::move(u));
 }
 
 void touch_session(Connection& c, const std::string& h) {

@@ -17,12 +17,13 @@ using db::Connection;
 // --- users
 std::optional<User> find_user(Connection& c, int64_t id);
 // As find_user, from a copy at most a second old kept in this process and dropped on any change this
-// process makes to users or organisations (users_changed, organisations_changed). For the reads of
-// every request: the signed-in user, a log's assigned user.
+// process makes to users or organisations (users_changed, organisations_changed), once that change
+// has committed. For a log's assigned user on every save; never for what decides access: the
+// signed-in user is read with the session (find_session_user).
 std::optional<User> cached_user(Connection& c, int64_t id);
 uint64_t users_version();
-// Bumped by every change this process makes to users; code that changes the table directly (tests)
-// calls it too.
+// Bumped by every change this process makes to users, before the write and again after it commits
+// (db::Connection::after_commit); code that changes the table directly (tests) calls it too.
 void users_changed();
 std::optional<User> find_user_by_email(Connection& c, const std::string& email);
 struct NewUser {
@@ -41,10 +42,22 @@ void set_user_active(Connection& c, int64_t id, bool active);
 // Stores a new password, records it in the history, confirms the account and unlocks it.
 void set_password(Connection& c, int64_t id, const std::string& hash);
 std::vector<std::string> recent_password_hashes(Connection& c, int64_t id, int n = 3);
-// Counts a failed sign-in; returns the new count. Locks the account until lock_until when the
-// count reaches threshold.
-int64_t record_failed_sign_in(Connection& c, int64_t id, int threshold, const std::string& lock_until);
-void record_sign_in(Connection& c, int64_t id);
+// Counts a failed sign-in; returns the new count. Only failures within window_seconds of the first
+// one counted count: a failure after that starts the count again at 1. Locks the account until
+// lock_until (and starts the count again) when the count reaches threshold.
+int64_t record_failed_sign_in(Connection& c, int64_t id, int threshold, int window_seconds,
+                              const std::string& lock_until);
+// The same for an email address that has no account (key: the lower-cased address), kept in
+// sign_in_failures, so the replies for it follow a real account's exactly.
+int64_t record_unknown_sign_in_failure(Connection& c, const std::string& key, int threshold, int window_seconds,
+                                       const std::string& lock_until);
+std::optional<std::string> unknown_sign_in_locked_until(Connection& c, const std::string& key);
+// Records a sign-in and clears the failures; false (and nothing changed) when the account is locked,
+// e.g. by wrong passwords tried alongside this one: a burst of parallel guesses, each of which read
+// the account before the lock, cannot sign in once the lock is set.
+bool record_sign_in(Connection& c, int64_t id);
+// Active, confirmed data coordinators of an organisation (who are told about its relationships).
+std::vector<User> coordinators_of(Connection& c, int64_t organisation_id);
 struct UserFilter {
   std::string search;
   std::optional<Role> role;
@@ -75,12 +88,31 @@ OrganisationPage list_organisations(Connection& c, const std::string& search, in
 // Up to `limit` organisations whose name contains `search`, for pickers.
 std::vector<Organisation> search_organisations(Connection& c, const std::string& search, int limit = 20);
 
-// --- relationships: parent = stock owner, child = managing agent
+// --- relationships: parent = stock owner, child = managing agent. Only relationships in force:
+// requests not yet accepted are kept apart (below) and grant nothing.
 std::vector<Organisation> stock_owners(Connection& c, int64_t organisation_id);
 std::vector<Organisation> managing_agents(Connection& c, int64_t organisation_id);
 bool relationship_exists(Connection& c, int64_t parent_id, int64_t child_id);
 void add_relationship(Connection& c, int64_t parent_id, int64_t child_id);
 bool remove_relationship(Connection& c, int64_t parent_id, int64_t child_id);
+
+// --- relationship requests: one organisation asks, the other (or support) accepts or declines.
+struct RelationshipRequest {
+  int64_t id = 0, parent_id = 0, child_id = 0, requested_by_organisation_id = 0;
+  std::optional<int64_t> requested_by_user_id;
+  std::string created_at;
+  Organisation parent, child;
+  // The organisation that did not ask: its coordinators answer.
+  int64_t answering_organisation_id() const { return requested_by_organisation_id == parent_id ? child_id : parent_id; }
+};
+// Pending requests in which the organisation is either side, oldest first.
+std::vector<RelationshipRequest> relationship_requests(Connection& c, int64_t organisation_id);
+std::optional<RelationshipRequest> find_relationship_request(Connection& c, int64_t id);
+bool relationship_requested(Connection& c, int64_t parent_id, int64_t child_id);
+int64_t create_relationship_request(Connection& c, int64_t parent_id, int64_t child_id, int64_t by_organisation_id,
+                                    std::optional<int64_t> by_user_id);
+// False when it was already gone (answered or cancelled meanwhile).
+bool delete_relationship_request(Connection& c, int64_t id);
 
 // --- data sharing agreement
 struct DataSharingAgreement {
@@ -97,8 +129,9 @@ struct Session {
   std::optional<std::string> flash;
 };
 void create_session(Connection& c, const std::string& token_hash, int64_t user_id);
-// The session, and its user (cached_user: the session itself is always read from the database, so
-// signing out anywhere takes effect at once).
+// The session and its user, read together from the database on every request (one join by
+// primary key), so signing out, a deactivation or a change of role or organisation made by any
+// server takes effect on the next request.
 std::optional<std::pair<Session, User>> find_session_user(Connection& c, const std::string& token_hash);
 void touch_session(Connection& c, const std::string& token_hash);
 void delete_session(Connection& c, const std::string& token_hash);

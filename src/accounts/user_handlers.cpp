@@ -5,6 +5,7 @@
 #include "accounts/routes.h"
 #include "accounts/service.h"
 #include "accounts/store.h"
+#include "util/text.h"
 
 namespace core::accounts {
 using namespace core::web;
@@ -169,7 +170,9 @@ void register_user_routes(App& app) {
     UserForm f;
     f.organisation_id = ctx.req.q("organisation_id").empty() ? std::to_string(u.organisation_id) : ctx.req.q("organisation_id");
     f.in.role = "provider";
-    int64_t org = std::atoll(f.organisation_id.c_str());
+    auto parsed = util::parse_id(f.organisation_id);
+    if (!parsed) throw NotFound();
+    int64_t org = *parsed;
     if (!perm::can_invite_users_to(u, org)) {
       if (!perm::can_view_organisation(u, org)) throw NotFound();
       throw Forbidden();
@@ -183,9 +186,9 @@ void register_user_routes(App& app) {
     if (!perm::can_choose_user_organisation(u)) f.organisation_id = std::to_string(u.organisation_id);
     auto& c = ctx.conn();
     FieldErrors e;
-    int64_t org_id = 0;
-    if (f.organisation_id.empty() || f.organisation_id.find_first_not_of("0123456789") != std::string::npos ||
-        f.organisation_id.size() > 18 || !store::find_organisation(c, org_id = std::atoll(f.organisation_id.c_str())))
+    auto parsed = util::parse_id(f.organisation_id);
+    int64_t org_id = parsed && store::find_organisation(c, *parsed) ? *parsed : 0;
+    if (!org_id)
       add_error(e, "organisation_id", "Select an organisation");
     else if (!perm::can_invite_users_to(u, org_id))
       throw Forbidden();

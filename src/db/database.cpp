@@ -76,12 +76,21 @@ void Connection::transaction(const std::function<void()>& fn) {
     transaction_depth_ = 0;
   } catch (...) {
     transaction_depth_ = 0;
+    after_commit_.clear();
     try {
       exec("ROLLBACK");
     } catch (...) {
     }
     throw;
   }
+  auto callbacks = std::move(after_commit_);
+  after_commit_.clear();
+  for (auto& cb : callbacks) cb();
+}
+
+void Connection::after_commit(std::function<void()> fn) {
+  if (transaction_depth_ > 0) after_commit_.push_back(std::move(fn));
+  else fn();
 }
 
 static std::string url_decode(const std::string& s) {

@@ -9,6 +9,9 @@
 //   connection instead of failing at once, and throws DatabaseBusy when none frees up in time,
 //   which the web layer answers with 503.
 // - `Connection::transaction(fn)` runs fn inside BEGIN/COMMIT and rolls back on any exception.
+// - `Connection::after_commit(fn)` runs fn once the outermost transaction has committed (at once
+//   outside a transaction) and drops it on rollback: for telling in-process caches that rows
+//   changed only when other connections can see the change.
 // See docs/adr/0001-database-access.md for why this is libsqlite3/libpq and not Poco::Data.
 #pragma once
 
@@ -134,9 +137,15 @@ class Connection {
   // INSERT ... and returns the new row's id (uses RETURNING id on both engines).
   int64_t insert(const std::string& sql, const Params& params = {});
   void transaction(const std::function<void()>& fn);
+  // Runs fn after the outermost transaction commits, or at once when no transaction is open;
+  // forgotten if the transaction rolls back. fn must not throw.
+  void after_commit(std::function<void()> fn);
 
  protected:
   int transaction_depth_ = 0;
+
+ private:
+  std::vector<std::function<void()>> after_commit_;
 };
 
 struct DatabaseUrl {

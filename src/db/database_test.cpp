@@ -84,3 +84,24 @@ TEST(Pool, WaitsForAFreeConnectionThenGivesUp) {
   auto first = d.acquire();
   EXPECT_THROW(d.acquire(), db::DatabaseBusy);
 }
+
+TEST(Connection, AfterCommitRunsOnlyOnceTheOutermostTransactionHasCommitted) {
+  test::TestDatabase t;
+  auto c = t.db().acquire();
+  int ran = 0;
+  c->after_commit([&] { ++ran; });
+  EXPECT_EQ(ran, 1) << "outside a transaction it runs at once";
+  c->transaction([&] {
+    c->after_commit([&] { ++ran; });
+    c->transaction([&] { c->after_commit([&] { ran += 10; }); });
+    EXPECT_EQ(ran, 1) << "not before the outermost COMMIT, nested transactions included";
+  });
+  EXPECT_EQ(ran, 12);
+  EXPECT_THROW(c->transaction([&] {
+    c->after_commit([&] { ran += 100; });
+    throw std::runtime_error("boom");
+  }), std::runtime_error);
+  EXPECT_EQ(ran, 12) << "dropped on rollback";
+  c->transaction([] {});
+  EXPECT_EQ(ran, 12) << "and not run by a later commit either";
+}

@@ -40,7 +40,7 @@ constexpr int kCheckpointFrames = 1000;
 // committing connection checkpoints itself, as SQLite's own automatic checkpoint would.
 constexpr int kOwnCheckpointFrames = 20000;
 
-int after_commit(void* arg, sqlite3* db, const char* name, int frames) {
+int wal_after_commit(void* arg, sqlite3* db, const char* name, int frames) {
   auto* fs = static_cast<FileShared*>(arg);
   if (frames >= kOwnCheckpointFrames) {
     sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
@@ -74,8 +74,8 @@ class SqliteConnection : public Connection {
     }, nullptr);
     shared_ = &shared_for(path);
     exec_script("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;");
-    // Replaces SQLite's automatic checkpoint (the checkpointer thread does it; see after_commit).
-    sqlite3_wal_hook(db_, after_commit, shared_);
+    // Replaces SQLite's automatic checkpoint (the checkpointer thread does it; see wal_after_commit).
+    sqlite3_wal_hook(db_, wal_after_commit, shared_);
   }
   ~SqliteConnection() override {
     for (auto& [sql, st] : cache_) sqlite3_finalize(st);

@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
+#include <stdexcept>
 
 #include "util/crypto.h"
 #include "util/gate.h"
@@ -23,7 +24,16 @@ static std::string env_or(const char* name, const std::string& fallback) {
   return v && *v ? v : fallback;
 }
 
+// A last line of defence: a header value with a line break in it would add headers (a Bcc, a
+// second body) to the service's own mail. Every value is checked where it is typed in already.
+static void check_headers(const std::string& from, const Email& e) {
+  for (auto [name, value] : {std::pair{"From", &from}, std::pair{"To", &e.to}, std::pair{"Subject", &e.subject}})
+    if (value->find_first_of("\r\n") != std::string::npos)
+      throw std::invalid_argument(std::string("email ") + name + " header contains a line break");
+}
+
 std::string to_eml(const std::string& from, const Email& e) {
+  check_headers(from, e);
   Poco::Net::MailMessage m;
   m.setSender(from);
   m.addRecipient(Poco::Net::MailRecipient(Poco::Net::MailRecipient::PRIMARY_RECIPIENT, e.to));
@@ -39,20 +49,24 @@ FileMailer::FileMailer(std::filesystem::path dir, std::string from) : dir_(std::
 
 void FileMailer::send(const Email& e) {
   static std::atomic<unsigned> seq{0};
+  std::string text = to_eml(from_, e);  // first: a refused message leaves no file behind
   std::filesystem::create_directories(dir_);
   std::string stamp = util::now_iso();
   for (auto& ch : stamp)
     if (ch == ':') ch = '-';
-  auto name = stamp + "-" + std::to_string(++seq) + "-" + util::random_token(4) + ".eml";
+  // The sequence number is zero-padded so that names sort in the order the messages were sent.
+  std::string n = std::to_string(++seq);
+  auto name = stamp + "-" + std::string(n.size() < 10 ? 10 - n.size() : 0, '0') + n + "-" + util::random_token(4) + ".eml";
   auto tmp = dir_ / ("." + name + ".tmp");
   {
     std::ofstream out(tmp, std::ios::binary);
-    out << to_eml(from_, e);
+    out << text;
   }
   std::filesystem::rename(tmp, dir_ / name);  // readers never see a half-written file
 }
 
 void SmtpMailer::send(const Email& e) {
+  check_headers(c_.from, e);
   util::Gate::Outside waiting_on_smtp;  // other requests go ahead meanwhile (util/gate.h)
   Poco::Net::MailMessage m;
   m.setSender(c_.from);

@@ -13,6 +13,7 @@ struct Email {
   std::string to, subject, body;
 };
 
+// Every mailer refuses (std::invalid_argument) a message whose From, To or Subject holds a CR or LF.
 class Mailer {
  public:
   virtual ~Mailer() = default;

@@ -124,3 +124,30 @@ TEST(SmtpMailer, AnUnreachableRelayIsAnError) {
   mail::SmtpMailer m(cfg);
   EXPECT_ANY_THROW(m.send({"someone@example.com", "x", "y"}));
 }
+
+// A header value with a line break would add headers (a Bcc, a forged body) to the service's mail.
+TEST(FileMailer, RefusesHeaderValuesWithLineBreaksAndWritesNothing) {
+  util::crypto_init();
+  auto dir = std::filesystem::temp_directory_path() / ("mail-test-" + util::random_token(4));
+  mail::FileMailer m(dir, "CORE <noreply@core.test>");
+  EXPECT_THROW(m.send({"a@example.com\r\nBcc: spy@evil.example", "Hi", "Body"}), std::invalid_argument);
+  EXPECT_THROW(m.send({"a@example.com", "Hi\nBcc: spy@evil.example", "Body"}), std::invalid_argument);
+  EXPECT_THROW(m.send({"a@example.com", "Hi\r", "Body"}), std::invalid_argument);
+  EXPECT_THROW(mail::to_eml("CORE\n<noreply@core.test>", {"a@example.com", "Hi", "Body"}), std::invalid_argument);
+  size_t files = 0;
+  if (std::filesystem::exists(dir))
+    for ([[maybe_unused]] auto& e : std::filesystem::directory_iterator(dir)) ++files;
+  EXPECT_EQ(files, 0u);
+  m.send({"a@example.com", "Hi", "A body may have\nseveral lines"});
+  EXPECT_TRUE(std::filesystem::exists(dir));
+  std::filesystem::remove_all(dir);
+}
+
+TEST(SmtpMailer, RefusesHeaderValuesWithLineBreaksBeforeConnecting) {
+  mail::SmtpConfig cfg;
+  cfg.host = "127.0.0.1";
+  cfg.port = 1;  // never reached: the message is refused first
+  cfg.from = "noreply@core.test";
+  mail::SmtpMailer m(cfg);
+  EXPECT_THROW(m.send({"someone@example.com\nBcc: spy@evil.example", "x", "y"}), std::invalid_argument);
+}

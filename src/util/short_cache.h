@@ -1,6 +1,8 @@
 // A process-wide copy of records read on almost every request (organisations, users). An entry
 // lives at most a second (other processes may change the records too) and goes at once when the
-// version its owner gives changes (bumped by every change this process makes to those records).
+// version its owner gives changes (bumped by every change this process makes to those records, and
+// again once that change has committed, so a row read while it was committing is not kept). Never
+// for what decides access: see docs/adr/0006-the-save-path.md.
 #pragma once
 #include <chrono>
 #include <cstdint>

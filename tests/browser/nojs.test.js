@@ -123,7 +123,7 @@ test('invite a user with the keyboard only', async () => {
   assert.match(h.firstLink(mail) || '', /\/account\/invitation\?token=[0-9a-f]+$/);
 });
 
-test('add and remove a stock owner with the keyboard only', async () => {
+test('ask for a stock owner and cancel the request with the keyboard only', async () => {
   await page.context().clearCookies();
   await keyboardSignIn('coordinator@northshire.example');
   const orgPath = pathOf();
@@ -153,15 +153,14 @@ test('add and remove a stock owner with the keyboard only', async () => {
   assert.equal(await page.evaluate(() => document.activeElement.textContent.trim()), 'Add');
   await pressAndGo('Enter');
   assert.equal(pathOf(), `${orgPath}/stock-owners`);
-  assert.match(await h.successText(page), /Eastbrook Housing Trust is now one of Northshire County Council’s stock owners/);
-  assert.deepEqual((await h.tableRows(page)).map((r) => r[0]), ['Eastbrook Housing Trust']);
+  assert.match(await h.successText(page), /Request sent\. Eastbrook Housing Trust becomes one of Northshire County Council’s stock owners/);
+  assert.deepEqual((await h.tableRows(page, '#related-organisations')).map((r) => r[0]), ['Northshire County Council has no stock owners.']);
+  assert.deepEqual((await h.tableRows(page, '#outgoing-requests')).map((r) => r[0]), ['Eastbrook Housing Trust']);
 
-  await h.tabTo(page, 'table a[href$="/remove"]');
+  await h.tabTo(page, '#outgoing-requests form button[type="submit"]');
+  assert.equal(await page.evaluate(() => document.activeElement.textContent.trim()), 'Cancel request to Eastbrook Housing Trust');
   await pressAndGo('Enter');
-  assert.equal(await h.h1(page), 'Are you sure you want to remove Eastbrook Housing Trust as a stock owner?');
-  await h.tabTo(page, 'form button[type="submit"]');
-  await pressAndGo('Enter');
-  assert.match(await h.successText(page), /Eastbrook Housing Trust is no longer a stock owner of Northshire County Council/);
+  assert.match(await h.successText(page), /You cancelled the request to Eastbrook Housing Trust/);
   assert.deepEqual((await h.tableRows(page)).map((r) => r[0]), ['Northshire County Council has no stock owners.']);
 });
 

@@ -330,8 +330,26 @@ test('coordinator adds and removes a managing agent (with the autocomplete)', as
   assert.equal(await combo.inputValue(), 'Eastbrook Housing Trust');
   await h.submit(page, 'Add');
   assert.equal(pathOf(page), `${orgPath}/managing-agents`);
+  // Only a request: nothing is in force until Eastbrook accepts it.
   assert.match(await h.successText(page),
-    /Eastbrook Housing Trust is now one of Northshire County Council’s managing agents/);
+    /Request sent\. Eastbrook Housing Trust becomes one of Northshire County Council’s managing agents once a data coordinator of Eastbrook Housing Trust accepts it/);
+  assert.deepEqual((await h.tableRows(page, '#related-organisations')).map((r) => r[0]),
+    ['Riverside Homes Housing Association']);
+  assert.deepEqual((await h.tableRows(page, '#outgoing-requests')).map((r) => r[0]), ['Eastbrook Housing Trust']);
+  const mail = await h.waitForEmail(server.mailDir, 'coordinator@eastbrook.example');
+  assert.match(mail || '', /There is a request for Northshire County Council to be a stock owner of Eastbrook Housing Trust/);
+  await h.signOut(page);
+
+  const eastbrook = await signInToOrganisation('coordinator@eastbrook.example');
+  await h.visit(page, `${eastbrook}/stock-owners`);
+  assert.deepEqual((await h.tableRows(page, '#incoming-requests')).map((r) => r[0]), ['Northshire County Council']);
+  await h.submit(page, 'Accept Northshire County Council');
+  assert.match(await h.successText(page), /Northshire County Council is now one of Eastbrook Housing Trust’s stock owners/);
+  assert.deepEqual((await h.tableRows(page)).map((r) => r[0]), ['Northshire County Council']);
+  await h.signOut(page);
+
+  await signInToOrganisation('coordinator@northshire.example');
+  await h.visit(page, `${orgPath}/managing-agents`);
   assert.deepEqual((await h.tableRows(page)).map((r) => r[0]).sort(),
     ['Eastbrook Housing Trust', 'Riverside Homes Housing Association']);
 

@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# Two `core serve` processes on one database (issue 10, finding 8): a coordinator demoted through
+# server A must be refused by server B on the very next request, though B served them a moment
+# before (and so had them in any per-process copy it keeps). Runs on SQLite, or on PostgreSQL when
+# CORE_TEST_PG names a server (as scripts/test.sh does).
+set -uo pipefail
+core="$1"
+work=$(mktemp -d)
+pass=0; fail=0
+check() {  # check NAME CONDITION...
+  local name=$1; shift
+  if "$@"; then pass=$((pass+1)); else fail=$((fail+1)); echo "FAIL: $name"; fi
+}
+if [ -n "${CORE_TEST_PG:-}" ]; then
+  dbname="core_two_$$_$RANDOM"
+  psql "$CORE_TEST_PG" -q -c "CREATE DATABASE $dbname" >/dev/null
+  db="${CORE_TEST_PG%/*}/$dbname"
+  dropdb() { psql "$CORE_TEST_PG" -q -c "DROP DATABASE IF EXISTS $dbname WITH (FORCE)" >/dev/null 2>&1; }
+else
+  db="sqlite://$work/two.db"
+  dropdb() { :; }
+fi
+a=""; b=""
+cleanup() {
+  [ -n "$a" ] && kill "$a" 2>/dev/null && wait "$a" 2>/dev/null
+  [ -n "$b" ] && kill "$b" 2>/dev/null && wait "$b" 2>/dev/null
+  dropdb; rm -rf "$work"
+}
+trap cleanup EXIT
+export CORE_ARGON2=min CORE_MAIL_DIR="$work/mail"
+
+"$core" migrate --database "$db" >/dev/null
+org=$("$core" organisations add --name "Two Server Homes" --type PRP --holds-stock --database "$db" | tail -n1)
+coord=$(echo "Gable-Window-77" | "$core" users add --email coord@two.example --name "Two Coordinator" \
+  --organisation "$org" --role coordinator --password-stdin --database "$db" | tail -n1)
+echo "Gable-Window-77" | "$core" users add --email support@two.example --name "Two Support" \
+  --organisation "$org" --role support --password-stdin --database "$db" >/dev/null
+
+start() {  # start PORT LOG -> pid
+  CORE_PORT=$1 "$core" serve --database "$db" >"$2" 2>&1 &
+  echo $!
+}
+port_a=$(( 20000 + RANDOM % 10000 )); port_b=$(( 30000 + RANDOM % 10000 ))
+a=$(start "$port_a" "$work/a.log"); b=$(start "$port_b" "$work/b.log")
+for port in "$port_a" "$port_b"; do
+  for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$port/health" >/dev/null 2>&1 && break; sleep 0.1; done
+done
+
+token_of() { grep -o 'name="csrf_token" value="[^"]*"' | head -n1 | sed 's/.*value="//;s/"$//'; }
+sign_in() {  # sign_in PORT JAR EMAIL -> status
+  local token
+  token=$(curl -fs -c "$2" -b "$2" "http://127.0.0.1:$1/account/sign-in" | token_of)
+  curl -s -o /dev/null -w '%{http_code}' -b "$2" -c "$2" --data-urlencode "csrf_token=$token" \
+    --data-urlencode "email=$3" --data-urlencode "password=Gable-Window-77" "http://127.0.0.1:$1/account/sign-in"
+}
+status() { curl -s -o /dev/null -w '%{http_code}' -b "$2" "http://127.0.0.1:$1$3"; }
+
+check "the coordinator signs in on B" [ "$(sign_in "$port_b" "$work/coord" coord@two.example)" = "303" ]
+check "and B lets them invite users" [ "$(status "$port_b" "$work/coord" /users/new)" = "200" ]
+check "support signs in on A" [ "$(sign_in "$port_a" "$work/support" support@two.example)" = "303" ]
+edit_token=$(curl -fs -b "$work/support" "http://127.0.0.1:$port_a/users/$coord/edit" | token_of)
+code=$(curl -s -o /dev/null -w '%{http_code}' -b "$work/support" --data-urlencode "csrf_token=$edit_token" \
+  --data-urlencode "name=Two Coordinator" --data-urlencode "email=coord@two.example" --data-urlencode "role=provider" \
+  --data-urlencode "is_dpo=0" --data-urlencode "is_key_contact=0" "http://127.0.0.1:$port_a/users/$coord/edit")
+check "support demotes the coordinator through A" [ "$code" = "303" ]
+# The very next requests through B, without any pause.
+check "B refuses the invitation page at once" [ "$(status "$port_b" "$work/coord" /users/new)" = "403" ]
+invite_token=$(curl -fs -b "$work/coord" "http://127.0.0.1:$port_b/account" | token_of)
+code=$(curl -s -o /dev/null -w '%{http_code}' -b "$work/coord" --data-urlencode "csrf_token=$invite_token" \
+  --data-urlencode "name=Late Invite" --data-urlencode "email=late@two.example" --data-urlencode "role=provider" \
+  --data-urlencode "is_dpo=0" --data-urlencode "is_key_contact=0" "http://127.0.0.1:$port_b/users/new")
+check "B refuses an invitation from the demoted coordinator" [ "$code" = "403" ]
+check "and A agrees" [ "$(status "$port_a" "$work/coord" /users/new)" = "403" ]
+check "no invitation was sent" bash -c "! grep -rqs late@two.example '$work/mail'"
+
+echo "$pass passed, $fail failed"
+[ $fail -eq 0 ]
