@@ -19,17 +19,6 @@ using namespace core::test;
 
 namespace {
 
-struct PinToday {
-  explicit PinToday(const char* d) { setenv("CORE_TODAY", d, 1); }
-  ~PinToday() { unsetenv("CORE_TODAY"); }
-};
-
-int64_t created_id(const web::Response& r) {
-  auto loc = r.header("Location");
-  auto p = loc.find("/lettings-logs/");
-  return p == std::string::npos ? 0 : std::atoll(loc.c_str() + p + 15);
-}
-
 // The values a page offers for a field: the options of its select, or its radio buttons.
 std::set<std::string> offered(const std::string& html, const std::string& field) {
   std::set<std::string> out;
@@ -181,7 +170,7 @@ TEST_F(ForgedChoices, EverySetupChoiceFromTheDatabaseIsRefusedUnlessThePageOffer
                           "coordinator@riverside.example", "provider@riverside.example"}) {
     Client c(t);
     c.sign_in(who);
-    int64_t id = created_id(c.post("/lettings-logs", {}));
+    int64_t id = created_log_id(c.post("/lettings-logs", {}));
     ASSERT_GT(id, 0) << who;
     if (who == "support@example.gov.uk") {
       choose(c, id, "stock-owner", "owning_organisation_id", s(northshire), a);
@@ -213,7 +202,7 @@ TEST_F(ForgedChoices, AManagingAgentCannotMoveTheStockOwnersLogAway) {
   int64_t northshire = t.org_id("Northshire County Council"), riverside = t.org_id("Riverside Homes Housing Association");
   Client sup(t);
   sup.sign_in("support@example.gov.uk");
-  int64_t id = created_id(sup.post("/lettings-logs", {}));
+  int64_t id = created_log_id(sup.post("/lettings-logs", {}));
   Attempts a;
   choose(sup, id, "stock-owner", "owning_organisation_id", std::to_string(northshire), a);
   choose(sup, id, "assigned-to", "assigned_to_id", std::to_string(t.user_id("coordinator@northshire.example")), a);
@@ -240,7 +229,7 @@ TEST_F(ForgedChoices, AManagingAgentCannotMoveTheStockOwnersLogAway) {
 TEST_F(ForgedChoices, ARefusedChoiceIsExplainedOnThePage) {
   Client c(t);
   c.sign_in("coordinator@northshire.example");
-  int64_t id = created_id(c.post("/lettings-logs", {}));
+  int64_t id = created_log_id(c.post("/lettings-logs", {}));
   auto page = c.get(url(id, "assigned-to"));
   ASSERT_EQ(page.status, 200);
   auto r = c.post(url(id, "assigned-to"), {{"assigned_to_id", std::to_string(w.user)}, {"version", input_value(page.body, "version")}});
@@ -255,7 +244,7 @@ TEST_F(ForgedChoices, ARefusedChoiceIsExplainedOnThePage) {
 TEST_F(ForgedChoices, ALocationInactiveOnTheStartDateIsRefused) {
   Client c(t);
   c.sign_in("coordinator@northshire.example");
-  int64_t id = created_id(c.post("/lettings-logs", {}));
+  int64_t id = created_log_id(c.post("/lettings-logs", {}));
   Attempts a;
   choose(c, id, "needs-type", "needstype", "2", a);
   auto page = c.get(url(id, "tenancy-start-date"));

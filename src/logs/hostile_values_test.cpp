@@ -27,11 +27,6 @@ using namespace core::test;
 
 namespace {
 
-struct PinToday {
-  explicit PinToday(const char* d) { setenv("CORE_TODAY", d, 1); }
-  ~PinToday() { unsetenv("CORE_TODAY"); }
-};
-
 struct Hostile {
   std::string name, value;
 };

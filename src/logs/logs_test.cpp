@@ -13,18 +13,6 @@ using namespace core::test;
 
 namespace {
 
-struct PinToday {
-  explicit PinToday(const char* d) { setenv("CORE_TODAY", d, 1); }
-  ~PinToday() { unsetenv("CORE_TODAY"); }
-};
-
-int64_t created_id(const web::Response& r) {
-  auto loc = r.header("Location");
-  auto p = loc.find("/lettings-logs/");
-  if (p == std::string::npos) return 0;
-  return std::stoll(loc.substr(p + 15));
-}
-
 std::string version_of(Client& c, const std::string& page) { return input_value(c.get(page).body, "version"); }
 
 // Posts one page with the version the page was shown with.
@@ -35,7 +23,7 @@ web::Response save(Client& c, const std::string& page, std::multimap<std::string
 
 int64_t create_with_setup(Client& c, const std::string& tenancycode = "T1", const std::string& start = "1/5/2026") {
   auto r = c.post("/lettings-logs", {});
-  int64_t id = created_id(r);
+  int64_t id = created_log_id(r);
   std::string base = "/lettings-logs/" + std::to_string(id) + "/";
   save(c, base + "needs-type", {{"needstype", "1"}});
   save(c, base + "renewal", {{"renewal", "0"}});
@@ -78,7 +66,7 @@ TEST(LettingsLogs, CreateFillsSetupAndSavesThroughTheGateway) {
   c.sign_in("coordinator@northshire.example");
   auto r = c.post("/lettings-logs", {});
   ASSERT_EQ(r.status, 303);
-  int64_t id = created_id(r);
+  int64_t id = created_log_id(r);
   ASSERT_GT(id, 0);
   auto a = answers(t, id);
   EXPECT_EQ(a["owning_organisation_id"], t.org_id("Northshire County Council"));
@@ -202,7 +190,7 @@ TEST(LettingsLogs, ListFiltersSearchAndSoftDelete) {
   c.sign_in("coordinator@northshire.example");
   int64_t a = create_with_setup(c, "ALPHA");
   int64_t b = create_with_setup(c, "BRAVO");
-  int64_t empty = created_id(c.post("/lettings-logs", {}));
+  int64_t empty = created_log_id(c.post("/lettings-logs", {}));
   auto list = c.get("/lettings-logs");
   EXPECT_TRUE(contains(list.body, "3 logs"));
   // Search: by id with a "log" prefix, by tenant code, by property reference.
@@ -234,7 +222,7 @@ TEST(LettingsLogs, ListFiltersSearchAndSoftDelete) {
   // A provider cannot delete a log assigned to someone else.
   Client p(t);
   p.sign_in("provider@northshire.example");
-  int64_t mine = created_id(c.post("/lettings-logs", {}));
+  int64_t mine = created_log_id(c.post("/lettings-logs", {}));
   EXPECT_EQ(p.post("/lettings-logs/" + std::to_string(mine) + "/delete", {}).status, 403);
   EXPECT_EQ(p.post("/lettings-logs/delete", {{"ids", "abc"}}).status, 400);
 }
@@ -269,7 +257,7 @@ TEST(LettingsLogs, SchemeLeadsToLocationAndTheAddressCanBeEnteredByHand) {
   TestApp t;
   Client c(t);
   c.sign_in("coordinator@northshire.example");
-  int64_t id = created_id(c.post("/lettings-logs", {}));
+  int64_t id = created_log_id(c.post("/lettings-logs", {}));
   ASSERT_GT(id, 0);
   std::string base = "/lettings-logs/" + std::to_string(id);
   auto r = save(c, base + "/needs-type", {{"needstype", "2"}});

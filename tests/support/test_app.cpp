@@ -127,6 +127,15 @@ web::Response Client::sign_in(const std::string& email, const std::string& passw
   return post("/account/sign-in", {{"email", email}, {"password", password}, {"csrf_token", token}}, false);
 }
 
+int64_t created_log_id(const web::Response& r) {
+  auto loc = r.header("Location");
+  auto p = loc.find("/lettings-logs/");
+  if (p == std::string::npos) return 0;
+  int64_t id = 0;
+  for (size_t i = p + 15; i < loc.size() && loc[i] >= '0' && loc[i] <= '9'; ++i) id = id * 10 + (loc[i] - '0');
+  return id;
+}
+
 std::string first_link(const std::string& text) {
   static const std::regex re(R"((https?://[^\s]+))");
   std::smatch m;

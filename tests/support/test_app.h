@@ -1,6 +1,7 @@
 // The whole web app over a fresh test database with the demo data, driven in-process
 // (App::handle, no sockets), with a client that keeps cookies and sends CSRF tokens.
 #pragma once
+#include <cstdlib>
 #include <filesystem>
 #include <functional>
 #include <map>
@@ -57,6 +58,15 @@ class Client {
  private:
   TestApp& t_;
 };
+
+// Fixes "today" (CORE_TODAY) for the length of a test.
+struct PinToday {
+  explicit PinToday(const char* d) { setenv("CORE_TODAY", d, 1); }
+  ~PinToday() { unsetenv("CORE_TODAY"); }
+  PinToday(const PinToday&) = delete;
+};
+// The id of the log that a POST /lettings-logs created, from its redirect; 0 when there is none.
+int64_t created_log_id(const web::Response& r);
 
 inline bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 // The first link in a text that starts with http.
