@@ -319,6 +319,14 @@ Values values_from_text(const Form& f, std::string_view text, std::vector<std::s
   return values_from_json(f, nlohmann::json::parse(text, nullptr, false), problems);
 }
 
+std::optional<Values> try_values_from_text(const Form& f, std::string_view text) {
+  size_t b = text.find_first_not_of(" \t\r\n");
+  if (b == std::string_view::npos || text[b] != '{') return std::nullopt;
+  auto parsed = nlohmann::json::parse(text, nullptr, false);
+  if (!parsed.is_object()) return std::nullopt;
+  return values_from_text(f, text);
+}
+
 std::string answers_text(const Form& f, const Values& values) {
   std::string out;
   out.reserve(4096);

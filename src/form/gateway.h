@@ -66,6 +66,9 @@ Values values_from_json(const Form& f, const nlohmann::json& answers, std::vecto
 // a JSON document; anything it does not expect (nested values, bad syntax) is read by the general
 // parser instead, so the result is always that of values_from_json(json::parse(text)).
 Values values_from_text(const Form& f, std::string_view text, std::vector<std::string>* problems = nullptr);
+// The same, or nothing when the text is not a JSON object at all (a log whose answers cannot be read:
+// never to be taken for an empty log).
+std::optional<Values> try_values_from_text(const Form& f, std::string_view text);
 // The answers (context slots and blanks left out) as the JSON text stored for a log: an object with
 // its keys in order, as nlohmann's dump() writes Outcome::answers_json(). Text that is not valid
 // UTF-8 is written with U+FFFD in place of the bad bytes.

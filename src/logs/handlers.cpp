@@ -7,6 +7,7 @@
 #include "logs/columns.h"
 #include "logs/options.h"
 #include "logs/routes.h"
+#include "logs/service.h"
 #include "logs/store.h"
 #include "schemes/routes.h"
 #include "util/crypto.h"
@@ -37,17 +38,7 @@ std::string log_url(int64_t id) { return std::string(kBase) + "/" + std::to_stri
 std::string page_url(int64_t id, const std::string& page) { return log_url(id) + "/" + dasherize(page); }
 std::string cya_url(int64_t id, const std::string& sub) { return log_url(id) + "/" + dasherize(sub) + "/check-answers"; }
 
-int form_year_for(const util::Date& today) {
-  int y = util::collection_year_start(today).y;
-  try {
-    form::get("lettings", y);
-    return y;
-  } catch (const std::exception&) {
-    return 2026;
-  }
-}
-
-std::shared_ptr<const form::Form> form_of(const store::Log& l) { return form::get("lettings", l.form_year ? l.form_year : 2026); }
+std::shared_ptr<const form::Form> form_of(const store::Log& l) { return service::form_of(l); }
 
 const char* status_label(const std::string& s) {
   if (s == "completed") return "Completed";
@@ -62,21 +53,11 @@ const char* status_colour(const std::string& s) {
 }
 
 // The log, if this user may see it; 404 otherwise (never 403, so ids reveal nothing).
-store::Log load_log(Context& ctx) {
-  int64_t id = ctx.req.id_param("id");
-  auto l = store::find(ctx.conn(), id);
-  if (!l) throw NotFound();
-  perm::LogOwnership own{l->owning_organisation_id.value_or(0), l->managing_organisation_id.value_or(0)};
-  if (!perm::can_access_log(ctx.current_user(), own)) throw NotFound();
-  return *l;
-}
+store::Log load_log(Context& ctx) { return service::find(ctx.conn(), ctx.current_user(), ctx.req.id_param("id")); }
 
-bool editable(const form::Form& f) { return schemes::today() <= f.edit_end_date; }
+bool editable(const form::Form& f) { return service::editable(f, schemes::today()); }
 
-bool can_delete(const accounts::User& u, const store::Log& l, const form::Form& f) {
-  if (schemes::today() > f.new_logs_end_date) return false;  // only while the collection is open for new logs
-  return perm::can_delete_log(u, {l.owning_organisation_id.value_or(0), l.managing_organisation_id.value_or(0)}, l.assigned_to_id);
-}
+bool can_delete(const accounts::User& u, const store::Log& l, const form::Form& f) { return service::can_delete(u, l, f, schemes::today()); }
 
 // --- showing answers
 
@@ -530,20 +511,6 @@ form::Changes read_post(const form::Form& f, const form::Page& pg, const Request
   return changes;
 }
 
-// The stored answers that differ, in the order answers are stored (by attribute id).
-std::vector<store::FieldChange> diff(const form::Form& f, const form::Values& before, const form::Values& after) {
-  std::vector<store::FieldChange> out;
-  static const Value blank;
-  for (int s : f.stored_order) {
-    const Value& b = size_t(s) < before.size() ? before[size_t(s)] : blank;
-    const Value& a = size_t(s) < after.size() ? after[size_t(s)] : blank;
-    if (b.v.index() == a.v.index() && b.equals(a)) continue;
-    if (b.null() && a.null()) continue;
-    out.push_back({f.attributes[size_t(s)].id, expr::to_json(b), expr::to_json(a)});
-  }
-  return out;
-}
-
 // --- the list
 
 std::string session_hash(Context& ctx) { return util::sha256_hex(ctx.session_token); }
@@ -681,42 +648,28 @@ Response list_page(Context& ctx) {
 
 Response create_log(Context& ctx) {
   const auto& u = ctx.current_user();
-  auto own = accounts::store::find_organisation(ctx.conn(), u.organisation_id);
-  if (!own || !perm::organisation_can_create_logs(*own))
-    return ctx.page("errors/403", {{"title", "Your organisation cannot create logs yet"},
-                                   {"message", "Your organisation must accept the data sharing agreement before it can create logs. "
-                                               "Its data protection officer can accept it from your organisation’s page."}},
-                    403);
   util::Date today = schemes::today();
-  auto f = form::get("lettings", form_year_for(today));
-  if (today > f->new_logs_end_date) throw HttpError(403, "The collection year is closed for new logs.");
-  json setup = json::object();
-  if (!perm::is_support(u)) {
-    if (own->holds_own_stock) setup["owning_organisation_id"] = own->id;
-    setup["managing_organisation_id"] = own->id;
-  }
-  setup["assigned_to_id"] = u.id;
-  form::Values empty(f->size());
-  auto values0 = form::values_from_json(*f, setup);
-  auto fc = log_context(ctx.conn(), u, *f, values0, empty, today);
-  auto o = form::apply(*f, empty, form::changes_from_json(setup), fc);
   store::Log l;
-  l.form_year = f->year;
-  l.created_by_id = u.id;
-  sync_columns(l, *f, o.values, o.status);
-  int64_t id = 0;
-  ctx.conn().transaction([&] { id = store::create(ctx.conn(), l, diff(*f, empty, o.values)); });
+  try {
+    l = service::create(ctx.conn(), u, today);
+  } catch (const service::Refused& e) {
+    if (e.kind != service::Refused::Kind::Forbidden) throw;
+    return ctx.page("errors/403", {{"title", "You cannot create a log now"}, {"message", e.what()}}, 403);
+  }
   // Straight to the first setup page the user is asked.
-  Flow flow(*f, o, fc);
+  auto f = form_of(l);
+  auto values = service::answers_of(*f, l);
+  auto fc = log_context(ctx.conn(), u, *f, values, values, today);
+  Flow flow(*f, values, fc);
   for (int p : f->subsections.front().pages)
-    if (page_asked(flow, p)) return Response::redirect(page_url(id, f->pages[size_t(p)].id));
-  return Response::redirect(log_url(id));
+    if (page_asked(flow, p)) return Response::redirect(page_url(l.id, f->pages[size_t(p)].id));
+  return Response::redirect(log_url(l.id));
 }
 
 Response show_log(Context& ctx) {
   auto log = load_log(ctx);
   auto f = form_of(log);
-  auto values = form::values_from_text(*f, log.answers);
+  auto values = service::answers_of(*f, log);
   auto fc = log_context(ctx.conn(), ctx.current_user(), *f, values, values, schemes::today());
   auto o = form::apply(*f, values, {}, fc);
   json j;
@@ -766,7 +719,7 @@ Response check_answers(Context& ctx) {
   for (size_t i = 0; i < f->subsections.size(); ++i)
     if (f->subsections[i].id == sub_id) si = int(i);
   if (si < 0) throw NotFound();
-  auto values = form::values_from_text(*f, log.answers);
+  auto values = service::answers_of(*f, log);
   auto fc = log_context(ctx.conn(), ctx.current_user(), *f, values, values, schemes::today());
   const auto& sub = f->subsections[size_t(si)];
   json rows = json::array();
@@ -821,7 +774,7 @@ Response show_page(Context& ctx) {
   auto log = load_log(ctx);
   auto f = form_of(log);
   int page = find_page(*f, ctx.req.param("page"));
-  auto values = form::values_from_text(*f, log.answers);
+  auto values = service::answers_of(*f, log);
   auto fc = log_context(ctx.conn(), ctx.current_user(), *f, values, values, schemes::today());
   if (!form::page_routed(*f, page, values, fc)) return Response::redirect(log_url(log.id));
   bool from_cya = ctx.req.q("referrer") == "check_answers";
@@ -834,111 +787,80 @@ Response show_page(Context& ctx) {
 Response save_page(Context& ctx) {
   auto log = load_log(ctx);
   auto f = form_of(log);
-  if (!editable(*f)) throw HttpError(403, "This log is from a collection year that is closed for editing.");
   int page = find_page(*f, ctx.req.param("page"));
   const auto& pg = f->pages[size_t(page)];
-  const auto& u = ctx.current_user();
-  auto stored = form::values_from_text(*f, log.answers);
+  auto stored = service::answers_of(*f, log);
   bool from_cya = ctx.req.f("referrer") == "check_answers";
   Typed typed;
   form::Changes changes = read_post(*f, pg, ctx.req, typed);
-  // One context for the log as it will be: the records named by the new answers (posted as text,
-  // "12" for a scheme, so read in as the gateway reads them), each looked up once.
-  form::Values after = form::with_changes(*f, stored, changes);
-  auto fc = log_context(ctx.conn(), u, *f, after, stored, schemes::today());
-  const form::Context& fc0 = fc;
-  if (!form::page_routed(*f, page, stored, fc0)) throw NotFound();
-  // The assigned-user question is for coordinators and support only.
-  if (!perm::can_assign_logs(u))
-    for (auto& c : changes)
-      if (c.first == "assigned_to_id") throw HttpError(403, "Only data coordinators and support users can choose who a log is assigned to.");
-  // An organisation, user, scheme or location the page would not have offered this user is refused.
-  if (auto refused = refuse_unoffered(ctx.conn(), u, *f, stored, after); !refused.empty()) {
-    std::map<std::string, std::string> errors;
-    for (auto& e : refused) errors[e.fields.front()] = e.message;
-    return ctx.page("logs/question", question_page_json(ctx, *f, log, page, stored, fc0, errors, &typed, from_cya), 422);
-  }
-
-  // Saved from a stale page? Merge field by field, unless someone changed the same answer meanwhile.
   auto version = util::parse_int64(ctx.req.f("version"));
   if (!version) throw BadRequest("The form is missing its version; go back to the log and try again.");
-  int64_t posted_version = *version;
+
+  service::SaveOptions opt;
+  opt.today = schemes::today();
+  opt.page = page;
+  // "Enter the address yourself" leaves the address search unanswered on purpose: the page's
+  // questions are not all required then (the address page is asked instead).
+  for (auto& c : changes)
+    if (c.first == "manual_address_entry_selected" && c.second == json(true)) opt.require_page_answers = false;
+  auto r = service::save(ctx.conn(), ctx.current_user(), log, changes, *version, opt);
+  const form::Context& fc = r.context;
+
   std::map<std::string, std::string> errors;
-  if (posted_version != log.version) {
-    auto later = store::changes_since(ctx.conn(), log.id, posted_version);
-    for (auto& [attr, v] : changes) {
-      auto it = later.find(attr);
-      if (it == later.end()) continue;
-      Value mine = expr::from_json(v), theirs = expr::from_json(it->second.after);
-      if (mine.text() == theirs.text()) continue;
-      int s = f->slot(attr);
-      std::string label = s >= 0 && !f->attributes[size_t(s)].questions.empty() ? f->attributes[size_t(s)].questions[0]->label() : attr;
-      std::string target = attr;
-      for (auto& q : pg.questions)
-        for (auto& o : q.options)
-          if (o.slot == s) target = q.id;
-      std::string theirs_text = theirs.null() ? "no answer" : theirs.text();
-      errors[target] = (it->second.user_name.empty() ? std::string("Someone else") : it->second.user_name) + " changed " + label +
-                       " to “" + theirs_text + "” while you were editing. Your answer was “" + (mine.null() ? "no answer" : mine.text()) +
-                       "”. Check the answer and save again to keep yours.";
-    }
-    if (!errors.empty()) {
-      auto j = question_page_json(ctx, *f, log, page, stored, fc0, errors, &typed, from_cya, std::to_string(log.version));
+  // The question on this page that an attribute belongs to (a checkbox option: its question).
+  auto target_of = [&](const std::string& attr) {
+    for (auto& q : pg.questions)
+      for (auto& op : q.options)
+        if (op.slot >= 0 && op.value.text() == attr) return q.id;
+    return attr;
+  };
+  switch (r.status) {
+    case service::Status::NotAsked: throw NotFound();
+    case service::Status::Forbidden: throw HttpError(403, r.message);
+    case service::Status::Conflict: {
+      // Saved from a stale page, and someone else changed the same answer meanwhile.
+      for (auto& cf : r.conflicts) {
+        int s = f->slot(cf.field);
+        std::string label = s >= 0 && !f->attributes[size_t(s)].questions.empty() ? f->attributes[size_t(s)].questions[0]->label() : cf.field;
+        errors[target_of(cf.field)] = (cf.who.empty() ? std::string("Someone else") : cf.who) + " changed " + label + " to “" +
+                                      (cf.theirs.null() ? "no answer" : cf.theirs.text()) + "” while you were editing. Your answer was “" +
+                                      (cf.mine.null() ? "no answer" : cf.mine.text()) + "”. Check the answer and save again to keep yours.";
+      }
+      auto j = question_page_json(ctx, *f, log, page, stored, fc, errors, &typed, from_cya, std::to_string(log.version));
       j["conflicts_present"] = true;
       return ctx.page("logs/question", j, 409);
     }
-  }
-
-  // Through the gateway.
-  form::Options opt;
-  // "Enter the address yourself" leaves the address search unanswered on purpose: the page's
-  // questions are not all required then (the address page is asked instead).
-  bool manual_address = false;
-  for (auto& c : changes) manual_address = manual_address || (c.first == "manual_address_entry_selected" && c.second == json(true));
-  if (!manual_address) opt.page = pg.id;
-  auto o = form::apply(*f, stored, changes, fc, opt);
-  if (!o.errors.empty()) {
-    std::set<std::string> on_page;
-    for (auto& q : pg.questions) {
-      on_page.insert(q.id);
-      for (auto& op : q.options)
-        if (op.slot >= 0) on_page.insert(op.value.text());
-    }
-    for (auto& e : o.errors)
-      for (auto& field : e.fields) {
-        std::string target = field;
-        for (auto& q : pg.questions)
-          for (auto& op : q.options)
-            if (op.value.text() == field) target = q.id;
-        if (on_page.count(field) && !errors.count(target)) errors[target] = e.message;
+    case service::Status::Refused: {
+      std::set<std::string> on_page;
+      for (auto& q : pg.questions) {
+        on_page.insert(q.id);
+        for (auto& op : q.options)
+          if (op.slot >= 0) on_page.insert(op.value.text());
       }
-    if (errors.empty())
-      for (auto& e : o.errors) errors["_form"] = e.message;  // an error elsewhere in the log
-    return ctx.page("logs/question", question_page_json(ctx, *f, log, page, stored, fc, errors, &typed, from_cya), 422);
+      for (auto& e : r.errors)
+        for (auto& field : e.fields)
+          if (on_page.count(field) && !errors.count(target_of(field))) errors[target_of(field)] = e.message;
+      if (errors.empty())
+        for (auto& e : r.errors) errors["_form"] = e.message;  // an error elsewhere in the log
+      return ctx.page("logs/question", question_page_json(ctx, *f, log, page, stored, fc, errors, &typed, from_cya), 422);
+    }
+    case service::Status::Race: {
+      // Someone saved between our read and our write: show the page again with the latest answers.
+      auto fresh = load_log(ctx);
+      errors["_form"] = r.message;
+      auto fv = service::answers_of(*f, fresh);
+      return ctx.page("logs/question", question_page_json(ctx, *f, fresh, page, fv, fc, errors, &typed, from_cya), 409);
+    }
+    case service::Status::Saved: case service::Status::Unchanged: break;
   }
-  store::Log updated = log;
-  sync_columns(updated, *f, o.values, o.status);
-  bool saved = false;
-  auto changed = diff(*f, stored, o.values);  // worked out before the write lock is taken
-  // A save that changes nothing (a page saved as it was, a retried post) writes nothing: the
-  // version stays, so nobody else's open page goes stale.
-  if (changed.empty() && updated.status == log.status) saved = true;
-  else ctx.conn().transaction([&] { saved = store::save(ctx.conn(), updated, log, log.version, u.id, changed); });
-  if (!saved) {
-    // Someone saved between our read and our write: show the page again with the latest answers.
-    auto fresh = store::find(ctx.conn(), log.id);
-    if (!fresh) throw NotFound();
-    errors["_form"] = "Someone else saved this log at the same moment. Check the answers and save again.";
-    auto fv = form::values_from_text(*f, fresh->answers);
-    return ctx.page("logs/question", question_page_json(ctx, *f, *fresh, page, fv, fc, errors, &typed, from_cya), 409);
-  }
+  const form::Values& now = r.outcome.values;
   if (ctx.req.f("referrer") == "interruption") {
     // Back to the interruption screen the change was made from, while it still applies.
     auto it = f->page_index.find(underscore(ctx.req.f("return_to")));
-    if (it != f->page_index.end() && form::page_routed(*f, it->second, o.values, fc))
+    if (it != f->page_index.end() && form::page_routed(*f, it->second, now, fc))
       return Response::redirect(page_url(log.id, f->pages[size_t(it->second)].id));
   }
-  Flow flow(*f, o, fc);
+  Flow flow(*f, r.outcome, fc);
   return Response::redirect(next_url(flow, log.id, page, from_cya));
 }
 
@@ -985,26 +907,44 @@ std::vector<int64_t> posted_ids(const Request& req, bool from_query) {
 std::vector<store::Log> deletable(Context& ctx, const std::vector<int64_t>& ids) {
   std::vector<store::Log> out;
   for (int64_t id : ids) {
-    auto l = store::find(ctx.conn(), id);
-    if (!l) throw NotFound();
-    perm::LogOwnership own{l->owning_organisation_id.value_or(0), l->managing_organisation_id.value_or(0)};
-    if (!perm::can_access_log(ctx.current_user(), own)) throw NotFound();
-    if (!can_delete(ctx.current_user(), *l, *form_of(*l))) throw Forbidden();
-    out.push_back(*l);
+    auto l = service::find(ctx.conn(), ctx.current_user(), id);
+    if (!can_delete(ctx.current_user(), l, *form_of(l))) throw Forbidden();
+    out.push_back(l);
   }
   return out;
 }
 
+// What the log service refuses outright, as the web answers it: a log nobody may see here is 404
+// (ids reveal nothing); one that cannot be read is shown as a page that says so, and never saved.
+Handler guarded(Handler h) {
+  return [h](Context& ctx) -> Response {
+    try {
+      return h(ctx);
+    } catch (const service::Refused& e) {
+      switch (e.kind) {
+        case service::Refused::Kind::NotFound: throw NotFound();
+        case service::Refused::Kind::Forbidden: throw HttpError(403, e.what());
+        case service::Refused::Kind::Unreadable: break;
+      }
+      return ctx.page("errors/generic", {{"title", "This log cannot be opened"}, {"message", e.what()}, {"status", 409},
+                                         {"back", kBase}},
+                      ctx.req.method == "GET" ? 200 : 409);
+    }
+  };
+}
+
 }  // namespace
 
-void register_routes(App& app) {
-  app.get(kBase, list_page);
-  app.post(kBase, create_log);
-  app.get(std::string(kBase) + "/clear-filters", [](Context& ctx) {
+void register_routes(App& web) {
+  auto get = [&web](const std::string& p, Handler h) { web.get(p, guarded(std::move(h))); };
+  auto post = [&web](const std::string& p, Handler h) { web.post(p, guarded(std::move(h))); };
+  get(kBase, list_page);
+  post(kBase, create_log);
+  get(std::string(kBase) + "/clear-filters", [](Context& ctx) {
     store::set_session_filters(ctx.conn(), session_hash(ctx), "");
     return Response::redirect(kBase);
   });
-  app.get(std::string(kBase) + "/delete", [](Context& ctx) {
+  get(std::string(kBase) + "/delete", [](Context& ctx) {
     auto ids = posted_ids(ctx.req, true);
     if (ids.empty()) {
       ctx.flash_next("Select at least one log to delete.");
@@ -1021,33 +961,31 @@ void register_routes(App& app) {
               {"ids_text", text}, {"action", std::string(kBase) + "/delete"}, {"button", "Delete logs"}, {"cancel", kBase}, {"back", kBase}};
     return ctx.page("logs/delete", j);
   });
-  app.post(std::string(kBase) + "/delete", [](Context& ctx) {
+  post(std::string(kBase) + "/delete", [](Context& ctx) {
     auto ids = posted_ids(ctx.req, false);
     if (ids.empty()) throw BadRequest("No logs were selected.");
-    deletable(ctx, ids);
-    ctx.conn().transaction([&] { store::soft_delete(ctx.conn(), ids, ctx.current_user().id); });
+    service::remove(ctx.conn(), ctx.current_user(), ids, schemes::today());
     ctx.flash_next(std::to_string(ids.size()) + (ids.size() == 1 ? " log has been deleted." : " logs have been deleted."));
     return Response::redirect(kBase);
   });
-  app.get(std::string(kBase) + "/:id", show_log);
-  app.get(std::string(kBase) + "/:id/history", history);
-  app.get(std::string(kBase) + "/:id/delete", [](Context& ctx) {
+  get(std::string(kBase) + "/:id", show_log);
+  get(std::string(kBase) + "/:id/history", history);
+  get(std::string(kBase) + "/:id/delete", [](Context& ctx) {
     auto log = load_log(ctx);
     deletable(ctx, {log.id});
     json j = {{"title", "Are you sure you want to delete this log?"}, {"ids", json::array({log.id})}, {"has_many", false},
               {"action", log_url(log.id) + "/delete"}, {"button", "Delete this log"}, {"cancel", log_url(log.id)}, {"back", log_url(log.id)}};
     return ctx.page("logs/delete", j);
   });
-  app.post(std::string(kBase) + "/:id/delete", [](Context& ctx) {
+  post(std::string(kBase) + "/:id/delete", [](Context& ctx) {
     auto log = load_log(ctx);
-    deletable(ctx, {log.id});
-    ctx.conn().transaction([&] { store::soft_delete(ctx.conn(), {log.id}, ctx.current_user().id); });
+    service::remove(ctx.conn(), ctx.current_user(), {log.id}, schemes::today());
     ctx.flash_next("Log " + std::to_string(log.id) + " has been deleted.");
     return Response::redirect(kBase);
   });
-  app.get(std::string(kBase) + "/:id/:subsection/check-answers", check_answers);
-  app.get(std::string(kBase) + "/:id/:page", show_page);
-  app.post(std::string(kBase) + "/:id/:page", save_page);
+  get(std::string(kBase) + "/:id/:subsection/check-answers", check_answers);
+  get(std::string(kBase) + "/:id/:page", show_page);
+  post(std::string(kBase) + "/:id/:page", save_page);
 }
 
 }  // namespace core::logs

@@ -132,11 +132,12 @@ std::vector<form::Error> refuse_unoffered(db::Connection& c, const accounts::Use
 }
 
 form::Context log_context(db::Connection& c, const accounts::User& u, const form::Form& f, const form::Values& values,
-                          const form::Values& stored, const util::Date& today) {
+                          const form::Values& stored, const util::Date& today, std::vector<form::Error>* record_errors) {
   form::Context ctx;
   ctx.today = today;
   OrganisationCache orgs;
-  resolve_context(c, f, values, ctx, u, &orgs);
+  auto errors = resolve_context(c, f, values, ctx, u, &orgs);
+  if (record_errors) record_errors->insert(record_errors->end(), errors.begin(), errors.end());
   // Routing of the setup pages, from the user's organisation and its relationships.
   auto own = cached_organisation(c, orgs, u.organisation_id);
   if (!perm::is_support(u) && own) {

@@ -25,7 +25,8 @@ std::vector<form::Error> refuse_unoffered(db::Connection& c, const accounts::Use
                                           const form::Values& after);
 
 // Everything the gateway needs to know about the user and the records for this log.
+// Records named by the answers that do not exist are added to `record_errors` when it is given.
 form::Context log_context(db::Connection& c, const accounts::User& user, const form::Form& f, const form::Values& values,
-                          const form::Values& stored, const util::Date& today);
+                          const form::Values& stored, const util::Date& today, std::vector<form::Error>* record_errors = nullptr);
 
 }  // namespace core::logs

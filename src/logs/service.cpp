@@ -1,0 +1,231 @@
+#include "logs/service.h"
+
+#include <algorithm>
+#include <iostream>
+
+#include "accounts/permissions.h"
+#include "accounts/store.h"
+#include "form/registry.h"
+#include "logs/columns.h"
+#include "logs/options.h"
+
+namespace core::logs::service {
+
+using expr::Value;
+using nlohmann::json;
+namespace perm = accounts::permissions;
+
+namespace {
+
+// The stored answers that differ, in the order answers are stored (by attribute id): the audit rows.
+std::vector<store::FieldChange> diff(const form::Form& f, const form::Values& before, const form::Values& after) {
+  std::vector<store::FieldChange> out;
+  static const Value blank;
+  for (int s : f.stored_order) {
+    const Value& b = size_t(s) < before.size() ? before[size_t(s)] : blank;
+    const Value& a = size_t(s) < after.size() ? after[size_t(s)] : blank;
+    if (b.v.index() == a.v.index() && b.equals(a)) continue;
+    if (b.null() && a.null()) continue;
+    out.push_back({f.attributes[size_t(s)].id, expr::to_json(b), expr::to_json(a)});
+  }
+  return out;
+}
+
+perm::LogOwnership ownership(const store::Log& l) {
+  return {l.owning_organisation_id.value_or(0), l.managing_organisation_id.value_or(0)};
+}
+
+// Steps 1-3 of save(), shared with check(): the context for the answers as they will be, and the
+// errors that refuse them before the gateway runs.
+struct Checked {
+  form::Values after;
+  form::Context context;
+  std::vector<form::Error> errors;
+  std::string forbidden;
+};
+
+Checked check_changes(db::Connection& c, const accounts::User& u, const form::Form& f, const form::Values& stored,
+                      const form::Changes& changes, const util::Date& today) {
+  Checked k;
+  // Who a log is assigned to is for coordinators and support only.
+  if (!perm::can_assign_logs(u))
+    for (auto& ch : changes)
+      if (ch.first == "assigned_to_id") k.forbidden = "Only data coordinators and support users can choose who a log is assigned to.";
+  // One context for the log as it will be: the records named by the new answers (a posted "12"
+  // for a scheme is read in as the gateway reads it), each looked up once.
+  k.after = form::with_changes(f, stored, changes);
+  std::vector<form::Error> records;
+  k.context = log_context(c, u, f, k.after, stored, today, &records);
+  // An organisation, user, scheme or location the page would not have offered this actor.
+  k.errors = refuse_unoffered(c, u, f, stored, k.after);
+  // Records that do not exist, where no refusal already names the field.
+  for (auto& e : records) {
+    bool named = std::any_of(k.errors.begin(), k.errors.end(), [&](const form::Error& x) { return x.fields == e.fields; });
+    if (!named) k.errors.push_back(e);
+  }
+  return k;
+}
+
+}  // namespace
+
+store::Log find(db::Connection& c, const accounts::User& u, int64_t id) {
+  auto l = store::find(c, id);
+  if (!l || !perm::can_access_log(u, ownership(*l))) throw Refused(Refused::Kind::NotFound, "There is no log " + std::to_string(id) + ".");
+  return *l;
+}
+
+std::shared_ptr<const form::Form> form_of(const store::Log& log) {
+  try {
+    return form::get(log.type, log.form_year);
+  } catch (const std::exception& e) {
+    std::cerr << "log " << log.id << ": no form for " << log.type << " " << log.form_year << ": " << e.what() << std::endl;
+    throw Refused(Refused::Kind::Unreadable, "Log " + std::to_string(log.id) + " was written with a form (" + std::to_string(log.form_year) +
+                                                 ") this service cannot open. It is shown as it is and cannot be changed.");
+  }
+}
+
+form::Values answers_of(const form::Form& f, const store::Log& log) {
+  if (auto v = form::try_values_from_text(f, log.answers)) return std::move(*v);
+  std::cerr << "log " << log.id << ": the stored answers are not a JSON object; the log is read-only (" << log.answers.size()
+            << " bytes)" << std::endl;
+  throw Refused(Refused::Kind::Unreadable, "The answers stored for log " + std::to_string(log.id) +
+                                               " cannot be read, so it cannot be shown or changed here. Nothing has been changed. "
+                                               "Contact the helpdesk and quote the log's number.");
+}
+
+bool editable(const form::Form& f, const util::Date& today) { return today <= f.edit_end_date; }
+
+store::Log create(db::Connection& c, const accounts::User& u, const util::Date& today) {
+  auto own = accounts::store::find_organisation(c, u.organisation_id);
+  if (!own || !perm::organisation_can_create_logs(*own))
+    throw Refused(Refused::Kind::Forbidden, "Your organisation must accept the data sharing agreement before it can create logs. "
+                                            "Its data protection officer can accept it from your organisation’s page.");
+  int year = util::collection_year_start(today).y;
+  std::shared_ptr<const form::Form> f;
+  try {
+    f = form::get("lettings", year);
+  } catch (const std::exception& e) {
+    std::cerr << "no lettings form for " << year << ": " << e.what() << std::endl;
+    throw Refused(Refused::Kind::Forbidden, "Logs for the " + std::to_string(year) + " to " + std::to_string(year + 1) +
+                                                " collection year cannot be created yet.");
+  }
+  if (today > f->new_logs_end_date) throw Refused(Refused::Kind::Forbidden, "The collection year is closed for new logs.");
+  json setup = json::object();
+  if (!perm::is_support(u)) {
+    if (own->holds_own_stock) setup["owning_organisation_id"] = own->id;
+    setup["managing_organisation_id"] = own->id;
+  }
+  setup["assigned_to_id"] = u.id;
+  form::Values empty(f->size());
+  auto fc = log_context(c, u, *f, form::values_from_json(*f, setup), empty, today);
+  auto o = form::apply(*f, empty, form::changes_from_json(setup), fc);
+  store::Log l;
+  l.form_year = f->year;
+  l.created_by_id = u.id;
+  sync_columns(l, *f, o.values, o.status);
+  c.transaction([&] { l.id = store::create(c, l, diff(*f, empty, o.values)); });
+  return l;
+}
+
+SaveResult save(db::Connection& c, const accounts::User& u, const store::Log& log, const form::Changes& changes,
+                int64_t seen_version, const SaveOptions& opt) {
+  SaveResult r;
+  r.log = log;
+  if (!perm::can_access_log(u, ownership(log))) throw Refused(Refused::Kind::NotFound, "There is no log " + std::to_string(log.id) + ".");
+  auto f = form_of(log);
+  auto stored = answers_of(*f, log);
+  if (!editable(*f, opt.today)) {
+    r.status = Status::Forbidden;
+    r.message = "This log is from a collection year that is closed for editing.";
+    return r;
+  }
+  Checked k = check_changes(c, u, *f, stored, changes, opt.today);
+  r.context = k.context;
+  if (opt.page && !form::page_routed(*f, *opt.page, stored, r.context)) {
+    r.status = Status::NotAsked;
+    return r;
+  }
+  if (!k.forbidden.empty()) {
+    r.status = Status::Forbidden;
+    r.message = k.forbidden;
+    return r;
+  }
+  if (!k.errors.empty()) {
+    r.errors = std::move(k.errors);
+    return r;
+  }
+  // Saved from a stale version? Merged field by field, unless someone changed the same answer meanwhile.
+  if (seen_version != log.version) {
+    auto later = store::changes_since(c, log.id, seen_version);
+    for (auto& [attr, v] : changes) {
+      auto it = later.find(attr);
+      if (it == later.end()) continue;
+      Value mine = expr::from_json(v), theirs = expr::from_json(it->second.after);
+      if (mine.text() == theirs.text()) continue;
+      r.conflicts.push_back({attr, theirs, mine, it->second.user_name});
+    }
+    if (!r.conflicts.empty()) {
+      r.status = Status::Conflict;
+      return r;
+    }
+  }
+  form::Options go;
+  if (opt.page && opt.require_page_answers) go.page = f->pages[size_t(*opt.page)].id;
+  r.outcome = form::apply(*f, stored, changes, r.context, go);
+  if (!r.outcome.errors.empty()) {
+    r.errors = r.outcome.errors;
+    return r;
+  }
+  store::Log updated = log;
+  sync_columns(updated, *f, r.outcome.values, r.outcome.status);
+  auto changed = diff(*f, stored, r.outcome.values);  // worked out before the write lock is taken
+  // A save that changes nothing (a page saved as it was, a retried post) writes nothing: the
+  // version stays, so nobody else's open page goes stale, and there is no empty audit entry.
+  if (changed.empty() && updated.status == log.status) {
+    r.status = Status::Unchanged;
+    return r;
+  }
+  bool saved = false;
+  c.transaction([&] { saved = store::save(c, updated, log, log.version, u.id, changed); });
+  if (!saved) {
+    r.status = Status::Race;
+    r.message = "Someone else saved this log at the same moment. Check the answers and save again.";
+    return r;
+  }
+  updated.version = log.version + 1;
+  r.log = updated;
+  r.status = Status::Saved;
+  return r;
+}
+
+SaveResult check(db::Connection& c, const accounts::User& u, const form::Form& f, const form::Values& values,
+                 const form::Changes& changes, const util::Date& today) {
+  SaveResult r;
+  Checked k = check_changes(c, u, f, values, changes, today);
+  r.context = k.context;
+  if (!k.forbidden.empty()) {
+    r.status = Status::Forbidden;
+    r.message = k.forbidden;
+    return r;
+  }
+  r.errors = k.errors;
+  r.outcome = form::apply(f, values, changes, r.context);
+  r.errors.insert(r.errors.end(), r.outcome.errors.begin(), r.outcome.errors.end());
+  r.status = r.errors.empty() ? Status::Saved : Status::Refused;
+  return r;
+}
+
+bool can_delete(const accounts::User& u, const store::Log& l, const form::Form& f, const util::Date& today) {
+  if (today > f.new_logs_end_date) return false;  // only while the collection is open for new logs
+  return perm::can_delete_log(u, ownership(l), l.assigned_to_id);
+}
+
+void remove(db::Connection& c, const accounts::User& u, const std::vector<int64_t>& ids, const util::Date& today) {
+  for (int64_t id : ids) {
+    auto l = find(c, u, id);
+    if (!can_delete(u, l, *form_of(l), today)) throw Refused(Refused::Kind::Forbidden, "You cannot delete log " + std::to_string(id) + ".");
+  }
+  c.transaction([&] { store::soft_delete(c, ids, u.id); });
+}
+
+}  // namespace core::logs::service

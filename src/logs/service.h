@@ -1,0 +1,102 @@
+// The one way to write a log, whichever channel it comes from (the web pages, the command line, and
+// bulk upload and the API when they come). Nothing else writes the logs table, except `core logs
+// generate`, which inserts benchmark data in bulk through the same column sync (generate.h).
+//
+// Given who is acting, a log, the changes and the version they saw, save():
+//  1. refuses a log from a year closed for editing, and answers the actor may not give (who a log
+//     is assigned to: coordinators and support);
+//  2. resolves the context (organisations, users, schemes, locations) for the log as it will be;
+//     records that do not exist are errors on their fields;
+//  3. refuses any organisation, user, scheme or location the page would not have offered the actor
+//     (options.h: refuse_unoffered, asking accounts/permissions);
+//  4. merges a save from a stale version field by field, or refuses it where someone else changed
+//     the same answer meanwhile;
+//  5. runs the gateway;
+//  6. writes nothing when nothing changed; otherwise syncs the indexed columns and writes the
+//     answers, columns and audit rows in one transaction, if the log is still at the version read.
+// The result says which of these decided, with the gateway's outcome and the context it ran in.
+#pragma once
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "accounts/model.h"
+#include "db/database.h"
+#include "form/gateway.h"
+#include "logs/store.h"
+
+namespace core::logs::service {
+
+// Why a log cannot be opened or changed at all. Channels answer it as they answer such things
+// (the web: 404, 403, or a read-only page).
+struct Refused : std::runtime_error {
+  enum class Kind { NotFound, Forbidden, Unreadable };
+  Kind kind;
+  Refused(Kind k, const std::string& message) : std::runtime_error(message), kind(k) {}
+};
+
+// The log, if this user may reach it; Refused{NotFound} otherwise (never Forbidden, so ids reveal nothing).
+store::Log find(db::Connection& c, const accounts::User& u, int64_t id);
+// The form a log was written with. Refused{Unreadable} when the log names a year with no form.
+std::shared_ptr<const form::Form> form_of(const store::Log& log);
+// A log's answers. Refused{Unreadable} (and a line in the server's log) when its stored answers are
+// not a JSON object: such a log is shown read-only, never overwritten from blank.
+form::Values answers_of(const form::Form& f, const store::Log& log);
+// Can the log still be changed (its collection year open for editing on `today`)?
+bool editable(const form::Form& f, const util::Date& today);
+
+// Creates a log for the actor's organisation in the collection year of `today`, with the setup
+// answers the actor's organisation implies. Refused{Forbidden} until the organisation has accepted the
+// data sharing agreement, or when the year is closed for new logs or has no form.
+store::Log create(db::Connection& c, const accounts::User& u, const util::Date& today);
+
+struct Conflict {
+  std::string field;      // the attribute someone else changed
+  expr::Value theirs, mine;
+  std::string who;        // their name ("" when unknown)
+};
+
+enum class Status {
+  Saved,      // written
+  Unchanged,  // accepted, but nothing changed: nothing written, the version stays
+  NotAsked,   // the page is not shown for this log now
+  Forbidden,  // the actor may not give one of these answers, or the year is closed for editing
+  Refused,    // errors: see `errors`
+  Conflict,   // someone else changed the same answer since the version seen: see `conflicts`
+  Race,       // someone else saved at the same moment: nothing written, try again
+};
+
+struct SaveOptions {
+  util::Date today;
+  // A page submission: the page must be shown for this log, and every required question on it answered.
+  std::optional<int> page;
+  bool require_page_answers = true;
+};
+
+struct SaveResult {
+  Status status = Status::Refused;
+  std::string message;                // for Forbidden and Race
+  std::vector<form::Error> errors;    // refused choices, unknown records, the gateway's errors
+  std::vector<Conflict> conflicts;
+  form::Outcome outcome;              // the gateway's (empty unless it ran)
+  form::Context context;              // the context the answers were checked in
+  store::Log log;                     // the log afterwards (as it was, unless Saved)
+  bool ok() const { return status == Status::Saved || status == Status::Unchanged; }
+};
+
+SaveResult save(db::Connection& c, const accounts::User& u, const store::Log& log, const form::Changes& changes,
+                int64_t seen_version, const SaveOptions& opt);
+
+// The same checks without writing anything (the command line's `log check --as`): the result of a
+// save of `changes` onto `values`, as `u` would get it.
+SaveResult check(db::Connection& c, const accounts::User& u, const form::Form& f, const form::Values& values,
+                 const form::Changes& changes, const util::Date& today);
+
+// Soft-deletes logs (while their collection is open for new logs): Refused{NotFound} for any the user
+// cannot reach, Refused{Forbidden} for any they may not delete; nothing is deleted then.
+void remove(db::Connection& c, const accounts::User& u, const std::vector<int64_t>& ids, const util::Date& today);
+bool can_delete(const accounts::User& u, const store::Log& log, const form::Form& f, const util::Date& today);
+
+}  // namespace core::logs::service
