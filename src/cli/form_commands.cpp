@@ -9,7 +9,10 @@
 #include "form/gateway.h"
 #include "form/lint.h"
 #include "form/registry.h"
+#include "accounts/store.h"
 #include "logs/context.h"
+#include "logs/service.h"
+#include "util/text.h"
 #include "util/paths.h"
 
 namespace core::cli {
@@ -98,18 +101,17 @@ int form_test(const std::vector<std::string>& files, const std::string& database
 }
 
 int log_check(const std::string& type, const std::string& year_text, const std::string& today_text,
-              const std::string& database_url, const std::string& file) {
-  if (type.empty() || year_text.empty() || file.empty()) {
-    std::cerr << "usage: core log check --type lettings --year 2026 [--today YYYY-MM-DD] [--database URL] FILE.json\n";
+              const std::string& database_url, const std::string& file, const std::string& as_email) {
+  if (type.empty() || year_text.empty() || file.empty() || (!as_email.empty() && database_url.empty())) {
+    std::cerr << "usage: core log check --type lettings --year 2026 [--today YYYY-MM-DD] [--database URL [--as EMAIL]] FILE.json\n";
     return 2;
   }
-  int year = 0;
-  try {
-    year = std::stoi(year_text);
-  } catch (const std::exception&) {
+  auto year_number = util::parse_int64(year_text);
+  if (!year_number || *year_number < 2000 || *year_number > 2200) {
     std::cerr << "core: --year must be a year such as 2026\n";
     return 2;
   }
+  int year = int(*year_number);
   util::Date today = util::today_utc();
   if (!today_text.empty()) {
     auto d = util::parse_iso_date(today_text);
@@ -130,6 +132,23 @@ int log_check(const std::string& type, const std::string& year_text, const std::
   if (!input.is_object()) {
     std::cerr << "core: the input must be a JSON object of answers (attribute → value), not " << input.type_name() << "\n";
     return 1;
+  }
+  if (!as_email.empty()) {
+    // As that user would get it from the log service: the same checks as a save, nothing written.
+    db::Database db(database_url, 1);
+    auto conn = db.acquire();
+    auto user = accounts::store::find_user_by_email(*conn, as_email);
+    if (!user || !user->active) {
+      std::cerr << "core: --as: there is no active user with the email " << as_email << "\n";
+      return 2;
+    }
+    auto r = logs::service::check(*conn, *user, *f, form::Values(f->size()), form::changes_from_json(input), today);
+    form::Outcome o = r.outcome;
+    o.errors = r.errors;
+    if (r.status == logs::service::Status::Forbidden) o.errors.push_back({"H-FORBIDDEN", {"assigned_to_id"}, r.message});
+    if (!o.errors.empty() && o.status == form::Status::Completed) o.status = form::Status::InProgress;
+    std::cout << o.to_json(*f).dump(2) << "\n";
+    return 0;
   }
   form::Context ctx;
   ctx.today = today;

@@ -6,7 +6,7 @@
 //   users add --email EMAIL --name NAME --organisation ID --role support|coordinator|provider
 //             [--dpo] [--key-contact] --password-stdin [--database URL]
 //   form lint FILE... | form test [--database URL] FILE...
-//   log check --type lettings --year 2026 [--today YYYY-MM-DD] [--database URL] FILE.json
+//   log check --type lettings --year 2026 [--today YYYY-MM-DD] [--database URL [--as EMAIL]] FILE.json
 // Environment: CORE_PORT, CORE_DATABASE_URL and the others listed in README.md.
 #include <iostream>
 #include <map>
@@ -44,7 +44,7 @@ struct Args {
 
 // Options that take a value; everything else starting with -- is a flag.
 const std::set<std::string> kValued = {"--port", "--database", "--name", "--type", "--email", "--organisation",
-                                       "--role", "--users", "--year", "--today", "--count", "--organisations", "--assigned-to"};
+                                       "--role", "--users", "--year", "--today", "--count", "--organisations", "--assigned-to", "--as"};
 
 Args parse(int argc, char** argv, int from) {
   Args a;
@@ -92,7 +92,7 @@ int usage() {
                "  logs generate --count N --organisations ID[,ID...] [--assigned-to USER_ID] [--database URL]\n"
                "  form lint FILE...\n"
                "  form test [--database URL] FILE...\n"
-               "  log check --type lettings --year 2026 [--today YYYY-MM-DD] [--database URL] FILE.json\n"
+               "  log check --type lettings --year 2026 [--today YYYY-MM-DD] [--database URL [--as EMAIL]] FILE.json\n"
                "Database URLs: sqlite:///absolute/path.db, sqlite://relative/path.db,\n"
                "               postgresql://user[:password]@host:port/dbname\n";
   return 2;
@@ -263,7 +263,7 @@ int main(int argc, char** argv) {
       return cli::form_test({a.positional.begin() + 2, a.positional.end()}, opt(a, "--database"));
     if (cmd == "log" && a.positional.size() >= 2 && a.positional[1] == "check")
       return cli::log_check(opt(a, "--type"), opt(a, "--year"), opt(a, "--today"), opt(a, "--database"),
-                            a.positional.size() > 2 ? a.positional[2] : "");
+                            a.positional.size() > 2 ? a.positional[2] : "", opt(a, "--as"));
     if (cmd == "--help" || cmd == "help") {
       usage();
       return 0;

@@ -4,12 +4,15 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <set>
 
 #include "accounts/passwords.h"
 #include "accounts/store.h"
 #include "form/registry.h"
 #include "logs/options.h"
+#include "logs/service.h"
 #include "logs/store.h"
 #include "schemes/store.h"
 #include "test_app.h"
@@ -260,4 +263,53 @@ TEST_F(ForgedChoices, ALocationInactiveOnTheStartDateIsRefused) {
   EXPECT_EQ(r.status, 422);
   EXPECT_TRUE(contains(r.body, "This location is not active on the tenancy start date."));
   EXPECT_EQ(stored(id), before);
+}
+
+// The same forged choices through the log service directly (what bulk upload and the API will
+// call) and through `core log check --as`: refused, nothing stored.
+TEST_F(ForgedChoices, TheLogServiceAndTheCommandLineRefuseThemToo) {
+  int64_t eastbrook = t.org_id("Eastbrook Housing Trust");
+  std::vector<std::pair<std::string, std::string>> forged = {
+      {"owning_organisation_id", std::to_string(w.org)}, {"owning_organisation_id", "999999"},
+      {"managing_organisation_id", std::to_string(w.org)}, {"managing_organisation_id", std::to_string(eastbrook)},
+      {"assigned_to_id", std::to_string(w.user)}, {"assigned_to_id", "999999"},
+      {"scheme_id", std::to_string(w.scheme)}, {"scheme_id", "999999"},
+      {"location_id", std::to_string(w.location)}, {"location_id", "999999"}};
+  logs::service::SaveOptions opt;
+  opt.today = util::Date{2026, 6, 1};
+  auto dir = std::filesystem::temp_directory_path() / ("core-forged-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  int refused = 0, cli_refused = 0;
+  for (std::string email : {"coordinator@northshire.example", "provider@northshire.example", "coordinator@riverside.example"}) {
+    auto c = t.conn();
+    auto user = *accounts::store::find_user_by_email(*c, email);
+    auto log = logs::service::create(*c, user, opt.today);
+    // Supported housing with a real scheme, so the location is asked of that scheme.
+    auto setup = logs::service::save(*c, user, log, {{"needstype", 2}, {"scheme_id", scheme_id("Northtown Direct Access Hostel")}},
+                                     log.version, opt);
+    ASSERT_TRUE(setup.ok()) << email << ": " << (setup.errors.empty() ? setup.message : setup.errors[0].message);
+    for (auto& [field, value] : forged) {
+      auto now = logs::store::find(*c, log.id);
+      auto r = logs::service::save(*c, user, *now, {{field, value}}, now->version, opt);
+      EXPECT_FALSE(r.ok()) << email << ": " << field << "=" << value << " was accepted";
+      refused += !r.ok();
+      EXPECT_EQ(logs::store::find(*c, log.id)->answers, now->answers) << email << ": " << field << "=" << value;
+      // The command line, as the same user.
+      auto file = dir / "log.json";
+      std::ofstream(file) << nlohmann::json{{"needstype", 2}, {field, std::stoll(value)}}.dump();
+      std::string cmd = std::string(CORE_BINARY) + " log check --type lettings --year 2026 --today 2026-06-01 --database '" +
+                        t.db().url().display + "' --as " + email + " " + file.string() + " > " + (dir / "out.json").string() + " 2>&1";
+      ASSERT_EQ(std::system(cmd.c_str()), 0) << cmd;
+      std::ifstream in(dir / "out.json");
+      auto out = nlohmann::json::parse(in, nullptr, false);
+      bool on_field = false;
+      for (auto& e : out.value("errors", nlohmann::json::array()))
+        for (auto& f : e.value("fields", nlohmann::json::array())) on_field = on_field || f == field;
+      EXPECT_TRUE(on_field) << email << " via the command line: " << field << "=" << value;
+      cli_refused += on_field;
+    }
+  }
+  std::filesystem::remove_all(dir);
+  EXPECT_EQ(refused, 30);
+  EXPECT_EQ(cli_refused, 30);
 }

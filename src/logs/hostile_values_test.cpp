@@ -11,12 +11,17 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sys/wait.h>
 #include <iostream>
 #include <sstream>
 
 #include "form/gateway.h"
 #include "form/registry.h"
+#include "accounts/store.h"
 #include "logs/generate.h"
+#include "logs/service.h"
 #include "logs/store.h"
 #include "test_app.h"
 #include "web/http.h"
@@ -240,4 +245,62 @@ TEST(HostileValues, TheGatewayRefusesThemForEveryQuestion) {
     }
   }
   EXPECT_GT(refused, 1000);
+}
+
+// The log service directly (what bulk upload and the API will call): the same values, every input
+// attribute of the form, as a coordinator saving a complete log. None is stored.
+TEST(HostileValues, TheLogServiceRefusesThemForEveryAnswer) {
+  PinToday today("2026-06-01");
+  TestApp t;
+  logs::GenerateOptions o;
+  o.count = 1;
+  o.organisations = {t.org_id("Northshire County Council")};
+  o.assigned_to_id = t.user_id("coordinator@northshire.example");
+  ASSERT_EQ(logs::generate(t.db(), o), 1);
+  auto c = t.conn();
+  int64_t id = c->query_one("SELECT MIN(id) FROM logs")->i64(0);
+  auto user = *accounts::store::find_user(*c, o.assigned_to_id);
+  logs::service::SaveOptions opt;
+  opt.today = util::Date{2026, 6, 1};
+  // Saved once as it is, so the stored log is what the gateway works out for it here.
+  auto log = logs::service::find(*c, user, id);
+  auto first = logs::service::save(*c, user, log, {{"tenancycode", "HOSTILE"}}, log.version, opt);
+  ASSERT_EQ(first.status, logs::service::Status::Saved);
+  const auto before = logs::store::find(*c, id)->answers;
+  auto f = form::get("lettings", 2026);
+  int refused = 0;
+  for (auto& a : f->attributes) {
+    if (!a.input) continue;
+    for (auto& h : hostile_values()) {
+      if (a.type == expr::Type::String && (h.name == "1e308" || h.name == "-1e308" || h.name == "400 digits")) continue;
+      log = logs::service::find(*c, user, id);
+      logs::service::SaveResult r;
+      ASSERT_NO_THROW(r = logs::service::save(*c, user, log, {{a.id, h.value}}, log.version, opt)) << a.id << " = " << h.name;
+      EXPECT_FALSE(r.status == logs::service::Status::Saved) << a.id << " = " << h.name << " was saved";
+      refused += r.status == logs::service::Status::Refused;
+      ASSERT_EQ(logs::store::find(*c, id)->answers, before) << a.id << " = " << h.name;
+    }
+  }
+  EXPECT_GT(refused, 1000);
+}
+
+// `core log check` is a channel too: a hostile answer is reported, and the command does not crash.
+TEST(HostileValues, TheCommandLineReportsThem) {
+  auto dir = std::filesystem::temp_directory_path() / ("core-hostile-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  int i = 0;
+  for (auto& h : hostile_values()) {
+    if (h.name == "a NUL byte" || h.name == "invalid UTF-8") continue;  // not JSON text
+    auto file = dir / ("log" + std::to_string(++i) + ".json");
+    std::ofstream(file) << nlohmann::json{{"needstype", h.value}, {"hhmemb", h.value}, {"tenancycode", h.value}}.dump();
+    std::string cmd = std::string(CORE_BINARY) + " log check --type lettings --year 2026 " + file.string() + " > " +
+                      (dir / "out.txt").string() + " 2>&1";
+    int rc = std::system(cmd.c_str());
+    std::ifstream in(dir / "out.txt");
+    std::string out((std::istreambuf_iterator<char>(in)), {});
+    EXPECT_TRUE(WIFEXITED(rc)) << h.name << " crashed the command";
+    EXPECT_NE(out.find("needstype"), std::string::npos) << h.name << ": " << out.substr(0, 300);
+    EXPECT_NE(out.find("Select one of the options for needs type."), std::string::npos) << h.name;
+  }
+  std::filesystem::remove_all(dir);
 }

@@ -389,3 +389,23 @@ TEST(LettingsLogs, HostileAnswersGetFieldErrors) {
     EXPECT_EQ(answers(t, id), before) << a.page << " " << a.field << " changed the log";
   }
 }
+
+// A log whose stored answers cannot be read is shown read-only with a message, and never saved over
+// from blank (issue 11, defect 3).
+TEST(LettingsLogs, AnUnreadableLogIsReadOnlyNotBlank) {
+  PinToday today("2026-06-01");
+  TestApp t;
+  Client c(t);
+  c.sign_in("coordinator@northshire.example");
+  int64_t id = create_with_setup(c);
+  std::string version = version_of(c, "/lettings-logs/" + std::to_string(id) + "/tenant-code");
+  t.conn()->exec("UPDATE logs SET answers = ? WHERE id = ?", {std::string("[\"not an object\""), id});
+  auto shown = c.get("/lettings-logs/" + std::to_string(id));
+  EXPECT_EQ(shown.status, 200);
+  EXPECT_TRUE(contains(shown.body, "cannot be read"));
+  EXPECT_TRUE(contains(c.get("/lettings-logs/" + std::to_string(id) + "/tenant-code").body, "cannot be read"));
+  auto r = c.post("/lettings-logs/" + std::to_string(id) + "/tenant-code", {{"tenancycode", "NEW"}, {"version", version}});
+  EXPECT_EQ(r.status, 409);
+  auto conn = t.conn();
+  EXPECT_EQ(conn->query_one("SELECT answers FROM logs WHERE id = ?", {id})->str(0), "[\"not an object\"");
+}
