@@ -23,6 +23,11 @@ struct CaseResult {
 // Adds to the context what only the channel can know (the database); may be empty.
 using ContextHook = std::function<void(const nlohmann::json& test_case, Context& ctx)>;
 
-std::vector<CaseResult> run_cases(const Form& f, const nlohmann::json& file, const ContextHook& hook = {});
+// Works out a case's outcome from its starting answers and changes. The default is the gateway
+// alone; a channel passes its own (the log service on a real database) to show it gives the same.
+using ApplyHook = std::function<Outcome(const nlohmann::json& test_case, const Values& start, const Changes& changes, const Context& ctx)>;
+
+std::vector<CaseResult> run_cases(const Form& f, const nlohmann::json& file, const ContextHook& hook = {},
+                                  const ApplyHook& apply_hook = {});
 
 }  // namespace core::form
