@@ -529,7 +529,7 @@ json interruption_json(Context& ctx, const form::Form& f, const store::Log& log,
         if (slot < 0) continue;
         for (const form::Question* rq : f.attributes[size_t(slot)].questions) {
           if (!flow.routed[size_t(rq->page)]) continue;
-          j["review"].push_back({{"key", rq->label()}, {"value", display(ctx, f, *rq, values, fc)},
+          j["review"].push_back({{"key", numbered(*rq, rq->label())}, {"change_label", rq->label()}, {"value", display(ctx, f, *rq, values, fc)},
                                  {"href", page_url(log.id, f.pages[size_t(rq->page)].id) + "?referrer=interruption&return_to=" + dasherize(pg.id)}});
           break;
         }
@@ -885,6 +885,7 @@ Response check_answers(Context& ctx) {
     if (!page_asked(flow, p)) continue;
     const auto& pg = f->pages[size_t(p)];
     std::string card = pg.raw ? pg.raw->value("check_answers_card", "") : "";
+    if (card.empty() && !cards.empty()) card = cards.back()["title"].get<std::string>();  // an interruption screen: the card it follows
     for (auto& q : pg.questions) {
       if (q.type == form::QType::Interruption) {
         if (!values[size_t(q.slot)].null()) continue;  // confirmed: nothing to show
@@ -904,7 +905,7 @@ Response check_answers(Context& ctx) {
         for (auto& part : (*q.raw)["check_answers_joined"])
           if (int s = part.is_string() ? f->slot(part.get<std::string>()) : -1; s >= 0 && !values[size_t(s)].null())
             shown_value += ", " + value_text(*f, s, values[size_t(s)], names);
-      rows_for(card).push_back({{"key", numbered(q, q.label())}, {"value", shown_value}, {"answered", has}, {"editable", edit},
+      rows_for(card).push_back({{"key", numbered(q, q.label())}, {"change_label", q.label()}, {"value", shown_value}, {"answered", has}, {"editable", edit},
                                 {"prompt", q.raw ? q.raw->value("check_answer_prompt", "Answer") : "Answer"},
                                 {"href", page_url(log.id, pg.id) + "?referrer=check_answers"}});
     }

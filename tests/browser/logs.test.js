@@ -516,8 +516,8 @@ test('a supported housing log (scheme and location) from create to Completed, Ja
     shLog = await completeLog(p, SUPPORTED_HOUSING, { keyboard: false });
     await assertAllCompleted(p);
     await h.follow(p, 'Set up this lettings log');
-    assert.match(await h.summaryValue(p, 'Scheme name'), /^Northtown Direct Access Hostel/);
-    assert.match(await h.summaryValue(p, 'Location'), /NE1 4ST/);
+    assert.match(await h.summaryValue(p, 'Q4 - Scheme name'), /^Northtown Direct Access Hostel/);
+    assert.match(await h.summaryValue(p, 'Q5 - Location'), /NE1 4ST/);
   } finally {
     await noJs.closeAll();
   }
@@ -548,15 +548,15 @@ test('a date error and a number error: the definition\'s messages, and what was 
 
   // Nothing was saved: the log is still completed with its answers.
   await h.visit(page, `${gnLog}/property-information/check-answers`);
-  assert.equal(await h.summaryValue(page, 'Number of bedrooms'), '2');
+  assert.equal(await h.summaryValue(page, 'Q21 - Number of bedrooms'), '2');
   await h.visit(page, `${gnLog}/setup/check-answers`);
-  assert.equal(await h.summaryValue(page, 'Tenancy start date'), '1 May 2026');
+  assert.equal(await h.summaryValue(page, 'Q7 - Tenancy start date'), '1 May 2026');
 });
 
 test('an interruption (soft validation) screen confirmed with "Confirm and continue"', async () => {
   assert.ok(gnLog, 'needs the general needs log from the first test');
   await h.visit(page, `${gnLog}/property-information/check-answers`);
-  assert.equal(await h.summaryValue(page, 'Void date'), '1 March 2026');
+  assert.equal(await h.summaryValue(page, 'Q22 - Void date'), '1 March 2026');
   await h.follow(page, 'Change Void date');
   assert.equal(pathOf(page), `${gnLog}/void-date`);
   await page.fill('#voiddate-day', '1');
@@ -568,11 +568,11 @@ test('an interruption (soft validation) screen confirmed with "Confirm and conti
   seen.add('interruption');
   assert.equal(await h.h1(page), 'You told us that the property has been vacant for more than 2 years.');
   assert.match(await page.locator('main').innerText(), /This is longer than we would expect\./);
-  assert.equal(await h.summaryValue(page, 'Void date'), '1 January 2024');
-  assert.equal(await h.summaryValue(page, 'Tenancy start date'), '1 May 2026');
+  assert.equal(await h.summaryValue(page, 'Q22 - Void date'), '1 January 2024');
+  assert.equal(await h.summaryValue(page, 'Q7 - Tenancy start date'), '1 May 2026');
   await pressButton(page, 'Confirm and continue');
   assert.equal(pathOf(page), `${gnLog}/property-information/check-answers`);
-  assert.equal(await h.summaryValue(page, 'Void date'), '1 January 2024');
+  assert.equal(await h.summaryValue(page, 'Q22 - Void date'), '1 January 2024');
   await h.follow(page, 'Save and return to log');
   await assertAllCompleted(page);
 });
@@ -582,7 +582,7 @@ test('an answer changed from check answers comes back to check answers with the 
   await h.visit(page, gnLog);
   await h.follow(page, 'Set up this lettings log');
   assert.equal(pathOf(page), `${gnLog}/setup/check-answers`);
-  assert.equal(await h.summaryValue(page, 'Tenant code'), 'GN-KEYS-1');
+  assert.equal(await h.summaryValue(page, 'Q9 - Tenant code'), 'GN-KEYS-1');
   await h.follow(page, 'Change Tenant code');
   assert.equal(await page.inputValue('#tenancycode'), 'GN-KEYS-1');
   // The back link and Cancel go to check answers.
@@ -590,7 +590,7 @@ test('an answer changed from check answers comes back to check answers with the 
   await page.fill('#tenancycode', 'GN-KEYS-2');
   await pressButton(page, 'Save changes');
   assert.equal(pathOf(page), `${gnLog}/setup/check-answers`);
-  assert.equal(await h.summaryValue(page, 'Tenant code'), 'GN-KEYS-2');
+  assert.equal(await h.summaryValue(page, 'Q9 - Tenant code'), 'GN-KEYS-2');
   await h.follow(page, 'Save and return to log');
   await assertAllCompleted(page);
 });
