@@ -450,6 +450,7 @@ std::shared_ptr<Form> Form::load(const std::string& path, const std::string& dat
     F.attributes[size_t(s)].label = str(jv, "label", id);
     if (jv.contains("codes"))
       for (auto& c : jv["codes"]) F.attributes[size_t(s)].codes.push_back(expr::from_json(c));
+    for (auto& o : arr(jv, "options")) F.attributes[size_t(s)].codes.push_back(expr::from_json(o.value("value", json())));
   }
   for (auto& c : context_names()) {
     if (F.slots.count(c.id)) {

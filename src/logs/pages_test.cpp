@@ -178,6 +178,11 @@ TEST(LogPages, HistoryShowsNamesDatesAndMoneyAndFoldsWhatTheServiceWorkedOut) {
   EXPECT_FALSE(contains(given, ">98.5<"));
   EXPECT_FALSE(contains(hist.body, util::now_iso().substr(0, 11)));  // no "2026-12-01T…"
   EXPECT_TRUE(contains(hist.body, util::display_datetime(util::now_iso()).substr(0, 8)));
+  // What the service worked out reads as labels and money too.
+  std::string worked_out = hist.body.substr(folded);
+  EXPECT_TRUE(contains(worked_out, "<td class=\"govuk-table__cell\">Rent type group (derived)</td>\n          <td class=\"govuk-table__cell\"></td><td class=\"govuk-table__cell\">Social Rent</td>"))
+      << worked_out.substr(0, 4000);
+  EXPECT_TRUE(contains(worked_out, ">£98.50</td>"));  // the weekly rent
   // A flag the service set reads Yes or No, not true or false.
   EXPECT_FALSE(contains(hist.body, ">false<"));
   EXPECT_FALSE(contains(hist.body, ">true<"));

@@ -60,6 +60,15 @@ std::string value_text(const form::Form& f, int slot, const Value& v, RecordName
     return v.text();
   }
   const form::Question* q = first_question(f, slot);
+  if (!q && a.kind == form::AttrKind::Variable) {
+    // A variable the service works out: its options and whether it is money, from the definition.
+    for (auto& jv : f.source.value("variables", nlohmann::json::array())) {
+      if (jv.value("id", "") != a.id) continue;
+      for (auto& o : jv.value("options", nlohmann::json::array()))
+        if (expr::from_json(o.value("value", nlohmann::json())).equals(v)) return o.value("label", v.text());
+      if (jv.value("money", false) && v.is_number()) return money_text(v.as_number());
+    }
+  }
   if (q) {
     for (auto& o : q->options)
       if (o.value.equals(v)) return o.check_answer_label.empty() ? o.label : o.check_answer_label;
