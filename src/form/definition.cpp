@@ -56,6 +56,9 @@ const std::vector<ContextName>& context_names() {
       {"owning_dsa_signed", Type::Bool},
       {"managing_dsa_signed", Type::Bool},
       {"managing_rent_periods", Type::List},
+      {"owning_organisation_name", Type::String},
+      {"managing_organisation_name", Type::String},
+      {"address_lookup", Type::Bool},  // an address lookup service is connected
       {"assigned_user_in_organisations", Type::Bool},
       {"scheme_active_location_count", Type::Number},
       {"scheme_status", Type::String},
@@ -383,6 +386,7 @@ std::shared_ptr<Form> Form::load(const std::string& path, const std::string& dat
             o.value = expr::from_json(jo.value("value", json()));
             o.label = str(jo, "label");
             o.hint = str(jo, "hint");
+            o.check_answer_label = str(jo, "check_answer_label");
             o.divider_before = jo.value("divider_before", false);
             o.exclusive = jo.value("exclusive", false);
             for (auto& c : codes)
@@ -446,6 +450,7 @@ std::shared_ptr<Form> Form::load(const std::string& path, const std::string& dat
     F.attributes[size_t(s)].label = str(jv, "label", id);
     if (jv.contains("codes"))
       for (auto& c : jv["codes"]) F.attributes[size_t(s)].codes.push_back(expr::from_json(c));
+    for (auto& o : arr(jv, "options")) F.attributes[size_t(s)].codes.push_back(expr::from_json(o.value("value", json())));
   }
   for (auto& c : context_names()) {
     if (F.slots.count(c.id)) {
@@ -518,6 +523,7 @@ std::shared_ptr<Form> Form::load(const std::string& path, const std::string& dat
       q.optional_when = parse(jq, "optional", qwhere);
       q.derived_when = cached(F, parse(jq, "derived_when", qwhere), "derived_when:" + pg.id + ":" + q.id);
       q.hidden_in_check_answers = parse(jq, "hidden_in_check_answers", qwhere);
+      q.options_in = parse(jq, "options_in", qwhere);
       const json& jo = arr(jq, "options");
       for (size_t i = 0; i < q.options.size() && i < jo.size(); ++i)
         q.options[i].depends_on = cached(F, parse(jo[i], "depends_on", qwhere + " option " + q.options[i].value.debug()),
@@ -652,6 +658,7 @@ void each_expression(Form& F, const std::function<void(expr::NodePtr&)>& fn) {
       walk(q.optional_when);
       walk(q.derived_when);
       walk(q.hidden_in_check_answers);
+      walk(q.options_in);
       for (auto& o : q.options) walk(o.depends_on);
       for (auto& c : q.suffixes) walk(c.when);
       for (auto& c : q.inferred) walk(c.when);

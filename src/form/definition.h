@@ -26,6 +26,7 @@ const char* qtype_name(QType t);
 struct Option {
   expr::Value value;
   std::string label, hint;
+  std::string check_answer_label;  // how check answers and history show it, when not as `label`
   bool divider_before = false, exclusive = false;
   expr::NodePtr depends_on;
   int slot = -1;  // checkbox: the attribute this option sets
@@ -42,6 +43,8 @@ struct Question {
   bool readonly = false;
   bool optional = false;
   expr::NodePtr optional_when, derived_when, hidden_in_check_answers;
+  // A list of codes (null: no filter): only the options whose value is in it are offered.
+  expr::NodePtr options_in;
   bool keep = false;
   int conditional_parent = -1;  // slot of the revealing question
   std::vector<expr::Value> conditional_values;

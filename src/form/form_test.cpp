@@ -91,7 +91,7 @@ TEST(Gateway, RefusesInvalidAnswersAndKeepsTheValidOnes) {
   EXPECT_TRUE(value(o, "ecstat1").null());
   EXPECT_TRUE(value(o, "brent").null());
   EXPECT_TRUE(o.input_errors);
-  EXPECT_EQ(message(o, "H-DATE-FORMAT"), "Enter a date in the correct format, for example 31/1/2024.");
+  EXPECT_EQ(message(o, "H-DATE-FORMAT"), "Tenancy start date must be a real date.");
   EXPECT_EQ(message(o, "H-NUM-FORMAT"), "Lead tenant’s age must be a number.");
   EXPECT_EQ(message(o, "H-OPTION"), "Select one of the options for lead tenant’s working situation.");
   EXPECT_TRUE(has_error(o, "H-UNKNOWN-FIELD", "nosuch"));

@@ -22,6 +22,32 @@ const char* status_name(Status s) {
 
 namespace {
 
+// What is wrong with a date that is not one, in the GOV.UK pattern: day, month and year given as
+// numbers that make no date ("31/2/2026", "2026-02-31") must be a real date; a part left out must be
+// included; anything else is not in the right format.
+std::string date_problem(const std::string& text, const std::string& label) {
+  std::vector<std::string> parts;
+  char sep = text.find('/') != std::string::npos ? '/' : '-';
+  size_t from = 0;
+  for (size_t p; (p = text.find(sep, from)) != std::string::npos; from = p + 1) parts.push_back(text.substr(from, p - from));
+  parts.push_back(text.substr(from));
+  if (parts.size() == 3 && sep == '-') std::swap(parts[0], parts[2]);  // ISO: year first
+  auto digits = [](const std::string& s) { return !s.empty() && s.size() <= 4 && s.find_first_not_of("0123456789") == std::string::npos; };
+  if (parts.size() == 3) {
+    std::string missing;
+    const char* names[] = {"day", "month", "year"};
+    int n_missing = 0;
+    for (int i = 0; i < 3; ++i)
+      if (parts[size_t(i)].empty()) missing += std::string(n_missing++ ? " and " : "") + names[i];
+    bool others_digits = true;
+    for (auto& part : parts) others_digits = others_digits && (part.empty() || digits(part));
+    if (others_digits && n_missing > 0 && n_missing < 3) return label + " must include a " + missing + ".";
+    if (n_missing == 0 && digits(parts[0]) && digits(parts[1]) && digits(parts[2]) && parts[2].size() == 4)
+      return label + " must be a real date.";
+  }
+  return "Enter a date in the correct format, for example 31/1/2024.";
+}
+
 constexpr size_t kMaxAnswerLength = 1000;
 
 // Without the spaces, tabs and line ends around it.
@@ -186,7 +212,7 @@ std::optional<Value> check_answer(const Form& f, int slot, const json& raw, Eval
     case expr::Type::Date: {
       std::optional<util::Date> d;
       if (raw.is_string()) d = util::parse_iso_date(raw.get<std::string>());
-      if (!d) return fail("H-DATE-FORMAT", "Enter a date in the correct format, for example 31/1/2024.");
+      if (!d) return fail("H-DATE-FORMAT", date_problem(raw.is_string() ? raw.get<std::string>() : "", label_of()));
       return Value(*d);
     }
     case expr::Type::String: {

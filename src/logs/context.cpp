@@ -48,6 +48,8 @@ std::vector<form::Error> resolve_context(db::Connection& c, const form::Form& f,
   OrganisationCache& orgs = cache ? *cache : local;
   std::vector<form::Error> errors;
   auto& cv = ctx.values;
+  // No address lookup service (OS Places) is connected to CORE: the address is entered by hand.
+  cv["address_lookup"] = Value(false);
   if (user) cv["user_role"] = Value(user->role == accounts::Role::Support ? "support"
                                     : user->role == accounts::Role::Coordinator ? "data_coordinator" : "data_provider");
 
@@ -63,10 +65,12 @@ std::vector<form::Error> resolve_context(db::Connection& c, const form::Form& f,
   if (owning) {
     cv["owning_provider_type"] = Value(provider_key(owning->provider_type));
     cv["owning_dsa_signed"] = Value(owning->dsa_accepted);
+    cv["owning_organisation_name"] = Value(owning->name);
   }
   if (managing) {
     cv["managing_provider_type"] = Value(provider_key(managing->provider_type));
     cv["managing_dsa_signed"] = Value(managing->dsa_accepted);
+    cv["managing_organisation_name"] = Value(managing->name);
     expr::List periods;
     for (int p : managing->rent_periods) periods.push_back(Value(p));
     cv["managing_rent_periods"] = Value(periods);

@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <cctype>
 #include <set>
 
 #include "accounts/permissions.h"
@@ -6,12 +7,14 @@
 #include "form/registry.h"
 #include "logs/columns.h"
 #include "logs/options.h"
+#include "logs/present.h"
 #include "logs/routes.h"
 #include "logs/service.h"
 #include "logs/store.h"
 #include "schemes/routes.h"
 #include "util/crypto.h"
 #include "util/text.h"
+#include "util/time.h"
 
 namespace core::logs {
 
@@ -77,37 +80,35 @@ std::string money_or_number(const Value& v, bool money) {
   return v.text();
 }
 
+// The names of the records a log's answers name (its organisations, users, scheme, location).
+RecordNames record_names(Context& ctx, const form::Form& f, const form::Values& values) {
+  int s = f.slot("scheme_id");
+  std::optional<int64_t> scheme;
+  if (s >= 0 && values[size_t(s)].is_int()) scheme = values[size_t(s)].as_int();
+  return RecordNames(ctx.conn(), scheme);
+}
+
 // The answer as check answers shows it; "" when unanswered.
 std::string display(Context& ctx, const form::Form& f, const form::Question& q, const form::Values& values, const form::Context& fc) {
-  form::Values now = form::with_context(f, values, fc);
-  expr::Env env{now.data(), now.data(), &f.lookups, &f};
-  if (std::string inferred = q.inferred_for(env); !inferred.empty()) return inferred;
-  if (q.type == form::QType::Checkbox) {
-    std::string out;
-    for (auto& o : q.options)
-      if (values[size_t(o.slot)].truthy()) out += (out.empty() ? "" : ", ") + o.label;
-    return out;
-  }
-  const Value& v = values[size_t(q.slot)];
-  if (v.null()) return "";
-  switch (q.type) {
-    case form::QType::Date: return v.is_date() ? v.as_date().display() : v.text();
-    case form::QType::Numeric: {
-      bool money = q.step && *q.step < 1;
-      return (q.raw ? q.raw->value("prefix", "") : "") + money_or_number(v, money) + suffix_text(f, q, values, fc);
-    }
-    case form::QType::Radio: case form::QType::Select: case form::QType::Interruption: {
-      for (auto& o : q.options)
-        if (o.value.equals(v)) return o.label;
-      if (!q.options_from.empty()) {
-        for (auto& o : dynamic_options(ctx.conn(), ctx.current_user(), f, q, values))
-          if (o.value == v.text()) return o.label;
-        return f.label(q.slot, v);
-      }
-      return v.text();
-    }
-    default: return v.text();
-  }
+  RecordNames names = record_names(ctx, f, values);
+  return answer_text(f, q, values, fc, names);
+}
+
+// "Q3 - What is the needs type?": the question's number from the definition, when it has one.
+std::string numbered(const form::Question& q, const std::string& text) {
+  if (!q.raw || q.conditional_parent >= 0 || !(*q.raw).contains("number") || !(*q.raw)["number"].is_number_integer()) return text;
+  return "Q" + std::to_string((*q.raw)["number"].get<int>()) + " - " + text;
+}
+
+// Is the option offered on the page now? Its own condition, and the question's `options_in` list.
+bool offered(const form::Question& q, const form::Option& o, const expr::Env& env) {
+  if (o.depends_on && !expr::holds(o.depends_on, env)) return false;
+  if (!q.options_in) return true;
+  Value list = expr::eval(q.options_in, env);
+  if (!list.is_list()) return true;  // no list (no record to ask): every option
+  for (auto& x : list.as_list())
+    if (x.equals(o.value)) return true;
+  return false;
 }
 
 bool answered(const form::Question& q, const form::Values& v) {
@@ -204,11 +205,18 @@ std::string guidance_html(const form::Form& f, const json& names) {
     if (!name.is_string() || !all.contains(name.get<std::string>())) continue;
     const json& g = all[name.get<std::string>()];
     std::string content = g.value("content", "");
-    // Link texts in the definition's guidance are shown as plain text (the links are outside this service).
+    // A link of the definition's guidance: a link when the definition gives its address in this
+    // service (`<name>_link_href`, opened in a new tab so the answers on the page are not lost),
+    // else its text (the real service's links lead outside it).
     for (auto& [k, v] : g.items()) {
       if (k.size() > 10 && k.substr(k.size() - 10) == "_link_text" && v.is_string()) {
-        std::string key = "%{" + k.substr(0, k.size() - 5) + "}";
-        for (size_t p = content.find(key); p != std::string::npos; p = content.find(key)) content.replace(p, key.size(), v.get<std::string>());
+        std::string name = k.substr(0, k.size() - 5);
+        std::string key = "%{" + name + "}";
+        std::string text = v.get<std::string>();
+        std::string href = g.value(name + "_href", "");
+        if (!href.empty())
+          text = "<a class=\"govuk-link\" href=\"" + href + "\" rel=\"noreferrer noopener\" target=\"_blank\">" + text + " (opens in new tab)</a>";
+        for (size_t p = content.find(key); p != std::string::npos; p = content.find(key)) content.replace(p, key.size(), text);
       }
     }
     if (g.contains("title")) out += "<details class=\"govuk-details\"><summary class=\"govuk-details__summary\"><span class=\"govuk-details__summary-text\">" +
@@ -216,6 +224,37 @@ std::string guidance_html(const form::Form& f, const json& names) {
     else out += "<p class=\"govuk-body\">" + content + "</p>";
   }
   return out;
+}
+
+// Does a shown message come from this message of the definition? Its text up to the first
+// %{value} the gateway filled in.
+bool message_matches(const std::string& defined, const std::string& shown) {
+  // The literal pieces between the %{…} values must appear in order, the first at the start and the
+  // last at the end.
+  size_t at = 0, from = 0;
+  bool first = true;
+  while (true) {
+    size_t open = defined.find("%{", from);
+    std::string piece = defined.substr(from, open == std::string::npos ? std::string::npos : open - from);
+    if (open == std::string::npos) {
+      if (first) return shown == piece;
+      return shown.size() >= at + piece.size() && shown.compare(shown.size() - piece.size(), piece.size(), piece) == 0;
+    }
+    size_t found = first ? (shown.compare(0, piece.size(), piece) == 0 ? 0 : std::string::npos) : shown.find(piece, at);
+    if (found == std::string::npos) return false;
+    at = found + piece.size();
+    first = false;
+    size_t close = defined.find('}', open);
+    if (close == std::string::npos) return false;
+    from = close + 1;
+  }
+}
+
+std::string lower_first_word(std::string s) {
+  // "Housing benefit" -> "housing benefit", but "UPRN" stays.
+  if (s.size() > 1 && std::isupper(static_cast<unsigned char>(s[0])) && !std::isupper(static_cast<unsigned char>(s[1])))
+    s[0] = char(std::tolower(static_cast<unsigned char>(s[0])));
+  return s;
 }
 
 // --- question pages
@@ -229,11 +268,12 @@ json field_json(Context& ctx, const form::Form& f, const form::Question& q, cons
   std::string id = q.id;
   std::string hint = q.raw ? q.raw->value("hint", "") : "";
   std::string error = errors.count(q.id) ? errors.at(q.id) : "";
-  json j = {{"id", id}, {"name", id}, {"header", q.raw ? q.raw->value("header", q.id) : q.id}, {"hint", hint}, {"error", error},
+  std::string header = q.raw ? q.raw->value("header", q.id) : q.id;
+  json j = {{"id", id}, {"name", id}, {"header", numbered(q, header)}, {"plain_header", header}, {"hint", hint}, {"error", error},
             {"heading", heading}, {"is_text", false}, {"is_numeric", false}, {"is_date", false}, {"is_select", false},
             {"is_choice", false}, {"is_radio", false}, {"is_checkbox", false}, {"prefix", ""}, {"suffix", ""},
             {"value", ""}, {"day", ""}, {"month", ""}, {"year", ""}, {"readonly", q.readonly}, {"width_class", ""},
-            {"autocomplete_enhance", false}, {"options", json::array()}, {"items", json::array()}, {"question_guidance", ""}};
+            {"autocomplete_enhance", false}, {"is_total", false}, {"total_of", ""}, {"options", json::array()}, {"items", json::array()}, {"question_guidance", ""}};
   std::string described;
   if (!hint.empty() || q.type == form::QType::Date) described = id + "-hint";
   if (!error.empty()) described += (described.empty() ? "" : " ") + id + "-error";
@@ -258,6 +298,27 @@ json field_json(Context& ctx, const form::Form& f, const form::Question& q, cons
       j["suffix"] = suffix_text(f, q, values, fc);
       bool money = q.step && *q.step < 1;
       j["value"] = typed_or(id, v && !v->null() ? money_or_number(*v, money) : "");
+      if (q.readonly) {
+        // A total the service works out (tcharge): shown as text, not as a field nobody can type in.
+        // It sums the amounts its derivation reads, as typed when the page is shown again.
+        j["is_numeric"] = false;
+        j["is_total"] = true;
+        std::string of;
+        double total = 0;
+        for (auto& d : f.derivations) {
+          if (d.slot != q.slot || !d.value) continue;
+          for (auto& name : d.value->fields) {
+            int s = f.slot(name);
+            if (s < 0 || s == q.slot || of.find(name) != std::string::npos) continue;
+            of += (of.empty() ? "" : " ") + name;
+            std::string text = typed_or(name, values[size_t(s)].is_number() ? money_or_number(values[size_t(s)], true) : "");
+            if (auto x = util::parse_decimal(trim(text))) total += *x;
+          }
+        }
+        j["total_of"] = of;
+        j["value"] = money_text(total);
+        break;
+      }
       int width = q.raw ? q.raw->value("width", 0) : 0;
       j["width_class"] = width ? "govuk-input--width-" + std::to_string(std::clamp(width, 2, 10) <= 2 ? 2 : width <= 3 ? 3 : width <= 4 ? 4 : 5) : "govuk-input--width-5";
       break;
@@ -272,8 +333,12 @@ json field_json(Context& ctx, const form::Form& f, const form::Question& q, cons
       j["is_select"] = true;
       std::string selected = typed_or(id, v ? v->text() : "");
       auto opts = dynamic_options(ctx.conn(), ctx.current_user(), f, q, values);
-      if (q.options_from.empty())
-        for (auto& o : q.options) opts.push_back({o.value.text(), o.label, o.hint});
+      if (q.options_from.empty()) {
+        form::Values now = form::with_context(f, values, fc);
+        expr::Env env{now.data(), now.data(), &f.lookups, &f};
+        for (auto& o : q.options)
+          if (offered(q, o, env)) opts.push_back({o.value.text(), o.label, o.hint});
+      }
       for (auto& o : opts) j["options"].push_back({{"value", o.value}, {"label", o.label}, {"selected", o.value == selected}});
       j["autocomplete_enhance"] = opts.size() > 20;
       break;
@@ -287,7 +352,7 @@ json field_json(Context& ctx, const form::Form& f, const form::Question& q, cons
       form::Values now = form::with_context(f, values, fc);
       expr::Env env{now.data(), now.data(), &f.lookups, &f};
       for (auto& o : q.options) {
-        if (o.depends_on && !expr::holds(o.depends_on, env)) continue;
+        if (!offered(q, o, env)) continue;
         opts.push_back({o.value.text(), o.label, o.hint});
         defs.push_back(&o);
       }
@@ -368,7 +433,7 @@ json question_page_json(Context& ctx, const form::Form& f, const store::Log& log
       continue;
     }
     json qj = field_json(ctx, f, q, values, fc, errors, typed, question_is_heading);
-    if (title.empty()) title = qj["header"].get<std::string>();
+    if (title.empty()) title = qj["plain_header"].get<std::string>();
     for (auto& item : qj["items"]) {
       for (auto& c : pg.questions) {
         if (c.conditional_parent != q.slot) continue;
@@ -389,6 +454,26 @@ json question_page_json(Context& ctx, const form::Form& f, const store::Log& log
     if (errors.count(q.id)) summary.push_back({{"href", "#" + (q.type == form::QType::Date ? q.id + "-day" : q.id)}, {"text", errors.at(q.id)}});
   for (auto& [k, m] : errors)
     if (k == "_form") summary.push_back({{"href", "#main-content"}, {"text", m}});
+  // An error about this answer and one asked on another page: the summary links there too, and
+  // saving that page comes back here.
+  std::set<std::string> linked;
+  for (auto& q : pg.questions) {
+    if (!errors.count(q.id)) continue;
+    for (auto& r : f.rules) {
+      bool about_this = false;
+      for (auto& m : r.messages) about_this = about_this || (m.field == q.id && message_matches(m.text, errors.at(q.id)));
+      if (!about_this) continue;
+      for (auto& m : r.messages) {
+        if (m.slot < 0 || linked.count(m.field) || f.attributes[size_t(m.slot)].questions.empty()) continue;
+        const form::Question* other = f.attributes[size_t(m.slot)].questions.front();
+        if (other->page == page || !flow.routed[size_t(other->page)]) continue;
+        linked.insert(m.field);
+        summary.push_back({{"href", page_url(log.id, f.pages[size_t(other->page)].id) + "?referrer=interruption&return_to=" + dasherize(pg.id) +
+                                        "#" + (other->type == form::QType::Date ? other->id + "-day" : other->id)},
+                           {"text", "Change your answer to “" + lower_first_word(other->label()) + "”"}});
+      }
+    }
+  }
   j["errors"] = summary;
   return j;
 }
@@ -425,7 +510,7 @@ json interruption_json(Context& ctx, const form::Form& f, const store::Log& log,
         if (slot < 0) continue;
         for (const form::Question* rq : f.attributes[size_t(slot)].questions) {
           if (!flow.routed[size_t(rq->page)]) continue;
-          j["review"].push_back({{"key", rq->label()}, {"value", display(ctx, f, *rq, values, fc)},
+          j["review"].push_back({{"key", numbered(*rq, rq->label())}, {"change_label", rq->label()}, {"value", display(ctx, f, *rq, values, fc)},
                                  {"href", page_url(log.id, f.pages[size_t(rq->page)].id) + "?referrer=interruption&return_to=" + dasherize(pg.id)}});
           break;
         }
@@ -673,9 +758,23 @@ Response show_log(Context& ctx) {
   auto fc = log_context(ctx.conn(), ctx.current_user(), *f, values, values, schemes::today());
   auto o = form::apply(*f, values, {}, fc);
   json j;
-  j["title"] = "Log " + std::to_string(log.id);
+  // "Log 2 – tenant code T1, property reference P1": which tenancy this is, at a glance.
+  std::string heading = "Log " + std::to_string(log.id);
+  std::string codes;
+  if (log.tenancycode && !log.tenancycode->empty()) codes = "tenant code " + *log.tenancycode;
+  if (log.propcode && !log.propcode->empty()) codes += (codes.empty() ? "" : ", ") + std::string("property reference ") + *log.propcode;
+  j["title"] = heading;
+  j["heading"] = heading;
+  j["heading_codes"] = codes;
   j["log_id"] = log.id;
   j["caption"] = "Lettings log";
+  bool completed = log.status == "completed";
+  j["completed"] = completed;
+  if (completed) {
+    auto own = accounts::store::find_organisation(ctx.conn(), ctx.current_user().organisation_id);
+    j["can_create"] = own && perm::organisation_can_create_logs(*own) && schemes::today() <= f->new_logs_end_date;
+    j["edit_end"] = f->edit_end_date.display();
+  }
   j["status_label"] = status_label(log.status);
   j["status_colour"] = status_colour(log.status);
   j["readonly"] = !editable(*f);
@@ -722,41 +821,53 @@ Response check_answers(Context& ctx) {
   auto values = service::answers_of(*f, log);
   auto fc = log_context(ctx.conn(), ctx.current_user(), *f, values, values, schemes::today());
   const auto& sub = f->subsections[size_t(si)];
-  json rows = json::array();
+  // Rows in order; pages that name a card (`check_answers_card`) group their rows in GOV.UK summary
+  // cards, one per run of pages with the same card.
+  json cards = json::array();
+  auto rows_for = [&](const std::string& card) -> json& {
+    if (cards.empty() || cards.back()["title"] != card)
+      cards.push_back({{"title", card}, {"has_title", !card.empty()}, {"rows", json::array()}});
+    return cards.back()["rows"];
+  };
   int answered_n = 0, total = 0;
   bool edit = editable(*f);
   Flow flow(*f, values, fc);
+  RecordNames names = record_names(ctx, *f, values);
   std::set<std::string> shown;
   for (int p : sub.pages) {
     if (!page_asked(flow, p)) continue;
-    for (auto& q : f->pages[size_t(p)].questions) {
+    const auto& pg = f->pages[size_t(p)];
+    std::string card = pg.raw ? pg.raw->value("check_answers_card", "") : "";
+    if (card.empty() && !cards.empty()) card = cards.back()["title"].get<std::string>();  // an interruption screen: the card it follows
+    for (auto& q : pg.questions) {
       if (q.type == form::QType::Interruption) {
         if (!values[size_t(q.slot)].null()) continue;  // confirmed: nothing to show
       } else {
         if (q.hidden_in_check_answers && flow.holds(q.hidden_in_check_answers)) continue;
         if (q.raw && q.raw->value("hidden_in_check_answers", json()) == json(true)) continue;
+        if (q.derived_when && flow.holds(q.derived_when)) continue;  // worked out from another answer, not asked
         if (!required_now(flow, q) && !answered(q, values)) continue;
       }
       if (!shown.insert(q.id).second) continue;
-      std::string shown_value = display(ctx, *f, q, values, fc);
+      std::string shown_value = answer_text(*f, q, values, fc, names);
       bool has = answered(q, values);
       ++total;
       answered_n += has;
-      // The address is shown as one answer.
-      if (q.id == "address_line1") {
-        for (const char* part : {"address_line2", "town_or_city", "county", "postcode_full"})
-          if (int s = f->slot(part); s >= 0 && !values[size_t(s)].null()) shown_value += ", " + values[size_t(s)].text();
-      }
-      rows.push_back({{"key", q.label()}, {"value", shown_value}, {"answered", has}, {"editable", edit},
-                      {"prompt", q.raw ? q.raw->value("check_answer_prompt", "Answer") : "Answer"},
-                      {"href", page_url(log.id, f->pages[size_t(p)].id) + "?referrer=check_answers"}});
+      // Answers shown with this one (address line 2 with line 1).
+      if (q.raw && q.raw->contains("check_answers_joined"))
+        for (auto& part : (*q.raw)["check_answers_joined"])
+          if (int s = part.is_string() ? f->slot(part.get<std::string>()) : -1; s >= 0 && !values[size_t(s)].null())
+            shown_value += ", " + value_text(*f, s, values[size_t(s)], names);
+      rows_for(card).push_back({{"key", numbered(q, q.label())}, {"change_label", q.label()}, {"value", shown_value}, {"answered", has}, {"editable", edit},
+                                {"prompt", q.raw ? q.raw->value("check_answer_prompt", "Answer") : "Answer"},
+                                {"href", page_url(log.id, pg.id) + "?referrer=check_answers"}});
     }
   }
   json j;
   j["title"] = "Check your answers";
   j["caption"] = sub.label;
   j["log_id"] = log.id;
-  j["rows"] = rows;
+  j["cards"] = cards;
   j["answered"] = answered_n;
   j["total"] = total;
   j["complete"] = answered_n == total;
@@ -867,27 +978,26 @@ Response save_page(Context& ctx) {
 Response history(Context& ctx) {
   auto log = load_log(ctx);
   auto f = form_of(log);
-  json rows = json::array();
+  auto values = form::values_from_text(*f, log.answers);
+  RecordNames names = record_names(ctx, *f, values);
+  // Answers people gave, and (folded away) the ones the service worked out from them.
+  json given = json::array(), worked_out = json::array();
   for (auto& h : store::history(ctx.conn(), log.id)) {
     int s = f->slot(h.field);
     std::string label = s >= 0 && !f->attributes[size_t(s)].questions.empty() ? f->attributes[size_t(s)].questions[0]->label()
-                        : s >= 0 ? f->attributes[size_t(s)].label : h.field;
-    // As the pages show answers: option labels, dates written out.
+                        : s >= 0 && !f->attributes[size_t(s)].label.empty() ? f->attributes[size_t(s)].label : h.field;
     auto show = [&](const json& v) -> std::string {
       if (v.is_null()) return "";
       Value x = expr::from_json(v);
-      if (s >= 0 && f->attributes[size_t(s)].type == expr::Type::Date && x.is_string())
-        if (auto d = util::parse_iso_date(x.as_string())) return d->display();
-      if (s >= 0 && f->attributes[size_t(s)].kind == form::AttrKind::CheckboxOption) return x.truthy() ? "Yes" : "No";
-      if (s >= 0) return f->label(s, x);
-      return x.text();
+      return s >= 0 ? value_text(*f, s, x, names) : x.text();
     };
     // Answers nobody gives (the channels cannot set them): the service worked them out from others.
     bool derived = s >= 0 && !f->attributes[size_t(s)].input;
-    rows.push_back({{"at", h.changed_at.substr(0, 16)}, {"who", h.user_name}, {"field", label}, {"derived", derived},
-                    {"before", show(h.before)}, {"after", show(h.after)}});
+    json row = {{"at", util::display_datetime(h.changed_at)}, {"who", h.user_name}, {"field", label}, {"before", show(h.before)}, {"after", show(h.after)}};
+    (derived ? worked_out : given).push_back(row);
   }
-  json j = {{"title", "History of log " + std::to_string(log.id)}, {"log_id", log.id}, {"rows", rows}, {"count", rows.size()}, {"back", log_url(log.id)}};
+  json j = {{"title", "History of log " + std::to_string(log.id)}, {"log_id", log.id}, {"rows", given}, {"count", given.size()},
+            {"derived_rows", worked_out}, {"derived_count", worked_out.size()}, {"has_derived", !worked_out.empty()}, {"back", log_url(log.id)}};
   return ctx.page("logs/history", j);
 }
 
