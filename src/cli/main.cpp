@@ -78,6 +78,8 @@ void require_migrated(db::Database& db) {
   auto c = db.acquire();
   try {
     c->query("SELECT version FROM schema_migrations");
+  } catch (const db::DatabaseUnavailable&) {
+    throw;
   } catch (const db::DatabaseError&) {
     throw std::runtime_error("the database has no tables yet: run `core migrate --database " + db.url().display + "` first");
   }
