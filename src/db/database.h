@@ -16,7 +16,8 @@
 //   no transaction open and the statement found the connection broken before it was sent, or the
 //   statement only reads (docs/adr/0009-database-outages-and-waits.md).
 // - Every wait is bounded: for a pooled connection (DatabaseBusy after `wait`), for SQLite's
-//   in-process write lock (DatabaseBusy after kWriteLockWait) and in SQLite's busy handler.
+//   in-process write lock (DatabaseBusy after kWriteLockWait), in SQLite's busy handler, and for
+//   a PostgreSQL lock (lock_timeout = kWriteLockWait on every session; DatabaseBusy).
 // - `Connection::transaction(fn)` runs fn inside BEGIN/COMMIT and rolls back on any exception.
 // - `Connection::after_commit(fn)` runs fn once the outermost transaction has committed (at once
 //   outside a transaction) and drops it on rollback: for telling in-process caches that rows

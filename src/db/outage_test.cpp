@@ -114,3 +114,16 @@ TEST(WaitsAreBounded, TheSqliteWriteLockGivesUpWithDatabaseBusy) {
   held.unlock();
   EXPECT_NO_THROW(b->transaction([&] { b->exec("INSERT INTO app_settings (key, value) VALUES ('w', '1')"); }));
 }
+
+TEST(WaitsAreBounded, APostgresqlRowLockWaitGivesUpWithDatabaseBusy) {
+  test::TestDatabase t;
+  if (!t.postgres()) GTEST_SKIP() << "PostgreSQL only (SQLite: the write lock test above)";
+  auto a = t.db().acquire();
+  auto b = t.db().acquire();
+  a->exec("INSERT INTO app_settings (key, value) VALUES ('row', '1')");
+  a->transaction([&] {
+    a->exec("UPDATE app_settings SET value = '2' WHERE key = 'row'");  // holds the row's lock
+    EXPECT_THROW(b->exec("UPDATE app_settings SET value = '3' WHERE key = 'row'"), db::DatabaseBusy);
+  });
+  EXPECT_EQ(b->query_one("SELECT value FROM app_settings WHERE key = 'row'")->str(0), "2");
+}

@@ -40,7 +40,12 @@ class PgConnection : public Connection {
       PQfinish(conn_);
       throw DatabaseUnavailable("cannot connect to PostgreSQL: " + msg);
     }
-    PQsetNoticeProcessor(conn_, quiet_notice, nullptr);
+    try {
+      configure();
+    } catch (...) {
+      PQfinish(conn_);
+      throw;
+    }
   }
   ~PgConnection() override { PQfinish(conn_); }
   Dialect dialect() const override { return Dialect::PostgreSQL; }
@@ -115,7 +120,19 @@ class PgConnection : public Connection {
   void reconnect() {
     PQreset(conn_);
     if (PQstatus(conn_) != CONNECTION_OK) throw DatabaseUnavailable(std::string("cannot connect to PostgreSQL: ") + PQerrorMessage(conn_));
+    configure();
+  }
+
+  // Every session, new or reset: quiet notices, and a bound on waiting for another transaction's
+  // row or table lock (then SQLSTATE 55P03, DatabaseBusy, 503) instead of waiting for ever.
+  void configure() {
     PQsetNoticeProcessor(conn_, quiet_notice, nullptr);
+    std::string set = "SET lock_timeout = " + std::to_string(kWriteLockWait.count());
+    PGresult* res = PQexec(conn_, set.c_str());
+    bool ok = PQresultStatus(res) == PGRES_COMMAND_OK;
+    std::string msg = ok ? "" : PQerrorMessage(conn_);
+    PQclear(res);
+    if (!ok) throw DatabaseUnavailable("cannot set up the PostgreSQL session: " + msg);
   }
 
   // The statement failed because the connection did: it was closed, or the server is shutting down.
@@ -171,9 +188,11 @@ class PgConnection : public Connection {
     const char* state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : nullptr;
     bool constraint = state && std::string(state).rfind("23", 0) == 0;
     bool unavailable = unavailable_state(state) || PQstatus(conn_) != CONNECTION_OK;
+    bool lock_wait = state && std::strcmp(state, "55P03") == 0;  // lock_timeout passed
     PQclear(res);
     if (constraint) throw ConstraintError("PostgreSQL constraint: " + msg);
     if (unavailable) throw DatabaseUnavailable("PostgreSQL: " + msg);
+    if (lock_wait) throw DatabaseBusy("PostgreSQL: " + msg + " in: " + sql);
     throw DatabaseError("PostgreSQL: " + msg + " in: " + sql);
   }
 
