@@ -3,7 +3,9 @@
 #   1. Saving an answer: POST /lettings-logs/ID/tenant-code (session, CSRF, load the log, the
 #      gateway, the versioned UPDATE and the audit rows, a redirect) under wrk, with 100,000 logs
 #      in SQLite; beside it the static CSS for the throughput ratio.
-#      Budget (2 cores): p99 <= 25 ms and requests/s >= 1/4 of the static CSS's.
+#      Budget (2 cores): p99 <= 25 ms, the slowest save (max) <= 1 s, and requests/s >= 1/4 of the
+#      static CSS's. wrk waits up to 60 s for an answer, so a save that waits long is measured, not
+#      dropped as a timeout.
 #   2. The log list's first page for a coordinator, with 1,000,000 logs in PostgreSQL 15 (a
 #      throwaway cluster started here; 50 organisations, so the coordinator's sees 20,000).
 #      Budget: p95 <= 50 ms.
@@ -76,7 +78,7 @@ sign_in
 code=$(curl -s -o /dev/null -w '%{http_code}' -H "$cookie" --data "csrf_token=$csrf&version=1&tenancycode=CHECK" "$base/lettings-logs/$first/tenant-code")
 [ "$code" = 303 ] || { echo "FAIL: a save answered $code, expected 303" >&2; exit 2; }
 wrk -t2 -c"$conns" -d2s -s bench/post_answer.lua -H "$cookie" "$base" -- "$((first + 1))" "$post_logs" "$csrf" 2 >/dev/null 2>&1 || true
-wrk -t2 -c"$conns" -d"$duration" --latency -s bench/post_answer.lua -H "$cookie" "$base" -- "$((first + 1))" "$((post_logs - 1))" "$csrf" 2 >"$work/post.wrk" 2>&1
+wrk -t2 -c"$conns" -d"$duration" --timeout 60s --latency -s bench/post_answer.lua -H "$cookie" "$base" -- "$((first + 1))" "$((post_logs - 1))" "$csrf" 2 >"$work/post.wrk" 2>&1
 post=$(result "$work/post.wrk")
 wrk -t2 -c"$conns" -d"$duration" -s bench/wrk_report.lua "$base/assets/govuk-frontend.min.css" >"$work/css.wrk" 2>&1
 css=$(result "$work/css.wrk")
@@ -87,7 +89,8 @@ echo "static CSS       (c$conns): $css"
 echo "logs saved at least once during the runs: $saved"
 ratio=$(awk -v a="$(field "$post" rps)" -v b="$(field "$css" rps)" 'BEGIN{printf "%.2f", a/b}')
 p99=$(field "$post" p99)
-echo "budget:  POST p99 $p99 ms (<= 25: $(awk -v x="$p99" 'BEGIN{print (x<=25)?"holds":"does not hold"}')); POST/CSS requests/s $ratio (>= 0.25: $(awk -v x="$ratio" 'BEGIN{print (x>=0.25)?"holds":"does not hold"}'))"
+max=$(field "$post" max)
+echo "budget:  POST p99 $p99 ms (<= 25: $(awk -v x="$p99" 'BEGIN{print (x<=25)?"holds":"does not hold"}')); POST max $max ms (<= 1000: $(awk -v x="$max" 'BEGIN{print (x<=1000)?"holds":"does not hold"}')); POST/CSS requests/s $ratio (>= 0.25: $(awk -v x="$ratio" 'BEGIN{print (x>=0.25)?"holds":"does not hold"}'))"
 [ "$(field "$post" errors)" = 0 ] || echo "WARNING: $(field "$post" errors) POSTs did not answer 2xx/3xx"
 fi
 

@@ -20,6 +20,9 @@ else
   cleanup() { rm -rf "$work"; }
 fi
 trap 'cleanup; [ -n "${server:-}" ] && kill $server 2>/dev/null' EXIT
+sql() {  # sql QUERY: one value from the test database
+  if [ -n "${CORE_TEST_PG:-}" ]; then psql "$db" -Atqc "$1"; else sqlite3 "$work/cli.db" "$1"; fi
+}
 export CORE_ARGON2=min
 
 out=$("$core" migrate --database "$db" 2>&1); check "migrate applies every migration" grep -Eq "migrations: [1-9][0-9]* applied, 0 already applied" <<<"$out"
@@ -34,6 +37,19 @@ check "duplicate organisation name refused" [ $rc -ne 0 ]
 check "duplicate name message" grep -q "already exists" "$work/err"
 "$core" organisations add --name "Typo Homes" --type XYZ --database "$db" >/dev/null 2>"$work/err"; rc=$?
 check "bad type refused" [ $rc -ne 0 ]
+# Issue 11: a new organisation gets every rent period (its logs could record no rent without one),
+# or the ones --rent-periods names.
+check "a new organisation has all 11 rent periods" [ "$(sql "SELECT COUNT(*) FROM organisation_rent_periods WHERE organisation_id = $org")" = 11 ]
+some=$("$core" organisations add --name "Monthly Homes" --type LA --rent-periods 4,1 --database "$db" | tail -n1)
+check "--rent-periods gives just those" [ "$(sql "SELECT COUNT(*) FROM organisation_rent_periods WHERE organisation_id = ${some:-0} AND rent_period IN (1, 4)")" = 2 ]
+check "and no others" [ "$(sql "SELECT COUNT(*) FROM organisation_rent_periods WHERE organisation_id = ${some:-0}")" = 2 ]
+"$core" organisations add --name "Odd Homes" --type LA --rent-periods 1,99 --database "$db" >/dev/null 2>"$work/err"; rc=$?
+check "an unknown rent period is refused" [ $rc -ne 0 ]
+check "with the codes to use" grep -q -- "--rent-periods: use codes from this list: 2 (Every 2 weeks)" "$work/err"
+"$core" organisations add --name "Odd Homes" --type LA --rent-periods weekly --database "$db" >/dev/null 2>"$work/err"; rc=$?
+check "a rent period that is not a code is refused" [ $rc -ne 0 ]
+check "and says how to write them" grep -q "separated by commas" "$work/err"
+check "nothing was created by the refused commands" [ "$(sql "SELECT COUNT(*) FROM organisations WHERE name = 'Odd Homes'")" = 0 ]
 
 uid=$(echo "Gable-Window-77" | "$core" users add --email first.support@example.gov.uk --name "First Support" \
   --organisation "$org" --role support --dpo --key-contact --password-stdin --database "$db" | tail -n1)

@@ -20,10 +20,11 @@ else
   db="sqlite://$work/two.db"
   dropdb() { :; }
 fi
-a=""; b=""
+a=""; b=""; c=""
 cleanup() {
   [ -n "$a" ] && kill "$a" 2>/dev/null && wait "$a" 2>/dev/null
   [ -n "$b" ] && kill "$b" 2>/dev/null && wait "$b" 2>/dev/null
+  [ -n "$c" ] && kill "$c" 2>/dev/null && wait "$c" 2>/dev/null
   dropdb; rm -rf "$work"
 }
 trap cleanup EXIT
@@ -72,6 +73,28 @@ code=$(curl -s -o /dev/null -w '%{http_code}' -b "$work/coord" --data-urlencode 
 check "B refuses an invitation from the demoted coordinator" [ "$code" = "403" ]
 check "and A agrees" [ "$(status "$port_a" "$work/coord" /users/new)" = "403" ]
 check "no invitation was sent" bash -c "! grep -rqs late@two.example '$work/mail'"
+
+# Issue 11: CORE_SECRET_KEY on one server only breaks every form between it and the others; it says so.
+check "servers without CORE_SECRET_KEY say nothing about it" bash -c "! grep -q CORE_SECRET_KEY '$work/a.log' '$work/b.log'"
+for _ in 1 2 3; do  # a port that turns out to be taken: another one
+  port_c=$(( 40000 + RANDOM % 10000 ))
+  CORE_PORT=$port_c CORE_SECRET_KEY=only-this-server-has-it "$core" serve --database "$db" >"$work/c.log" 2>&1 & c=$!
+  for _ in $(seq 1 200); do
+    curl -fs "http://127.0.0.1:$port_c/health" >/dev/null 2>&1 && break 2
+    kill -0 "$c" 2>/dev/null || break
+    sleep 0.1
+  done
+  kill "$c" 2>/dev/null; wait "$c" 2>/dev/null; c=""
+done
+check "the server with its own key started" [ -n "$c" ] || tail -n5 "$work/c.log"
+check "a server started with a CORE_SECRET_KEY of its own warns at start-up" \
+  grep -q "warning: CORE_SECRET_KEY differs from the secret key kept in the database" "$work/c.log"
+check "and says what to do" grep -q "on every server that shares this database, or on none" "$work/c.log"
+form_token=$(curl -fs -b "$work/support" "http://127.0.0.1:$port_b/account" | token_of)
+curl -s -o "$work/c.html" -w '%{http_code}' -b "$work/support" --data-urlencode "csrf_token=$form_token" \
+  "http://127.0.0.1:$port_c/account/sign-out" >"$work/c.code"
+check "as it warns: a form served by B is refused by that server" [ "$(cat "$work/c.code")" = "403" ]
+check "as expired" grep -q "Your form has expired" "$work/c.html"
 
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]

@@ -124,6 +124,7 @@ void register_organisation_routes(App& app) {
     if (!perm::can_create_organisation(ctx.current_user())) throw Forbidden();
     service::OrganisationInput in;
     in.active = "1";
+    in.rent_periods = service::all_rent_period_codes();  // all ticked, as in the real service
     return form_page(ctx, "Create a new organisation", "/organisations/new", in, {}, true, 200, "/organisations");
   });
 

@@ -6,6 +6,7 @@
 #include "accounts/passwords.h"
 #include "accounts/permissions.h"
 #include "accounts/seed.h"
+#include "accounts/service.h"
 #include "accounts/store.h"
 #include "test_app.h"
 
@@ -46,6 +47,37 @@ TEST(Organisations, SupportCreatesOneAndItIsAudited) {
   auto list = s.get("/organisations?search=hillTOP");
   EXPECT_TRUE(contains(list.body, "Hilltop Homes"));
   EXPECT_FALSE(contains(list.body, "Northshire County Council"));
+}
+
+// Issue 11: a new organisation must be able to record rent, so the form starts with every rent
+// period ticked (as the real service's does); support may untick some, and what they send is kept.
+TEST(Organisations, TheNewOrganisationFormStartsWithEveryRentPeriodTicked) {
+  TestApp t;
+  Client s(t);
+  s.sign_in("support@example.gov.uk");
+  auto form = s.get("/organisations/new");
+  ASSERT_EQ(form.status, 200);
+  for (const auto& p : accounts::rent_periods()) {
+    std::string box = "name=\"rent_periods\" type=\"checkbox\" value=\"" + std::to_string(p.code) + "\" checked>";
+    EXPECT_TRUE(contains(form.body, box)) << p.label << " is not ticked";
+  }
+  std::multimap<std::string, std::string> all = {{"name", "All Periods Homes"}, {"provider_type", "2"},
+                                                 {"holds_own_stock", "1"}, {"active", "1"}};
+  for (const auto& code : accounts::service::all_rent_period_codes()) all.emplace("rent_periods", code);
+  ASSERT_EQ(s.post("/organisations/new", all).status, 303);
+  auto conn = t.conn();
+  auto o = accounts::store::find_organisation(*conn, t.org_id("All Periods Homes"));
+  EXPECT_EQ(o->rent_periods.size(), 11u);
+  EXPECT_EQ(o->rent_periods.size(), accounts::rent_periods().size());
+}
+
+TEST(Organisations, RentPeriodListsFromTheCommandLine) {
+  using accounts::service::rent_period_list;
+  EXPECT_EQ(rent_period_list("1,2, 4"), (std::vector<std::string>{"1", "2", "4"}));
+  EXPECT_EQ(rent_period_list("11"), (std::vector<std::string>{"11"}));
+  for (const char* bad : {"", ",", "1,,2", "1,", "weekly", "1;2", "-1", "99999999999999999999"})
+    EXPECT_FALSE(rent_period_list(bad)) << bad;
+  EXPECT_EQ(accounts::service::all_rent_period_codes().size(), 11u);
 }
 
 TEST(Organisations, NamesAreUniqueIgnoringCase) {

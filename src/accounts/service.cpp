@@ -69,6 +69,26 @@ static std::optional<int64_t> count_field(FieldErrors& e, const std::string& fie
   return n;
 }
 
+std::vector<std::string> all_rent_period_codes() {
+  std::vector<std::string> codes;
+  for (const auto& p : rent_periods()) codes.push_back(std::to_string(p.code));
+  return codes;
+}
+
+std::optional<std::vector<std::string>> rent_period_list(const std::string& text) {
+  std::vector<std::string> codes;
+  size_t p = 0;
+  for (;;) {
+    size_t q = text.find(',', p);
+    std::string code = trim(text.substr(p, q == std::string::npos ? std::string::npos : q - p));
+    if (code.empty() || code.size() > 3 || code.find_first_not_of("0123456789") != std::string::npos) return std::nullopt;
+    codes.push_back(code);
+    if (q == std::string::npos) break;
+    p = q + 1;
+  }
+  return codes;
+}
+
 FieldErrors read_organisation(db::Connection& c, const OrganisationInput& in, Organisation& org, int64_t except_id) {
   FieldErrors e;
   org.name = trim(in.name);

@@ -28,6 +28,12 @@ struct OrganisationInput {
   std::string active = "1";
   std::vector<std::string> rent_periods;
 };
+// Every rent period's code, as the form sends them: what a new organisation starts with (the
+// real service's form has them all ticked), so its logs can record rent before anyone edits it.
+std::vector<std::string> all_rent_period_codes();
+// Reads a comma-separated list of rent period codes ("1,2,4") for the command line; nullopt when
+// it is empty or has something that is not a number (read_organisation checks the codes exist).
+std::optional<std::vector<std::string>> rent_period_list(const std::string& text);
 // Checks the input and fills `org` from it. `except_id` is the organisation being edited.
 FieldErrors read_organisation(db::Connection& c, const OrganisationInput& in, Organisation& org, int64_t except_id = 0);
 

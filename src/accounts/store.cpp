@@ -595,4 +595,9 @@ std::string setting_or_set(Connection& c, const std::string& key, const std::str
   return *setting(c, key);
 }
 
+void set_setting(Connection& c, const std::string& key, const std::string& value) {
+  c.exec("INSERT INTO app_settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+         {key, value});
+}
+
 }  // namespace core::accounts::store

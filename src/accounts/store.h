@@ -164,5 +164,7 @@ std::vector<AuditRow> audit_rows(Connection& c, const std::string& subject_type,
 std::optional<std::string> setting(Connection& c, const std::string& key);
 // Stores value unless the key already has one; returns what is stored.
 std::string setting_or_set(Connection& c, const std::string& key, const std::string& value);
+// Stores the value, replacing any before it.
+void set_setting(Connection& c, const std::string& key, const std::string& value);
 
 }  // namespace core::accounts::store

@@ -2,7 +2,8 @@
 //   serve [--port N] [--database URL]
 //   migrate [--database URL]
 //   seed --demo [--users N] [--database URL]
-//   organisations add --name NAME --type LA|PRP [--holds-stock] [--database URL]
+//   organisations add --name NAME --type LA|PRP [--holds-stock] [--rent-periods CODE,...] [--database URL]
+//             (every rent period unless --rent-periods names some: codes 1-11, as in the form)
 //   users add --email EMAIL --name NAME --organisation ID --role support|coordinator|provider
 //             [--dpo] [--key-contact] --password-stdin [--database URL]
 //   form lint FILE... | form test [--database URL] FILE...
@@ -44,7 +45,8 @@ struct Args {
 
 // Options that take a value; everything else starting with -- is a flag.
 const std::set<std::string> kValued = {"--port", "--database", "--name", "--type", "--email", "--organisation",
-                                       "--role", "--users", "--year", "--today", "--count", "--organisations", "--assigned-to", "--as"};
+                                       "--role", "--users", "--year", "--today", "--count", "--organisations", "--assigned-to",
+                                       "--rent-periods", "--as"};
 
 Args parse(int argc, char** argv, int from) {
   Args a;
@@ -76,6 +78,8 @@ void require_migrated(db::Database& db) {
   auto c = db.acquire();
   try {
     c->query("SELECT version FROM schema_migrations");
+  } catch (const db::DatabaseUnavailable&) {
+    throw;
   } catch (const db::DatabaseError&) {
     throw std::runtime_error("the database has no tables yet: run `core migrate --database " + db.url().display + "` first");
   }
@@ -86,7 +90,7 @@ int usage() {
                "  serve [--port N] [--database URL]\n"
                "  migrate [--database URL]\n"
                "  seed --demo [--users N] [--database URL]\n"
-               "  organisations add --name NAME --type LA|PRP [--holds-stock] [--database URL]\n"
+               "  organisations add --name NAME --type LA|PRP [--holds-stock] [--rent-periods CODE,...] [--database URL]\n"
                "  users add --email EMAIL --name NAME --organisation ID --role support|coordinator|provider\n"
                "            [--dpo] [--key-contact] --password-stdin [--database URL]\n"
                "  logs generate --count N --organisations ID[,ID...] [--assigned-to USER_ID] [--database URL]\n"
@@ -180,6 +184,14 @@ int cmd_logs(const Args& a) {
   return 0;
 }
 
+// "1 (Weekly for 52 weeks), 2 (Every 2 weeks), ...": the codes --rent-periods takes.
+std::string rent_period_codes() {
+  std::string out;
+  for (const auto& p : accounts::rent_periods())
+    out += (out.empty() ? "" : ", ") + std::to_string(p.code) + " (" + p.label + ")";
+  return out;
+}
+
 int cmd_organisations(const Args& a) {
   if (a.positional.size() < 2 || a.positional[1] != "add") return usage();
   db::Database db(database_url(a), 1);
@@ -189,10 +201,27 @@ int cmd_organisations(const Args& a) {
   in.name = opt(a, "--name");
   in.provider_type = opt(a, "--type");
   in.holds_own_stock = a.flags.count("--holds-stock") ? "1" : "0";
+  // Like the web form, which starts with every rent period ticked: without any, no log of the
+  // organisation could record its rent.
+  in.rent_periods = accounts::service::all_rent_period_codes();
+  if (a.options.count("--rent-periods")) {
+    auto codes = accounts::service::rent_period_list(opt(a, "--rent-periods"));
+    if (!codes) {
+      std::cerr << "error: --rent-periods: give rent period codes separated by commas, like 1,2,4 (" << rent_period_codes()
+                << ")\n";
+      return 1;
+    }
+    in.rent_periods = *codes;
+  }
   accounts::Organisation org;
   auto e = accounts::service::read_organisation(*c, in, org);
   if (!e.empty()) {
-    for (auto& [f, m] : e) std::cerr << "error: " << (f == "provider_type" ? "--type: use LA or PRP" : m) << "\n";
+    for (auto& [f, m] : e)
+      std::cerr << "error: "
+                << (f == "provider_type"  ? std::string("--type: use LA or PRP")
+                    : f == "rent_periods" ? std::string("--rent-periods: use codes from this list: ") + rent_period_codes()
+                                          : m)
+                << "\n";
     return 1;
   }
   int64_t id = 0;

@@ -218,7 +218,18 @@ Lease Database::acquire() {
     if (!idle_.empty()) {
       auto c = std::move(idle_.back());
       idle_.pop_back();
-      return Lease(this, std::move(c));
+      if (c->usable()) return Lease(this, std::move(c));
+      // Closed by the server (e.g. PostgreSQL restarted): open a fresh one in its place.
+      lock.unlock();
+      c.reset();
+      try {
+        return Lease(this, open());
+      } catch (...) {
+        std::lock_guard<std::mutex> g(mu_);
+        --open_count_;
+        cv_.notify_one();
+        throw;
+      }
     }
     if (open_count_ < max_) {
       ++open_count_;
@@ -228,6 +239,7 @@ Lease Database::acquire() {
       } catch (...) {
         std::lock_guard<std::mutex> g(mu_);
         --open_count_;
+        cv_.notify_one();
         throw;
       }
     }

@@ -8,6 +8,16 @@
 // - `Database` owns a pool of connections. `acquire()` waits (up to a timeout) for a free
 //   connection instead of failing at once, and throws DatabaseBusy when none frees up in time,
 //   which the web layer answers with 503.
+// - A connection is checked as it is handed out of the pool (Connection::usable()): one the
+//   server has closed (a PostgreSQL restart) is replaced, so the request gets a working one.
+// - When the database cannot be reached, or a connection is lost in a way that cannot be
+//   retried safely, DatabaseUnavailable is thrown (the web layer answers 503, "Sorry, the service
+//   is unavailable"). PostgreSQL retries a statement once on a fresh connection when that is safe:
+//   no transaction open and the statement found the connection broken before it was sent, or the
+//   statement only reads (docs/adr/0009-database-outages-and-waits.md).
+// - Every wait is bounded: for a pooled connection (DatabaseBusy after `wait`), for SQLite's
+//   in-process write lock (DatabaseBusy after kWriteLockWait), in SQLite's busy handler, and for
+//   a PostgreSQL lock (lock_timeout = kWriteLockWait on every session; DatabaseBusy).
 // - `Connection::transaction(fn)` runs fn inside BEGIN/COMMIT and rolls back on any exception.
 // - `Connection::after_commit(fn)` runs fn once the outermost transaction has committed (at once
 //   outside a transaction) and drops it on rollback: for telling in-process caches that rows
@@ -55,11 +65,20 @@ class ConstraintError : public DatabaseError {
  public:
   using DatabaseError::DatabaseError;
 };
-// No connection became free in time.
+// No connection became free in time, or the write lock was not free in time.
 class DatabaseBusy : public DatabaseError {
  public:
   using DatabaseError::DatabaseError;
 };
+// The database cannot be reached (down, restarting, refusing connections), or the connection
+// was lost during a statement that could not safely be retried.
+class DatabaseUnavailable : public DatabaseError {
+ public:
+  using DatabaseError::DatabaseError;
+};
+
+// The longest a transaction waits for SQLite's in-process write lock before DatabaseBusy.
+constexpr std::chrono::milliseconds kWriteLockWait{5000};
 
 class Row {
  public:
@@ -131,7 +150,11 @@ class Connection {
   virtual void exec_script(const std::string& sql) = 0;
   // Held for the length of a write transaction. SQLite allows one writer at a time: its
   // connections queue here, in the process, instead of sleeping in SQLite's busy handler.
-  virtual std::unique_lock<std::mutex> lock_for_writing() { return {}; }
+  // Waits at most kWriteLockWait, then throws DatabaseBusy.
+  virtual std::unique_lock<std::timed_mutex> lock_for_writing() { return {}; }
+  // False when the connection is known to be broken (the server closed it): the pool then opens
+  // a new one instead of handing this one out. Must be cheap (no round trip).
+  virtual bool usable() { return true; }
 
   std::optional<Row> query_one(const std::string& sql, const Params& params = {});
   // INSERT ... and returns the new row's id (uses RETURNING id on both engines).

@@ -1,6 +1,9 @@
 #include <libpq-fe.h>
+#include <poll.h>
 
 #include <cstdio>
+#include <cstring>
+#include <strings.h>
 #include <unordered_map>
 
 #include "db/database.h"
@@ -10,6 +13,24 @@ namespace {
 
 void quiet_notice(void*, const char*) {}
 
+// SQLSTATEs that mean the server went away or is not taking work: class 08 (connection exception),
+// 57P01 admin_shutdown, 57P02 crash_shutdown, 57P03 cannot_connect_now.
+bool unavailable_state(const char* state) {
+  if (!state) return false;
+  return std::strncmp(state, "08", 2) == 0 || std::strcmp(state, "57P01") == 0 || std::strcmp(state, "57P02") == 0 ||
+         std::strcmp(state, "57P03") == 0;
+}
+
+// A statement that can be sent again on a fresh connection when the first attempt lost the
+// connection, outside a transaction: it only reads (or opens a transaction), so whether or not the
+// server ran it, running it again changes nothing.
+bool retry_safe(const std::string& sql) {
+  size_t i = sql.find_first_not_of(" \t\r\n(");
+  if (i == std::string::npos) return false;
+  auto starts = [&](const char* word) { return strncasecmp(sql.c_str() + i, word, std::strlen(word)) == 0; };
+  return starts("SELECT") || starts("BEGIN");
+}
+
 class PgConnection : public Connection {
  public:
   explicit PgConnection(const std::string& conninfo) {
@@ -17,9 +38,14 @@ class PgConnection : public Connection {
     if (PQstatus(conn_) != CONNECTION_OK) {
       std::string msg = PQerrorMessage(conn_);
       PQfinish(conn_);
-      throw DatabaseError("cannot connect to PostgreSQL: " + msg);
+      throw DatabaseUnavailable("cannot connect to PostgreSQL: " + msg);
     }
-    PQsetNoticeProcessor(conn_, quiet_notice, nullptr);
+    try {
+      configure();
+    } catch (...) {
+      PQfinish(conn_);
+      throw;
+    }
   }
   ~PgConnection() override { PQfinish(conn_); }
   Dialect dialect() const override { return Dialect::PostgreSQL; }
@@ -56,15 +82,68 @@ class PgConnection : public Connection {
     return changed;
   }
 
+  // Idle, a connection has nothing to read: if its socket is readable the server has spoken
+  // unasked (on a shutdown or restart: "terminating connection", then end of file) or is gone.
+  bool usable() override {
+    if (PQstatus(conn_) != CONNECTION_OK) return false;
+    int fd = PQsocket(conn_);
+    if (fd < 0) return false;
+    auto readable = [fd] {
+      pollfd p{fd, POLLIN, 0};
+      return ::poll(&p, 1, 0) > 0;
+    };
+    if (!readable()) return true;
+    // Read what came (TLS housekeeping is harmless; a "terminating connection" or end of file
+    // leaves the connection bad). Anything still waiting after that is taken as the end.
+    if (!PQconsumeInput(conn_) || PQstatus(conn_) != CONNECTION_OK) return false;
+    while (PGnotify* n = PQnotifies(conn_)) PQfreemem(n);
+    return !readable();
+  }
+
   void exec_script(const std::string& sql) override {
+    connect_if_broken(sql);
     PGresult* res = PQexec(conn_, sql.c_str());
     check(res, sql);
     PQclear(res);
   }
 
  private:
+  // Before a statement: a connection found broken is replaced when no transaction is open (nothing
+  // has been sent on it, so this is always safe); inside one, the transaction is lost.
+  void connect_if_broken(const std::string& sql) {
+    if (usable()) return;
+    if (transaction_depth_ > 0 || sql == "ROLLBACK" || sql == "COMMIT")
+      throw DatabaseUnavailable("the connection to PostgreSQL was lost during a transaction");
+    reconnect();
+  }
+
+  void reconnect() {
+    PQreset(conn_);
+    if (PQstatus(conn_) != CONNECTION_OK) throw DatabaseUnavailable(std::string("cannot connect to PostgreSQL: ") + PQerrorMessage(conn_));
+    configure();
+  }
+
+  // Every session, new or reset: quiet notices, and a bound on waiting for another transaction's
+  // row or table lock (then SQLSTATE 55P03, DatabaseBusy, 503) instead of waiting for ever.
+  void configure() {
+    PQsetNoticeProcessor(conn_, quiet_notice, nullptr);
+    std::string set = "SET lock_timeout = " + std::to_string(kWriteLockWait.count());
+    PGresult* res = PQexec(conn_, set.c_str());
+    bool ok = PQresultStatus(res) == PGRES_COMMAND_OK;
+    std::string msg = ok ? "" : PQerrorMessage(conn_);
+    PQclear(res);
+    if (!ok) throw DatabaseUnavailable("cannot set up the PostgreSQL session: " + msg);
+  }
+
+  // The statement failed because the connection did: it was closed, or the server is shutting down.
+  bool lost(PGresult* res) {
+    auto st = PQresultStatus(res);
+    if (res && (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK || st == PGRES_EMPTY_QUERY)) return false;
+    return PQstatus(conn_) != CONNECTION_OK || (res && unavailable_state(PQresultErrorField(res, PG_DIAG_SQLSTATE)));
+  }
+
   PGresult* run(const std::string& sql, const Params& params) {
-    if (PQstatus(conn_) != CONNECTION_OK) PQreset(conn_);
+    connect_if_broken(sql);
     const std::string& pg_sql = translated(sql);
     std::vector<std::string> text(params.size());
     std::vector<const char*> values(params.size(), nullptr);
@@ -79,8 +158,25 @@ class PgConnection : public Connection {
       } else text[i] = std::get<std::string>(v);
       values[i] = text[i].c_str();
     }
-    PGresult* res = PQexecParams(conn_, pg_sql.c_str(), static_cast<int>(params.size()), nullptr, values.data(),
-                                 nullptr, nullptr, 0);
+    auto send = [&] {
+      return PQexecParams(conn_, pg_sql.c_str(), static_cast<int>(params.size()), nullptr, values.data(), nullptr,
+                          nullptr, 0);
+    };
+    PGresult* res = send();
+    if (lost(res)) {
+      std::string msg = res ? PQresultErrorMessage(res) : PQerrorMessage(conn_);
+      PQclear(res);
+      // Once, on a fresh connection, where running it again cannot write anything twice.
+      if (transaction_depth_ > 0 || !retry_safe(sql))
+        throw DatabaseUnavailable("the connection to PostgreSQL was lost: " + msg);
+      reconnect();
+      res = send();
+      if (lost(res)) {
+        msg = res ? PQresultErrorMessage(res) : PQerrorMessage(conn_);
+        PQclear(res);
+        throw DatabaseUnavailable("the connection to PostgreSQL was lost: " + msg);
+      }
+    }
     check(res, sql);
     return res;
   }
@@ -91,8 +187,12 @@ class PgConnection : public Connection {
     std::string msg = res ? PQresultErrorMessage(res) : PQerrorMessage(conn_);
     const char* state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : nullptr;
     bool constraint = state && std::string(state).rfind("23", 0) == 0;
+    bool unavailable = unavailable_state(state) || PQstatus(conn_) != CONNECTION_OK;
+    bool lock_wait = state && std::strcmp(state, "55P03") == 0;  // lock_timeout passed
     PQclear(res);
     if (constraint) throw ConstraintError("PostgreSQL constraint: " + msg);
+    if (unavailable) throw DatabaseUnavailable("PostgreSQL: " + msg);
+    if (lock_wait) throw DatabaseBusy("PostgreSQL: " + msg + " in: " + sql);
     throw DatabaseError("PostgreSQL: " + msg + " in: " + sql);
   }
 

@@ -16,7 +16,7 @@ namespace {
 
 // What the connections to one database file share in this process.
 struct FileShared {
-  std::mutex writer;  // held by the writing connection (lock_for_writing)
+  std::timed_mutex writer;  // held by the writing connection (lock_for_writing) and the checkpointer's last step
   // A checkpoint is wanted: set after a commit leaves the write-ahead log long, taken by the checkpointer.
   std::atomic<bool> checkpoint_wanted{false};
   std::atomic<int> backfilled{0};  // pages of the log already copied back by the last checkpoint
@@ -65,10 +65,11 @@ class SqliteConnection : public Connection {
       sqlite3_close(db_);
       throw DatabaseError("cannot open SQLite database " + path + ": " + msg);
     }
-    // When another connection writes: retry soon (50 µs, doubling to 2 ms) for up to 10 s, instead of
-    // SQLite's default sleeps of up to 100 ms, which would make the slowest requests very slow.
+    // When another connection writes: retry soon (50 µs, doubling to 2 ms) for up to about 5 s, instead
+    // of SQLite's default sleeps of up to 100 ms, which would make the slowest requests very slow.
+    // Then SQLITE_BUSY, answered 503 (DatabaseBusy).
     sqlite3_busy_handler(db_, [](void*, int attempt) -> int {
-      if (attempt > 5000) return 0;
+      if (attempt > 2500) return 0;
       std::this_thread::sleep_for(std::chrono::microseconds(std::min(50 << std::min(attempt, 6), 2000)));
       return 1;
     }, nullptr);
@@ -90,7 +91,13 @@ class SqliteConnection : public Connection {
     return done;
   }
 
-  std::unique_lock<std::mutex> lock_for_writing() override { return std::unique_lock<std::mutex>(shared_->writer); }
+  std::unique_lock<std::timed_mutex> lock_for_writing() override {
+    std::unique_lock<std::timed_mutex> lock(shared_->writer, std::defer_lock);
+    // Bounded: a save that cannot write within kWriteLockWait is answered 503, not left waiting.
+    if (!lock.try_lock_for(kWriteLockWait))
+      throw DatabaseBusy("the database was busy writing for " + std::to_string(kWriteLockWait.count()) + " ms");
+    return lock;
+  }
 
   Rows query(const std::string& sql, const Params& params) override {
     sqlite3_stmt* st = prepare(sql);
@@ -186,6 +193,7 @@ class SqliteConnection : public Connection {
   [[noreturn]] void fail(int rc, const std::string& sql) {
     std::string msg = sqlite3_errmsg(db_);
     if ((rc & 0xff) == SQLITE_CONSTRAINT) throw ConstraintError("SQLite constraint: " + msg);
+    if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED) throw DatabaseBusy("SQLite: " + msg + " in: " + sql);
     throw DatabaseError("SQLite: " + msg + " in: " + sql);
   }
 
@@ -228,7 +236,9 @@ class Checkpointer {
       // A busy database leaves it to the next round.
       conn_.checkpoint();
       {
-        std::lock_guard<std::mutex> w(fs_.writer);
+        // Holds the write lock so that it catches up with the commits (saves wait for it, at most
+        // kWriteLockWait each; it copies only what was committed since the step above).
+        std::lock_guard<std::timed_mutex> w(fs_.writer);
         fs_.backfilled = conn_.checkpoint();
       }
       lock.lock();

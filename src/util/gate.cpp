@@ -1,5 +1,7 @@
 #include "util/gate.h"
 
+#include <string>
+
 namespace core::util {
 namespace {
 thread_local Gate* t_current = nullptr;  // the gate this thread holds a place in
@@ -14,7 +16,18 @@ void Gate::enter() {
   }
   Waiter w;
   queue_.push_back(&w);
-  w.cv.wait(lock, [&] { return w.ready; });  // the place was handed over: active_ already counts it
+  if (max_wait_.count() <= 0) {
+    w.cv.wait(lock, [&] { return w.ready; });  // the place was handed over: active_ already counts it
+    return;
+  }
+  if (w.cv.wait_for(lock, max_wait_, [&] { return w.ready; })) return;
+  // Not handed a place in time (and, under the lock, not now either): leave the queue.
+  for (auto it = queue_.begin(); it != queue_.end(); ++it)
+    if (*it == &w) {
+      queue_.erase(it);
+      break;
+    }
+  throw Full("no place to work on the request became free within " + std::to_string(max_wait_.count()) + " ms");
 }
 
 void Gate::leave() {

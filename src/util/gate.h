@@ -11,17 +11,29 @@
 // A request that waits on another service (SMTP, the postcode API) gives its place up with a
 // Gate::Outside scope, so a slow service cannot hold the queue up; it then finishes without a
 // place (queueing again could wait behind requests that wait for a database lock it holds).
+//
+// The wait for a place is bounded (max_wait): a request that has not been let in by then gets
+// Gate::Full, which the server answers 503, instead of waiting for ever behind requests that are
+// stuck (issue 11: a save once waited about 30 s while the machine was busy).
 #pragma once
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <mutex>
+#include <stdexcept>
 
 namespace core::util {
 
 class Gate {
  public:
-  // limit <= 0: no limit (enter and leave do nothing).
-  explicit Gate(int limit) : limit_(limit) {}
+  // No place became free within max_wait.
+  class Full : public std::runtime_error {
+   public:
+    using std::runtime_error::runtime_error;
+  };
+  // limit <= 0: no limit (enter and leave do nothing). max_wait <= 0: wait as long as it takes.
+  explicit Gate(int limit, std::chrono::milliseconds max_wait = std::chrono::milliseconds(0))
+      : limit_(limit), max_wait_(max_wait) {}
   Gate(const Gate&) = delete;
   Gate& operator=(const Gate&) = delete;
   // Requests queued for a place now.
@@ -33,7 +45,7 @@ class Gate {
   // Holds a place for the current thread's request while it exists.
   class Pass {
    public:
-    explicit Pass(Gate& g);
+    explicit Pass(Gate& g);  // throws Full when no place is free within the gate's max_wait
     ~Pass();
     Pass(const Pass&) = delete;
     Pass& operator=(const Pass&) = delete;
@@ -63,6 +75,7 @@ class Gate {
     bool ready = false;
   };
   const int limit_;
+  const std::chrono::milliseconds max_wait_;
   std::mutex mu_;
   int active_ = 0;
   std::deque<Waiter*> queue_;

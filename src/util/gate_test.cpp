@@ -80,3 +80,22 @@ TEST(Gate, NoLimitMeansNoWaiting) {
   Gate::Outside o;
   SUCCEED();
 }
+
+// Issue 11: a request does not wait for ever for its turn; it gets Gate::Full (the server answers
+// 503), leaves the queue, and the requests behind it are still let in in order.
+TEST(Gate, GivesUpAfterMaxWaitAndLeavesTheQueueClean) {
+  Gate gate(1, 1000ms);  // long enough that `next` below is never late on a loaded machine
+  auto held = std::make_unique<Gate::Pass>(gate);
+  EXPECT_THROW(Gate::Pass late(gate), Gate::Full);
+  EXPECT_EQ(gate.waiting(), 0u) << "the request that gave up is not left in the queue";
+  std::atomic<bool> in{false};
+  std::thread next([&] {
+    Gate::Pass pass(gate);
+    in = true;
+  });
+  while (gate.waiting() < 1) std::this_thread::sleep_for(1ms);
+  held.reset();  // the place goes to the waiting request, not to the one that gave up
+  next.join();
+  EXPECT_TRUE(in);
+  EXPECT_NO_THROW(Gate::Pass again(gate)) << "the place came back when it left";
+}

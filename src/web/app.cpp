@@ -64,6 +64,8 @@ Config Config::from_env() {
   // kernel; more only share the cores out and lengthen the tail (util/gate.h).
   unsigned cores = std::max(1u, std::thread::hardware_concurrency());
   c.active_requests = std::atoi(env_or("CORE_ACTIVE_REQUESTS", std::to_string(2 * cores)).c_str());
+  c.queue_wait_seconds = std::atoi(env_or("CORE_QUEUE_WAIT_SECONDS", "10").c_str());
+  if (c.queue_wait_seconds <= 0) c.queue_wait_seconds = 10;
   // SQLite connections are cheap: one per HTTP thread, so no request waits for one. PostgreSQL
   // backends are not: keep the pool within max_connections.
   bool sqlite = c.database_url.rfind("sqlite:", 0) == 0;
@@ -127,12 +129,49 @@ void Context::end_session() {
 App::App(Config config, db::Database& db, const Templates& templates, mail::Mailer& mailer)
     : config_(std::move(config)), db_(db), templates_(templates), mailer_(mailer), assets_(resource_root()) {
   util::crypto_init();
+  // Every server on one database must sign CSRF tokens with the same key, or a form served by
+  // one is refused (403) by the next. Say so at start-up when this server's key cannot be the
+  // others' (issue 11).
   std::string env_secret = env_or("CORE_SECRET_KEY", "");
-  if (!env_secret.empty()) secret_ = env_secret;
-  else {
-    auto c = db_.acquire();
+  auto c = db_.acquire();
+  auto stored = accounts::store::setting(*c, "secret_key");
+  auto env_fingerprint = accounts::store::setting(*c, "secret_key_env_fingerprint");
+  if (!env_secret.empty()) {
+    secret_ = env_secret;
+    accounts::store::set_setting(*c, "secret_key_env_fingerprint", secret_key_fingerprint(env_secret));
+  } else if (stored) {
+    secret_ = *stored;
+  } else {
     secret_ = accounts::store::setting_or_set(*c, "secret_key", util::random_token(32));
+    stored = secret_;
   }
+  std::string warning = secret_key_warning(env_secret, stored, env_fingerprint);
+  if (!warning.empty()) std::cerr << warning << std::endl;
+}
+
+std::string secret_key_fingerprint(const std::string& key) { return util::hmac_sha256_hex(key, "core secret key fingerprint"); }
+
+std::string secret_key_warning(const std::string& env_key, const std::optional<std::string>& stored_key,
+                               const std::optional<std::string>& stored_env_fingerprint) {
+  const std::string tail =
+      " Forms served by one server are then refused by another (403: \"Your form has expired\"). "
+      "Set CORE_SECRET_KEY to the same value on every server that shares this database, or on none.";
+  if (!env_key.empty()) {
+    if (stored_env_fingerprint && *stored_env_fingerprint != secret_key_fingerprint(env_key))
+      return "warning: CORE_SECRET_KEY differs from the one another server on this database was started with." + tail;
+    if (stored_key && *stored_key != env_key)
+      return "warning: CORE_SECRET_KEY differs from the secret key kept in the database, which servers started "
+             "without CORE_SECRET_KEY use." + tail +
+             " (Once every server has CORE_SECRET_KEY, the kept key is unused: "
+             "DELETE FROM app_settings WHERE key = 'secret_key' ends this warning.)";
+    return "";
+  }
+  if (stored_env_fingerprint && stored_key && *stored_env_fingerprint != secret_key_fingerprint(*stored_key))
+    return "warning: CORE_SECRET_KEY is not set here, but a server on this database was started with it; this "
+           "one uses the secret key kept in the database instead." + tail +
+           " (If no server has CORE_SECRET_KEY any more, "
+           "DELETE FROM app_settings WHERE key = 'secret_key_env_fingerprint' ends this warning.)";
+  return "";
 }
 
 std::string App::base_url() const {
@@ -222,6 +261,18 @@ Response App::error_page(Context& ctx, int status, const std::string& message) {
   }
 }
 
+Response App::unavailable_page(Context& ctx) {
+  nlohmann::json data = {{"title", "Sorry, the service is unavailable"}, {"status", 503}};
+  Response res;
+  try {
+    res = ctx.page("errors/unavailable", data, 503);
+  } catch (...) {
+    res = Response::text("Sorry, the service is unavailable", 503);
+  }
+  res.set_header("Retry-After", "30");
+  return res;
+}
+
 std::optional<Response> App::serve_static(const Request& req) {
   if (!StaticAssets::is_static_path(req.path)) return std::nullopt;
   const StaticAssets::Asset* a = req.method == "GET" || req.method == "HEAD" ? assets_.find(req.path) : nullptr;
@@ -262,6 +313,12 @@ Response App::handle(Request& req) {
   } catch (const db::DatabaseBusy& e) {
     std::cerr << "busy: " << req.method << " " << req.path << ": " << e.what() << std::endl;
     res = error_page(ctx, 503);
+    res.set_header("Retry-After", "5");
+  } catch (const db::DatabaseUnavailable& e) {
+    // The database is down or restarting (a lost connection that could be retried safely was
+    // retried already, db/database.h): not a fault in the service, and worth trying again soon.
+    std::cerr << "database unavailable: " << req.method << " " << req.path << ": " << e.what() << std::endl;
+    res = unavailable_page(ctx);
   } catch (const std::exception& e) {
     std::cerr << "error: " << req.method << " " << req.path << ": " << e.what() << std::endl;
     res = error_page(ctx, 500);

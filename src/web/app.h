@@ -36,6 +36,8 @@ struct Config {
   // CORE_ACTIVE_REQUESTS: requests worked on at once (default 2 per core); the others wait
   // their turn, first come first served (util/gate.h). 0 means no limit.
   int active_requests = 0;
+  // CORE_QUEUE_WAIT_SECONDS: the longest a request waits for its turn; then 503 (util/gate.h).
+  int queue_wait_seconds = 10;
   static Config from_env();
 };
 
@@ -90,6 +92,8 @@ class App {
   Response handle(Request& req);
   // An error page (403, 404, 500, ...) in the GOV.UK layout.
   Response error_page(Context& ctx, int status, const std::string& message = "");
+  // 503 "Sorry, the service is unavailable": the database cannot be reached.
+  Response unavailable_page(Context& ctx);
 
   const Config& config() const { return config_; }
   db::Database& db() { return db_; }
@@ -112,6 +116,15 @@ class App {
   std::vector<Route> routes_;
   StaticAssets assets_;
 };
+
+// What the server says at start-up about its CSRF key (empty: nothing to say). `env_key` is
+// CORE_SECRET_KEY (empty when unset); `stored_key` the key kept in the database, which servers
+// started without CORE_SECRET_KEY use; `stored_env_fingerprint` the fingerprint of the
+// CORE_SECRET_KEY the last server started with one had (secret_key_fingerprint()).
+std::string secret_key_warning(const std::string& env_key, const std::optional<std::string>& stored_key,
+                               const std::optional<std::string>& stored_env_fingerprint);
+// A one-way fingerprint of a key, safe to keep in the database.
+std::string secret_key_fingerprint(const std::string& key);
 
 // Builds the layout's data (navigation, user, flash, CSRF token) around a page's own data.
 nlohmann::json layout_data(const Context& ctx, nlohmann::json data);

@@ -8,6 +8,7 @@
 #include <Poco/Net/TCPServerConnection.h>
 
 #include <algorithm>
+#include <iostream>
 #include <optional>
 
 #include "web/app.h"
@@ -176,7 +177,15 @@ class Connection : public Poco::Net::TCPServerConnection {
       return refuse(req, 400, "The form could not be read. Go back and try again.");
     if (req.form.size() > 1000) return refuse(req, 413);
     // Reading the request and sending the response happen outside the gate: only the work does.
-    util::Gate::Pass pass(shared_.gate);
+    std::optional<util::Gate::Pass> pass;
+    try {
+      pass.emplace(shared_.gate);
+    } catch (const util::Gate::Full& e) {
+      std::cerr << "busy: " << req.method << " " << req.path << ": " << e.what() << std::endl;
+      Response r = refuse(req, 503);
+      r.set_header("Retry-After", "5");
+      return r;
+    }
     return app_.handle(req);
   }
 

@@ -19,8 +19,9 @@ class App;
 
 // What all connections share; it outlives them (HttpServer owns it).
 struct ServerShared {
-  ServerShared(App& a, Poco::Net::HTTPServerParams::Ptr p, std::chrono::milliseconds request_timeout, int active_requests)
-      : app(a), params(std::move(p)), deadlines(request_timeout), gate(active_requests) {}
+  ServerShared(App& a, Poco::Net::HTTPServerParams::Ptr p, std::chrono::milliseconds request_timeout, int active_requests,
+               std::chrono::milliseconds queue_wait = std::chrono::milliseconds(0))
+      : app(a), params(std::move(p)), deadlines(request_timeout), gate(active_requests, queue_wait) {}
   App& app;
   Poco::Net::HTTPServerParams::Ptr params;
   RequestDeadlines deadlines;

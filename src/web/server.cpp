@@ -36,7 +36,8 @@ Poco::Net::HTTPServerParams::Ptr params_for(const Config& c) {
 struct HttpServer::Running {
   Running(App& app, int threads)
       : params(params_for(app.config())),
-        shared(app, params, std::chrono::seconds(app.config().request_timeout_seconds), app.config().active_requests),
+        shared(app, params, std::chrono::seconds(app.config().request_timeout_seconds), app.config().active_requests,
+               std::chrono::seconds(app.config().queue_wait_seconds)),
         pool(2, threads) {}
   Poco::Net::HTTPServerParams::Ptr params;
   ServerShared shared;
