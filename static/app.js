@@ -26,6 +26,27 @@ document.querySelectorAll('form').forEach((form) => {
   });
 });
 
+// accessible-autocomplete sets (and removes) aria-describedby on its input for its own usage
+// hint; keep our ids in it, after whatever the library puts there.
+const keepDescribedBy = (input, ids) => {
+  const sync = () => {
+    const current = (input.getAttribute('aria-describedby') || '').split(/\s+/).filter(Boolean);
+    const wanted = [...current.filter((t) => !ids.includes(t)), ...ids];
+    if (wanted.join(' ') !== current.join(' ')) input.setAttribute('aria-describedby', wanted.join(' '));
+  };
+  sync();
+  new MutationObserver(sync).observe(input, { attributes: true, attributeFilter: ['aria-describedby'] });
+};
+
+// The log list's filters sit in a details element ("Show filters"), which works without
+// JavaScript; with it, the summary says "Hide filters" while they are shown.
+document.querySelectorAll('details.app-log-filters-toggle').forEach((details) => {
+  const text = details.querySelector('.govuk-details__summary-text');
+  const sync = () => { text.textContent = details.open ? 'Hide filters' : 'Show filters'; };
+  details.addEventListener('toggle', sync);
+  sync();
+});
+
 // Long selects marked data-enhance="autocomplete" become accessible-autocomplete type-aheads.
 // The library is a UMD bundle: load it on demand, then enhance.
 const selects = document.querySelectorAll('select[data-enhance="autocomplete"]');
@@ -34,12 +55,18 @@ if (selects.length > 0) {
   script.src = '/assets/accessible-autocomplete.min.js';
   script.onload = () => {
     selects.forEach((select) => {
+      // The select's hint and error ids: the visible input must carry them, or a screen reader
+      // never hears the error message once the select is hidden.
+      const describedBy = (select.getAttribute('aria-describedby') || '').split(/\s+/).filter(Boolean);
+      const id = select.id;
       window.accessibleAutocomplete.enhanceSelectElement({
         selectElement: select,
         defaultValue: '',
         showAllValues: true,
         dropdownArrow: () => ''
       });
+      const input = document.getElementById(id);
+      if (describedBy.length > 0 && input && input.tagName === 'INPUT') keepDescribedBy(input, describedBy);
     });
   };
   document.head.appendChild(script);

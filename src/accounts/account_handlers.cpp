@@ -51,11 +51,13 @@ json password_fields(const FieldErrors& e, const std::string& label = "Create a 
 // Shared by password reset and invitation acceptance: both are a token and a new password.
 struct TokenFlow {
   std::string purpose, path, title, template_name;
+  std::string head_title = "";  // the <title>, when the heading is shared with another page
 };
 
 Response token_form(Context& ctx, const TokenFlow& flow, const std::string& token, const FieldErrors& e, int status) {
   json data = password_fields(e, flow.purpose == "invite" ? "Create a password" : "New password");
   data["title"] = flow.title;
+  if (!flow.head_title.empty()) data["head_title"] = flow.head_title;
   data["token"] = token;
   data["action"] = flow.path;
   data["errors"] = error_summary(e);
@@ -175,6 +177,7 @@ void register_account_routes(App& app) {
   auto request_page = [](Context& ctx, const std::string& email, const FieldErrors& e, int status) {
     return ctx.page("accounts/password_new",
                     {{"title", "Reset your password"},
+                     {"head_title", "Reset your password: enter your email address"},
                      {"errors", error_summary(e)},
                      {"email", input("email", "Email address", email, e,
                                      {{"type", "email"}, {"autocomplete", "email"}, {"no_spellcheck", true}})}},
@@ -200,7 +203,8 @@ void register_account_routes(App& app) {
     return ctx.page("accounts/password_sent", {{"title", "Check your email"}, {"email", email}});
   }, Access::Public);
 
-  token_routes(app, {"reset", "/account/password/reset", "Reset your password", "accounts/password_reset"});
+  token_routes(app, {"reset", "/account/password/reset", "Reset your password", "accounts/password_reset",
+                     "Reset your password: create a new password"});
   token_routes(app, {"invite", "/account/invitation", "Set your password", "accounts/password_reset"});
 }
 

@@ -81,6 +81,7 @@ json organisation_tabs(const web::Context& ctx, const Organisation& o, const std
     tabs.push_back({{"label", label}, {"href", href}, {"current", key == current}});
   };
   add("details", "Details", base);
+  add("lettings-logs", "Lettings logs", base + "/lettings-logs");
   add("users", "Users", base + "/users");
   add("stock-owners", "Stock owners", base + "/stock-owners");
   add("managing-agents", "Managing agents", base + "/managing-agents");

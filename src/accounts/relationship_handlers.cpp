@@ -64,6 +64,7 @@ void routes_for(App& app, const Kind& k) {
     auto incoming = request_rows(ctx, k, org, true), outgoing = request_rows(ctx, k, org, false);
     return ctx.page("organisations/relationships",
                     {{"title", k.plural[0] == 's' ? "Stock owners" : "Managing agents"},
+                     {"head_title", std::string(k.plural[0] == 's' ? "Stock owners" : "Managing agents") + " - " + org.name},
                      {"organisation", organisation_json(org)},
                      {"tabs", organisation_tabs(ctx, org, k.slug)},
                      {"related", rows},

@@ -25,8 +25,9 @@ std::string safe_return_to(const std::string& r) {
 }
 
 std::string home_for(const User& u) {
+  // Support administers organisations; providers and coordinators come to fill in logs.
   if (permissions::can_list_organisations(u)) return "/organisations";
-  return "/organisations/" + std::to_string(u.organisation_id);
+  return "/lettings-logs";
 }
 
 Response sign_in_page(Context& ctx, const std::string& email, const FieldErrors& e, const std::string& problem = "",

@@ -144,7 +144,7 @@ void register_user_routes(App& app) {
     std::string query = "search=" + url_encode(f.search) + "&role=" + (f.role ? role_key(*f.role) : "") + "&status=" + f.status;
     FieldErrors none;
     return ctx.page("users/index",
-                    {{"title", "Users"},
+                    {{"title", "Users - " + org.name},
                      {"organisation", organisation_json(org)},
                      {"tabs", organisation_tabs(ctx, org, "users")},
                      {"users", std::move(rows)},

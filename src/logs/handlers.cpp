@@ -2,6 +2,7 @@
 #include <cctype>
 #include <set>
 
+#include "accounts/handler_helpers.h"
 #include "accounts/permissions.h"
 #include "accounts/store.h"
 #include "form/registry.h"
@@ -634,8 +635,11 @@ json list_state_from_query(const Request& req) {
   return s;
 }
 
-Response list_page(Context& ctx) {
+// The log list: every log the user may see, or (for /organisations/:id/lettings-logs) the logs
+// that organisation owns or manages, under the organisation's sub-navigation.
+Response list_page_of(Context& ctx, const accounts::Organisation* of) {
   const auto& u = ctx.current_user();
+  const std::string list_path = of ? "/organisations/" + std::to_string(of->id) + kBase : std::string(kBase);
   json state;
   if (!ctx.req.q("filtered").empty() || !ctx.req.q("search").empty()) {
     state = list_state_from_query(ctx.req);
@@ -645,11 +649,21 @@ Response list_page(Context& ctx) {
     if (!state.is_object()) state = json::object();
   }
   store::Filter f = filter_from(ctx, state);
+  if (of) {
+    f.all_organisations = false;
+    f.organisation_id = of->id;
+  }
   f.page = page_number(ctx.req.q("page"));
   auto page = store::list(ctx.conn(), f);
   auto own = accounts::store::find_organisation(ctx.conn(), u.organisation_id);
   json j;
-  j["title"] = "Lettings logs";
+  j["title"] = of ? "Lettings logs - " + of->name : std::string("Lettings logs");
+  j["list_path"] = list_path;
+  if (of) {
+    j["caption"] = of->name;
+    j["tabs"] = accounts::organisation_tabs(ctx, *of, "lettings-logs");
+    j["has_tabs"] = true;
+  }
   bool can_create = own && perm::organisation_can_create_logs(*own);
   j["can_create"] = can_create;
   j["create_refused"] = can_create ? "" : "Your organisation cannot create logs until its data protection officer accepts the data sharing agreement.";
@@ -725,8 +739,17 @@ Response list_page(Context& ctx) {
     }
   }
   j["filters"] = filters;
-  j["pagination"] = pagination(page.total, f.per_page, f.page, kBase);
+  j["pagination"] = pagination(page.total, f.per_page, f.page, list_path);
   return ctx.page("logs/index", j);
+}
+
+Response list_page(Context& ctx) { return list_page_of(ctx, nullptr); }
+
+// An organisation's logs, for those who may view the organisation (support, or its own users).
+Response organisation_list_page(Context& ctx) {
+  auto org = accounts::store::find_organisation(ctx.conn(), ctx.req.id_param("id"));
+  if (!org || !perm::can_view_organisation(ctx.current_user(), org->id)) throw NotFound();
+  return list_page_of(ctx, &*org);
 }
 
 // --- handlers
@@ -865,6 +888,7 @@ Response check_answers(Context& ctx) {
   }
   json j;
   j["title"] = "Check your answers";
+  j["head_title"] = "Check your answers: " + sub.label + " - Log " + std::to_string(log.id);
   j["caption"] = sub.label;
   j["log_id"] = log.id;
   j["cards"] = cards;
@@ -1043,12 +1067,27 @@ Handler guarded(Handler h) {
   };
 }
 
+// What the delete confirmation lists, so the user can see which logs they are deleting.
+json delete_rows(const std::vector<store::Log>& logs) {
+  json rows = json::array();
+  for (auto& l : logs)
+    rows.push_back({{"id", l.id}, {"tenancycode", l.tenancycode.value_or("")}, {"propcode", l.propcode.value_or("")}});
+  return rows;
+}
+
 }  // namespace
 
 void register_routes(App& web) {
   auto get = [&web](const std::string& p, Handler h) { web.get(p, guarded(std::move(h))); };
   auto post = [&web](const std::string& p, Handler h) { web.post(p, guarded(std::move(h))); };
   get(kBase, list_page);
+  get("/organisations/:id/lettings-logs", organisation_list_page);
+  get("/organisations/:id/lettings-logs/clear-filters", [](Context& ctx) {
+    int64_t id = ctx.req.id_param("id");
+    if (!perm::can_view_organisation(ctx.current_user(), id)) throw NotFound();
+    store::set_session_filters(ctx.conn(), session_hash(ctx), "");
+    return Response::redirect("/organisations/" + std::to_string(id) + kBase);
+  });
   post(kBase, create_log);
   get(std::string(kBase) + "/clear-filters", [](Context& ctx) {
     store::set_session_filters(ctx.conn(), session_hash(ctx), "");
@@ -1060,15 +1099,11 @@ void register_routes(App& web) {
       ctx.flash_next("Select at least one log to delete.");
       return Response::redirect(kBase);
     }
-    deletable(ctx, ids);
-    json list = json::array();
-    std::string text;
-    for (auto id : ids) {
-      list.push_back(id);
-      text += (text.empty() ? "" : ", ") + std::to_string(id);
-    }
-    json j = {{"title", "Are you sure you want to delete these logs?"}, {"ids", list}, {"count", ids.size()}, {"has_many", true},
-              {"ids_text", text}, {"action", std::string(kBase) + "/delete"}, {"button", "Delete logs"}, {"cancel", kBase}, {"back", kBase}};
+    auto logs = deletable(ctx, ids);
+    json j = {{"title", ids.size() == 1 ? "Are you sure you want to delete this log?" : "Are you sure you want to delete these logs?"},
+              {"ids", ids}, {"count", ids.size()}, {"has_many", ids.size() != 1}, {"logs", delete_rows(logs)},
+              {"action", std::string(kBase) + "/delete"}, {"button", ids.size() == 1 ? "Delete this log" : "Delete logs"},
+              {"cancel", kBase}, {"back", kBase}};
     return ctx.page("logs/delete", j);
   });
   post(std::string(kBase) + "/delete", [](Context& ctx) {
@@ -1082,8 +1117,9 @@ void register_routes(App& web) {
   get(std::string(kBase) + "/:id/history", history);
   get(std::string(kBase) + "/:id/delete", [](Context& ctx) {
     auto log = load_log(ctx);
-    deletable(ctx, {log.id});
+    auto logs = deletable(ctx, {log.id});
     json j = {{"title", "Are you sure you want to delete this log?"}, {"ids", json::array({log.id})}, {"has_many", false},
+              {"count", 1}, {"logs", delete_rows(logs)},
               {"action", log_url(log.id) + "/delete"}, {"button", "Delete this log"}, {"cancel", log_url(log.id)}, {"back", log_url(log.id)}};
     return ctx.page("logs/delete", j);
   });

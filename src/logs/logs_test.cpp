@@ -216,6 +216,9 @@ TEST(LettingsLogs, ListFiltersSearchAndSoftDelete) {
   auto confirm = c.get("/lettings-logs/delete?ids=" + std::to_string(a) + "&ids=" + std::to_string(b));
   EXPECT_EQ(confirm.status, 200);
   EXPECT_TRUE(contains(confirm.body, "Are you sure you want to delete these logs?"));
+  // The confirmation names each log: id, tenant code and property reference.
+  for (const std::string& cell : std::vector<std::string>{std::to_string(a), "ALPHA", "P-ALPHA", std::to_string(b), "BRAVO", "P-BRAVO"})
+    EXPECT_TRUE(contains(confirm.body, "<td class=\"govuk-table__cell\">" + cell + "</td>")) << cell;
   EXPECT_EQ(c.post("/lettings-logs/delete", {{"ids", std::to_string(a)}, {"ids", std::to_string(b)}}).status, 303);
   EXPECT_TRUE(contains(c.get("/lettings-logs").body, "0 logs"));
   EXPECT_EQ(t.count("logs"), 3);  // the data is kept
@@ -225,6 +228,57 @@ TEST(LettingsLogs, ListFiltersSearchAndSoftDelete) {
   int64_t mine = created_log_id(c.post("/lettings-logs", {}));
   EXPECT_EQ(p.post("/lettings-logs/" + std::to_string(mine) + "/delete", {}).status, 403);
   EXPECT_EQ(p.post("/lettings-logs/delete", {{"ids", "abc"}}).status, 400);
+}
+
+// Issue 11: delete boxes start unticked; an empty list says so; an organisation's own log list.
+TEST(LettingsLogs, ListBoxesStartUntickedAndAnOrganisationHasItsOwnList) {
+  PinToday today("2026-06-01");
+  TestApp t;
+  Client c(t);
+  c.sign_in("coordinator@northshire.example");
+  int64_t a = create_with_setup(c, "ALPHA");
+  auto filtered = c.get("/lettings-logs?filtered=1&search=ALPHA");
+  EXPECT_TRUE(contains(filtered.body, "value=\"" + std::to_string(a) + "\">")) << "a coordinator gets delete boxes after a search";
+  EXPECT_FALSE(contains(filtered.body, "value=\"" + std::to_string(a) + "\" checked")) << "boxes start unticked";
+  auto none = c.get("/lettings-logs?filtered=1&search=NOTHING-LIKE-THIS");
+  EXPECT_FALSE(contains(none.body, "<table"));
+  EXPECT_TRUE(contains(none.body, "No logs match your search or filters"));
+  EXPECT_TRUE(contains(none.body, "href=\"/lettings-logs/clear-filters\""));
+  c.get("/lettings-logs/clear-filters");
+
+  int64_t la = t.org_id("Northshire County Council"), ha = t.org_id("Riverside Homes Housing Association");
+  std::string own = "/organisations/" + std::to_string(la) + "/lettings-logs";
+  std::string other = "/organisations/" + std::to_string(ha) + "/lettings-logs";
+  auto mine = c.get(own);
+  EXPECT_EQ(mine.status, 200);
+  EXPECT_TRUE(contains(mine.body, "ALPHA"));
+  EXPECT_TRUE(contains(mine.body, "aria-current=\"page\">Lettings logs</a>")) << "the organisation's sub-navigation";
+  EXPECT_EQ(c.get(other).status, 404);
+  EXPECT_EQ(c.get(other + "/clear-filters").status, 404);
+  Client s(t);
+  s.sign_in("support@example.gov.uk");
+  EXPECT_TRUE(contains(s.get(own).body, "ALPHA"));
+  auto theirs = s.get(other);
+  EXPECT_EQ(theirs.status, 200);
+  EXPECT_FALSE(contains(theirs.body, "ALPHA")) << "only the organisation's own logs";
+  EXPECT_TRUE(contains(theirs.body, "0 logs"));
+  EXPECT_TRUE(contains(s.get("/organisations/" + std::to_string(la)).body, "href=\"" + own + "\""));
+}
+
+// Issue 11: the "£" and "every week" around the rent are aria-hidden, so the input is also
+// described by visually hidden text that says them.
+TEST(LettingsLogs, TheRentInputIsDescribedByItsCurrencyAndPeriod) {
+  PinToday today("2026-06-01");
+  TestApp t;
+  Client c(t);
+  c.sign_in("coordinator@northshire.example");
+  int64_t id = create_with_setup(c);
+  std::string base = "/lettings-logs/" + std::to_string(id) + "/";
+  save(c, base + "rent-period", {{"period", "1"}});
+  auto r = c.get(base + "rent-weekly");
+  ASSERT_EQ(r.status, 200);
+  EXPECT_TRUE(contains(r.body, "<span id=\"brent-units\" class=\"govuk-visually-hidden\">Amount in pounds every week</span>"));
+  EXPECT_TRUE(contains(r.body, "aria-describedby=\"brent-hint brent-units\"")) << "the hint and the units";
 }
 
 TEST(LettingsLogs, ClosedYearsAreReadOnly) {

@@ -528,7 +528,9 @@ void register_routes(App& app, PostcodeLookup& lookup) {
     for (auto& r : rows)
       if (r["id"] == "owning_organisation_id") r["value"] = s.owning_organisation_name;
     bool complete = std::all_of(rows.begin(), rows.end(), [](const json& r) { return r["answered"].get<bool>(); });
-    return ctx.page("schemes/check_answers", {{"title", "Check your answers before creating this scheme"},
+    // A confirmed scheme is being changed, not created.
+    return ctx.page("schemes/check_answers", {{"title", s.confirmed ? "Check your answers" : "Check your answers before creating this scheme"},
+                                              {"head_title", (s.confirmed ? "Check your answers: " : "Check your answers before creating this scheme: ") + s.service_name},
                                               {"rows", rows},
                                               {"complete", complete},
                                               {"confirmed", s.confirmed},
@@ -566,7 +568,7 @@ void register_routes(App& app, PostcodeLookup& lookup) {
     util::Date on = today();
     auto rows = json::array();
     for (const auto& l : store::list_locations(ctx.conn(), s.id)) rows.push_back(location_json(l, s, on));
-    return ctx.page("schemes/locations", {{"title", "Locations"},
+    return ctx.page("schemes/locations", {{"title", "Locations - " + s.service_name},
                                           {"scheme", scheme_json(s, on)},
                                           {"locations", rows},
                                           {"total", rows.size()},
@@ -629,6 +631,7 @@ void register_routes(App& app, PostcodeLookup& lookup) {
     for (const auto& r : rows)
       if (!r["answered"].get<bool>() && r["id"] != "name") complete = false;
     return ctx.page("schemes/check_answers", {{"title", "Check your answers"},
+                                              {"head_title", "Check your answers: location " + (l.postcode.empty() ? std::to_string(l.id) : l.postcode) + " - " + s.service_name},
                                               {"caption", s.service_name},
                                               {"rows", rows},
                                               {"complete", complete},

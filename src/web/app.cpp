@@ -90,7 +90,9 @@ Response Context::page(const std::string& name, nlohmann::json data, int status)
   data["has_errors"] = has_errors;
   // Everything the page shows has been read: give the connection back before the slow part.
   lease_.reset();
-  nlohmann::json layout = layout_data(*this, {{"title", data.value("title", std::string("CORE"))}, {"has_errors", has_errors}});
+  nlohmann::json head = {{"title", data.value("title", std::string("CORE"))}, {"has_errors", has_errors}};
+  if (data.contains("head_title")) head["head_title"] = data["head_title"];
+  nlohmann::json layout = layout_data(*this, std::move(head));
   if (data.contains("back")) layout["back"] = data["back"];
   layout["content"] = app.templates().render("pages/" + name, data);
   Response r;
@@ -335,6 +337,9 @@ nlohmann::json layout_data(const Context& ctx, nlohmann::json data) {
   bool has_errors = data.value("has_errors", false) ||
                     (data.contains("errors") && data["errors"].is_array() && !data["errors"].empty());
   data["has_errors"] = has_errors;
+  // "head_title", when given, is the <title> of a page whose heading ("title") is shared with
+  // other pages (every page title must be unique).
+  title = data.value("head_title", title);
   data["page_title"] = (has_errors ? "Error: " : "") + title + " - Submit social housing lettings and sales data (CORE) - GOV.UK";
   if (ctx.flash) data["flash"] = *ctx.flash;
   nlohmann::json nav = nlohmann::json::array();

@@ -83,8 +83,11 @@ for (const r of roles) {
       const names = (await h.tableRows(page)).map((row) => row[0]);
       for (const org of roles.map((x) => x.org)) assert.ok(names.includes(org), `${org} missing from ${names}`);
     } else {
-      // They land on their own organisation, which the "Your organisation" link points at.
+      // Providers and coordinators land on the log list; "Your organisation" leads to their organisation.
+      assert.equal(pathOf(page), '/lettings-logs');
+      assert.equal(await h.navLink(page, 'Lettings logs').getAttribute('aria-current'), 'page');
       const yourOrg = h.navLink(page, 'Your organisation');
+      await h.navigateBy(page, () => yourOrg.click());
       assert.equal(await yourOrg.getAttribute('href'), pathOf(page));
       assert.match(pathOf(page), /^\/organisations\/\d+$/);
       assert.equal(await yourOrg.getAttribute('aria-current'), 'page');
@@ -137,7 +140,7 @@ test('an empty sign-in form and a wrong password show the error summary', async 
 
   // One wrong password does not lock: the right one still works, and resets the count.
   await trySignIn('coordinator@riverside.example', h.DEMO_PASSWORD, 200);
-  assert.equal(await h.h1(page), 'Riverside Homes Housing Association');
+  assert.equal(await h.h1(page), 'Lettings logs'); // coordinators land on the log list
   await h.signOut(page);
 });
 
@@ -225,7 +228,7 @@ test('password reset through the emailed link, with a weak password refused firs
   await trySignIn(email, h.DEMO_PASSWORD, 422);
   await h.assertErrors(page, ['Incorrect email or password']);
   await h.signIn(page, email, 'Gable-Window-77');
-  assert.equal(await h.h1(page), 'Northshire County Council');
+  assert.equal(pathOf(page), '/lettings-logs');
   await h.signOut(page);
 });
 
@@ -256,7 +259,7 @@ test('a password reset unlocks a locked account', async () => {
   await page.fill('#password_confirmation', 'Harbour-Lantern-42');
   await h.submit(page, 'Save password');
   await h.signIn(page, email, 'Harbour-Lantern-42');
-  assert.equal(await h.h1(page), 'Eastbrook Housing Trust');
+  assert.equal(pathOf(page), '/lettings-logs');
   await h.signOut(page);
 });
 

@@ -26,6 +26,12 @@ async function keyboardSignIn(email) {
   assert.equal(await focusedId(), 'password');
   await page.keyboard.type(h.DEMO_PASSWORD);
   await pressAndGo('Enter');
+  // Coordinators land on the log list; go on to their organisation with the keyboard.
+  assert.equal(pathOf(), '/lettings-logs');
+  const orgPath = await h.navLink(page, 'Your organisation').getAttribute('href');
+  await h.tabTo(page, `.govuk-service-navigation__list a[href="${orgPath}"]`);
+  await pressAndGo('Enter');
+  assert.equal(pathOf(), orgPath);
 }
 
 test('JavaScript really is off: the page is not marked js-enabled', async () => {
@@ -60,7 +66,7 @@ test('sign in with the keyboard only, wrong password first', async () => {
   await h.tabTo(page, '#password');
   await page.keyboard.type(h.DEMO_PASSWORD);
   await pressAndGo('Enter');
-  assert.equal(await h.h1(page), 'Northshire County Council');
+  assert.equal(await h.h1(page), 'Lettings logs');
   await h.assertSignedInNav(page, { support: false });
 });
 

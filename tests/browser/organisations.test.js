@@ -17,10 +17,15 @@ h.setUpFile({ server: { extraUsers: EXTRA_USERS } }, (s) => ({ server, browser, 
 const { pathOf } = h;
 const group = (name) => page.getByRole('group', { name, exact: true });
 
-// Signs in and returns the path of the user's own organisation, from the "Your organisation" link.
+// Signs in (landing on the log list), goes to the user's own organisation from the "Your
+// organisation" link and returns its path.
 async function signInToOrganisation(email) {
   await h.signIn(page, email);
-  return h.navLink(page, 'Your organisation').getAttribute('href');
+  assert.equal(pathOf(page), '/lettings-logs');
+  const orgPath = await h.navLink(page, 'Your organisation').getAttribute('href');
+  await h.follow(page, 'Your organisation');
+  assert.equal(pathOf(page), orgPath);
+  return orgPath;
 }
 
 test('support creates an organisation (errors first) and finds it by searching', async () => {
