@@ -291,8 +291,9 @@ Values values_from_json(const Form& f, const nlohmann::json& answers, std::vecto
   return v;
 }
 
-Values values_from_text(const Form& f, std::string_view text, std::vector<std::string>* problems) {
-  Values v(f.size());
+namespace {
+// The fast reader of values_from_text(): false when the text is not the flat object answers_text() writes.
+bool read_flat(const Form& f, std::string_view text, std::vector<std::string>* problems, Values& v) {
   std::vector<std::string> found;
   // Stored answers come in the order answers_text() writes them (Form::stored_order): each key is
   // looked for there first, from where the last one was found, and by hash only if it is not there.
@@ -312,19 +313,23 @@ Values values_from_text(const Form& f, std::string_view text, std::vector<std::s
   };
   bool ok = FlatReader(text).read(
       [&](const std::string& key, Value x) { place(f, v, key, std::move(x), problems ? &found : nullptr, slot_of(key)); });
-  if (ok) {
-    if (problems) problems->insert(problems->end(), found.begin(), found.end());
-    return v;
-  }
+  if (ok && problems) problems->insert(problems->end(), found.begin(), found.end());
+  return ok;
+}
+}  // namespace
+
+Values values_from_text(const Form& f, std::string_view text, std::vector<std::string>* problems) {
+  Values v(f.size());
+  if (read_flat(f, text, problems, v)) return v;
   return values_from_json(f, nlohmann::json::parse(text, nullptr, false), problems);
 }
 
 std::optional<Values> try_values_from_text(const Form& f, std::string_view text) {
-  size_t b = text.find_first_not_of(" \t\r\n");
-  if (b == std::string_view::npos || text[b] != '{') return std::nullopt;
+  Values v(f.size());
+  if (read_flat(f, text, nullptr, v)) return v;
   auto parsed = nlohmann::json::parse(text, nullptr, false);
   if (!parsed.is_object()) return std::nullopt;
-  return values_from_text(f, text);
+  return values_from_json(f, parsed);
 }
 
 std::string answers_text(const Form& f, const Values& values) {

@@ -924,7 +924,8 @@ Response save_page(Context& ctx) {
   auto f = form_of(log);
   int page = find_page(*f, ctx.req.param("page"));
   const auto& pg = f->pages[size_t(page)];
-  auto stored = service::answers_of(*f, log);
+  // The answers as stored, read again only to show the page with errors (the service reads them too).
+  auto stored_answers = [&] { return service::answers_of(*f, log); };
   bool from_cya = ctx.req.f("referrer") == "check_answers";
   Typed typed;
   form::Changes changes = read_post(*f, pg, ctx.req, typed);
@@ -961,7 +962,7 @@ Response save_page(Context& ctx) {
                                       (cf.theirs.null() ? "no answer" : cf.theirs.text()) + "” while you were editing. Your answer was “" +
                                       (cf.mine.null() ? "no answer" : cf.mine.text()) + "”. Check the answer and save again to keep yours.";
       }
-      auto j = question_page_json(ctx, *f, log, page, stored, fc, errors, &typed, from_cya, std::to_string(log.version));
+      auto j = question_page_json(ctx, *f, log, page, stored_answers(), fc, errors, &typed, from_cya, std::to_string(log.version));
       j["conflicts_present"] = true;
       return ctx.page("logs/question", j, 409);
     }
@@ -977,7 +978,7 @@ Response save_page(Context& ctx) {
           if (on_page.count(field) && !errors.count(target_of(field))) errors[target_of(field)] = e.message;
       if (errors.empty())
         for (auto& e : r.errors) errors["_form"] = e.message;  // an error elsewhere in the log
-      return ctx.page("logs/question", question_page_json(ctx, *f, log, page, stored, fc, errors, &typed, from_cya), 422);
+      return ctx.page("logs/question", question_page_json(ctx, *f, log, page, stored_answers(), fc, errors, &typed, from_cya), 422);
     }
     case service::Status::Race: {
       // Someone saved between our read and our write: show the page again with the latest answers.
