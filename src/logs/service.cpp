@@ -140,7 +140,7 @@ SaveResult save(db::Connection& c, const accounts::User& u, const store::Log& lo
     return r;
   }
   Checked k = check_changes(c, u, *f, stored, changes, opt.today);
-  r.context = k.context;
+  r.context = std::move(k.context);
   if (opt.page && !form::page_routed(*f, *opt.page, stored, r.context)) {
     r.status = Status::NotAsked;
     return r;
@@ -193,7 +193,7 @@ SaveResult save(db::Connection& c, const accounts::User& u, const store::Log& lo
     return r;
   }
   updated.version = log.version + 1;
-  r.log = updated;
+  r.log = std::move(updated);
   r.status = Status::Saved;
   return r;
 }
@@ -202,7 +202,7 @@ SaveResult check(db::Connection& c, const accounts::User& u, const form::Form& f
                  const form::Changes& changes, const util::Date& today) {
   SaveResult r;
   Checked k = check_changes(c, u, f, values, changes, today);
-  r.context = k.context;
+  r.context = std::move(k.context);
   if (!k.forbidden.empty()) {
     r.status = Status::Forbidden;
     r.message = k.forbidden;
