@@ -295,6 +295,7 @@ test('the phase banner and back link sit inside landmarks (axe "region") on page
   for (const p of ['/lettings-logs', log, `${log}/history`, `${log}/setup/check-answers`, northshire, '/account']) {
     await h.visit(page, p);
     await assertAllInLandmarks(page);
+    if (p.endsWith('/history')) assert.ok(await assertTablesInRegions(page) > 0, 'the history has no table');
     assert.equal(await page.locator('header .govuk-phase-banner').count(), 1);
     const back = page.locator('.govuk-back-link');
     if (await back.count()) assert.equal(await back.evaluate((b) => !!b.closest('main')), true);
