@@ -37,15 +37,24 @@ coord=$(echo "Gable-Window-77" | "$core" users add --email coord@two.example --n
 echo "Gable-Window-77" | "$core" users add --email support@two.example --name "Two Support" \
   --organisation "$org" --role support --password-stdin --database "$db" >/dev/null
 
-start() {  # start PORT LOG -> pid
-  CORE_PORT=$1 "$core" serve --database "$db" >"$2" 2>&1 &
-  echo $!
+# Starts a server on a port the kernel picks (so no other test's port can clash) and waits until it
+# answers /health: prints "PID PORT", or nothing when it did not come up within 30 s.
+start() {  # start LOG [ENV=VALUE...]
+  local log=$1; shift
+  env "$@" CORE_PORT=0 "$core" serve --database "$db" >"$log" 2>&1 &
+  local pid=$! port=""
+  for _ in $(seq 1 300); do
+    port=$(sed -n 's|^CORE is serving on http://localhost:\([0-9]*\).*|\1|p' "$log" | head -n1)
+    [ -n "$port" ] && curl -fs "http://127.0.0.1:$port/health" >/dev/null 2>&1 && { echo "$pid $port"; return; }
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  kill "$pid" 2>/dev/null
 }
-port_a=$(( 20000 + RANDOM % 10000 )); port_b=$(( 30000 + RANDOM % 10000 ))
-a=$(start "$port_a" "$work/a.log"); b=$(start "$port_b" "$work/b.log")
-for port in "$port_a" "$port_b"; do
-  for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$port/health" >/dev/null 2>&1 && break; sleep 0.1; done
-done
+read -r a port_a <<<"$(start "$work/a.log")"
+read -r b port_b <<<"$(start "$work/b.log")"
+check "server A started" [ -n "${port_a:-}" ] || tail -n5 "$work/a.log"
+check "server B started" [ -n "${port_b:-}" ] || tail -n5 "$work/b.log"
 
 token_of() { grep -o 'name="csrf_token" value="[^"]*"' | head -n1 | sed 's/.*value="//;s/"$//'; }
 sign_in() {  # sign_in PORT JAR EMAIL -> status
@@ -76,16 +85,7 @@ check "no invitation was sent" bash -c "! grep -rqs late@two.example '$work/mail
 
 # Issue 11: CORE_SECRET_KEY on one server only breaks every form between it and the others; it says so.
 check "servers without CORE_SECRET_KEY say nothing about it" bash -c "! grep -q CORE_SECRET_KEY '$work/a.log' '$work/b.log'"
-for _ in 1 2 3; do  # a port that turns out to be taken: another one
-  port_c=$(( 40000 + RANDOM % 10000 ))
-  CORE_PORT=$port_c CORE_SECRET_KEY=only-this-server-has-it "$core" serve --database "$db" >"$work/c.log" 2>&1 & c=$!
-  for _ in $(seq 1 200); do
-    curl -fs "http://127.0.0.1:$port_c/health" >/dev/null 2>&1 && break 2
-    kill -0 "$c" 2>/dev/null || break
-    sleep 0.1
-  done
-  kill "$c" 2>/dev/null; wait "$c" 2>/dev/null; c=""
-done
+read -r c port_c <<<"$(start "$work/c.log" CORE_SECRET_KEY=only-this-server-has-it)"
 check "the server with its own key started" [ -n "$c" ] || tail -n5 "$work/c.log"
 check "a server started with a CORE_SECRET_KEY of its own warns at start-up" \
   grep -q "warning: CORE_SECRET_KEY differs from the secret key kept in the database" "$work/c.log"
