@@ -227,29 +227,6 @@ std::string guidance_html(const form::Form& f, const json& names) {
   return out;
 }
 
-// Does a shown message come from this message of the definition? Its text up to the first
-// %{value} the gateway filled in.
-bool message_matches(const std::string& defined, const std::string& shown) {
-  // The literal pieces between the %{…} values must appear in order, the first at the start and the
-  // last at the end.
-  size_t at = 0, from = 0;
-  bool first = true;
-  while (true) {
-    size_t open = defined.find("%{", from);
-    std::string piece = defined.substr(from, open == std::string::npos ? std::string::npos : open - from);
-    if (open == std::string::npos) {
-      if (first) return shown == piece;
-      return shown.size() >= at + piece.size() && shown.compare(shown.size() - piece.size(), piece.size(), piece) == 0;
-    }
-    size_t found = first ? (shown.compare(0, piece.size(), piece) == 0 ? 0 : std::string::npos) : shown.find(piece, at);
-    if (found == std::string::npos) return false;
-    at = found + piece.size();
-    first = false;
-    size_t close = defined.find('}', open);
-    if (close == std::string::npos) return false;
-    from = close + 1;
-  }
-}
 
 std::string lower_first_word(std::string s) {
   // "Housing benefit" -> "housing benefit", but "UPRN" stays.
@@ -380,9 +357,11 @@ json field_json(Context& ctx, const form::Form& f, const form::Question& q, cons
   return j;
 }
 
+// `refused`: the errors the log service gave, with the rules they come from (so an error about two
+// questions can link to the other one).
 json question_page_json(Context& ctx, const form::Form& f, const store::Log& log, int page, const form::Values& values,
                         const form::Context& fc, const std::map<std::string, std::string>& errors, const Typed* typed,
-                        bool from_cya, const std::string& conflict_version = "") {
+                        bool from_cya, const std::string& conflict_version = "", const std::vector<form::Error>* refused = nullptr) {
   const form::Page& pg = f.pages[size_t(page)];
   const form::Subsection& sub = f.subsections[size_t(pg.subsection)];
   json j;
@@ -459,10 +438,11 @@ json question_page_json(Context& ctx, const form::Form& f, const store::Log& log
   // saving that page comes back here.
   std::set<std::string> linked;
   for (auto& q : pg.questions) {
-    if (!errors.count(q.id)) continue;
+    if (!errors.count(q.id) || !refused) continue;
     for (auto& r : f.rules) {
       bool about_this = false;
-      for (auto& m : r.messages) about_this = about_this || (m.field == q.id && message_matches(m.text, errors.at(q.id)));
+      for (auto& e : *refused)
+        about_this = about_this || (e.rule == r.id && std::find(e.fields.begin(), e.fields.end(), q.id) != e.fields.end());
       if (!about_this) continue;
       for (auto& m : r.messages) {
         if (m.slot < 0 || linked.count(m.field) || f.attributes[size_t(m.slot)].questions.empty()) continue;
@@ -978,7 +958,7 @@ Response save_page(Context& ctx) {
           if (on_page.count(field) && !errors.count(target_of(field))) errors[target_of(field)] = e.message;
       if (errors.empty())
         for (auto& e : r.errors) errors["_form"] = e.message;  // an error elsewhere in the log
-      return ctx.page("logs/question", question_page_json(ctx, *f, log, page, stored_answers(), fc, errors, &typed, from_cya), 422);
+      return ctx.page("logs/question", question_page_json(ctx, *f, log, page, stored_answers(), fc, errors, &typed, from_cya, "", &r.errors), 422);
     }
     case service::Status::Race: {
       // Someone saved between our read and our write: show the page again with the latest answers.
