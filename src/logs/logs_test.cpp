@@ -15,33 +15,13 @@ namespace {
 
 std::string version_of(Client& c, const std::string& page) { return input_value(c.get(page).body, "version"); }
 
-// Posts one page with the version the page was shown with.
 web::Response save(Client& c, const std::string& page, std::multimap<std::string, std::string> form) {
-  form.emplace("version", version_of(c, page));
-  return c.post(page, form);
+  return save_page(c, page, std::move(form));
 }
-
 int64_t create_with_setup(Client& c, const std::string& tenancycode = "T1", const std::string& start = "1/5/2026") {
-  auto r = c.post("/lettings-logs", {});
-  int64_t id = created_log_id(r);
-  std::string base = "/lettings-logs/" + std::to_string(id) + "/";
-  save(c, base + "needs-type", {{"needstype", "1"}});
-  save(c, base + "renewal", {{"renewal", "0"}});
-  auto d = start;
-  auto p1 = d.find('/'), p2 = d.rfind('/');
-  save(c, base + "tenancy-start-date", {{"startdate-day", d.substr(0, p1)}, {"startdate-month", d.substr(p1 + 1, p2 - p1 - 1)}, {"startdate-year", d.substr(p2 + 1)}});
-  save(c, base + "rent-type", {{"rent_type", "0"}});
-  save(c, base + "tenant-code", {{"tenancycode", tenancycode}});
-  save(c, base + "property-reference", {{"propcode", "P-" + tenancycode}});
-  save(c, base + "declaration", {{"declaration", "1"}});
-  return id;
+  return create_log_with_setup(c, tenancycode, "P-" + tenancycode, start);
 }
-
-nlohmann::json answers(TestApp& t, int64_t id) {
-  auto c = t.conn();
-  auto l = logs::store::find(*c, id);
-  return l ? nlohmann::json::parse(l->answers) : nlohmann::json();
-}
+nlohmann::json answers(TestApp& t, int64_t id) { return stored_answers(t, id); }
 
 }  // namespace
 

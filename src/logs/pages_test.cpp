@@ -13,32 +13,16 @@ using namespace core::test;
 
 namespace {
 
-std::string version_of(Client& c, const std::string& page) { return input_value(c.get(page).body, "version"); }
 
 web::Response save(Client& c, const std::string& page, std::multimap<std::string, std::string> form) {
-  form.emplace("version", version_of(c, page));
-  return c.post(page, form);
+  return save_page(c, page, std::move(form));
 }
 
 // A log of Northshire County Council (rent periods: weekly, every 2 weeks, calendar month) with setup done.
-std::string log_with_setup(Client& c) {
-  auto r = c.post("/lettings-logs", {});
-  std::string base = "/lettings-logs/" + std::to_string(created_log_id(r)) + "/";
-  save(c, base + "needs-type", {{"needstype", "1"}});
-  save(c, base + "renewal", {{"renewal", "0"}});
-  save(c, base + "tenancy-start-date", {{"startdate-day", "1"}, {"startdate-month", "5"}, {"startdate-year", "2026"}});
-  save(c, base + "rent-type", {{"rent_type", "0"}});
-  save(c, base + "tenant-code", {{"tenancycode", "T1"}});
-  save(c, base + "property-reference", {{"propcode", "P1"}});
-  save(c, base + "declaration", {{"declaration", "1"}});
-  return base;
-}
+std::string log_with_setup(Client& c) { return "/lettings-logs/" + std::to_string(create_log_with_setup(c, "T1", "P1")) + "/"; }
 
 nlohmann::json answers_of(TestApp& t, const std::string& base) {
-  int64_t id = std::stoll(base.substr(std::string("/lettings-logs/").size()));
-  auto c = t.conn();
-  auto l = logs::store::find(*c, id);
-  return l ? nlohmann::json::parse(l->answers) : nlohmann::json();
+  return stored_answers(t, std::stoll(base.substr(std::string("/lettings-logs/").size())));
 }
 
 size_t occurrences(const std::string& text, const std::string& part) {

@@ -1,5 +1,7 @@
 #include "test_app.h"
 
+#include "logs/store.h"
+
 #include <algorithm>
 #include <fstream>
 #include <regex>
@@ -134,6 +136,32 @@ int64_t created_log_id(const web::Response& r) {
   int64_t id = 0;
   for (size_t i = p + 15; i < loc.size() && loc[i] >= '0' && loc[i] <= '9'; ++i) id = id * 10 + (loc[i] - '0');
   return id;
+}
+
+web::Response save_page(Client& c, const std::string& page, std::multimap<std::string, std::string> form) {
+  form.emplace("version", input_value(c.get(page).body, "version"));
+  return c.post(page, form);
+}
+
+int64_t create_log_with_setup(Client& c, const std::string& tenancycode, const std::string& propcode, const std::string& start) {
+  int64_t id = created_log_id(c.post("/lettings-logs", {}));
+  std::string base = "/lettings-logs/" + std::to_string(id) + "/";
+  save_page(c, base + "needs-type", {{"needstype", "1"}});
+  save_page(c, base + "renewal", {{"renewal", "0"}});
+  auto p1 = start.find('/'), p2 = start.rfind('/');
+  save_page(c, base + "tenancy-start-date", {{"startdate-day", start.substr(0, p1)}, {"startdate-month", start.substr(p1 + 1, p2 - p1 - 1)},
+                                             {"startdate-year", start.substr(p2 + 1)}});
+  save_page(c, base + "rent-type", {{"rent_type", "0"}});
+  save_page(c, base + "tenant-code", {{"tenancycode", tenancycode}});
+  save_page(c, base + "property-reference", {{"propcode", propcode}});
+  save_page(c, base + "declaration", {{"declaration", "1"}});
+  return id;
+}
+
+nlohmann::json stored_answers(TestApp& t, int64_t id) {
+  auto c = t.conn();
+  auto l = logs::store::find(*c, id);
+  return l ? nlohmann::json::parse(l->answers) : nlohmann::json();
 }
 
 std::string first_link(const std::string& text) {

@@ -67,6 +67,14 @@ struct PinToday {
 };
 // The id of the log that a POST /lettings-logs created, from its redirect; 0 when there is none.
 int64_t created_log_id(const web::Response& r);
+// Posts a log's page with the version it is shown with, as the browser does.
+web::Response save_page(Client& c, const std::string& page, std::multimap<std::string, std::string> form);
+// Creates a general-needs lettings log as the signed-in user and answers its setup (tenancy start
+// date D/M/YYYY, a social rent, the declaration). Returns the log's id.
+int64_t create_log_with_setup(Client& c, const std::string& tenancycode = "T1", const std::string& propcode = "P-T1",
+                              const std::string& start = "1/5/2026");
+// A log's stored answers (null when there is no such log).
+nlohmann::json stored_answers(TestApp& t, int64_t id);
 
 inline bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 // The first link in a text that starts with http.
