@@ -211,6 +211,19 @@ std::unique_ptr<Connection> Database::open() {
   return open_postgresql(url_.pg_conninfo);
 }
 
+// Opens a connection for a place already counted in open_count_ (called without the lock); the
+// place is given back if the connection cannot be opened.
+Lease Database::open_counted() {
+  try {
+    return Lease(this, open());
+  } catch (...) {
+    std::lock_guard<std::mutex> g(mu_);
+    --open_count_;
+    cv_.notify_one();
+    throw;
+  }
+}
+
 Lease Database::acquire() {
   std::unique_lock<std::mutex> lock(mu_);
   auto deadline = std::chrono::steady_clock::now() + wait_;
@@ -222,26 +235,12 @@ Lease Database::acquire() {
       // Closed by the server (e.g. PostgreSQL restarted): open a fresh one in its place.
       lock.unlock();
       c.reset();
-      try {
-        return Lease(this, open());
-      } catch (...) {
-        std::lock_guard<std::mutex> g(mu_);
-        --open_count_;
-        cv_.notify_one();
-        throw;
-      }
+      return open_counted();
     }
     if (open_count_ < max_) {
       ++open_count_;
       lock.unlock();
-      try {
-        return Lease(this, open());
-      } catch (...) {
-        std::lock_guard<std::mutex> g(mu_);
-        --open_count_;
-        cv_.notify_one();
-        throw;
-      }
+      return open_counted();
     }
     if (cv_.wait_until(lock, deadline) == std::cv_status::timeout && idle_.empty() && open_count_ >= max_)
       throw DatabaseBusy("no database connection became free in time");

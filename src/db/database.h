@@ -212,6 +212,7 @@ class Database {
   friend class Lease;
   void release(std::unique_ptr<Connection> c);
   std::unique_ptr<Connection> open();
+  Lease open_counted();
 
   DatabaseUrl url_;
   size_t max_;
