@@ -68,6 +68,22 @@ check "unknown organisation refused" [ $rc -ne 0 ]
 check "bad database URL refused" [ $rc -ne 0 ]
 check "bad database URL message" grep -q "unsupported database URL" "$work/err"
 
+# Settings that are not numbers in range stop the server with a clear message (never 0 threads).
+for setting in CORE_THREADS=abc CORE_THREADS=0 CORE_MAX_BODY_BYTES=-1 CORE_REQUEST_TIMEOUT_SECONDS=1e9 CORE_PORT=99999; do
+  env "$setting" "$core" serve --database "$db" >/dev/null 2>"$work/err" & pid=$!
+  for _ in $(seq 1 50); do kill -0 $pid 2>/dev/null || break; sleep 0.1; done
+  if kill -0 $pid 2>/dev/null; then kill $pid; wait $pid 2>/dev/null; rc=0; else wait $pid; rc=$?; fi
+  check "$setting is refused at start-up" [ $rc -ne 0 ]
+  check "$setting: the message names the setting" grep -q "${setting%%=*} must be a whole number" "$work/err"
+done
+# log check --as: only an active user of this database, and only with --database.
+echo '{"needstype": 1}' > "$work/answers.json"
+"$core" log check --type lettings --year 2026 --database "$db" --as nobody@example.com "$work/answers.json" >/dev/null 2>"$work/err"; rc=$?
+check "log check --as an unknown email is refused" [ $rc -eq 2 ]
+check "and says so" grep -q "no active user with the email nobody@example.com" "$work/err"
+"$core" log check --type lettings --year 2026 --as nobody@example.com "$work/answers.json" >/dev/null 2>"$work/err"; rc=$?
+check "log check --as without --database is refused" [ $rc -eq 2 ]
+
 # serve, then sign in as the user made above through the real HTTP server
 port=$(( 20000 + RANDOM % 20000 ))
 CORE_PORT=$port "$core" serve --database "$db" >"$work/serve.log" 2>&1 & server=$!

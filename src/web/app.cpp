@@ -9,6 +9,7 @@
 #include "accounts/store.h"
 #include "util/crypto.h"
 #include "util/paths.h"
+#include "util/text.h"
 #include "util/time.h"
 #include "web/security_headers.h"
 
@@ -49,27 +50,39 @@ std::string env_or(const char* n, const std::string& d) {
 
 }  // namespace
 
+namespace {
+// A whole-number setting: the default when unset; a clear start-up error when it is not a number in
+// [min, max] (a typo must not become 0 threads or a 0-byte body limit).
+int64_t env_int(const char* name, int64_t fallback, int64_t min, int64_t max) {
+  const char* v = std::getenv(name);
+  if (!v || !*v) return fallback;
+  auto n = util::parse_int64(v);
+  if (!n || *n < min || *n > max)
+    throw std::invalid_argument(std::string(name) + " must be a whole number from " + std::to_string(min) + " to " + std::to_string(max) +
+                                ", not '" + v + "'");
+  return *n;
+}
+}  // namespace
+
 Config Config::from_env() {
   Config c;
-  c.port = std::atoi(env_or("CORE_PORT", "8080").c_str());
+  c.port = int(env_int("CORE_PORT", 8080, 0, 65535));
   c.database_url = env_or("CORE_DATABASE_URL", c.database_url);
   c.base_url = env_or("CORE_BASE_URL", "");
   c.secure_cookies = env_or("CORE_SECURE_COOKIES", "0") == "1";
-  c.session_idle_minutes = std::atoi(env_or("CORE_SESSION_IDLE_MINUTES", "60").c_str());
-  c.max_body_bytes = static_cast<size_t>(std::atoll(env_or("CORE_MAX_BODY_BYTES", "1048576").c_str()));
-  c.threads = std::atoi(env_or("CORE_THREADS", "128").c_str());
-  c.request_timeout_seconds = std::atoi(env_or("CORE_REQUEST_TIMEOUT_SECONDS", "10").c_str());
-  if (c.request_timeout_seconds <= 0) c.request_timeout_seconds = 10;
+  c.session_idle_minutes = int(env_int("CORE_SESSION_IDLE_MINUTES", 60, 1, 60 * 24 * 30));
+  c.max_body_bytes = static_cast<size_t>(env_int("CORE_MAX_BODY_BYTES", 1048576, 1024, int64_t(1) << 32));
+  c.threads = int(env_int("CORE_THREADS", 128, 2, 4096));
+  c.request_timeout_seconds = int(env_int("CORE_REQUEST_TIMEOUT_SECONDS", 10, 1, 3600));
   // Two requests at work per core keep the cores busy while one waits on the database or the
   // kernel; more only share the cores out and lengthen the tail (util/gate.h).
   unsigned cores = std::max(1u, std::thread::hardware_concurrency());
-  c.active_requests = std::atoi(env_or("CORE_ACTIVE_REQUESTS", std::to_string(2 * cores)).c_str());
-  c.queue_wait_seconds = std::atoi(env_or("CORE_QUEUE_WAIT_SECONDS", "10").c_str());
-  if (c.queue_wait_seconds <= 0) c.queue_wait_seconds = 10;
+  c.active_requests = int(env_int("CORE_ACTIVE_REQUESTS", 2 * cores, 0, 4096));
+  c.queue_wait_seconds = int(env_int("CORE_QUEUE_WAIT_SECONDS", 10, 1, 3600));
   // SQLite connections are cheap: one per HTTP thread, so no request waits for one. PostgreSQL
   // backends are not: keep the pool within max_connections.
   bool sqlite = c.database_url.rfind("sqlite:", 0) == 0;
-  c.db_pool = static_cast<size_t>(std::atoi(env_or("CORE_DB_POOL", sqlite ? std::to_string(c.threads) : "32").c_str()));
+  c.db_pool = static_cast<size_t>(env_int("CORE_DB_POOL", sqlite ? c.threads : 32, 1, 4096));
   return c;
 }
 
