@@ -85,9 +85,13 @@ check "and says so" grep -q "no active user with the email nobody@example.com" "
 check "log check --as without --database is refused" [ $rc -eq 2 ]
 
 # serve, then sign in as the user made above through the real HTTP server
-port=$(( 20000 + RANDOM % 20000 ))
-CORE_PORT=$port "$core" serve --database "$db" >"$work/serve.log" 2>&1 & server=$!
-for _ in $(seq 1 50); do curl -fs "http://127.0.0.1:$port/health" >/dev/null 2>&1 && break; sleep 0.1; done
+source "$(cd "$(dirname "$0")" && pwd)/support/serve.sh"
+read -r server port <<<"$(serve_core "$work/serve.log" "$core" "$db")"
+check "core serve starts on a port the kernel picks" [ -n "${port:-}" ]
+# A second server on the same port stops with a message, not a crash (it segfaulted).
+CORE_PORT=$port timeout 20 "$core" serve --database "$db" >/dev/null 2>"$work/err"; rc=$?
+check "a port in use stops the server with exit 1 ($rc)" [ $rc -eq 1 ]
+check "and says which port" grep -q "cannot listen on port $port" "$work/err"
 health=$(curl -fs "http://127.0.0.1:$port/health")
 check "health answers with the database status" grep -q '"database":{"engine":"[a-z]*","status":"ok"}' <<<"$health"
 jar="$work/cookies"

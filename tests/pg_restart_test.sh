@@ -44,10 +44,10 @@ db="${admin%/*}/restart"
 "$core" migrate --database "$db" >/dev/null
 "$core" seed --demo --database "$db" >/dev/null
 
-port=$(( 20000 + RANDOM % 20000 ))
-CORE_PORT=$port CORE_ACTIVE_REQUESTS=8 "$core" serve --database "$db" >"$work/serve.log" 2>&1 & server=$!
+source "$root/tests/support/serve.sh"
+read -r server port <<<"$(serve_core "$work/serve.log" "$core" "$db" CORE_ACTIVE_REQUESTS=8)"
+[ -n "${port:-}" ] || { echo "FAIL: core serve did not start"; exit 1; }
 base="http://127.0.0.1:$port"
-for _ in $(seq 1 100); do curl -fs "$base/health" >/dev/null 2>&1 && break; sleep 0.1; done
 jar="$work/jar"
 token=$(curl -fs -c "$jar" "$base/account/sign-in" | grep -o 'name="csrf_token" value="[^"]*"' | sed 's/.*value="//;s/"$//')
 code=$(curl -s -o /dev/null -w '%{http_code}' -b "$jar" -c "$jar" --data-urlencode "csrf_token=$token" \

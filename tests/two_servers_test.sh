@@ -37,20 +37,9 @@ coord=$(echo "Gable-Window-77" | "$core" users add --email coord@two.example --n
 echo "Gable-Window-77" | "$core" users add --email support@two.example --name "Two Support" \
   --organisation "$org" --role support --password-stdin --database "$db" >/dev/null
 
-# Starts a server on a port the kernel picks (so no other test's port can clash) and waits until it
-# answers /health: prints "PID PORT", or nothing when it did not come up within 30 s.
-start() {  # start LOG [ENV=VALUE...]
-  local log=$1; shift
-  env "$@" CORE_PORT=0 "$core" serve --database "$db" >"$log" 2>&1 &
-  local pid=$! port=""
-  for _ in $(seq 1 300); do
-    port=$(sed -n 's|^CORE is serving on http://localhost:\([0-9]*\).*|\1|p' "$log" | head -n1)
-    [ -n "$port" ] && curl -fs "http://127.0.0.1:$port/health" >/dev/null 2>&1 && { echo "$pid $port"; return; }
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.1
-  done
-  kill "$pid" 2>/dev/null
-}
+root=$(cd "$(dirname "$0")/.." && pwd)
+source "$root/tests/support/serve.sh"
+start() { serve_core "$1" "$core" "$db" "${@:2}"; }  # start LOG [ENV=VALUE...]
 read -r a port_a <<<"$(start "$work/a.log")"
 read -r b port_b <<<"$(start "$work/b.log")"
 check "server A started" [ -n "${port_a:-}" ] || tail -n5 "$work/a.log"

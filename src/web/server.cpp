@@ -8,6 +8,8 @@
 
 #include <csignal>
 #include <iostream>
+#include <stdexcept>
+#include <string>
 
 #include "web/app.h"
 #include "web/connection.h"
@@ -50,12 +52,22 @@ HttpServer::HttpServer(App& app) : app_(app) {}
 HttpServer::~HttpServer() { stop(); }
 
 int HttpServer::start(int port) {
-  running_ = std::make_unique<Running>(app_, app_.config().threads);
-  Poco::Net::ServerSocket socket(Poco::Net::SocketAddress("0.0.0.0", static_cast<Poco::UInt16>(port)), 256);
+  Poco::Net::ServerSocket socket;
+  try {
+    // SO_REUSEADDR (a restart need not wait out TIME_WAIT) but not SO_REUSEPORT, which Poco sets
+    // with the two-argument bind: two servers would then share the port and split its requests.
+    socket.bind(Poco::Net::SocketAddress("0.0.0.0", static_cast<Poco::UInt16>(port)), true, false);
+    socket.listen(256);
+  } catch (const Poco::Exception& e) {
+    throw std::runtime_error("cannot listen on port " + std::to_string(port) + " (" + e.displayText() +
+                             "): is another server using it? Set CORE_PORT to a free port, or 0 for any");
+  }
   int bound = socket.address().port();
-  running_->tcp = std::make_unique<Poco::Net::TCPServer>(new ConnectionFactory(running_->shared), running_->pool, socket,
-                                                         running_->params);
-  running_->tcp->start();
+  auto running = std::make_unique<Running>(app_, app_.config().threads);
+  running->tcp = std::make_unique<Poco::Net::TCPServer>(new ConnectionFactory(running->shared), running->pool, socket,
+                                                        running->params);
+  running->tcp->start();
+  running_ = std::move(running);
   return bound;
 }
 
