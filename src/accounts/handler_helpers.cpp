@@ -1,5 +1,7 @@
 #include "accounts/handler_helpers.h"
 
+#include <mutex>
+
 #include "accounts/permissions.h"
 #include "accounts/store.h"
 #include "util/time.h"
@@ -74,6 +76,24 @@ json user_json(const User& u) {
   return j;
 }
 
+namespace {
+struct ExtraTab {
+  std::string key, label, suffix;
+};
+std::mutex extra_tabs_mutex;
+std::vector<ExtraTab>& extra_tabs() {
+  static std::vector<ExtraTab> tabs;
+  return tabs;
+}
+}  // namespace
+
+void add_organisation_tab(const std::string& key, const std::string& label, const std::string& suffix) {
+  std::lock_guard<std::mutex> lock(extra_tabs_mutex);
+  for (auto& t : extra_tabs())
+    if (t.key == key) return;
+  extra_tabs().push_back({key, label, suffix});
+}
+
 json organisation_tabs(const web::Context& ctx, const Organisation& o, const std::string& current) {
   std::string base = "/organisations/" + std::to_string(o.id);
   auto tabs = json::array();
@@ -81,7 +101,10 @@ json organisation_tabs(const web::Context& ctx, const Organisation& o, const std
     tabs.push_back({{"label", label}, {"href", href}, {"current", key == current}});
   };
   add("details", "Details", base);
-  add("lettings-logs", "Lettings logs", base + "/lettings-logs");
+  {
+    std::lock_guard<std::mutex> lock(extra_tabs_mutex);
+    for (auto& t : extra_tabs()) add(t.key, t.label, base + t.suffix);
+  }
   add("users", "Users", base + "/users");
   add("stock-owners", "Stock owners", base + "/stock-owners");
   add("managing-agents", "Managing agents", base + "/managing-agents");

@@ -19,5 +19,8 @@ nlohmann::json organisation_json(const Organisation& o);
 nlohmann::json user_json(const User& u);
 // The organisation's sub-navigation (details, users, stock owners, managing agents, agreement).
 nlohmann::json organisation_tabs(const web::Context& ctx, const Organisation& o, const std::string& current);
+// A tab other features add to an organisation's sub-navigation, after "Details" (the logs of each
+// kind): `suffix` is added to the organisation's address. Adding the same key again changes nothing.
+void add_organisation_tab(const std::string& key, const std::string& label, const std::string& suffix);
 
 }  // namespace core::accounts

@@ -100,7 +100,7 @@ class RoutePermissions : public ::testing::Test {
       l.owning_organisation_id = org;
       l.managing_organisation_id = org;
       l.answers = nlohmann::json({{"owning_organisation_id", org}, {"managing_organisation_id", org}, {"tenancycode", code}}).dump();
-      l.tenancycode = code;
+      l.reference = code;
       return logs::store::create(*c, l, {});
     };
     int64_t la_log = log_of(la, "NORTHCODE"), east_log = log_of(east, "EASTSECRET");

@@ -1,6 +1,7 @@
 #include "form/definition.h"
 
 #include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -14,6 +15,7 @@ namespace core::form {
 void index_def_readers(Form& F);
 void each_expression(Form& F, const std::function<void(expr::NodePtr&)>& fn);
 void check_lookups(Form& F, const std::function<void(const std::string&, const std::string&)>& problem);
+void read_log_kind(Form& F, const nlohmann::json& meta, const std::function<void(const std::string&, const std::string&)>& problem);
 
 // Page, subsection and question conditions are cached like defs: worked out once per state of the log.
 expr::NodePtr cached(Form& F, expr::NodePtr n, const std::string& key) {
@@ -652,6 +654,7 @@ std::shared_ptr<Form> Form::load(const std::string& path, const std::string& dat
     F.soft_rules.push_back(std::move(s));
   }
   check_lookups(F, problem);
+  read_log_kind(F, meta, problem);
   index_def_readers(F);
   // Every expression compiled into one program, so that they sit together in memory (program.h).
   auto program = std::make_shared<expr::Program>();
@@ -722,6 +725,34 @@ void check_lookup_calls(const expr::Node& n, const Form& F, const std::function<
 }
 
 }  // namespace
+
+void read_log_kind(Form& F, const json& meta, const std::function<void(const std::string&, const std::string&)>& problem) {
+  const json lk = meta.value("log", json::object());
+  if (!lk.is_object()) return problem("form.log", "must be an object");
+  LogKind& k = F.log;
+  auto text = [&](const char* key, const std::string& fallback) {
+    return lk.contains(key) && lk[key].is_string() ? lk[key].get<std::string>() : fallback;
+  };
+  k.path = text("path", F.type + "-logs");
+  k.name = text("name", F.type + " log");
+  for (char c : k.path)
+    if (!(std::islower(static_cast<unsigned char>(c)) || c == '-')) return problem("form.log", "path must be lower-case letters and dashes");
+  auto answer = [&](const char* key, std::string& id, int& slot) {
+    if (!lk.contains(key) || lk[key].is_null()) return;
+    if (!lk[key].is_string()) return problem("form.log", std::string(key) + " must name an answer");
+    id = lk[key].get<std::string>();
+    slot = F.slot(id);
+    if (slot < 0 || F.attributes[size_t(slot)].kind == AttrKind::Context)
+      problem("form.log", std::string(key) + " names an unknown answer '" + id + "'");
+  };
+  answer("date", k.date, k.date_slot);
+  answer("category", k.category, k.category_slot);
+  answer("reference", k.reference, k.reference_slot);
+  answer("property_reference", k.property_reference, k.property_reference_slot);
+  answer("postcode", k.postcode, k.postcode_slot);
+  if (k.date_slot >= 0 && F.attributes[size_t(k.date_slot)].type != expr::Type::Date)
+    problem("form.log", "date must name a date answer");
+}
 
 void check_lookups(Form& F, const std::function<void(const std::string&, const std::string&)>& problem) {
   std::set<std::string> seen;

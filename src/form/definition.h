@@ -131,6 +131,16 @@ struct ContextName {
 };
 const std::vector<ContextName>& context_names();
 
+// What kind of log the form records (`form.log` in the definition, ADR 0012): how the lists, the
+// store and the channels name it, and which answers they index. Each *_slot is -1 when the form has
+// no such answer.
+struct LogKind {
+  std::string path;  // the list's address without the slash: "lettings-logs"
+  std::string name;  // one log, in a sentence: "lettings log"
+  std::string date, category, reference, property_reference, postcode;  // attribute ids ("" = none)
+  int date_slot = -1, category_slot = -1, reference_slot = -1, property_reference_slot = -1, postcode_slot = -1;
+};
+
 class Form : public expr::Names, public expr::Labels {
  public:
   // Loads and checks a definition. Problems (unknown fields, expressions that do not parse, duplicate
@@ -144,6 +154,7 @@ class Form : public expr::Names, public expr::Labels {
   std::string type;
   int year = 0;
   util::Date start_date, end_date, new_logs_end_date, edit_end_date, submission_deadline;
+  LogKind log;
 
   std::vector<Attribute> attributes;  // by slot; context values come last
   std::unordered_map<std::string, int> slots;

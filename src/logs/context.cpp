@@ -48,7 +48,9 @@ std::vector<form::Error> resolve_context(db::Connection& c, const form::Form& f,
   OrganisationCache& orgs = cache ? *cache : local;
   std::vector<form::Error> errors;
   auto& cv = ctx.values;
-  // No address lookup service (OS Places) is connected to CORE: the address is entered by hand.
+  // No address lookup service (OS Places) is connected to CORE: the address search page is never
+  // routed (derivation M-no-lookup chooses manual entry) and the address is entered by hand. The web
+  // pages have no address-search view; connecting a lookup means adding one, and setting this true.
   cv["address_lookup"] = Value(false);
   if (user) cv["user_role"] = Value(user->role == accounts::Role::Support ? "support"
                                     : user->role == accounts::Role::Coordinator ? "data_coordinator" : "data_provider");

@@ -283,7 +283,7 @@ TEST_F(ForgedChoices, TheLogServiceAndTheCommandLineRefuseThemToo) {
   for (std::string email : {"coordinator@northshire.example", "provider@northshire.example", "coordinator@riverside.example"}) {
     auto c = t.conn();
     auto user = *accounts::store::find_user_by_email(*c, email);
-    auto log = logs::service::create(*c, user, opt.today);
+    auto log = logs::service::create(*c, user, "lettings", opt.today);
     // Supported housing with a real scheme, so the location is asked of that scheme.
     auto setup = logs::service::save(*c, user, log, {{"needstype", 2}, {"scheme_id", scheme_id("Northtown Direct Access Hostel")}},
                                      log.version, opt);

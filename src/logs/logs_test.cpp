@@ -184,7 +184,7 @@ TEST(LettingsLogs, ListFiltersSearchAndSoftDelete) {
   EXPECT_TRUE(contains(c.get("/lettings-logs?filtered=1&status=in_progress").body, "3 logs found"));
   EXPECT_TRUE(contains(c.get("/lettings-logs?filtered=1&status=completed").body, "0 logs found"));
   EXPECT_TRUE(contains(c.get("/lettings-logs").body, "0 logs found"));  // kept for the session
-  EXPECT_TRUE(contains(c.get("/lettings-logs?filtered=1&needstypes=1").body, "2 logs found"));
+  EXPECT_TRUE(contains(c.get("/lettings-logs?filtered=1&categories=1").body, "2 logs found"));
   EXPECT_TRUE(contains(c.get("/lettings-logs?filtered=1&assigned_to=you").body, "3 logs found"));
   EXPECT_TRUE(contains(c.get("/lettings-logs?filtered=1&years=2026").body, "2 logs found"));
   EXPECT_EQ(c.get("/lettings-logs/clear-filters").status, 303);
@@ -377,7 +377,7 @@ TEST(LettingsLogs, GeneratedLogsAreCompleteAndListed) {
   auto l = logs::store::find(*c, row->i64(0));
   ASSERT_TRUE(l);
   EXPECT_EQ(l->status, "completed");
-  EXPECT_EQ(l->tenancycode.value_or(""), "GEN0");
+  EXPECT_EQ(l->reference.value_or(""), "GEN0");
   EXPECT_EQ(l->assigned_to_id.value_or(0), coordinator);
   EXPECT_EQ(l->collection_year.value_or(0), 2026);
   // The stored answers say what the columns say.

@@ -95,7 +95,7 @@ form::Values answers_of(const form::Form& f, const store::Log& log) {
 
 bool editable(const form::Form& f, const util::Date& today) { return today <= f.edit_end_date; }
 
-store::Log create(db::Connection& c, const accounts::User& u, const util::Date& today) {
+store::Log create(db::Connection& c, const accounts::User& u, const std::string& type, const util::Date& today) {
   auto own = accounts::store::find_organisation(c, u.organisation_id);
   if (!own || !perm::organisation_can_create_logs(*own))
     throw Refused(Refused::Kind::Forbidden, "Your organisation must accept the data sharing agreement before it can create logs. "
@@ -103,23 +103,27 @@ store::Log create(db::Connection& c, const accounts::User& u, const util::Date& 
   int year = util::collection_year_start(today).y;
   std::shared_ptr<const form::Form> f;
   try {
-    f = form::get("lettings", year);
+    f = form::get(type, year);
   } catch (const std::exception& e) {
-    std::cerr << "no lettings form for " << year << ": " << e.what() << std::endl;
+    std::cerr << "no " << type << " form for " << year << ": " << e.what() << std::endl;
     throw Refused(Refused::Kind::Forbidden, "Logs for the " + std::to_string(year) + " to " + std::to_string(year + 1) +
                                                 " collection year cannot be created yet.");
   }
   if (today > f->new_logs_end_date) throw Refused(Refused::Kind::Forbidden, "The collection year is closed for new logs.");
   json setup = json::object();
+  auto set = [&](const char* attr, int64_t id) {
+    if (f->slot(attr) >= 0) setup[attr] = id;
+  };
   if (!perm::is_support(u)) {
-    if (own->holds_own_stock) setup["owning_organisation_id"] = own->id;
-    setup["managing_organisation_id"] = own->id;
+    if (own->holds_own_stock) set("owning_organisation_id", own->id);
+    set("managing_organisation_id", own->id);
   }
-  setup["assigned_to_id"] = u.id;
+  set("assigned_to_id", u.id);
   form::Values empty(f->size());
   auto fc = log_context(c, u, *f, form::values_from_json(*f, setup), empty, today);
   auto o = form::apply(*f, empty, form::changes_from_json(setup), fc);
   store::Log l;
+  l.type = type;
   l.form_year = f->year;
   l.created_by_id = u.id;
   sync_columns(l, *f, o.values, o.status);
@@ -170,7 +174,7 @@ SaveResult save(db::Connection& c, const accounts::User& u, const store::Log& lo
     }
   }
   form::Options go;
-  if (opt.page && opt.require_page_answers) go.page = f->pages[size_t(*opt.page)].id;
+  if (opt.page) go.page = f->pages[size_t(*opt.page)].id;
   r.outcome = form::apply(*f, stored, changes, r.context, go);
   if (!r.outcome.errors.empty()) {
     r.errors = r.outcome.errors;

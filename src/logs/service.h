@@ -47,10 +47,11 @@ form::Values answers_of(const form::Form& f, const store::Log& log);
 // Can the log still be changed (its collection year open for editing on `today`)?
 bool editable(const form::Form& f, const util::Date& today);
 
-// Creates a log for the actor's organisation in the collection year of `today`, with the setup
-// answers the actor's organisation implies. Refused{Forbidden} until the organisation has accepted the
-// data sharing agreement, or when the year is closed for new logs or has no form.
-store::Log create(db::Connection& c, const accounts::User& u, const util::Date& today);
+// Creates a log of `type` ("lettings", "sales") for the actor's organisation in the collection year
+// of `today`, with the setup answers the actor's organisation implies. Refused{Forbidden} until the
+// organisation has accepted the data sharing agreement, or when the year is closed for new logs or
+// has no form of that type.
+store::Log create(db::Connection& c, const accounts::User& u, const std::string& type, const util::Date& today);
 
 struct Conflict {
   std::string field;      // the attribute someone else changed
@@ -72,7 +73,6 @@ struct SaveOptions {
   util::Date today;
   // A page submission: the page must be shown for this log, and every required question on it answered.
   std::optional<int> page;
-  bool require_page_answers = true;
 };
 
 struct SaveResult {

@@ -24,10 +24,10 @@ Params columns(const Log& l, bool with_answers = true) {
           opt(l.owning_organisation_id),
           opt(l.managing_organisation_id),
           opt(l.assigned_to_id),
-          opt(l.needstype),
-          opt(l.startdate),
-          opt(l.tenancycode),
-          opt(l.propcode),
+          opt(l.category),
+          opt(l.log_date),
+          opt(l.reference),
+          opt(l.property_reference),
           opt(l.postcode_full),
           with_answers ? Value(l.answers) : Value()};
 }
@@ -43,7 +43,7 @@ void insert_changes(db::Connection& c, int64_t log_id, int64_t version, int64_t 
 const char* kSelect =
     "SELECT l.id, l.log_type, l.form_year, l.collection_year, l.status, l.owning_organisation_id, "
     "l.managing_organisation_id, l.assigned_to_id, l.created_by_id, l.creation_method, l.answers, l.version, "
-    "l.needstype, l.startdate, l.tenancycode, l.propcode, l.postcode_full, "
+    "l.category, l.log_date, l.reference, l.property_reference, l.postcode_full, "
     "l.created_at, l.updated_at, o.name AS owning_name, m.name AS managing_name, u.name AS assigned_name "
     "FROM logs l LEFT JOIN organisations o ON o.id = l.owning_organisation_id "
     "LEFT JOIN organisations m ON m.id = l.managing_organisation_id LEFT JOIN users u ON u.id = l.assigned_to_id ";
@@ -61,10 +61,10 @@ Log from_row(const db::Row& r) {
   l.created_by_id = r.opt_i64("created_by_id");
   l.creation_method = r.str("creation_method");
   l.answers = r.str("answers");
-  l.needstype = r.opt_i64("needstype");
-  l.startdate = r.opt_str("startdate");
-  l.tenancycode = r.opt_str("tenancycode");
-  l.propcode = r.opt_str("propcode");
+  l.category = r.opt_i64("category");
+  l.log_date = r.opt_str("log_date");
+  l.reference = r.opt_str("reference");
+  l.property_reference = r.opt_str("property_reference");
   l.postcode_full = r.opt_str("postcode_full");
   l.version = r.i64("version");
   l.created_at = r.str("created_at");
@@ -90,7 +90,7 @@ std::string conditions(const Filter& f, Params& p) {
     w += ")";
   };
   in_list("l.collection_year", f.years);
-  in_list("l.needstype", f.needstypes);
+  in_list("l.category", f.categories);
   in_list("l.status", f.statuses);
   if (f.assigned_to_id) {
     w += " AND l.assigned_to_id = ?";
@@ -106,7 +106,8 @@ std::string conditions(const Filter& f, Params& p) {
   }
   std::string s = f.search;
   if (!s.empty()) {
-    // "log123" or "123" finds the log by id; otherwise tenant code, property reference or postcode.
+    // "log123" or "123" finds the log by id; otherwise the landlord's references (tenant code and
+    // property reference; purchaser code) or the postcode.
     std::string digits = s;
     if (digits.size() > 3 && (digits.rfind("log", 0) == 0 || digits.rfind("LOG", 0) == 0 || digits.rfind("Log", 0) == 0)) digits = digits.substr(3);
     auto id = digits.empty() || digits[0] == '-' ? std::nullopt : util::parse_int64(digits);
@@ -119,7 +120,7 @@ std::string conditions(const Filter& f, Params& p) {
       w += "l.id = ? OR ";
       p.push_back(*id);
     }
-    w += "LOWER(l.tenancycode) LIKE LOWER(?) OR LOWER(l.propcode) LIKE LOWER(?) OR REPLACE(UPPER(l.postcode_full), ' ', '') LIKE ?)";
+    w += "LOWER(l.reference) LIKE LOWER(?) OR LOWER(l.property_reference) LIKE LOWER(?) OR REPLACE(UPPER(l.postcode_full), ' ', '') LIKE ?)";
     p.push_back(like);
     p.push_back(like);
     p.push_back(db::like_contains(compact));
@@ -144,7 +145,7 @@ namespace {
 
 const char* kInsert =
     "INSERT INTO logs (log_type, form_year, collection_year, status, owning_organisation_id, managing_organisation_id, "
-    "assigned_to_id, needstype, startdate, tenancycode, propcode, postcode_full, answers, created_by_id, creation_method, "
+    "assigned_to_id, category, log_date, reference, property_reference, postcode_full, answers, created_by_id, creation_method, "
     "version, created_at, updated_at) VALUES ";
 const char* kInsertRow = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)";
 
@@ -190,8 +191,8 @@ std::optional<Log> find(db::Connection& c, int64_t id) {
 bool save(db::Connection& c, const Log& log, const Log& previous, int64_t expected_version, int64_t user_id,
           const std::vector<FieldChange>& changes) {
   static const char* kColumns[] = {"log_type", "form_year", "collection_year", "status", "owning_organisation_id",
-                                   "managing_organisation_id", "assigned_to_id", "needstype", "startdate", "tenancycode",
-                                   "propcode", "postcode_full", "answers"};
+                                   "managing_organisation_id", "assigned_to_id", "category", "log_date", "reference",
+                                   "property_reference", "postcode_full", "answers"};
   std::string now = util::now_iso();
   Params now_cols = columns(log), old_cols = columns(previous, false);
   std::string set;

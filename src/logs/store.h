@@ -24,9 +24,11 @@ struct Log {
   // The answers as stored: the JSON text of one flat object (form::values_from_text reads it and
   // form::answers_text writes it, without a JSON document in between).
   std::string answers = "{}";
-  // Indexed columns worked out from the answers, for the lists (the channel that saves keeps them in step).
-  std::optional<int64_t> needstype;
-  std::optional<std::string> startdate, tenancycode, propcode, postcode_full;
+  // Indexed columns worked out from the answers, for the lists (sync_columns keeps them in step, by
+  // the form's `log` description): the category (needs type; sale type), the date that decides the
+  // collection year, the landlord's references, the postcode.
+  std::optional<int64_t> category;
+  std::optional<std::string> log_date, reference, property_reference, postcode_full;
   int64_t version = 1;
   std::string created_at, updated_at;
   // For display, read with the log:
@@ -65,7 +67,7 @@ struct Filter {
   std::string type = "lettings";
   bool all_organisations = false;       // support
   int64_t organisation_id = 0;          // otherwise: logs this organisation owns or manages
-  std::vector<int> years, needstypes;
+  std::vector<int> years, categories;
   std::vector<std::string> statuses;
   std::optional<int64_t> assigned_to_id, owned_by, managed_by;
   std::string search;

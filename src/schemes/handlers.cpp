@@ -420,6 +420,9 @@ std::vector<Scheme> visible_schemes(Context& ctx, const std::string& search) {
 }  // namespace
 
 void register_routes(App& app, PostcodeLookup& lookup) {
+  app.add_nav(30, [](const Context& ctx, std::vector<NavLink>& out) {
+    if (ctx.user) out.push_back({"Schemes", "/schemes", ctx.req.path.rfind("/schemes", 0) == 0});
+  });
   app.get("/schemes", [](Context& ctx) {
     std::string search = trim(ctx.req.q("search")), status = ctx.req.q("status");
     util::Date on = today();

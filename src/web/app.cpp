@@ -5,7 +5,6 @@
 #include <iostream>
 #include <thread>
 
-#include "accounts/permissions.h"
 #include "accounts/store.h"
 #include "util/crypto.h"
 #include "util/paths.h"
@@ -342,8 +341,18 @@ Response App::handle(Request& req) {
   return res;
 }
 
+void App::add_nav(int position, NavItems items) {
+  auto at = std::upper_bound(nav_.begin(), nav_.end(), position, [](int p, const auto& e) { return p < e.first; });
+  nav_.insert(at, {position, std::move(items)});
+}
+
+std::vector<NavLink> App::nav_for(const Context& ctx) const {
+  std::vector<NavLink> out;
+  for (auto& [position, items] : nav_) items(ctx, out);
+  return out;
+}
+
 nlohmann::json layout_data(const Context& ctx, nlohmann::json data) {
-  namespace perm = accounts::permissions;
   data["csrf_token"] = ctx.csrf_token;
   data["service_name"] = "Submit social housing lettings and sales data (CORE)";
   std::string title = data.value("title", std::string("CORE"));
@@ -356,27 +365,11 @@ nlohmann::json layout_data(const Context& ctx, nlohmann::json data) {
   data["page_title"] = (has_errors ? "Error: " : "") + title + " - Submit social housing lettings and sales data (CORE) - GOV.UK";
   if (ctx.flash) data["flash"] = *ctx.flash;
   nlohmann::json nav = nlohmann::json::array();
-  const std::string& path = ctx.req.path;
-  auto add = [&](const std::string& label, const std::string& href, bool current) {
-    nav.push_back({{"label", label}, {"href", href}, {"current", current}});
-  };
+  for (auto& l : ctx.app.nav_for(ctx)) nav.push_back({{"label", l.label}, {"href", l.href}, {"current", l.current}});
   if (ctx.user) {
     const auto& u = *ctx.user;
     data["signed_in"] = true;
     data["current_user"] = {{"id", u.id}, {"name", u.name}, {"email", u.email}};
-    std::string org = "/organisations/" + std::to_string(u.organisation_id);
-    add("Lettings logs", "/lettings-logs", path.rfind("/lettings-logs", 0) == 0);
-    if (perm::can_list_organisations(u)) {
-      add("Organisations", "/organisations", path.rfind("/organisations", 0) == 0);
-    } else {
-      add("Your organisation", org, path == org || (path.rfind(org + "/", 0) == 0 && path != org + "/users"));
-      add("Users", org + "/users", path == org + "/users" || path.rfind("/users", 0) == 0);
-    }
-    add("Schemes", "/schemes", path.rfind("/schemes", 0) == 0);
-    add("Your account", "/account", path.rfind("/account", 0) == 0 && path != "/account/sign-out");
-    add("Sign out", "/account/sign-out?token=" + ctx.csrf_token, false);
-  } else {
-    add("Sign in", "/account/sign-in", path == "/account/sign-in");
   }
   data["nav"] = nav;
   return data;

@@ -71,6 +71,15 @@ struct Context {
 };
 
 using Handler = std::function<Response(Context&)>;
+
+// One link of the service navigation in the header.
+struct NavLink {
+  std::string label, href;
+  bool current = false;
+};
+// Each feature gives the navigation its own links for the request (none, for a user who may not
+// use it); the layout shows them in order of `position`.
+using NavItems = std::function<void(const Context& ctx, std::vector<NavLink>& out)>;
 enum class Access { Public, SignedIn };
 
 struct Route {
@@ -88,6 +97,9 @@ class App {
   void get(const std::string& p, Handler h, Access a = Access::SignedIn) { add("GET", p, std::move(h), a); }
   void post(const std::string& p, Handler h, Access a = Access::SignedIn) { add("POST", p, std::move(h), a); }
   const std::vector<Route>& routes() const { return routes_; }
+  void add_nav(int position, NavItems items);
+  // Every feature's links for this request, in order.
+  std::vector<NavLink> nav_for(const Context& ctx) const;
 
   Response handle(Request& req);
   // An error page (403, 404, 500, ...) in the GOV.UK layout.
@@ -114,6 +126,7 @@ class App {
   mail::Mailer& mailer_;
   std::string secret_;
   std::vector<Route> routes_;
+  std::vector<std::pair<int, NavItems>> nav_;
   StaticAssets assets_;
 };
 

@@ -1,0 +1,219 @@
+#include "logs/list.h"
+
+#include "accounts/handler_helpers.h"
+#include "accounts/permissions.h"
+#include "accounts/store.h"
+#include "logs/question_view.h"
+#include "logs/store.h"
+#include "util/crypto.h"
+#include "util/dates.h"
+#include "util/text.h"
+#include "web/forms.h"
+
+namespace core::logs {
+
+using namespace core::web;
+using nlohmann::json;
+namespace perm = accounts::permissions;
+
+std::string session_hash(Context& ctx) { return util::sha256_hex(ctx.session_token); }
+
+namespace {
+
+// Every kind's list filters for this session: {"lettings": {...}, "sales": {...}}.
+json session_lists(Context& ctx) {
+  json all = json::parse(store::session_filters(ctx.conn(), session_hash(ctx)), nullptr, false);
+  return all.is_object() ? all : json::object();
+}
+
+// The collection years the list offers: the newest form's and the one before it.
+std::vector<int> list_years(const Kind& kind) {
+  int newest = kind.years.empty() ? 0 : kind.years.front();
+  return {newest, newest - 1};
+}
+std::vector<std::pair<std::string, std::string>> year_options(const Kind& kind) {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (int y : list_years(kind)) out.emplace_back(std::to_string(y), std::to_string(y) + " to " + std::to_string(y + 1));
+  return out;
+}
+
+std::string lower_first(std::string s) {
+  if (s.size() > 1 && std::isupper(static_cast<unsigned char>(s[0])) && !std::isupper(static_cast<unsigned char>(s[1])))
+    s[0] = char(std::tolower(static_cast<unsigned char>(s[0])));
+  return s;
+}
+
+// "Search by log ID, tenant code, property reference or postcode".
+std::string search_label(const Kind& kind) {
+  std::string s = "Search by log ID";
+  for (const std::string* l : {&kind.reference_label, &kind.property_reference_label})
+    if (!l->empty()) s += ", " + lower_first(*l);
+  return s + " or postcode";
+}
+
+
+store::Filter filter_from(Context& ctx, const Kind& kind, const json& state) {
+  const auto& u = ctx.current_user();
+  store::Filter f;
+  f.type = kind.type;
+  f.all_organisations = perm::is_support(u);
+  f.organisation_id = u.organisation_id;
+  for (auto& y : state.value("years", json::array()))
+    for (int year : list_years(kind))
+      if (y == std::to_string(year)) f.years.push_back(year);
+  for (auto& s : state.value("status", json::array()))
+    if (s == "not_started" || s == "in_progress" || s == "completed") f.statuses.push_back(s.get<std::string>());
+  for (auto& n : state.value("categories", json::array()))
+    for (auto& [code, label] : kind.categories)
+      if (n == code)
+        if (auto c = util::parse_int64(code)) f.categories.push_back(int(*c));
+  std::string assigned = state.value("assigned_to", "all");
+  if (assigned == "you") f.assigned_to_id = u.id;
+  else if (assigned == "specific") {
+    if (auto uid = util::parse_id(state.value("user", ""))) f.assigned_to_id = *uid;
+  }
+  auto org = [&](const char* key) { return util::parse_id(state.value(key, "")); };
+  f.owned_by = org("owning_organisation");
+  f.managed_by = org("managing_organisation");
+  f.search = trim(state.value("search", ""));
+  if (f.search.size() > 200) f.search = f.search.substr(0, 200);
+  return f;
+}
+
+json list_state_from_query(const Request& req) {
+  json s = json::object();
+  for (const char* k : {"years", "status", "categories"}) {
+    s[k] = json::array();
+    for (auto& v : req.query) if (v.first == k) s[k].push_back(v.second);
+  }
+  for (const char* k : {"assigned_to", "user", "owning_organisation", "managing_organisation", "search"}) s[k] = req.q(k);
+  return s;
+}
+
+}  // namespace
+
+void clear_list_filters(Context& ctx, const Kind& kind) {
+  json all = session_lists(ctx);
+  all.erase(kind.type);
+  store::set_session_filters(ctx.conn(), session_hash(ctx), all.dump());
+}
+
+Response list_page(Context& ctx, const Kind& kind, const accounts::Organisation* of) {
+  const auto& u = ctx.current_user();
+  const std::string list_path = of ? "/organisations/" + std::to_string(of->id) + kind.base : kind.base;
+  // The filters of each kind's list, kept for the session.
+  json all = session_lists(ctx);
+  json state;
+  if (!ctx.req.q("filtered").empty() || !ctx.req.q("search").empty()) {
+    state = list_state_from_query(ctx.req);
+    all[kind.type] = state;
+    store::set_session_filters(ctx.conn(), session_hash(ctx), all.dump());
+  } else {
+    state = all.value(kind.type, json::object());
+    if (!state.is_object()) state = json::object();
+  }
+  store::Filter f = filter_from(ctx, kind, state);
+  if (of) {
+    f.all_organisations = false;
+    f.organisation_id = of->id;
+  }
+  f.page = page_number(ctx.req.q("page"));
+  auto page = store::list(ctx.conn(), f);
+  auto own = accounts::store::find_organisation(ctx.conn(), u.organisation_id);
+  json j;
+  j["title"] = of ? kind.title + " - " + of->name : kind.title;
+  j["heading"] = kind.title;
+  j["base"] = kind.base;
+  j["log_name"] = kind.name;
+  j["list_path"] = list_path;
+  if (of) {
+    j["caption"] = of->name;
+    j["tabs"] = accounts::organisation_tabs(ctx, *of, kind.base.substr(1));
+    j["has_tabs"] = true;
+  }
+  bool can_create = own && perm::organisation_can_create_logs(*own);
+  j["can_create"] = can_create;
+  j["create_refused"] = can_create ? "" : "Your organisation cannot create logs until its data protection officer accepts the data sharing agreement.";
+  j["search"] = f.search;
+  bool filtered = !f.years.empty() || !f.statuses.empty() || !f.categories.empty() || f.assigned_to_id || f.owned_by || f.managed_by || !f.search.empty();
+  j["filtered"] = filtered;
+  // Bulk delete: support always; coordinators on a filtered or searched list; providers only their own logs.
+  bool bulk = perm::can_bulk_delete_logs(u, filtered, f.assigned_to_id && *f.assigned_to_id == u.id);
+  j["can_bulk_delete"] = bulk;
+  std::string count = std::to_string(page.total);
+  for (int i = int(count.size()) - 3; i > 0; i -= 3) count.insert(size_t(i), ",");
+  j["total_text"] = count + (page.total == 1 ? " log" : " logs") + (filtered ? " found" : "");
+  j["logs"] = json::array();
+  // The columns, named by the kind's questions ("Tenant code and property reference", "Needs type").
+  j["reference_heading"] = kind.reference_label + (kind.property_reference_label.empty() ? "" : " and " + lower_first(kind.property_reference_label));
+  j["category_heading"] = kind.category_label;
+  j["date_heading"] = kind.date_label;
+  j["search_label"] = search_label(kind);
+  for (auto& l : page.logs) {
+    std::string date;
+    if (l.log_date)
+      if (auto d = util::parse_iso_date(*l.log_date)) date = d->display();
+    j["logs"].push_back({{"id", l.id}, {"reference", l.reference.value_or("")}, {"property_reference", l.property_reference.value_or("")},
+                         {"category", l.category ? kind.category_text(*l.category) : ""}, {"date", date}, {"href", kind.base + "/" + std::to_string(l.id)},
+                         {"owning", l.owning_organisation_name}, {"managing", l.managing_organisation_name},
+                         {"status", status_label(l.status)}, {"status_colour", status_colour(l.status)}, {"assigned", l.assigned_to_name},
+                         {"can_bulk_delete", bulk}});
+  }
+  j["has_logs"] = !page.logs.empty();
+  auto items = [&](const char* name, std::vector<std::pair<std::string, std::string>> opts, const json& chosen) {
+    json arr = json::array();
+    int i = 0;
+    for (auto& [v, l] : opts) {
+      bool checked = false;
+      if (chosen.is_array()) for (auto& c : chosen) checked = checked || c == v;
+      else checked = chosen == v;
+      arr.push_back({{"item_id", std::string(name) + "-" + std::to_string(++i)}, {"name", name}, {"value", v}, {"label", l}, {"checked", checked}});
+    }
+    return arr;
+  };
+  json filters = json::array();
+  filters.push_back({{"legend", "Collection year"}, {"is_checkboxes", true}, {"is_radios", false}, {"select", false},
+                     {"items", items("years", year_options(kind), state.value("years", json::array()))}});
+  filters.push_back({{"legend", "Status"}, {"is_checkboxes", true}, {"is_radios", false}, {"select", false},
+                     {"items", items("status", {{"not_started", "Not started"}, {"in_progress", "In progress"}, {"completed", "Completed"}}, state.value("status", json::array()))}});
+  if (!kind.categories.empty())
+    filters.push_back({{"legend", kind.category_label}, {"is_checkboxes", true}, {"is_radios", false}, {"select", false},
+                       {"items", items("categories", kind.categories, state.value("categories", json::array()))}});
+  // Assigned to: all, you, or a named user (a select, a type-ahead with JavaScript).
+  json users = json::array();
+  std::string chosen_user = state.value("user", "");
+  {
+    accounts::store::UserFilter uf;
+    uf.per_page = 1000;
+    for (auto& x : accounts::store::list_users(ctx.conn(), u.organisation_id, uf).users)
+      users.push_back({{"value", std::to_string(x.id)}, {"label", x.name + " (" + x.email + ")"}, {"selected", std::to_string(x.id) == chosen_user}});
+  }
+  std::string assigned = state.value("assigned_to", "");
+  if (assigned.empty()) assigned = "all";
+  filters.push_back({{"legend", "Assigned to"}, {"is_checkboxes", false}, {"is_radios", true},
+                     {"items", items("assigned_to", {{"all", "All"}, {"you", "You"}, {"specific", "A specific user"}}, assigned)},
+                     {"select", {{"select_id", "user"}, {"select_name", "user"}, {"select_label", "User (choose “A specific user”)"}, {"options", users}}}});
+  // Owned by / managed by: for support, or organisations with relationships.
+  std::vector<accounts::Organisation> related;
+  if (perm::is_support(u)) related = accounts::store::list_organisations(ctx.conn(), "", 1, 100000).organisations;
+  else {
+    for (auto& o : accounts::store::stock_owners(ctx.conn(), u.organisation_id)) related.push_back(o);
+    for (auto& o : accounts::store::managing_agents(ctx.conn(), u.organisation_id)) related.push_back(o);
+    if (!related.empty() && own) related.insert(related.begin(), *own);
+  }
+  if (!related.empty()) {
+    for (auto [key, legend] : {std::pair{"owning_organisation", "Owned by"}, std::pair{"managing_organisation", "Managed by"}}) {
+      json opts = json::array();
+      std::string chosen = state.value(key, "");
+      for (auto& o : related) opts.push_back({{"value", std::to_string(o.id)}, {"label", o.name}, {"selected", std::to_string(o.id) == chosen}});
+      filters.push_back({{"legend", legend}, {"is_checkboxes", false}, {"is_radios", true}, {"items", json::array()},
+                         {"select", {{"select_id", key}, {"select_name", key}, {"select_label", "Organisation"}, {"options", opts}}}});
+    }
+  }
+  j["filters"] = filters;
+  j["pagination"] = pagination(page.total, f.per_page, f.page, list_path);
+  return ctx.page("logs/index", j);
+}
+
+
+}  // namespace core::logs
