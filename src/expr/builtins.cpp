@@ -252,25 +252,22 @@ Value f_la_name(Args a, int, const Env& env, const Node&) {
     if (code == a[0].as_string()) return Value(name);
   return {};
 }
-// One limit of a range by name ("soft_min", "soft_max", "hard_min", "hard_max"); null for another name.
-Value range_column(const Range& r, const Value& name) {
-  if (!name.is_string()) return {};
-  const std::string& c = name.as_string();
-  if (c == "soft_min") return number(r.soft_min);
-  if (c == "soft_max") return number(r.soft_max);
-  if (c == "hard_min") return number(r.hard_min);
-  if (c == "hard_max") return number(r.hard_max);
-  return {};
-}
-Value f_rent_range(Args a, int, const Env& env, const Node&) {
-  if (!env.lookups || !a[0].is_string() || !a[1].is_number() || !a[2].is_number()) return {};
-  auto it = env.lookups->rent_ranges.find({a[0].as_string(), int(a[1].as_number()), int(a[2].as_number())});
-  return it == env.lookups->rent_ranges.end() ? Value() : range_column(it->second, a[3]);
-}
-Value f_income_band(Args a, int, const Env& env, const Node&) {
-  if (!env.lookups || !a[0].is_number()) return {};
-  auto it = env.lookups->income_bands.find(int(a[0].as_number()));
-  return it == env.lookups->income_bands.end() ? Value() : range_column(it->second, a[1]);
+// lookup("table", key..., "column"): a cell of a table the form declares; null without a row.
+Value f_lookup(Args a, int n, const Env& env, const Node&) {
+  if (!env.lookups || n < 3 || !a[0].is_string() || !a[n - 1].is_string()) return {};
+  auto t = env.lookups->tables.find(a[0].as_string());
+  if (t == env.lookups->tables.end()) return {};
+  std::string key;
+  for (int i = 1; i < n - 1; ++i) {
+    auto k = Table::key_text(a[i]);
+    if (!k) return {};
+    key += *k;
+    key += '\x1f';
+  }
+  auto row = t->second.rows.find(key);
+  int c = t->second.column(a[n - 1].as_string());
+  if (row == t->second.rows.end() || c < 0) return {};
+  return row->second[size_t(c)];
 }
 
 }  // namespace
@@ -309,8 +306,7 @@ const std::vector<Builtin>& builtins() {
       {"la_in_england", 1, 1, Type::Bool, f_la_in_england},
       {"la_active", 2, 2, Type::Bool, f_la_active},
       {"la_name", 1, 1, Type::String, f_la_name},
-      {"rent_range", 4, 4, Type::Number, f_rent_range},
-      {"income_band", 2, 2, Type::Number, f_income_band},
+      {"lookup", 3, -1, Type::Any, f_lookup},
   };
   return all;
 }

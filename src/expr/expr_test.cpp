@@ -56,8 +56,11 @@ struct Fixture {
   Lookups lookups;
   FixedLabels labels;
   Fixture() {
-    lookups.rent_ranges[{"E09000033", 2, 1}] = RentRange{100, 200, 50, 300};
-    lookups.income_bands[1] = IncomeBand{143, 730, 90, 1230};
+    Table& r = lookups.tables["ranges"];
+    r.keys = {"la", "beds"};
+    r.columns = {"la", "beds", "soft_max", "name"};
+    r.rows["E09000033\x1f" "2\x1f"] = {Value("E09000033"), Value(2), Value(200), Value("two")};
+    r.rows["E09000033\x1f" "2.5\x1f"] = {Value("E09000033"), Value(2.5), Value(250.5), Value()};
     lookups.england_codes = {"E09000033"};
     lookups.all_codes = {"E09000033", "S12000033"};
   }
@@ -321,12 +324,15 @@ TEST(Builtins, LookupTables) {
   EXPECT_FALSE(f.run("la_active(la, date(2026, 4, 1))").as_bool());
   EXPECT_EQ(f.run("la_name(la)").as_string(), "Barnsley");
   EXPECT_TRUE(f.run("la_name(\"nope\")").null());
-  EXPECT_DOUBLE_EQ(f.run("rent_range(\"E09000033\", 2, 1, \"soft_max\")").as_number(), 200);
-  EXPECT_TRUE(f.run("rent_range(\"E09000033\", 3, 1, \"soft_max\")").null());
-  EXPECT_TRUE(f.run("rent_range(la, 2, 1, \"hard_min\")").null());
-  EXPECT_DOUBLE_EQ(f.run("income_band(1, \"hard_max\")").as_number(), 1230);
-  EXPECT_TRUE(f.run("income_band(4, \"hard_max\")").null());
-  EXPECT_TRUE(f.run("income_band(a, \"hard_max\")").null());
+  EXPECT_EQ(f.run("lookup(\"ranges\", \"E09000033\", 2, \"soft_max\")").as_int(), 200);
+  EXPECT_EQ(f.run("lookup(\"ranges\", \"E09000033\", 4 / 2, \"soft_max\")").as_int(), 200);  // 2.0 is the key 2
+  EXPECT_DOUBLE_EQ(f.run("lookup(\"ranges\", \"E09000033\", 2.5, \"soft_max\")").as_number(), 250.5);
+  EXPECT_EQ(f.run("lookup(\"ranges\", \"E09000033\", 2, \"name\")").as_string(), "two");
+  EXPECT_TRUE(f.run("lookup(\"ranges\", \"E09000033\", 2.5, \"name\")").null());  // an empty cell
+  EXPECT_TRUE(f.run("lookup(\"ranges\", \"E09000033\", 3, \"soft_max\")").null());  // no row
+  EXPECT_TRUE(f.run("lookup(\"ranges\", \"E09000033\", 2, \"hard_max\")").null());  // no column
+  EXPECT_TRUE(f.run("lookup(\"ranges\", \"E09000033\", a, \"soft_max\")").null());  // a blank key
+  EXPECT_TRUE(f.run("lookup(\"nope\", \"E09000033\", 2, \"soft_max\")").null());
 }
 
 TEST(Builtins, EveryBuiltinIsCoveredHere) {
@@ -335,18 +341,29 @@ TEST(Builtins, EveryBuiltinIsCoveredHere) {
                                   "changed", "previous", "label", "days_between", "add_days", "date", "year",
                                   "collection_start_year", "weekly", "per_period", "currency", "format_number", "lower",
                                   "upper", "length", "contains_phrase", "whole_phrase", "valid_postcode",
-                                  "normalise_postcode", "la_in_england", "la_active", "la_name", "rent_range", "income_band"};
+                                  "normalise_postcode", "la_in_england", "la_active", "la_name", "lookup"};
   for (auto& b : builtins()) EXPECT_TRUE(tested.count(b.name)) << b.name << " has no test";
 }
 
 TEST(Lookups, LoadsTheProjectsOwnTables) {
   auto l = Lookups::load(std::string(CORE_SOURCE_DIR) + "/data", 2026);
-  EXPECT_EQ(l.rent_ranges.size(), 8880u);
-  EXPECT_EQ(l.income_bands.size(), 11u);
+  auto rent = Lookups::load_table(std::string(CORE_SOURCE_DIR) + "/data", "rent-ranges-2026.csv", {"la", "lettype", "beds"});
+  EXPECT_EQ(rent.rows.size(), 8880u);
+  EXPECT_EQ(Lookups::load_table(std::string(CORE_SOURCE_DIR) + "/data", "income-bands-2026.csv", {"ecstat"}).rows.size(), 11u);
   EXPECT_EQ(l.local_authorities_england.size(), 296u);
   EXPECT_GT(l.local_authorities_all.size(), 296u);
   EXPECT_TRUE(l.country_codes.count("826"));
   EXPECT_EQ(l.la_history.at("E08000016").last_year, 2025);
   EXPECT_THROW(Lookups::load("/nonexistent", 2026), std::runtime_error);
   EXPECT_NO_THROW(Lookups::load("/nonexistent", 2026, false));
+}
+
+TEST(Lookups, ATableFileIsRefusedWhenItCannotBeRead) {
+  std::string data = std::string(CORE_SOURCE_DIR) + "/data";
+  EXPECT_THROW(Lookups::load_table(data, "../CMakeLists.txt", {"la"}), std::runtime_error);  // not in data/
+  EXPECT_THROW(Lookups::load_table(data, "/etc/passwd", {"la"}), std::runtime_error);
+  EXPECT_THROW(Lookups::load_table(data, "rent-ranges-2026.csv", {"nope"}), std::runtime_error);  // no such key column
+  EXPECT_THROW(Lookups::load_table(data, "rent-ranges-2026.csv", {"la"}), std::runtime_error);    // keys not unique
+  EXPECT_THROW(Lookups::load_table(data, "missing.csv", {"la"}), std::runtime_error);
+  EXPECT_NO_THROW(Lookups::load_table(data, "missing.csv", {"la"}, false));
 }

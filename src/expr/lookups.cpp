@@ -4,6 +4,8 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "util/text.h"
+
 namespace core::expr {
 
 namespace {
@@ -40,14 +42,19 @@ std::vector<std::vector<std::string>> read_csv(const std::string& path, bool req
 }
 
 double num(const std::string& s, const std::string& path) {
-  try {
-    size_t used = 0;
-    double d = std::stod(s, &used);
-    if (used != s.size()) throw std::invalid_argument(s);
-    return d;
-  } catch (const std::exception&) {
-    throw std::runtime_error(path + ": '" + s + "' is not a number");
+  auto d = util::parse_decimal(s);
+  if (!d) throw std::runtime_error(path + ": '" + s + "' is not a number");
+  return *d;
+}
+
+std::string header_of(const std::string& path) {
+  std::ifstream in(path);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (!line.empty() && line[0] != '#') return line;
   }
+  return "";
 }
 
 }  // namespace
@@ -55,21 +62,6 @@ double num(const std::string& s, const std::string& path) {
 Lookups Lookups::load(const std::string& dir, int year, bool required) {
   Lookups l;
   std::string y = std::to_string(year);
-  {
-    std::string p = dir + "/rent-ranges-" + y + ".csv";
-    for (auto& r : read_csv(p, required)) {
-      if (r.size() != 7) throw std::runtime_error(p + ": a row does not have 7 columns");
-      l.rent_ranges[{r[0], int(num(r[2], p)), int(num(r[1], p))}] =
-          RentRange{num(r[3], p), num(r[4], p), num(r[5], p), num(r[6], p)};
-    }
-  }
-  {
-    std::string p = dir + "/income-bands-" + y + ".csv";
-    for (auto& r : read_csv(p, required)) {
-      if (r.size() != 6) throw std::runtime_error(p + ": a row does not have 6 columns");
-      l.income_bands[int(num(r[0], p))] = IncomeBand{num(r[2], p), num(r[3], p), num(r[4], p), num(r[5], p)};
-    }
-  }
   auto pairs = [&](const std::string& p, auto& vec, auto& set) {
     for (auto& r : read_csv(p, required)) {
       if (r.size() < 2) throw std::runtime_error(p + ": a row has fewer than 2 columns");
@@ -88,6 +80,64 @@ Lookups Lookups::load(const std::string& dir, int year, bool required) {
     }
   }
   return l;
+}
+
+std::optional<std::string> Table::key_text(const Value& v) {
+  if (v.is_string()) return v.as_string();
+  if (v.is_int()) return std::to_string(v.as_int());
+  if (v.is_number()) {
+    double d = v.as_number();
+    Value n = number(d);
+    if (n.is_int()) return std::to_string(n.as_int());
+    std::ostringstream o;
+    o << d;
+    return o.str();
+  }
+  return std::nullopt;
+}
+
+int Table::column(const std::string& name) const {
+  for (size_t i = 0; i < columns.size(); ++i)
+    if (columns[i] == name) return int(i);
+  return -1;
+}
+
+Table Lookups::load_table(const std::string& dir, const std::string& file, const std::vector<std::string>& keys,
+                          bool required) {
+  Table t;
+  t.keys = keys;
+  if (file.empty() || file.find('/') != std::string::npos || file.find('\\') != std::string::npos || file[0] == '.')
+    throw std::runtime_error("table file '" + file + "' must be a file name in data/");
+  std::string p = dir + "/" + file;
+  std::string header = header_of(p);
+  if (header.empty() && !required) return t;
+  if (header.empty()) throw std::runtime_error("cannot read lookup table " + p);
+  for (size_t at = 0;;) {
+    size_t comma = header.find(',', at);
+    t.columns.push_back(header.substr(at, comma == std::string::npos ? std::string::npos : comma - at));
+    if (comma == std::string::npos) break;
+    at = comma + 1;
+  }
+  std::vector<int> key_at;
+  for (auto& k : keys) {
+    int c = t.column(k);
+    if (c < 0) throw std::runtime_error(p + ": no column '" + k + "' to use as a key");
+    key_at.push_back(c);
+  }
+  for (auto& r : read_csv(p, true)) {
+    if (r.size() != t.columns.size())
+      throw std::runtime_error(p + ": a row does not have " + std::to_string(t.columns.size()) + " columns");
+    std::string key;
+    for (int c : key_at) key += r[size_t(c)] + '\x1f';
+    std::vector<Value> cells;
+    for (auto& cell : r) {
+      if (cell.empty()) cells.emplace_back();
+      else if (auto d = util::parse_decimal(cell)) cells.push_back(number(*d));
+      else cells.push_back(Value(cell));
+    }
+    if (!t.rows.emplace(key, std::move(cells)).second) throw std::runtime_error(p + ": two rows have the same keys");
+  }
+  return t;
 }
 
 }  // namespace core::expr

@@ -1,25 +1,31 @@
-// Lookup tables the rules reach by name (rent ranges, income bands, local authorities, countries).
+// Lookup tables the rules reach by name: the tables a form declares (rent ranges, income bands,
+// sale ranges: read with lookup()), and the local authorities and countries the options come from.
 // They are the project's own files under data/; loaded once with the form.
 #pragma once
 #include <map>
 #include <optional>
 #include <set>
 #include <string>
-#include <tuple>
+#include <unordered_map>
 #include <vector>
+
+#include "expr/value.h"
 
 namespace core::expr {
 
-// Soft and hard limits, £ per week (a rent range, or an income band).
-struct Range {
-  double soft_min = 0, soft_max = 0, hard_min = 0, hard_max = 0;
+// A table a form declares (`tables`): rows picked by their key columns, cells read by column name.
+struct Table {
+  std::vector<std::string> keys;     // key columns, in the order lookup() takes them
+  std::vector<std::string> columns;  // every column, by the header row
+  std::unordered_map<std::string, std::vector<Value>> rows;  // key text (see key_text) -> cells
+  // The text a key value is compared as: text as is, a whole number without a decimal point.
+  static std::optional<std::string> key_text(const Value& v);
+  // The column's position, or -1.
+  int column(const std::string& name) const;
 };
-using RentRange = Range;
-using IncomeBand = Range;
 
 struct Lookups {
-  std::map<std::tuple<std::string, int, int>, RentRange> rent_ranges;  // (la, beds, lettype)
-  std::map<int, IncomeBand> income_bands;                              // by ecstat
+  std::map<std::string, Table> tables;  // by the name the form gives it
   std::vector<std::pair<std::string, std::string>> local_authorities_england;  // code, name (display order)
   std::vector<std::pair<std::string, std::string>> local_authorities_all;
   std::vector<std::pair<std::string, std::string>> countries;  // code as text, name
@@ -32,6 +38,10 @@ struct Lookups {
 
   // Reads data/<file> for each table (a missing file is an empty table unless `required`). Throws std::runtime_error naming the file on a bad row.
   static Lookups load(const std::string& data_dir, int year, bool required = true);
+  // Reads a declared table: `file` in data_dir, a header row, `keys` naming columns that pick one
+  // row. Throws std::runtime_error naming the file on a missing column, a short row or a repeated key.
+  static Table load_table(const std::string& data_dir, const std::string& file, const std::vector<std::string>& keys,
+                          bool required = true);
 };
 
 }  // namespace core::expr

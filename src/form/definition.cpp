@@ -13,6 +13,7 @@ namespace core::form {
 
 void index_def_readers(Form& F);
 void each_expression(Form& F, const std::function<void(expr::NodePtr&)>& fn);
+void check_lookups(Form& F, const std::function<void(const std::string&, const std::string&)>& problem);
 
 // Page, subsection and question conditions are cached like defs: worked out once per state of the log.
 expr::NodePtr cached(Form& F, expr::NodePtr n, const std::string& key) {
@@ -271,6 +272,7 @@ std::shared_ptr<Form> Form::load(const std::string& path, const std::string& dat
   json derivations = root.value("derivations", json::array());
   json validations = root.value("validations", json::array());
   json soft = root.value("soft_validations", json::array());
+  json tables = root.value("tables", json::object());
   const json includes = root.value("include", json::array());
   for (auto& inc : includes) {
     fs::path p = fs::path(path).parent_path() / inc.get<std::string>();
@@ -284,7 +286,13 @@ std::shared_ptr<Form> Form::load(const std::string& path, const std::string& dat
     for (auto& x : part.value("derivations", json::array())) derivations.push_back(x);
     for (auto& x : part.value("validations", json::array())) validations.push_back(x);
     for (auto& x : part.value("soft_validations", json::array())) soft.push_back(x);
+    const json part_tables = part.value("tables", json::object());
+    for (auto& [k, v] : part_tables.items()) {
+      if (tables.contains(k)) problem(p.string(), "table '" + k + "' is declared twice");
+      tables[k] = v;
+    }
   }
+  root["tables"] = tables;
   root["defs"] = defs;
   root["variables"] = expand_templates(variables);
   root["derivations"] = expand_templates(derivations);
@@ -307,10 +315,23 @@ std::shared_ptr<Form> Form::load(const std::string& path, const std::string& dat
   F.new_logs_end_date = date("new_logs_end_date");
   F.edit_end_date = date("edit_end_date");
   F.submission_deadline = meta.contains("submission_deadline") ? date("submission_deadline") : F.edit_end_date;
+  const bool lookups_required = meta.value("lookups", true);
   try {
-    F.lookups = expr::Lookups::load(data_dir, F.year, meta.value("lookups", true));
+    F.lookups = expr::Lookups::load(data_dir, F.year, lookups_required);
   } catch (const std::exception& e) {
     problem("lookups", e.what());
+  }
+  const json declared_tables = S.value("tables", json::object());
+  for (auto& [name, t] : declared_tables.items()) {
+    std::vector<std::string> keys;
+    for (auto& k : t.value("keys", json::array()))
+      if (k.is_string()) keys.push_back(k.get<std::string>());
+    if (keys.empty()) problem("table " + name, "needs `keys`: the columns that pick a row");
+    try {
+      F.lookups.tables[name] = expr::Lookups::load_table(data_dir, t.value("file", std::string()), keys, lookups_required);
+    } catch (const std::exception& e) {
+      problem("table " + name, e.what());
+    }
   }
 
   // 3. Structure, and one attribute per answer.
@@ -630,6 +651,7 @@ std::shared_ptr<Form> Form::load(const std::string& path, const std::string& dat
     }
     F.soft_rules.push_back(std::move(s));
   }
+  check_lookups(F, problem);
   index_def_readers(F);
   // Every expression compiled into one program, so that they sit together in memory (program.h).
   auto program = std::make_shared<expr::Program>();
@@ -677,6 +699,37 @@ void each_expression(Form& F, const std::function<void(expr::NodePtr&)>& fn) {
     walk(s.when);
     for (auto& [k, v] : s.values) walk(v);
   }
+}
+
+namespace {
+
+// Each lookup() names a declared table by a literal, passes one argument per key, and (when the
+// column is a literal) a column the table has.
+void check_lookup_calls(const expr::Node& n, const Form& F, const std::function<void(const std::string&)>& bad) {
+  for (auto& k : n.kids) check_lookup_calls(*k, F, bad);
+  if (n.op != expr::Op::Call || !n.fn || std::string(n.fn->name) != "lookup") return;
+  const expr::Node& first = *n.kids.front();
+  if (first.op != expr::Op::Literal || !first.literal.is_string()) return bad("lookup() must name its table as text");
+  auto t = F.lookups.tables.find(first.literal.as_string());
+  if (t == F.lookups.tables.end()) return bad("lookup() of an undeclared table '" + first.literal.as_string() + "'");
+  if (n.kids.size() != t->second.keys.size() + 2)
+    return bad("lookup(\"" + t->first + "\", …) takes " + std::to_string(t->second.keys.size()) +
+               " key(s) and a column name");
+  const expr::Node& last = *n.kids.back();
+  if (last.op == expr::Op::Literal && (!last.literal.is_string() || (!t->second.columns.empty() &&
+                                                                      t->second.column(last.literal.as_string()) < 0)))
+    bad("lookup(\"" + t->first + "\", …) of a column the table does not have");
+}
+
+}  // namespace
+
+void check_lookups(Form& F, const std::function<void(const std::string&, const std::string&)>& problem) {
+  std::set<std::string> seen;
+  each_expression(F, [&](expr::NodePtr& n) {
+    check_lookup_calls(*n, F, [&](const std::string& m) {
+      if (seen.insert(m).second) problem("lookup", m);
+    });
+  });
 }
 
 namespace {

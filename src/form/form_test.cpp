@@ -261,6 +261,30 @@ TEST(Lint, FindsUnsoundDefinitions) {
   EXPECT_TRUE(mentions(lint_text(variant("\"values\": { \"age\": \"age1\" }", "\"values\": {}")), "%{age}"));
 }
 
+TEST(Lint, ChecksEveryLookupAgainstItsTable) {
+  // The fixture with a declared table and one derivation reading it with `call`.
+  auto with_lookup = [](const std::string& table, const std::string& call) {
+    std::string s = variant("\"variables\": [", "\"tables\": { \"bands\": " + table + " },\n  \"variables\": [");
+    std::string from = "\"value\": \"weekly(brent, 3)\"";
+    return s.replace(s.find(from), from.size(), "\"value\": \"" + call + "\"");
+  };
+  const std::string bands = R"({ "file": "income-bands-2026.csv", "keys": ["ecstat"] })";
+  EXPECT_TRUE(lint_text(with_lookup(bands, "lookup(\\\"bands\\\", ecstat1, \\\"soft_max\\\")")).empty());
+  EXPECT_TRUE(mentions(lint_text(with_lookup(bands, "lookup(\\\"band\\\", ecstat1, \\\"soft_max\\\")")),
+                       "undeclared table 'band'"));
+  EXPECT_TRUE(mentions(lint_text(with_lookup(bands, "lookup(\\\"bands\\\", ecstat1, 2, \\\"soft_max\\\")")),
+                       "takes 1 key(s)"));
+  EXPECT_TRUE(mentions(lint_text(with_lookup(bands, "lookup(\\\"bands\\\", ecstat1, \\\"soft_maxx\\\")")),
+                       "column the table does not have"));
+  EXPECT_TRUE(mentions(lint_text(with_lookup(bands, "lookup(brent, ecstat1, \\\"soft_max\\\")")), "name its table as text"));
+  EXPECT_TRUE(mentions(lint_text(with_lookup(R"({ "file": "../secret.csv", "keys": ["ecstat"] })",
+                                             "lookup(\\\"bands\\\", ecstat1, \\\"soft_max\\\")")),
+                       "must be a file name in data/"));
+  EXPECT_TRUE(mentions(lint_text(with_lookup(R"({ "file": "income-bands-2026.csv", "keys": ["nope"] })",
+                                             "lookup(\\\"bands\\\", ecstat1, \\\"soft_max\\\")")),
+                       "no column 'nope'"));
+}
+
 TEST(Cases, TheRunnerReportsWhatDoesNotHold) {
   json file = {{"cases", json::array({
       {{"name", "passes"}, {"today", "2099-06-01"}, {"answers", {{"needstype", 1}, {"startdate", "2099-05-01"}, {"age1", 17}, {"ecstat1", 5}}},
