@@ -34,7 +34,7 @@ std::string fingerprint(TestApp& t) {
 }
 
 struct Ids {
-  int64_t org, user, other, scheme, location, log, request;
+  int64_t org, user, other, scheme, location, log, request, sales_log;
 };
 
 std::string fill(const std::string& pattern, const Ids& ids) {
@@ -42,14 +42,16 @@ std::string fill(const std::string& pattern, const Ids& ids) {
   p = std::regex_replace(p, std::regex(":request_id"), std::to_string(ids.request));
   p = std::regex_replace(p, std::regex(":location_id"), std::to_string(ids.location));
   bool location_route = p.find("/locations/") != std::string::npos;
-  bool log_route = p.rfind("/lettings-logs/", 0) == 0;
-  p = std::regex_replace(p, std::regex(":page"), location_route ? "units" : log_route ? "tenant-code" : "support");
+  bool lettings_route = p.rfind("/lettings-logs/", 0) == 0, sales_route = p.rfind("/sales-logs/", 0) == 0;
+  bool log_route = lettings_route || sales_route;
+  p = std::regex_replace(p, std::regex(":page"), location_route ? "units" : lettings_route ? "tenant-code" : sales_route ? "purchaser-code" : "support");
   p = std::regex_replace(p, std::regex(":subsection"), "setup");
   bool user_route = p.rfind("/users/", 0) == 0, scheme_route = p.rfind("/schemes/", 0) == 0;
   p = std::regex_replace(p, std::regex(":id"),
-                         std::to_string(user_route ? ids.user : scheme_route ? ids.scheme : log_route ? ids.log : ids.org));
+                         std::to_string(user_route ? ids.user : scheme_route ? ids.scheme : lettings_route ? ids.log : sales_route ? ids.sales_log : ids.org));
   if (p == "/schemes/download") p += "?type=combined";
   if (p == "/lettings-logs/delete") p += "?ids=" + std::to_string(ids.log);
+  if (p == "/sales-logs/delete") p += "?ids=" + std::to_string(ids.sales_log);
   return p;
 }
 
@@ -62,7 +64,8 @@ std::multimap<std::string, std::string> effective_form(const Ids& target, int64_
           {"related_organisation_id", std::to_string(unrelated)},
           {"rent_periods", "1"},             {"current_password", "Housing-Demo-2026"},
           {"password", "Gable-Window-77"},   {"password_confirmation", "Gable-Window-77"},
-          {"tenancycode", "CHANGED"},        {"version", "1"},                  {"ids", std::to_string(target.log)}};
+          {"tenancycode", "CHANGED"},        {"purchid", "CHANGED"},            {"version", "1"},
+          {"ids", std::to_string(target.log)}, {"ids", std::to_string(target.sales_log)}};
 }
 
 bool is_own_account_route(const std::string& pattern) {
@@ -94,20 +97,23 @@ class RoutePermissions : public ::testing::Test {
     auto la_scheme = c->query_one("SELECT id FROM schemes WHERE owning_organisation_id = ? ORDER BY id", {la})->i64(0);
     auto la_location = c->query_one("SELECT id FROM locations WHERE scheme_id = ? ORDER BY id", {la_scheme})->i64(0);
     // A log of each: Northshire's, and Eastbrook's (made directly: Eastbrook cannot create logs yet).
-    auto log_of = [&](int64_t org, const std::string& code) {
+    auto log_of = [&](int64_t org, const std::string& code, const std::string& type = "lettings") {
       logs::store::Log l;
+      l.type = type;
       l.form_year = 2026;
       l.owning_organisation_id = org;
       l.managing_organisation_id = org;
-      l.answers = nlohmann::json({{"owning_organisation_id", org}, {"managing_organisation_id", org}, {"tenancycode", code}}).dump();
+      l.answers = nlohmann::json({{"owning_organisation_id", org}, {"managing_organisation_id", org},
+                                  {type == "sales" ? "purchid" : "tenancycode", code}}).dump();
       l.reference = code;
       return logs::store::create(*c, l, {});
     };
     int64_t la_log = log_of(la, "NORTHCODE"), east_log = log_of(east, "EASTSECRET");
+    int64_t la_sale = log_of(la, "NORTHSALE", "sales"), east_sale = log_of(east, "EASTSALESECRET", "sales");
     // A pending request between two other organisations: Riverside asks Eastbrook to be its stock owner.
     int64_t request = accounts::store::create_relationship_request(*c, east, ha, ha, std::nullopt);
-    inside = {la, t.user_id("coordinator@northshire.example"), ha, la_scheme, la_location, la_log, request};
-    outside = {east, t.user_id("coordinator@eastbrook.example"), ha, east_scheme, east_location, east_log, request};
+    inside = {la, t.user_id("coordinator@northshire.example"), ha, la_scheme, la_location, la_log, request, la_sale};
+    outside = {east, t.user_id("coordinator@eastbrook.example"), ha, east_scheme, east_location, east_log, request, east_sale};
   }
   TestApp t;
   int64_t la = 0, ha = 0, east = 0;
@@ -133,21 +139,24 @@ TEST_F(RoutePermissions, SignedOutVisitorsAreSentToSignIn) {
 TEST_F(RoutePermissions, OtherOrganisationsDataIsNeverShownOrChanged) {
   // Names and emails that belong only to Eastbrook.
   const std::vector<std::string> secrets = {"Eastbrook Housing Trust", "coordinator@eastbrook.example", "Eve Unsigned",
-                                            "EB4 5CC", "Eastbrook Secret Refuge", "EB9 9ZZ", "EASTSECRET"};
+                                            "EB4 5CC", "Eastbrook Secret Refuge", "EB9 9ZZ", "EASTSECRET", "EASTSALESECRET"};
   for (const std::string email : {"coordinator@northshire.example", "provider@northshire.example",
                                    "dpo@northshire.example", "coordinator@riverside.example"}) {
     for (const auto& r : t.app().routes()) {
       if (r.access == web::Access::Public || is_own_account_route(r.pattern)) continue;
       if (r.pattern == "/organisations" || r.pattern == "/organisations/new" || r.pattern == "/users/new" ||
           r.pattern == "/schemes" || r.pattern == "/schemes/new" || r.pattern == "/schemes/download" ||
-          r.pattern == "/lettings-logs" || r.pattern == "/lettings-logs/clear-filters") {
+          r.pattern == "/lettings-logs" || r.pattern == "/lettings-logs/clear-filters" || r.pattern == "/sales-logs" ||
+          r.pattern == "/sales-logs/clear-filters") {
         // Lists and downloads of one's own: they answer, but never with another organisation's data.
         Client c(t);
         c.sign_in(email);
         auto res = r.method == "GET" ? c.get(fill(r.pattern, outside)) : c.post(fill(r.pattern, outside), effective_form(outside, la));
         for (const auto& s : secrets) {
           // Riverside is Eastbrook's stock owner, so Eastbrook's name is in its own log filters.
-          if (s == "Eastbrook Housing Trust" && email == "coordinator@riverside.example" && r.pattern == "/lettings-logs") continue;
+          if (s == "Eastbrook Housing Trust" && email == "coordinator@riverside.example" &&
+              (r.pattern == "/lettings-logs" || r.pattern == "/sales-logs"))
+            continue;
           EXPECT_EQ(res.body.find(s), std::string::npos) << email << " " << r.pattern << " shows " << s;
         }
         continue;
@@ -185,7 +194,7 @@ TEST_F(RoutePermissions, ProvidersAreRefusedEveryChangeInTheirOwnOrganisation) {
   for (const auto& r : t.app().routes()) {
     if (r.access == web::Access::Public || is_own_account_route(r.pattern)) continue;
     if (!std::regex_search(r.pattern, coordinator_only)) continue;
-    if (r.pattern.rfind("/lettings-logs", 0) == 0) continue;  // providers fill in their organisation's logs
+    if (r.pattern.rfind("/lettings-logs", 0) == 0 || r.pattern.rfind("/sales-logs", 0) == 0) continue;  // providers fill in their organisation's logs
     Client p(t);
     p.sign_in("provider@northshire.example");
     std::string path = fill(r.pattern, inside);
