@@ -147,6 +147,15 @@ std::vector<CaseResult> run_cases(const Form& f, const json& file, const Context
       fail("status is " + std::string(status_name(o.status)) + ", expected " + ex["status"].get<std::string>() + ";" + detail +
            (o.errors.empty() ? "" : "; errors:" + errors_text()));
     }
+    const json subsections = ex.value("subsections", json::object());
+    for (auto& [id, want] : subsections.items()) {
+      int found = -1;
+      for (size_t i = 0; i < f.subsections.size(); ++i)
+        if (f.subsections[i].id == id) found = int(i);
+      if (found < 0) fail("there is no subsection " + id);
+      else if (want != status_name(o.subsections[size_t(found)]))
+        fail("subsection " + id + " is " + status_name(o.subsections[size_t(found)]) + ", expected " + want.get<std::string>());
+    }
     } catch (const json::exception& e) {
       fail(std::string("the case is malformed: ") + e.what());
     }

@@ -533,7 +533,10 @@ std::shared_ptr<Form> Form::load(const std::string& path, const std::string& dat
   for (auto& sub : F.subsections) {
     for (auto& js : arr(S, "sections"))
       for (auto& jss : arr(js, "subsections"))
-        if (str(jss, "id") == sub.id) sub.depends_on = cached(F, parse(jss, "depends_on", "subsection " + sub.id), "subsection:" + sub.id);
+        if (str(jss, "id") == sub.id) {
+          sub.depends_on = cached(F, parse(jss, "depends_on", "subsection " + sub.id), "subsection:" + sub.id);
+          sub.shown_when = cached(F, parse(jss, "shown_when", "subsection " + sub.id), "subsection-shown:" + sub.id);
+        }
   }
   std::set<std::string> soft_ids;
   for (auto& js : arr(S, "soft_validations")) soft_ids.insert(str(js, "id"));
@@ -676,7 +679,10 @@ void each_expression(Form& F, const std::function<void(expr::NodePtr&)>& fn) {
   auto walk = [&](expr::NodePtr& n) {
     if (n) fn(n);
   };
-  for (auto& s : F.subsections) walk(s.depends_on);
+  for (auto& s : F.subsections) {
+    walk(s.shown_when);
+    walk(s.depends_on);
+  }
   for (auto& p : F.pages) {
     walk(p.depends_on);
     for (auto& q : p.questions) {
@@ -790,7 +796,7 @@ void index_def_readers(Form& F) {
   std::vector<std::set<int>> page_reads(F.pages.size());
   for (size_t p = 0; p < F.pages.size(); ++p) {
     const auto& sub = F.subsections[size_t(F.pages[p].subsection)];
-    for (const expr::NodePtr* cond : {&std::as_const(F.pages[p].depends_on), &sub.depends_on})
+    for (const expr::NodePtr* cond : {&std::as_const(F.pages[p].depends_on), &sub.depends_on, &sub.shown_when})
       if (*cond)
         for (auto& name : (*cond)->fields)
           if (int s = F.slot(name); s >= 0) page_reads[p].insert(s);

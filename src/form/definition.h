@@ -76,7 +76,10 @@ struct Page {
 struct Subsection {
   std::string id, label;
   int section = -1;
-  expr::NodePtr depends_on;
+  // `shown_when`: while it fails the subsection does not apply to the log: it is left out of the
+  // task list and of the log's status, and none of its pages is asked. `depends_on`: while it fails
+  // the subsection applies but cannot be started yet.
+  expr::NodePtr shown_when, depends_on;
   std::vector<int> pages;
 };
 

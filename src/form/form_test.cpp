@@ -285,18 +285,50 @@ TEST(Lint, ChecksEveryLookupAgainstItsTable) {
                        "no column 'nope'"));
 }
 
+TEST(Gateway, ASubsectionThatDoesNotApplyIsLeftOutOfTheLog) {
+  // A sale's subsections for the other types of sale are not part of the log: no pages, no status
+  // that holds it back. The discounted ownership log of the complete cases.
+  auto f = Form::load_checked(kRoot + "/forms/2026/sales.json", kData);
+  std::ifstream in(kRoot + "/tests/cases/sales-2026/complete-logs.json");
+  json cases = json::parse(in);
+  const json* discounted = nullptr;
+  for (auto& c : cases["cases"])
+    if (c["expect"]["subsections"].value("discounted_ownership_scheme", "") == "completed") discounted = &c;
+  ASSERT_NE(discounted, nullptr);
+  Context c;
+  c.today = util::Date{2026, 6, 1};
+  auto before = apply(*f, Values(f->size()), changes_from_json((*discounted)["before"]), c).values;
+  auto o = apply(*f, before, changes_from_json((*discounted)["answers"]), c);
+  auto status_of = [&](const std::string& id) {
+    for (size_t i = 0; i < f->subsections.size(); ++i)
+      if (f->subsections[i].id == id) return o.subsections[i];
+    return Status::CannotStartYet;
+  };
+  EXPECT_EQ(status_of("shared_ownership_initial_purchase"), Status::NotApplicable);
+  EXPECT_EQ(status_of("discounted_ownership_scheme"), Status::Completed);
+  for (size_t p = 0; p < f->pages.size(); ++p)
+    if (f->subsections[size_t(f->pages[p].subsection)].id == "shared_ownership_initial_purchase")
+      EXPECT_FALSE(o.routed[p]) << f->pages[p].id;
+  // Change the sale to shared ownership: the initial purchase applies, and the log is no longer complete.
+  auto shared = apply(*f, o.values, changes_from_json({{"ownershipsch", 1}, {"staircase", 2}}), c);
+  for (size_t i = 0; i < f->subsections.size(); ++i)
+    if (f->subsections[i].id == "shared_ownership_initial_purchase") EXPECT_NE(shared.subsections[i], Status::NotApplicable);
+  EXPECT_NE(shared.status, Status::Completed);
+}
+
 TEST(Cases, TheRunnerReportsWhatDoesNotHold) {
   json file = {{"cases", json::array({
       {{"name", "passes"}, {"today", "2099-06-01"}, {"answers", {{"needstype", 1}, {"startdate", "2099-05-01"}, {"age1", 17}, {"ecstat1", 5}}},
        {"expect", {{"rules", {"H-AGE-RETIRED"}}, {"values", {{"needstype", 1}}}}}},
       {{"name", "fails"}, {"today", "2099-06-01"}, {"answers", {{"needstype", 1}}},
-       {"expect", {{"rules", {"H-AGE-RETIRED"}}, {"status", "completed"}, {"values", {{"needstype", 2}}}}}},
+       {"expect", {{"rules", {"H-AGE-RETIRED"}}, {"status", "completed"}, {"values", {{"needstype", 2}}},
+                   {"subsections", {{"setup", "not_applicable"}, {"nosuch", "completed"}}}}}},
       {{"name", "malformed"}, {"today", "2099-06-01"}, {"expect", {{"rules", {1}}}}},
   })}};
   auto r = run_cases(*test_form(), file);
   ASSERT_EQ(r.size(), 3u);
   EXPECT_TRUE(r[0].failures.empty());
-  EXPECT_EQ(r[1].failures.size(), 3u);
+  EXPECT_EQ(r[1].failures.size(), 5u);
   EXPECT_FALSE(r[2].failures.empty());
 }
 

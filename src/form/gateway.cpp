@@ -16,6 +16,7 @@ const char* status_name(Status s) {
     case Status::NotStarted: return "not_started";
     case Status::InProgress: return "in_progress";
     case Status::Completed: return "completed";
+    case Status::NotApplicable: return "not_applicable";
   }
   return "?";
 }
@@ -105,6 +106,11 @@ struct Evaluator {
     }
   }
   bool holds(const expr::NodePtr& n) { return expr::holds(n, env); }
+  // Is the page shown: its subsection applies and can be started, and its own condition holds?
+  bool shown(const Page& pg) {
+    const Subsection& sub = f.subsections[size_t(pg.subsection)];
+    return holds(sub.shown_when) && holds(sub.depends_on) && holds(pg.depends_on);
+  }
   Value eval(const expr::NodePtr& n) { return expr::eval(n, env); }
 
   // Every page's "is it shown?" (by page index) for the answers now. The first call works out every
@@ -129,10 +135,7 @@ struct Evaluator {
   }
 
  private:
-  bool page_shown(size_t p) {
-    const Page& pg = f.pages[p];
-    return holds(f.subsections[size_t(pg.subsection)].depends_on) && holds(pg.depends_on);
-  }
+  bool page_shown(size_t p) { return shown(f.pages[p]); }
   std::vector<char> routing_, changed_;
   std::vector<int> changed_slots_;
 };
@@ -145,7 +148,7 @@ const Question* asking_question(const Form& f, int slot, Evaluator& ev, bool for
   if (!for_message || qs.size() < 2) return qs.empty() ? nullptr : qs.front();
   for (const Question* q : qs) {
     const Page& p = f.pages[size_t(q->page)];
-    if (ev.holds(f.subsections[size_t(p.subsection)].depends_on) && ev.holds(p.depends_on)) return q;
+    if (ev.shown(p)) return q;
   }
   return qs.empty() ? nullptr : qs.front();
 }
@@ -354,8 +357,7 @@ std::vector<char> routed(const Form& f, const Values& values, const Context& ctx
 bool page_routed(const Form& f, int page, const Values& values, const Context& ctx) {
   Values now = with_context(f, values, ctx);
   Evaluator ev(f, now, now, false);
-  const Page& p = f.pages[size_t(page)];
-  return ev.holds(f.subsections[size_t(p.subsection)].depends_on) && ev.holds(p.depends_on);
+  return ev.shown(f.pages[size_t(page)]);
 }
 
 Changes changes_from_json(const json& object) {
@@ -483,6 +485,10 @@ Outcome apply(const Form& f, const Values& before_in, const Changes& changes, co
   out.subsections.resize(f.subsections.size());
   for (size_t i = 0; i < f.subsections.size(); ++i) {
     const Subsection& sub = f.subsections[i];
+    if (!ev.holds(sub.shown_when)) {
+      out.subsections[i] = Status::NotApplicable;  // not part of this log: does not hold it back
+      continue;
+    }
     if (!ev.holds(sub.depends_on)) {
       out.subsections[i] = Status::CannotStartYet;
       all_complete = false;

@@ -34,7 +34,8 @@ struct SoftCheck {
   std::string rule, confirm_field, title, text;
 };
 
-enum class Status { CannotStartYet, NotStarted, InProgress, Completed };
+// A subsection's or a log's status. NotApplicable: a subsection whose `shown_when` fails (never a log's).
+enum class Status { CannotStartYet, NotStarted, InProgress, Completed, NotApplicable };
 const char* status_name(Status s);
 
 struct Options {

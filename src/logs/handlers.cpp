@@ -106,12 +106,14 @@ Response show_log(Context& ctx, const Kind& kind) {
   j["can_delete"] = can_delete(ctx.current_user(), log, *f);
   j["back"] = kind.base;
   Flow flow(*f, o, fc);
-  int done = 0;
+  int done = 0, applicable = 0;
   json sections = json::array();
   for (auto& sec : f->sections) {
     json s = {{"label", sec.label}, {"subsections", json::array()}};
     for (int si : sec.subsections) {
       const auto& sub = f->subsections[size_t(si)];
+      if (o.subsections[size_t(si)] == form::Status::NotApplicable) continue;  // not part of this log
+      ++applicable;
       std::string st = form::status_name(o.subsections[size_t(si)]);
       if (st == "completed") ++done;
       std::string href;
@@ -123,11 +125,11 @@ Response show_log(Context& ctx, const Kind& kind) {
       s["subsections"].push_back({{"id", sub.id}, {"label", sub.label}, {"href", href}, {"status", status_label(st)},
                                   {"colour", st == "cannot_start_yet" ? "" : st == "completed" ? "govuk-tag--green" : status_colour(st)}});
     }
-    sections.push_back(s);
+    if (!s["subsections"].empty()) sections.push_back(s);
   }
   j["sections"] = sections;
   j["completed_count"] = done;
-  j["subsection_count"] = f->subsections.size();
+  j["subsection_count"] = applicable;
   return ctx.page("logs/show", j);
 }
 
