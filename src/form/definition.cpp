@@ -398,6 +398,8 @@ std::shared_ptr<Form> Form::load(const std::string& path, const std::string& dat
           if (jq.contains("min")) q.min = jq["min"].get<double>();
           if (jq.contains("max")) q.max = jq["max"].get<double>();
           if (jq.contains("step")) q.step = jq["step"].get<double>();
+          if (q.step && !(*q.step > 0)) problem(qwhere, "step must be more than 0");
+          q.money = q.type == QType::Numeric && jq.value("prefix", "") == "£";
           q.readonly = jq.value("readonly", false);
           q.keep = jq.value("keep", false);
           if (jq.contains("optional") && jq["optional"].is_boolean()) q.optional = jq["optional"].get<bool>();
@@ -490,6 +492,10 @@ std::shared_ptr<Form> Form::load(const std::string& path, const std::string& dat
       for (auto& o : q.options)
         if (o.slot >= 0) F.attributes[size_t(o.slot)].questions.push_back(&q);
     }
+  for (auto& a : F.attributes)
+    for (const Question* q : a.questions)
+      if (q->min != a.questions.front()->min || q->max != a.questions.front()->max || q->step != a.questions.front()->step)
+        a.bounds_vary = true;
 
   // 4. Named expressions.
   for (auto& [k, v] : S["defs"].items()) {

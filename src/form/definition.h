@@ -40,6 +40,7 @@ struct Question {
   std::vector<Option> options;
   std::string options_from;  // a lookup table or live records (docs/form-definition.md)
   std::optional<double> min, max, step;
+  bool money = false;  // numeric, in pounds (its prefix is "£"): shown as £1,234.50
   bool readonly = false;
   bool optional = false;
   expr::NodePtr optional_when, derived_when, hidden_in_check_answers;
@@ -98,6 +99,9 @@ struct Attribute {
   std::vector<expr::Value> codes;  // coded answers
   std::vector<const Question*> questions;  // where it is asked
   std::string label;
+  // Asked on several pages with different bounds or steps (buyer 2's age and person 2's): an answer
+  // is checked against the question of the page that asks it.
+  bool bounds_vary = false;
 };
 
 struct Derivation {

@@ -254,9 +254,16 @@ std::optional<Value> check_answer(const Form& f, int slot, const json& raw, Eval
           return fail("H-NUM-RANGE", label_of() + " must be between " + shown(*q->min) + " and " + shown(*q->max) + ".");
         if (q->min && !q->max && d < *q->min) return fail("H-NUM-MIN", label_of() + " must be at least " + shown(*q->min) + ".");
         if (q->max && !q->min && d > *q->max) return fail("H-NUM-MAX", label_of() + " must be at most " + shown(*q->max) + ".");
-        if (q->step && *q->step == 1 && std::fabs(d - std::round(d)) > 1e-9) return fail("H-NUM-STEP-1", label_of() + " must be a whole number.");
-        if (q->step && *q->step < 1 && std::fabs(d * 100 - std::round(d * 100)) > 1e-6)
-          return fail("H-NUM-STEP-001", label_of() + " must be given to the nearest hundredth.");
+        if (q->step && std::fabs(d / *q->step - std::round(d / *q->step)) > 1e-6) {
+          // The real service's words for the steps its forms use; any other step is a multiple.
+          double s = *q->step;
+          auto is = [&](double x) { return std::fabs(s - x) < 1e-12; };
+          if (is(1)) return fail("H-NUM-STEP-1", label_of() + " must be a whole number.");
+          if (is(0.01)) return fail("H-NUM-STEP-001", label_of() + " must be given to the nearest hundredth.");
+          if (is(0.1)) return fail("H-NUM-STEP-01", label_of() + " must be given to the nearest tenth.");
+          if (is(10)) return fail("H-NUM-STEP-10", label_of() + " must be given to the nearest ten.");
+          return fail("H-NUM-STEP", label_of() + " must be a multiple of " + plain(s) + ".");
+        }
       }
       return expr::number(d);
     }
@@ -389,16 +396,22 @@ Outcome apply(const Form& f, const Values& before_in, const Changes& changes, co
       continue;
     }
     Error err;
-    auto v = check_answer(f, s, raw, ev, err);
-    if (!v) {
-      // The message names the answer as its page shows it, and that page (and its suffix) can depend
-      // on answers later in this change ("every calendar month" once the rent period is read in):
-      // word it against every answer of the change.
+    // An answer asked on pages with different bounds is checked as the page that asks it, which
+    // can depend on other answers of this change.
+    auto page_view = [&]() -> Evaluator& {
       if (!preview) {
         preview = std::make_unique<Values>(with_changes(f, before, changes));
         preview_ev = std::make_unique<Evaluator>(f, *preview, before);
       }
-      check_answer(f, s, raw, *preview_ev, err, true);
+      return *preview_ev;
+    };
+    bool vary = f.attributes[size_t(s)].bounds_vary;
+    auto v = vary ? check_answer(f, s, raw, page_view(), err, true) : check_answer(f, s, raw, ev, err);
+    if (!v) {
+      // The message names the answer as its page shows it, and that page (and its suffix) can depend
+      // on answers later in this change ("every calendar month" once the rent period is read in):
+      // word it against every answer of the change.
+      if (!vary) check_answer(f, s, raw, page_view(), err, true);
       out.errors.push_back(err);
       out.input_errors = true;
       continue;

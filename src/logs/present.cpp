@@ -45,7 +45,7 @@ const form::Question* first_question(const form::Form& f, int slot) {
   return qs.empty() ? nullptr : qs.front();
 }
 
-bool is_money(const form::Question* q) { return q && q->type == form::QType::Numeric && q->step && *q->step < 1; }
+bool is_money(const form::Question* q) { return q && q->money; }
 
 }  // namespace
 

@@ -152,7 +152,7 @@ json field_json(web::Context& ctx, const form::Form& f, const form::Question& q,
       j["is_numeric"] = true;
       j["prefix"] = q.raw ? q.raw->value("prefix", "") : "";
       j["suffix"] = suffix_text(f, q, values, fc);
-      bool money = q.step && *q.step < 1;
+      bool money = q.money;
       j["value"] = typed_or(id, v && !v->null() ? money_or_number(*v, money) : "");
       if (q.readonly) {
         // A total the service works out (tcharge): shown as text, not as a field nobody can type in.
