@@ -16,7 +16,6 @@
 #include "logs/service.h"
 #include "logs/store.h"
 #include "logs/urls.h"
-#include "schemes/routes.h"
 #include "util/text.h"
 #include "util/time.h"
 
@@ -43,9 +42,13 @@ store::Log find_log(Context& ctx, const Kind& kind, int64_t id) {
 }
 store::Log load_log(Context& ctx, const Kind& kind) { return find_log(ctx, kind, ctx.req.id_param("id")); }
 
-bool editable(const form::Form& f) { return service::editable(f, schemes::today()); }
+util::Date today(const Context& ctx) { return ctx.app.clock().today(); }
 
-bool can_delete(const accounts::User& u, const store::Log& l, const form::Form& f) { return service::can_delete(u, l, f, schemes::today()); }
+bool editable(const Context& ctx, const form::Form& f) { return service::editable(f, today(ctx)); }
+
+bool can_delete(const Context& ctx, const store::Log& l, const form::Form& f) {
+  return service::can_delete(ctx.current_user(), l, f, today(ctx));
+}
 
 std::string lower_first_word(std::string s) {
   if (s.size() > 1 && std::isupper(static_cast<unsigned char>(s[0])) && !std::isupper(static_cast<unsigned char>(s[1])))
@@ -55,10 +58,10 @@ std::string lower_first_word(std::string s) {
 
 Response create_log(Context& ctx, const Kind& kind) {
   const auto& u = ctx.current_user();
-  util::Date today = schemes::today();
+  util::Date on = today(ctx);
   store::Log l;
   try {
-    l = service::create(ctx.conn(), u, kind.type, today);
+    l = service::create(ctx.conn(), u, kind.type, on);
   } catch (const service::Refused& e) {
     if (e.kind != service::Refused::Kind::Forbidden) throw;
     return ctx.page("errors/403", {{"title", "You cannot create a log now"}, {"message", e.what()}}, 403);
@@ -66,7 +69,7 @@ Response create_log(Context& ctx, const Kind& kind) {
   // Straight to the first setup page the user is asked.
   auto f = form_of(l);
   auto values = service::answers_of(*f, l);
-  auto fc = log_context(ctx.conn(), u, *f, values, values, today);
+  auto fc = log_context(ctx.conn(), u, *f, values, values, on);
   Flow flow(*f, values, fc);
   for (int p : f->subsections.front().pages)
     if (page_asked(flow, p)) return Response::redirect(urls(kind).page(l.id, f->pages[size_t(p)].id));
@@ -77,7 +80,7 @@ Response show_log(Context& ctx, const Kind& kind) {
   auto log = load_log(ctx, kind);
   auto f = form_of(log);
   auto values = service::answers_of(*f, log);
-  auto fc = log_context(ctx.conn(), ctx.current_user(), *f, values, values, schemes::today());
+  auto fc = log_context(ctx.conn(), ctx.current_user(), *f, values, values, today(ctx));
   auto o = form::apply(*f, values, {}, fc);
   json j;
   // "Log 2 – tenant code T1, property reference P1": which tenancy (or sale) this is, at a glance.
@@ -97,13 +100,13 @@ Response show_log(Context& ctx, const Kind& kind) {
   j["completed"] = completed;
   if (completed) {
     auto own = accounts::store::find_organisation(ctx.conn(), ctx.current_user().organisation_id);
-    j["can_create"] = own && perm::organisation_can_create_logs(*own) && schemes::today() <= f->new_logs_end_date;
+    j["can_create"] = own && perm::organisation_can_create_logs(*own) && today(ctx) <= f->new_logs_end_date;
     j["edit_end"] = f->edit_end_date.display();
   }
   j["status_label"] = status_label(log.status);
   j["status_colour"] = status_colour(log.status);
-  j["readonly"] = !editable(*f);
-  j["can_delete"] = can_delete(ctx.current_user(), log, *f);
+  j["readonly"] = !editable(ctx, *f);
+  j["can_delete"] = can_delete(ctx, log, *f);
   j["back"] = kind.base;
   Flow flow(*f, o, fc);
   int done = 0, applicable = 0;
@@ -142,7 +145,7 @@ Response check_answers(Context& ctx, const Kind& kind) {
     if (f->subsections[i].id == sub_id) si = int(i);
   if (si < 0) throw NotFound();
   auto values = service::answers_of(*f, log);
-  auto fc = log_context(ctx.conn(), ctx.current_user(), *f, values, values, schemes::today());
+  auto fc = log_context(ctx.conn(), ctx.current_user(), *f, values, values, today(ctx));
   const auto& sub = f->subsections[size_t(si)];
   // Rows in order; pages that name a card (`check_answers_card`) group their rows in GOV.UK summary
   // cards, one per run of pages with the same card.
@@ -153,7 +156,7 @@ Response check_answers(Context& ctx, const Kind& kind) {
     return cards.back()["rows"];
   };
   int answered_n = 0, total = 0;
-  bool edit = editable(*f);
+  bool edit = editable(ctx, *f);
   Flow flow(*f, values, fc);
   RecordNames names = record_names(ctx, *f, values);
   std::set<std::string> shown;
@@ -211,13 +214,13 @@ Response show_page(Context& ctx, const Kind& kind) {
   auto f = form_of(log);
   int page = find_page(*f, ctx.req.param("page"));
   auto values = service::answers_of(*f, log);
-  auto fc = log_context(ctx.conn(), ctx.current_user(), *f, values, values, schemes::today());
+  auto fc = log_context(ctx.conn(), ctx.current_user(), *f, values, values, today(ctx));
   if (!form::page_routed(*f, page, values, fc)) return Response::redirect(urls(kind).log(log.id));
   bool from_cya = ctx.req.q("referrer") == "check_answers";
   const auto& pg = f->pages[size_t(page)];
   if (pg.questions.size() == 1 && pg.questions[0].type == form::QType::Interruption)
-    return ctx.page("logs/interruption", interruption_json(ctx, urls(kind), !editable(*f), *f, log, page, values, fc, from_cya));
-  return ctx.page("logs/question", question_page_json(ctx, urls(kind), !editable(*f), *f, log, page, values, fc, {}, nullptr, from_cya));
+    return ctx.page("logs/interruption", interruption_json(ctx, urls(kind), !editable(ctx, *f), *f, log, page, values, fc, from_cya));
+  return ctx.page("logs/question", question_page_json(ctx, urls(kind), !editable(ctx, *f), *f, log, page, values, fc, {}, nullptr, from_cya));
 }
 
 Response save_page(Context& ctx, const Kind& kind) {
@@ -234,7 +237,7 @@ Response save_page(Context& ctx, const Kind& kind) {
   if (!version) throw BadRequest("The form is missing its version; go back to the log and try again.");
 
   service::SaveOptions opt;
-  opt.today = schemes::today();
+  opt.today = today(ctx);
   opt.page = page;
   auto r = service::save(ctx.conn(), ctx.current_user(), log, changes, *version, opt);
   const form::Context& fc = r.context;
@@ -259,7 +262,7 @@ Response save_page(Context& ctx, const Kind& kind) {
                                       (cf.theirs.null() ? "no answer" : cf.theirs.text()) + "” while you were editing. Your answer was “" +
                                       (cf.mine.null() ? "no answer" : cf.mine.text()) + "”. Check the answer and save again to keep yours.";
       }
-      auto j = question_page_json(ctx, urls(kind), !editable(*f), *f, log, page, stored_answers(), fc, errors, &typed, from_cya, std::to_string(log.version));
+      auto j = question_page_json(ctx, urls(kind), !editable(ctx, *f), *f, log, page, stored_answers(), fc, errors, &typed, from_cya, std::to_string(log.version));
       j["conflicts_present"] = true;
       return ctx.page("logs/question", j, 409);
     }
@@ -275,14 +278,14 @@ Response save_page(Context& ctx, const Kind& kind) {
           if (on_page.count(field) && !errors.count(target_of(field))) errors[target_of(field)] = e.message;
       if (errors.empty())
         for (auto& e : r.errors) errors["_form"] = e.message;  // an error elsewhere in the log
-      return ctx.page("logs/question", question_page_json(ctx, urls(kind), !editable(*f), *f, log, page, stored_answers(), fc, errors, &typed, from_cya, "", &r.errors), 422);
+      return ctx.page("logs/question", question_page_json(ctx, urls(kind), !editable(ctx, *f), *f, log, page, stored_answers(), fc, errors, &typed, from_cya, "", &r.errors), 422);
     }
     case service::Status::Race: {
       // Someone saved between our read and our write: show the page again with the latest answers.
       auto fresh = load_log(ctx, kind);
       errors["_form"] = r.message;
       auto fv = service::answers_of(*f, fresh);
-      return ctx.page("logs/question", question_page_json(ctx, urls(kind), !editable(*f), *f, fresh, page, fv, fc, errors, &typed, from_cya), 409);
+      return ctx.page("logs/question", question_page_json(ctx, urls(kind), !editable(ctx, *f), *f, fresh, page, fv, fc, errors, &typed, from_cya), 409);
     }
     case service::Status::Saved: case service::Status::Unchanged: break;
   }
@@ -340,7 +343,7 @@ std::vector<store::Log> deletable(Context& ctx, const Kind& kind, const std::vec
   std::vector<store::Log> out;
   for (int64_t id : ids) {
     auto l = find_log(ctx, kind, id);
-    if (!can_delete(ctx.current_user(), l, *form_of(l))) throw Forbidden();
+    if (!can_delete(ctx, l, *form_of(l))) throw Forbidden();
     out.push_back(l);
   }
   return out;
@@ -416,7 +419,7 @@ void register_kind(App& web, const Kind& kind) {
   post("/delete", [](Context& ctx, const Kind& k) {
     auto ids = posted_ids(ctx.req, false);
     if (ids.empty()) throw BadRequest("No logs were selected.");
-    service::remove(ctx.conn(), ctx.current_user(), ids, schemes::today());
+    service::remove(ctx.conn(), ctx.current_user(), ids, today(ctx));
     ctx.flash_next(std::to_string(ids.size()) + (ids.size() == 1 ? " log has been deleted." : " logs have been deleted."));
     return Response::redirect(k.base);
   });
@@ -432,7 +435,7 @@ void register_kind(App& web, const Kind& kind) {
   });
   post("/:id/delete", [](Context& ctx, const Kind& k) {
     auto log = load_log(ctx, k);
-    service::remove(ctx.conn(), ctx.current_user(), {log.id}, schemes::today());
+    service::remove(ctx.conn(), ctx.current_user(), {log.id}, today(ctx));
     ctx.flash_next("Log " + std::to_string(log.id) + " has been deleted.");
     return Response::redirect(k.base);
   });

@@ -2,6 +2,8 @@
 // fresh database: SQLite, or PostgreSQL when CORE_TEST_PG is set.
 #include <gtest/gtest.h>
 
+#include "util/clock.h"
+
 #include <cstdlib>
 
 #include "logs/generate.h"
@@ -279,6 +281,29 @@ TEST(LettingsLogs, ClosedYearsAreReadOnly) {
   EXPECT_EQ(page.status, 200);
   EXPECT_TRUE(contains(page.body, "closed for editing"));
   EXPECT_FALSE(contains(page.body, "Save and continue"));
+  EXPECT_EQ(c.post(base + "/tenant-code", {{"tenancycode", "NEW"}, {"version", "99"}}).status, 403);
+  EXPECT_EQ(answers(t, id)["tenancycode"], "OLD");
+}
+
+TEST(LettingsLogs, PagesWorkToTheClockTheAppIsHanded) {
+  // The same closed year, with the date set on the app instead of the process's environment.
+  struct Fixed : util::Clock {
+    util::Date d;
+    util::Date today() const override { return d; }
+  };
+  Fixed june, later;
+  june.d = {2026, 6, 1};
+  later.d = {2027, 8, 1};
+  TestApp t;
+  t.app().set_clock(june);
+  Client c(t);
+  c.sign_in("coordinator@northshire.example");
+  int64_t id = create_with_setup(c, "OLD");
+  std::string base = "/lettings-logs/" + std::to_string(id);
+  EXPECT_TRUE(contains(c.get(base + "/tenant-code").body, "Save and continue"));
+  t.app().set_clock(later);
+  auto page = c.get(base + "/tenant-code");
+  EXPECT_TRUE(contains(page.body, "closed for editing"));
   EXPECT_EQ(c.post(base + "/tenant-code", {{"tenancycode", "NEW"}, {"version", "99"}}).status, 403);
   EXPECT_EQ(answers(t, id)["tenancycode"], "OLD");
 }

@@ -17,11 +17,6 @@ using namespace core::web;
 using nlohmann::json;
 namespace perm = accounts::permissions;
 
-util::Date today() {
-  if (const char* t = std::getenv("CORE_TODAY"); t && *t)
-    if (auto d = util::parse_iso_date(t)) return *d;
-  return util::today_utc();
-}
 
 namespace {
 
@@ -152,7 +147,7 @@ void apply_values(const Values& v, Location& l) {
 }
 
 // Checks beyond "answered and one of the options".
-void extra_checks(const Page& page, Values& v, FieldErrors& e) {
+void extra_checks(const Page& page, Values& v, FieldErrors& e, const util::Date& today) {
   for (const auto& f : page.fields) {
     if (!error_for(e, f.name).empty()) continue;
     const std::string& value = v[f.name];
@@ -168,7 +163,7 @@ void extra_checks(const Page& page, Values& v, FieldErrors& e) {
     }
     if (f.kind == "date" && !value.empty()) {
       auto d = util::parse_iso_date(value);
-      util::Date latest{today().y + 2, 3, 31};
+      util::Date latest{today.y + 2, 3, 31};
       if (d && (*d < util::Date{1990, 1, 1} || latest < *d))
         add_error(e, f.name, "The date must be between 1 January 1990 and " + latest.display());
     }
@@ -266,7 +261,7 @@ struct Toggle {
 Response toggle_page(Context& ctx, const Toggle& t, const std::string& name, const std::string& action,
                      const std::string& back, const FieldErrors& e, int status) {
   std::string verb = t.deactivate ? "deactivate" : "reactivate";
-  util::Date start = open_collection_start(today());
+  util::Date start = open_collection_start(ctx.app.clock().today());
   return ctx.page("schemes/toggle",
                   {{"title", (t.deactivate ? "Deactivate " : "Reactivate ") + name},
                    {"errors", error_summary(e)},
@@ -288,7 +283,7 @@ std::optional<util::Date> read_toggle(Context& ctx, const Toggle& t, const std::
                                       const std::vector<Period>& periods, FieldErrors& e) {
   std::string choice = ctx.req.f("choice");
   std::optional<util::Date> date;
-  if (choice == "default") date = open_collection_start(today());
+  if (choice == "default") date = open_collection_start(ctx.app.clock().today());
   else if (choice == "other") {
     date = util::date_from_parts(ctx.req.f("date-day"), ctx.req.f("date-month"), ctx.req.f("date-year"));
     if (!date) {
@@ -299,8 +294,8 @@ std::optional<util::Date> read_toggle(Context& ctx, const Toggle& t, const std::
     add_error(e, "choice", "Select one of the options");
     return std::nullopt;
   }
-  std::string problem = t.deactivate ? deactivation_error(*date, startdate, periods, today(), t.what)
-                                     : reactivation_error(*date, periods, today(), t.what);
+  std::string problem = t.deactivate ? deactivation_error(*date, startdate, periods, ctx.app.clock().today(), t.what)
+                                     : reactivation_error(*date, periods, ctx.app.clock().today(), t.what);
   if (!problem.empty()) {
     add_error(e, choice == "other" ? "date" : "choice", problem);
     return std::nullopt;
@@ -354,8 +349,8 @@ void toggle_routes(App& app, const Toggle& t) {
     auto target = load(ctx);
     auto date = util::parse_iso_date(ctx.req.f("date"));
     std::string problem = !date ? "Enter a date"
-                          : t.deactivate ? deactivation_error(*date, target.startdate, target.periods, today(), t.what)
-                                         : reactivation_error(*date, target.periods, today(), t.what);
+                          : t.deactivate ? deactivation_error(*date, target.startdate, target.periods, ctx.app.clock().today(), t.what)
+                                         : reactivation_error(*date, target.periods, ctx.app.clock().today(), t.what);
     if (!problem.empty()) return toggle_page(ctx, t, target.name, target.url + "/" + verb, target.url, {{"choice", problem}}, 422);
     auto& c = ctx.conn();
     c.transaction([&] {
@@ -425,7 +420,7 @@ void register_routes(App& app, PostcodeLookup& lookup) {
   });
   app.get("/schemes", [](Context& ctx) {
     std::string search = trim(ctx.req.q("search")), status = ctx.req.q("status");
-    util::Date on = today();
+    util::Date on = ctx.app.clock().today();
     auto rows = json::array();
     for (const auto& s : visible_schemes(ctx, search)) {
       auto j = scheme_json(s, on);
@@ -449,7 +444,7 @@ void register_routes(App& app, PostcodeLookup& lookup) {
     if (!perm::can_download_schemes(ctx.current_user())) throw Forbidden();
     std::string type = ctx.req.q("type");
     if (type != "schemes" && type != "locations" && type != "combined") throw BadRequest("Choose schemes, locations or combined");
-    util::Date on = today();
+    util::Date on = ctx.app.clock().today();
     std::string out;
     auto schemes = visible_schemes(ctx, "");
     if (type == "schemes") {
@@ -495,7 +490,7 @@ void register_routes(App& app, PostcodeLookup& lookup) {
     auto pages = scheme_pages(ctx);
     Values v;
     auto e = read_page(pages[0], ctx.req, v);
-    extra_checks(pages[0], v, e);
+    extra_checks(pages[0], v, e, ctx.app.clock().today());
     if (e.empty() && !perm::can_manage_scheme(u, util::parse_int64(v["owning_organisation_id"]).value_or(0)))
       add_error(e, "owning_organisation_id", "Select which organisation owns the housing stock for this scheme");
     if (!e.empty()) return question_page(ctx, pages[0], v, e, "/schemes/new", "/schemes", "", true, 422);
@@ -512,7 +507,7 @@ void register_routes(App& app, PostcodeLookup& lookup) {
 
   app.get("/schemes/:id", [](Context& ctx) {
     Scheme s = scheme_from_route(ctx, false);
-    util::Date on = today();
+    util::Date on = ctx.app.clock().today();
     auto status = scheme_status(s, on);
     return ctx.page("schemes/show", {{"title", s.service_name},
                                      {"scheme", scheme_json(s, on)},
@@ -568,7 +563,7 @@ void register_routes(App& app, PostcodeLookup& lookup) {
   // --- locations
   app.get("/schemes/:id/locations", [](Context& ctx) {
     Scheme s = scheme_from_route(ctx, false);
-    util::Date on = today();
+    util::Date on = ctx.app.clock().today();
     auto rows = json::array();
     for (const auto& l : store::list_locations(ctx.conn(), s.id)) rows.push_back(location_json(l, s, on));
     return ctx.page("schemes/locations", {{"title", "Locations - " + s.service_name},
@@ -589,7 +584,7 @@ void register_routes(App& app, PostcodeLookup& lookup) {
     auto pages = location_pages();
     Values v;
     auto e = read_page(pages[0], ctx.req, v);
-    extra_checks(pages[0], v, e);
+    extra_checks(pages[0], v, e, ctx.app.clock().today());
     if (!e.empty())
       return question_page(ctx, pages[0], v, e, scheme_base(s) + "/locations/new", scheme_base(s) + "/locations",
                            s.service_name, true, 422);
@@ -612,7 +607,7 @@ void register_routes(App& app, PostcodeLookup& lookup) {
   app.get("/schemes/:id/locations/:location_id", [](Context& ctx) {
     Scheme s = scheme_from_route(ctx, false);
     Location l = location_from_route(ctx, s);
-    util::Date on = today();
+    util::Date on = ctx.app.clock().today();
     auto status = location_status(l, s, on);
     return ctx.page("schemes/location", {{"title", l.name.empty() ? l.postcode : l.name},
                                          {"scheme", scheme_json(s, on)},
@@ -687,7 +682,7 @@ void register_routes(App& app, PostcodeLookup& lookup) {
     if (!p) throw NotFound();
     Values before = location_values(l), v = before;
     auto e = read_page(*p, ctx.req, v);
-    extra_checks(*p, v, e);
+    extra_checks(*p, v, e, ctx.app.clock().today());
     if (p->slug == "availability" && e.empty() && !v["startdate"].empty()) {
       auto d = util::parse_iso_date(v["startdate"]);
       if (s.startdate && d && *d < *s.startdate)
@@ -725,7 +720,7 @@ void register_routes(App& app, PostcodeLookup& lookup) {
     if (!p) throw NotFound();
     Values before = scheme_values(s), v = before;
     auto e = read_page(*p, ctx.req, v);
-    extra_checks(*p, v, e);
+    extra_checks(*p, v, e, ctx.app.clock().today());
     if (e.empty() && p->slug == "details" && !perm::can_manage_scheme(u, util::parse_int64(v["owning_organisation_id"]).value_or(0)))
       add_error(e, "owning_organisation_id", "Select which organisation owns the housing stock for this scheme");
     if (!e.empty())

@@ -7,6 +7,4 @@
 
 namespace core::schemes {
 void register_routes(web::App& app, PostcodeLookup& lookup);
-// "Today" for statuses and date rules: CORE_TODAY (YYYY-MM-DD) when set, else the real date.
-util::Date today();
 }  // namespace core::schemes

@@ -12,6 +12,7 @@
 #include "schemes/csv.h"
 #include "schemes/postcode_lookup.h"
 #include "schemes/routes.h"
+#include "util/clock.h"
 #include "schemes/status.h"
 #include "schemes/store.h"
 #include "test_app.h"
@@ -82,7 +83,7 @@ TEST(SchemeWizard, CoordinatorCreatesASchemeAndALocation) {
     ASSERT_TRUE(s);
     EXPECT_TRUE(s->confirmed);
     EXPECT_EQ(s->secondary_client_group, "E");
-    EXPECT_EQ(schemes::scheme_status(*s, schemes::today()), schemes::Status::Incomplete) << "no confirmed location yet";
+    EXPECT_EQ(schemes::scheme_status(*s, util::system_clock().today()), schemes::Status::Incomplete) << "no confirmed location yet";
   }
   auto show = c.get("/schemes/" + id(sid));
   EXPECT_TRUE(contains(show.body, "S" + id(sid)));
@@ -93,7 +94,7 @@ TEST(SchemeWizard, CoordinatorCreatesASchemeAndALocation) {
   EXPECT_EQ(l->postcode, "NE1 4ST") << "normalised";
   EXPECT_EQ(*l->units, 5);
   EXPECT_TRUE(l->confirmed);
-  EXPECT_EQ(schemes::scheme_status(*schemes::store::find_scheme(*conn, sid), schemes::today()), schemes::Status::Active);
+  EXPECT_EQ(schemes::scheme_status(*schemes::store::find_scheme(*conn, sid), util::system_clock().today()), schemes::Status::Active);
   EXPECT_TRUE(contains(c.get("/schemes/" + id(sid) + "/locations").body, "Newcastle upon Tyne"));
   auto audit = accounts::store::audit_rows(*conn, "scheme", sid);
   ASSERT_GE(audit.size(), 5u);
@@ -186,7 +187,7 @@ TEST(Deactivation, FromADateThenReactivate) {
   EXPECT_TRUE(contains(bad.body, "Enter a real date"));
   auto before_year = c.post(base + "/deactivate", {{"choice", "other"}, {"date-day", "1"}, {"date-month", "1"}, {"date-year", "2020"}});
   EXPECT_TRUE(contains(before_year.body, "The date must be on or after"));
-  util::Date when{schemes::today().y + 1, 1, 15};
+  util::Date when{util::system_clock().today().y + 1, 1, 15};
   auto ok = c.post(base + "/deactivate", {{"choice", "other"}, {"date-day", "15"}, {"date-month", "1"}, {"date-year", std::to_string(when.y)}});
   ASSERT_EQ(ok.status, 303);
   EXPECT_EQ(ok.header("Location"), base + "/deactivate/confirm?date=" + when.iso());
@@ -196,7 +197,7 @@ TEST(Deactivation, FromADateThenReactivate) {
   auto conn = t.conn();
   auto s = schemes::store::find_scheme(*conn, sid);
   ASSERT_EQ(s->periods.size(), 1u);
-  EXPECT_EQ(schemes::scheme_status(*s, schemes::today()), schemes::Status::DeactivatingSoon);
+  EXPECT_EQ(schemes::scheme_status(*s, util::system_clock().today()), schemes::Status::DeactivatingSoon);
   EXPECT_EQ(schemes::scheme_status(*s, when), schemes::Status::Deactivated);
   // A second deactivation inside the first is refused.
   auto inside = c.post(base + "/deactivate/confirm", {{"date", util::Date{when.y, 2, 1}.iso()}});
@@ -221,13 +222,13 @@ TEST(Deactivation, FromTheStartOfTheOpenCollectionPeriod) {
   std::string base = "/schemes/" + id(sid) + "/locations/" + id(lid);
   auto r = c.post(base + "/deactivate", {{"choice", "default"}});
   ASSERT_EQ(r.status, 303) << r.body;
-  auto start = schemes::open_collection_start(schemes::today());
+  auto start = schemes::open_collection_start(util::system_clock().today());
   EXPECT_EQ(r.header("Location"), base + "/deactivate/confirm?date=" + start.iso());
   EXPECT_EQ(c.post(base + "/deactivate/confirm", {{"date", start.iso()}}).status, 303);
   auto conn = t.conn();
   auto s = schemes::store::find_scheme(*conn, sid);
   auto l = schemes::store::find_location(*conn, sid, lid);
-  EXPECT_EQ(schemes::location_status(*l, *s, schemes::today()), schemes::Status::Deactivated);
+  EXPECT_EQ(schemes::location_status(*l, *s, util::system_clock().today()), schemes::Status::Deactivated);
   EXPECT_TRUE(contains(c.get("/schemes/" + id(sid) + "/locations").body, "Deactivated"));
 }
 

@@ -15,6 +15,7 @@
 #include "accounts/model.h"
 #include "db/database.h"
 #include "mail/mailer.h"
+#include "util/clock.h"
 #include "web/http.h"
 #include "web/render.h"
 #include "web/static_assets.h"
@@ -108,6 +109,9 @@ class App {
   Response unavailable_page(Context& ctx);
 
   const Config& config() const { return config_; }
+  // The date the features work to (util/clock.h); the system's unless a test sets another.
+  const util::Clock& clock() const { return *clock_; }
+  void set_clock(const util::Clock& c) { clock_ = &c; }
   db::Database& db() { return db_; }
   const Templates& templates() const { return templates_; }
   mail::Mailer& mailer() { return mailer_; }
@@ -126,6 +130,7 @@ class App {
   mail::Mailer& mailer_;
   std::string secret_;
   std::vector<Route> routes_;
+  const util::Clock* clock_ = &util::system_clock();
   std::vector<std::pair<int, NavItems>> nav_;
   StaticAssets assets_;
 };
