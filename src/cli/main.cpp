@@ -19,6 +19,7 @@
 #include "accounts/routes.h"
 #include "accounts/seed.h"
 #include "accounts/service.h"
+#include "accounts/sessions.h"
 #include "accounts/store.h"
 #include "cli/form_commands.h"
 #include "logs/generate.h"
@@ -118,7 +119,7 @@ int cmd_serve(const Args& a) {
   require_migrated(db);
   web::Templates templates(resource_root() / "templates");
   auto mailer = mail::mailer_from_env();
-  web::App app(cfg, db, templates, *mailer);
+  web::App app(cfg, db, accounts::sessions(), templates, *mailer);
   accounts::register_routes(app);
   auto lookup = schemes::postcode_lookup_from_env();
   schemes::register_routes(app, *lookup);

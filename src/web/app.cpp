@@ -5,7 +5,6 @@
 #include <iostream>
 #include <thread>
 
-#include "accounts/store.h"
 #include "util/crypto.h"
 #include "util/paths.h"
 #include "util/text.h"
@@ -114,7 +113,7 @@ Response Context::page(const std::string& name, nlohmann::json data, int status)
 }
 
 void Context::flash_next(const std::string& message) {
-  if (user) accounts::store::set_flash(conn(), util::sha256_hex(session_token), message);
+  if (user) app.sessions().set_flash(conn(), util::sha256_hex(session_token), message);
 }
 
 static std::string session_cookie(const std::string& token, bool secure) {
@@ -123,15 +122,15 @@ static std::string session_cookie(const std::string& token, bool secure) {
 
 void Context::start_session(int64_t user_id) {
   auto& c = conn();
-  if (!session_token.empty()) accounts::store::delete_session(c, util::sha256_hex(session_token));
+  if (!session_token.empty()) app.sessions().remove(c, util::sha256_hex(session_token));
   session_token = util::random_token(32);
-  accounts::store::create_session(c, util::sha256_hex(session_token), user_id);
+  app.sessions().create(c, util::sha256_hex(session_token), user_id);
   csrf_token = app.csrf_for(session_token);
   set_cookies.push_back(session_cookie(session_token, app.config().secure_cookies));
 }
 
 void Context::end_session() {
-  if (!session_token.empty()) accounts::store::delete_session(conn(), util::sha256_hex(session_token));
+  if (!session_token.empty()) app.sessions().remove(conn(), util::sha256_hex(session_token));
   user.reset();
   session_token = util::random_token(32);
   csrf_token = app.csrf_for(session_token);
@@ -140,23 +139,23 @@ void Context::end_session() {
 
 // --- App
 
-App::App(Config config, db::Database& db, const Templates& templates, mail::Mailer& mailer)
-    : config_(std::move(config)), db_(db), templates_(templates), mailer_(mailer), assets_(resource_root()) {
+App::App(Config config, db::Database& db, Sessions& sessions, const Templates& templates, mail::Mailer& mailer)
+    : config_(std::move(config)), db_(db), sessions_(sessions), templates_(templates), mailer_(mailer), assets_(resource_root()) {
   util::crypto_init();
   // Every server on one database must sign CSRF tokens with the same key, or a form served by
   // one is refused (403) by the next. Say so at start-up when this server's key cannot be the
   // others' (issue 11).
   std::string env_secret = env_or("CORE_SECRET_KEY", "");
   auto c = db_.acquire();
-  auto stored = accounts::store::setting(*c, "secret_key");
-  auto env_fingerprint = accounts::store::setting(*c, "secret_key_env_fingerprint");
+  auto stored = sessions_.setting(*c, "secret_key");
+  auto env_fingerprint = sessions_.setting(*c, "secret_key_env_fingerprint");
   if (!env_secret.empty()) {
     secret_ = env_secret;
-    accounts::store::set_setting(*c, "secret_key_env_fingerprint", secret_key_fingerprint(env_secret));
+    sessions_.set_setting(*c, "secret_key_env_fingerprint", secret_key_fingerprint(env_secret));
   } else if (stored) {
     secret_ = *stored;
   } else {
-    secret_ = accounts::store::setting_or_set(*c, "secret_key", util::random_token(32));
+    secret_ = sessions_.setting_or_set(*c, "secret_key", util::random_token(32));
     stored = secret_;
   }
   std::string warning = secret_key_warning(env_secret, stored, env_fingerprint);
@@ -208,22 +207,21 @@ void App::load_session(Context& ctx) {
     ctx.session_token = token;
     auto& c = ctx.conn();
     std::string h = util::sha256_hex(token);
-    if (auto found = accounts::store::find_session_user(c, h)) {
-      auto& [s, u] = *found;
+    if (auto found = sessions_.find(c, h)) {
       int64_t now = util::now_seconds();
-      int64_t seen = util::seconds_from_iso(s.last_seen_at);
+      int64_t seen = util::seconds_from_iso(found->last_seen_at);
       if (now - seen > static_cast<int64_t>(config_.session_idle_minutes) * 60) {
-        accounts::store::delete_session(c, h);  // idle timeout
+        sessions_.remove(c, h);  // idle timeout
         ctx.session_expired = true;
-      } else if (u.active) {
-        ctx.user = std::move(u);
-        if (now - seen >= 60) accounts::store::touch_session(c, h);
-        if (s.flash) {
-          ctx.flash = s.flash;
-          accounts::store::clear_flash(c, h);
+      } else if (found->user.active) {
+        ctx.user = std::move(found->user);
+        if (now - seen >= 60) sessions_.touch(c, h);
+        if (found->flash) {
+          ctx.flash = found->flash;
+          sessions_.clear_flash(c, h);
         }
       } else {
-        accounts::store::delete_session(c, h);
+        sessions_.remove(c, h);
       }
     }
   }

@@ -18,6 +18,7 @@
 #include "util/clock.h"
 #include "web/http.h"
 #include "web/render.h"
+#include "web/sessions.h"
 #include "web/static_assets.h"
 
 namespace core::web {
@@ -93,7 +94,7 @@ struct Route {
 
 class App {
  public:
-  App(Config config, db::Database& db, const Templates& templates, mail::Mailer& mailer);
+  App(Config config, db::Database& db, Sessions& sessions, const Templates& templates, mail::Mailer& mailer);
   void add(const std::string& method, const std::string& pattern, Handler h, Access a = Access::SignedIn);
   void get(const std::string& p, Handler h, Access a = Access::SignedIn) { add("GET", p, std::move(h), a); }
   void post(const std::string& p, Handler h, Access a = Access::SignedIn) { add("POST", p, std::move(h), a); }
@@ -113,6 +114,7 @@ class App {
   const util::Clock& clock() const { return *clock_; }
   void set_clock(const util::Clock& c) { clock_ = &c; }
   db::Database& db() { return db_; }
+  Sessions& sessions() { return sessions_; }
   const Templates& templates() const { return templates_; }
   mail::Mailer& mailer() { return mailer_; }
   std::string csrf_for(const std::string& session_token) const;
@@ -126,6 +128,7 @@ class App {
 
   Config config_;
   db::Database& db_;
+  Sessions& sessions_;
   const Templates& templates_;
   mail::Mailer& mailer_;
   std::string secret_;

@@ -6,6 +6,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "accounts/sessions.h"
 #include "accounts/store.h"
 #include "test_app.h"
 #include "util/paths.h"
@@ -25,7 +26,7 @@ std::string start_up_output(test::TestApp& t, const std::string& env_key) {
   try {
     web::Templates templates(resource_root() / "templates");
     mail::FileMailer mailer(t.mail_dir(), "CORE <noreply@core.test>");
-    web::App app(web::Config{}, t.db(), templates, mailer);
+    web::App app(web::Config{}, t.db(), accounts::sessions(), templates, mailer);
   } catch (...) {
     std::cerr.rdbuf(old);
     unsetenv("CORE_SECRET_KEY");

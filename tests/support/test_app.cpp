@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "accounts/routes.h"
+#include "accounts/sessions.h"
 #include "accounts/seed.h"
 #include "logs/routes.h"
 #include "schemes/routes.h"
@@ -30,7 +31,7 @@ TestApp::TestApp(bool seed, const std::function<void(web::Config&)>& configure) 
   web::Config cfg;
   cfg.port = 8080;
   if (configure) configure(cfg);
-  app_ = std::make_unique<web::App>(cfg, tdb_.db(), *templates_, *mailer_);
+  app_ = std::make_unique<web::App>(cfg, tdb_.db(), accounts::sessions(), *templates_, *mailer_);
   accounts::register_routes(*app_);
   schemes::register_routes(*app_, lookup_);
   logs::register_routes(*app_);
