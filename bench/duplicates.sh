@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# The duplicate check for one save (issue 12, ADR 0013), with 1,000,000 lettings logs in
+# PostgreSQL 15 (a throwaway cluster started here; 50 organisations, so the coordinator's owns
+# 20,000; every 100th log repeats its organisation's previous tenant code, so about 1% of the logs
+# are in a set of two). Builds nothing: runs the existing ./build/core and ./build/duplicates_bench.
+#   - prints how PostgreSQL plans and runs the lookup of a set (EXPLAIN ANALYZE): an index scan of
+#     logs_duplicate_key, never a scan of the table;
+#   - BM_SaveChangingTheKey: a save through the log service that changes the tenant code of a log
+#     in a set, so its set is worked out again twice (the one it leaves, the one it joins);
+#     BM_SaveKeepingTheKey: the same save of a non-key answer; the difference is the check.
+#   Budget (2 cores): the save that changes the key, duplicate check included, p99 <= 20 ms.
+# Environment: BENCH_LOGS (default 1000000), BENCH_PG_PORT, CORE_BIN, BENCH_BIN.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+core_src=${CORE_BIN:-$root/build/core}
+bench_bin=${BENCH_BIN:-$root/build/duplicates_bench}
+logs=${BENCH_LOGS:-1000000}
+[ -x "$core_src" ] && [ -x "$bench_bin" ] || { echo "bench/duplicates.sh: build first (cmake --build build)" >&2; exit 1; }
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/core-bench-dups.XXXXXX")
+chmod 755 "$work"
+cleanup() {
+  ./scripts/pg.sh stop "$work/pg" >/dev/null 2>&1 || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+core="$work/core"
+cp "$core_src" "$core"
+export CORE_ROOT="$root" CORE_MAIL_DIR="$work/mail" CORE_TODAY=2026-06-01
+
+echo "== CORE duplicate logs benchmark (bench/duplicates.sh)"
+echo "date:    $(date -u '+%Y-%m-%d %H:%M:%S UTC'); machine: $(nproc) cores, $(awk -F': *' '/^model name/{print $2; exit}' /proc/cpuinfo)"
+echo "load:    $(cut -d' ' -f1-3 /proc/loadavg)"
+
+admin=$(./scripts/pg.sh start "$work/pg" "${BENCH_PG_PORT:-$(( 56000 + RANDOM % 900 ))}")
+psql "$admin" -qc "CREATE DATABASE bench" >/dev/null
+pg="${admin%/*}/bench"
+CORE_ARGON2=min "$core" migrate --database "$pg" >/dev/null
+CORE_ARGON2=min "$core" seed --demo --database "$pg" >/dev/null
+orgs="2"
+for i in $(seq 1 49); do orgs="$orgs,$("$core" organisations add --name "Bench Housing $i" --type PRP --holds-stock --database "$pg" | tail -n1)"; done
+t0=$SECONDS
+"$core" logs generate --count "$logs" --organisations "$orgs" --duplicates-every 100 --database "$pg" >/dev/null
+psql "$pg" -qc "VACUUM ANALYZE" >/dev/null   # as autovacuum would have by then
+keyed=$(psql "$pg" -Atc "SELECT COUNT(*) FROM logs WHERE duplicate_key IS NOT NULL")
+in_sets=$(psql "$pg" -Atc "SELECT COUNT(*) FROM logs WHERE duplicate_set_id IS NOT NULL")
+sets=$(psql "$pg" -Atc "SELECT COUNT(DISTINCT duplicate_set_id) FROM logs")
+echo "data:    PostgreSQL 15, $(psql "$pg" -Atc "SELECT COUNT(*) FROM logs") logs over 50 organisations, $keyed with a duplicate key, $in_sets in $sets sets (generated in $((SECONDS - t0)) s)"
+echo "index:   logs_duplicate_key $(psql "$pg" -Atc "SELECT pg_size_pretty(pg_relation_size('logs_duplicate_key'))"), logs_duplicate_sets_owning $(psql "$pg" -Atc "SELECT pg_size_pretty(pg_relation_size('logs_duplicate_sets_owning'))")"
+BENCH_DATABASE_URL="$pg" "$bench_bin" --benchmark_counters_tabular=true | tee "$work/bench.out"
+p99=$(awk '/^BM_SaveChangingTheKey/ {for (i = 1; i <= NF; i++) if ($i ~ /^[0-9.]+[mu]?$/) v[++n] = $i; print v[n-1]; exit}' "$work/bench.out")
+echo "budget:  the save that changes a key answer, duplicate check included: p99 $p99 ms (<= 20: $(awk -v x="$p99" 'BEGIN{print (x<=20)?"holds":"does not hold"}'))"
