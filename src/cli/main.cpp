@@ -46,7 +46,7 @@ struct Args {
 // Options that take a value; everything else starting with -- is a flag.
 const std::set<std::string> kValued = {"--port", "--database", "--name", "--type", "--email", "--organisation",
                                        "--role", "--users", "--year", "--today", "--count", "--organisations", "--assigned-to",
-                                       "--rent-periods", "--as"};
+                                       "--rent-periods", "--as", "--duplicates-every"};
 
 Args parse(int argc, char** argv, int from) {
   Args a;
