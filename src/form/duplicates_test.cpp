@@ -8,6 +8,7 @@
 #include "form/cases.h"
 #include "form/duplicates.h"
 #include "form/lint.h"
+#include "lint_text.h"
 
 using namespace core;
 using namespace core::form;
@@ -44,21 +45,8 @@ expr::Value other_value(const Attribute& a, const expr::Value& v) {
   return expr::Value(12345);
 }
 
-std::vector<std::string> lint_text(const std::string& text) {
-  auto dir = std::filesystem::temp_directory_path() / ("core-dup-lint-" + std::to_string(::getpid()));
-  std::filesystem::create_directories(dir);
-  std::ofstream(dir / "form.json") << text;
-  auto f = Form::load((dir / "form.json").string(), kData);
-  auto problems = lint(*f);
-  std::filesystem::remove_all(dir);
-  return problems;
-}
-
-bool mentions(const std::vector<std::string>& problems, const std::string& text) {
-  for (auto& p : problems)
-    if (p.find(text) != std::string::npos) return true;
-  return false;
-}
+std::vector<std::string> lint_text(const std::string& text) { return test::lint_text(text, kData); }
+using test::mentions;
 
 // The small test form, with a `log` description added.
 std::string with_log(const std::string& log) {
