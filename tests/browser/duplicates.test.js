@@ -21,8 +21,8 @@ const CORE_BIN = process.env.CORE_BIN || path.join(h.ROOT, 'build', 'core');
 test('a coordinator reviews a set of duplicates, keeps one log and deletes the other', async () => {
   await h.signIn(page, COORDINATOR);
   const northshire = (await h.navLink(page, 'Your organisation').getAttribute('href')).split('/').pop();
-  // Four complete lettings logs of Northshire; the third repeats the second's tenant code: a set of two.
-  execFileSync(CORE_BIN, ['logs', 'generate', '--count', '4', '--organisations', northshire, '--duplicates-every', '2',
+  // Three complete lettings logs of Northshire; the second repeats the first's tenant code: a set of two.
+  execFileSync(CORE_BIN, ['logs', 'generate', '--count', '3', '--organisations', northshire, '--duplicates-every', '2',
     '--database', server.dbUrl], { env: { ...process.env, CORE_ROOT: h.ROOT, CORE_TODAY: '2026-06-01' }, stdio: 'pipe' });
 
   await h.visit(page, '/lettings-logs');
