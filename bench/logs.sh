@@ -96,18 +96,10 @@ fi
 
 # --- 2. the list, PostgreSQL, 1,000,000 logs -------------------------------------------------------
 [ "${BENCH_SKIP_PG:-0}" = 1 ] || [ "${BENCH_ONLY:-}" = post ] && exit 0
-admin=$(./scripts/pg.sh start "$work/pg" "${BENCH_PG_PORT:-$(( 56000 + RANDOM % 900 ))}")
-psql "$admin" -qc "CREATE DATABASE bench" >/dev/null
-pg="${admin%/*}/bench"
-CORE_ARGON2=min "$core" migrate --database "$pg" >/dev/null
-CORE_ARGON2=min "$core" seed --demo --database "$pg" >/dev/null
-orgs="2"
-for i in $(seq 1 49); do orgs="$orgs,$("$core" organisations add --name "Bench Housing $i" --type PRP --holds-stock --database "$pg" | tail -n1)"; done
-t0=$SECONDS
-"$core" logs generate --count "$list_logs" --organisations "$orgs" --database "$pg" >/dev/null
-psql "$pg" -qc "VACUUM ANALYZE" >/dev/null   # as autovacuum would have by then
+source bench/pg_logs.sh
+pg_logs "$list_logs"
 mine=$(psql "$pg" -Atc "SELECT COUNT(*) FROM logs WHERE owning_organisation_id = 2 OR managing_organisation_id = 2")
-echo "data:    PostgreSQL 15, $(psql "$pg" -Atc "SELECT COUNT(*) FROM logs") logs over 50 organisations; the coordinator's organisation has $mine (generated in $((SECONDS - t0)) s)"
+echo "data:    PostgreSQL 15, $(psql "$pg" -Atc "SELECT COUNT(*) FROM logs") logs over 50 organisations; the coordinator's organisation has $mine (generated in $generated_in s)"
 start_server "$pg"
 sign_in
 curl -fsS -H "$cookie" "$base/lettings-logs" >"$work/list.html"

@@ -68,6 +68,14 @@ bool can_bulk_delete_logs(const User& u, bool filtered, bool only_assigned_to_us
 
 bool can_assign_logs(const User& u) { return u.active && (is_support(u) || u.role == Role::Coordinator); }
 
+std::optional<DuplicateScope> duplicate_scope(const User& u, std::optional<int64_t> chosen) {
+  if (is_support(u)) return chosen ? std::optional<DuplicateScope>(DuplicateScope{*chosen, std::nullopt}) : std::nullopt;
+  if (!u.active) return std::nullopt;
+  DuplicateScope s{u.organisation_id, std::nullopt};
+  if (u.role != Role::Coordinator) s.assigned_to_id = u.id;
+  return s;
+}
+
 bool can_choose_owning_organisation(const User& u, const Organisation& o, bool stock_owner_of_users_organisation) {
   if (!u.active || !o.active || !o.holds_own_stock) return false;
   return is_support(u) || o.id == u.organisation_id || stock_owner_of_users_organisation;

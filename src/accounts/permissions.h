@@ -65,6 +65,16 @@ bool can_delete_log(const User& u, const LogOwnership& log, std::optional<int64_
 bool can_bulk_delete_logs(const User& u, bool filtered, bool only_assigned_to_user);
 // Choosing who a log is assigned to: coordinators and support.
 bool can_assign_logs(const User& u);
+// Duplicate logs (ADR 0013): whose sets a user is shown on /duplicate-logs and in the log lists'
+// banner. Providers: the sets that hold a log assigned to them, among their organisation's logs;
+// coordinators: the sets among the logs their organisation owns or manages; support: those of the
+// organisation they choose (nothing until they choose one). A set's logs are listed only as far as
+// can_access_log allows.
+struct DuplicateScope {
+  int64_t organisation_id = 0;
+  std::optional<int64_t> assigned_to_id;
+};
+std::optional<DuplicateScope> duplicate_scope(const User& u, std::optional<int64_t> chosen_organisation_id);
 
 // The setup answers of a log that name live records. The log pages offer exactly the candidates these
 // accept (logs/options.cpp), and a posted answer is accepted only if it is among them, so a choice

@@ -147,7 +147,7 @@ TEST_F(RoutePermissions, OtherOrganisationsDataIsNeverShownOrChanged) {
       if (r.pattern == "/organisations" || r.pattern == "/organisations/new" || r.pattern == "/users/new" ||
           r.pattern == "/schemes" || r.pattern == "/schemes/new" || r.pattern == "/schemes/download" ||
           r.pattern == "/lettings-logs" || r.pattern == "/lettings-logs/clear-filters" || r.pattern == "/sales-logs" ||
-          r.pattern == "/sales-logs/clear-filters") {
+          r.pattern == "/sales-logs/clear-filters" || r.pattern == "/duplicate-logs") {
         // Lists and downloads of one's own: they answer, but never with another organisation's data.
         Client c(t);
         c.sign_in(email);

@@ -47,7 +47,7 @@ struct Args {
 // Options that take a value; everything else starting with -- is a flag.
 const std::set<std::string> kValued = {"--port", "--database", "--name", "--type", "--email", "--organisation",
                                        "--role", "--users", "--year", "--today", "--count", "--organisations", "--assigned-to",
-                                       "--rent-periods", "--as"};
+                                       "--rent-periods", "--as", "--duplicates-every"};
 
 Args parse(int argc, char** argv, int from) {
   Args a;
@@ -94,7 +94,7 @@ int usage() {
                "  organisations add --name NAME --type LA|PRP [--holds-stock] [--rent-periods CODE,...] [--database URL]\n"
                "  users add --email EMAIL --name NAME --organisation ID --role support|coordinator|provider\n"
                "            [--dpo] [--key-contact] --password-stdin [--database URL]\n"
-               "  logs generate --count N --organisations ID[,ID...] [--assigned-to USER_ID] [--database URL]\n"
+               "  logs generate --count N --organisations ID[,ID...] [--assigned-to USER_ID] [--duplicates-every N] [--database URL]\n"
                "  form lint FILE...\n"
                "  form test [--database URL] FILE...\n"
                "  log check --type lettings --year 2026 [--today YYYY-MM-DD] [--database URL [--as EMAIL]] FILE.json\n"
@@ -157,7 +157,7 @@ int cmd_seed(const Args& a) {
   return 0;
 }
 
-// logs generate --count N --organisations ID[,ID...] [--assigned-to USER_ID]: synthetic logs for benchmarks.
+// logs generate --count N --organisations ID[,ID...] [--assigned-to USER_ID] [--duplicates-every N]: synthetic logs for benchmarks.
 int cmd_logs(const Args& a) {
   if (a.positional.size() < 2 || a.positional[1] != "generate") return usage();
   logs::GenerateOptions o;
@@ -171,8 +171,9 @@ int cmd_logs(const Args& a) {
       p = q + 1;
     }
     o.assigned_to_id = std::stoll(opt(a, "--assigned-to", "0"));
+    o.duplicates_every = std::stoll(opt(a, "--duplicates-every", "0"));
   } catch (const std::exception&) {
-    std::cerr << "usage: core logs generate --count N --organisations ID[,ID...] [--assigned-to USER_ID] [--database URL]\n";
+    std::cerr << "usage: core logs generate --count N --organisations ID[,ID...] [--assigned-to USER_ID] [--duplicates-every N] [--database URL]\n";
     return 2;
   }
   if (o.count <= 0 || o.organisations.empty()) {

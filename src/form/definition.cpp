@@ -16,6 +16,7 @@ void index_def_readers(Form& F);
 void each_expression(Form& F, const std::function<void(expr::NodePtr&)>& fn);
 void check_lookups(Form& F, const std::function<void(const std::string&, const std::string&)>& problem);
 void read_log_kind(Form& F, const nlohmann::json& meta, const std::function<void(const std::string&, const std::string&)>& problem);
+void read_duplicates(Form& F, const nlohmann::json& lk, const std::function<void(const std::string&, const std::string&)>& problem);
 
 // Page, subsection and question conditions are cached like defs: worked out once per state of the log.
 expr::NodePtr cached(Form& F, expr::NodePtr n, const std::string& key) {
@@ -714,6 +715,7 @@ void each_expression(Form& F, const std::function<void(expr::NodePtr&)>& fn) {
     walk(s.when);
     for (auto& [k, v] : s.values) walk(v);
   }
+  walk(F.log.duplicates.when);
 }
 
 namespace {
@@ -764,6 +766,47 @@ void read_log_kind(Form& F, const json& meta, const std::function<void(const std
   answer("postcode", k.postcode, k.postcode_slot);
   if (k.date_slot >= 0 && F.attributes[size_t(k.date_slot)].type != expr::Type::Date)
     problem("form.log", "date must name a date answer");
+  read_duplicates(F, lk, problem);
+}
+
+// `log.duplicates`: { "match": [attribute, ...], "when": expression, "note": text }.
+void read_duplicates(Form& F, const json& lk, const std::function<void(const std::string&, const std::string&)>& problem) {
+  if (!lk.contains("duplicates") || lk["duplicates"].is_null()) return;
+  const json& d = lk["duplicates"];
+  const std::string where = "form.log.duplicates";
+  if (!d.is_object()) return problem(where, "must be an object");
+  for (auto& [key, v] : d.items())
+    if (key != "match" && key != "when" && key != "note") problem(where, "unknown key '" + key + "' (match, when, note)");
+  auto& dup = F.log.duplicates;
+  if (!d.contains("match") || !d["match"].is_array() || d["match"].empty())
+    return problem(where, "match must list the answers that must all be equal");
+  std::set<std::string> seen;
+  for (auto& m : d["match"]) {
+    if (!m.is_string()) {
+      problem(where, "match must list attribute ids");
+      continue;
+    }
+    std::string id = m.get<std::string>();
+    int slot = F.slot(id);
+    if (slot < 0 || F.attributes[size_t(slot)].kind == AttrKind::Context) problem(where, "match names an unknown answer '" + id + "'");
+    else if (!seen.insert(id).second) problem(where, "match names '" + id + "' twice");
+    else {
+      dup.match.push_back(id);
+      dup.match_slots.push_back(slot);
+    }
+  }
+  if (F.slot("owning_organisation_id") < 0) problem(where, "duplicates are found among the logs of one owning organisation, but the form has no owning_organisation_id");
+  if (!d.contains("when")) return;
+  if (!d["when"].is_string()) return problem(where, "'when' must be an expression");
+  try {
+    dup.when = expr::parse(d["when"].get<std::string>(), F);
+  } catch (const expr::ParseError& e) {
+    problem(where + " when", e.what());
+    return;
+  }
+  for (auto& name : dup.when->fields)
+    if (int s = F.slot(name); s >= 0 && F.attributes[size_t(s)].kind == AttrKind::Context)
+      problem(where, "'when' reads the context value '" + name + "', which a stored log does not hold");
 }
 
 void check_lookups(Form& F, const std::function<void(const std::string&, const std::string&)>& problem) {

@@ -146,6 +146,14 @@ struct LogKind {
   std::string name;  // one log, in a sentence: "lettings log"
   std::string date, category, reference, property_reference, postcode;  // attribute ids ("" = none)
   int date_slot = -1, category_slot = -1, reference_slot = -1, property_reference_slot = -1, postcode_slot = -1;
+  // Duplicate logs (`log.duplicates`, ADR 0013): two logs of one owning organisation are duplicates
+  // when `when` holds for both and every `match` answer is equal (blank equals blank). Empty
+  // `match`: the form describes no duplicates.
+  struct Duplicates {
+    std::vector<std::string> match;  // attribute ids, as written
+    std::vector<int> match_slots;    // their slots, in the same order
+    expr::NodePtr when;              // whether a log is considered at all (missing: always)
+  } duplicates;
 };
 
 class Form : public expr::Names, public expr::Labels {

@@ -7,6 +7,7 @@
 #include "form/cases.h"
 #include "form/gateway.h"
 #include "form/lint.h"
+#include "lint_text.h"
 
 using namespace core;
 using namespace core::form;
@@ -54,22 +55,8 @@ std::string message(const Outcome& o, const std::string& rule) {
 }
 
 // Lints a definition given as text; returns every problem.
-std::vector<std::string> lint_text(const std::string& text) {
-  auto dir = std::filesystem::temp_directory_path() / ("core-lint-" + std::to_string(::getpid()));
-  std::filesystem::create_directories(dir);
-  auto path = dir / "form.json";
-  std::ofstream(path) << text;
-  auto f = Form::load(path.string(), kData);
-  auto problems = lint(*f);
-  std::filesystem::remove_all(dir);
-  return problems;
-}
-
-bool mentions(const std::vector<std::string>& problems, const std::string& text) {
-  for (auto& p : problems)
-    if (p.find(text) != std::string::npos) return true;
-  return false;
-}
+std::vector<std::string> lint_text(const std::string& text) { return test::lint_text(text, kData); }
+using test::mentions;
 
 // The small test form with one part replaced.
 std::string variant(const std::string& from, const std::string& to) {

@@ -101,6 +101,8 @@ std::vector<std::string> lint(const Form& f) {
       if (!q.soft.empty()) screens.insert(q.soft);
   for (auto& s : f.soft_rules)
     if (!screens.count(s.id)) out.push_back("soft validation " + s.id + ": no interruption screen shows it");
+  if (f.log.duplicates.when && !satisfiable(f, f.log.duplicates.when))
+    out.push_back("form.log.duplicates: its 'when' can never hold, so no log would ever be checked for duplicates");
   return out;
 }
 

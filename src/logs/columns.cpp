@@ -1,5 +1,7 @@
 #include "logs/columns.h"
 
+#include "form/duplicates.h"
+#include "util/crypto.h"
 #include "util/dates.h"
 
 namespace core::logs {
@@ -35,6 +37,11 @@ void sync_columns(store::Log& l, const form::Form& f, const form::Values& v, for
   l.postcode_full = text(k.postcode_slot);
   l.collection_year.reset();
   if (const Value* d = at(k.date_slot); d && d->is_date()) l.collection_year = util::collection_year_start(d->as_date()).y;
+  // The answers that find the log's duplicates, as one digest (ADR 0013); none without an owner,
+  // since duplicates are looked for among the logs of one owning organisation.
+  l.duplicate_key.reset();
+  if (l.owning_organisation_id)
+    if (auto text = form::duplicate_text(f, v)) l.duplicate_key = util::sha256_hex(*text);
 }
 
 }  // namespace core::logs

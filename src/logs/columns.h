@@ -1,5 +1,7 @@
 // A log's stored answers and indexed columns, worked out from its values (the gateway's outcome):
-// what every channel that writes logs calls before store::create or store::save.
+// what every channel that writes logs calls before store::create or store::save. The columns
+// include the log's duplicate key (form.log.duplicates, ADR 0013); its set is the store's
+// (store::regroup_log).
 #pragma once
 #include "form/gateway.h"
 #include "logs/store.h"

@@ -38,7 +38,11 @@ int64_t generate(db::Database& db, const GenerateOptions& o) {
       set(v, "owning_organisation_id", expr::Value(org));
       set(v, "managing_organisation_id", expr::Value(org));
       set(v, "assigned_to_id", o.assigned_to_id ? expr::Value(o.assigned_to_id) : expr::Value());
-      set(v, "tenancycode", expr::Value("GEN" + std::to_string(k)));
+      // The organisations take turns, so log k is its organisation's (k / orgs)th: every Nth of
+      // those repeats the one before it.
+      int64_t orgs = int64_t(o.organisations.size());
+      bool repeat = o.duplicates_every > 0 && (k / orgs) % o.duplicates_every == 1;
+      set(v, "tenancycode", expr::Value("GEN" + std::to_string(repeat ? k - orgs : k)));
       set(v, "propcode", expr::Value("PROP" + std::to_string(k % 5000)));
       store::Log& l = batch[size_t(i)];
       l.form_year = f->year;
@@ -49,6 +53,7 @@ int64_t generate(db::Database& db, const GenerateOptions& o) {
     conn->transaction([&] { store::insert_many(*conn, batch); });
     inserted += n;
   }
+  conn->transaction([&] { store::regroup_all(*conn); });  // the duplicate sets among them
   return inserted;
 }
 

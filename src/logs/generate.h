@@ -12,6 +12,9 @@ struct GenerateOptions {
   int64_t count = 0;
   std::vector<int64_t> organisations;  // owning = managing organisation, taken in turn
   int64_t assigned_to_id = 0;          // 0: no assigned user
+  // Every Nth log of each organisation repeats the tenant code of that organisation's log before
+  // it, so the two are duplicates (ADR 0013); 0: no duplicates.
+  int64_t duplicates_every = 0;
 };
 
 // Returns how many logs were inserted.

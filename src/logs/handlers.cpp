@@ -5,6 +5,7 @@
 #include "accounts/permissions.h"
 #include "accounts/store.h"
 #include "logs/columns.h"
+#include "logs/duplicates.h"
 #include "logs/flow.h"
 #include "logs/kinds.h"
 #include "logs/list.h"
@@ -290,6 +291,7 @@ Response save_page(Context& ctx, const Kind& kind) {
     case service::Status::Saved: case service::Status::Unchanged: break;
   }
   const form::Values& now = r.outcome.values;
+  if (auto to = duplicates_redirect(ctx, kind, r)) return Response::redirect(*to);
   if (ctx.req.f("referrer") == "interruption") {
     // Back to the interruption screen the change was made from, while it still applies.
     auto it = f->page_index.find(underscore(ctx.req.f("return_to")));
@@ -439,6 +441,9 @@ void register_kind(App& web, const Kind& kind) {
     ctx.flash_next("Log " + std::to_string(log.id) + " has been deleted.");
     return Response::redirect(k.base);
   });
+  get("/:id/duplicate-logs", duplicates_page);
+  get("/:id/delete-duplicates", confirm_delete_duplicates);
+  post("/:id/delete-duplicates", delete_duplicates);
   get("/:id/:subsection/check-answers", check_answers);
   get("/:id/:page", show_page);
   post("/:id/:page", save_page);
@@ -446,6 +451,7 @@ void register_kind(App& web, const Kind& kind) {
 
 void register_routes(App& web) {
   for (const Kind& kind : kinds()) register_kind(web, kind);
+  web.get("/duplicate-logs", duplicate_sets_page);  // the sets of every kind
 }
 
 }  // namespace core::logs

@@ -3,6 +3,7 @@
 #include "accounts/handler_helpers.h"
 #include "accounts/permissions.h"
 #include "accounts/store.h"
+#include "logs/duplicates.h"
 #include "logs/question_view.h"
 #include "logs/store.h"
 #include "util/crypto.h"
@@ -131,6 +132,7 @@ Response list_page(Context& ctx, const Kind& kind, const accounts::Organisation*
     j["tabs"] = accounts::organisation_tabs(ctx, *of, kind.base.substr(1));
     j["has_tabs"] = true;
   }
+  j["duplicates"] = duplicates_banner(ctx, of);
   bool can_create = own && perm::organisation_can_create_logs(*own);
   j["can_create"] = can_create;
   j["create_refused"] = can_create ? "" : "Your organisation cannot create logs until its data protection officer accepts the data sharing agreement.";

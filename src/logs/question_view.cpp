@@ -275,6 +275,16 @@ json question_page_json(web::Context& ctx, const Urls& urls, bool readonly, cons
   j["skip_href"] = from_cya ? urls.cya(log.id, sub.id) : urls.next(flow, log.id, page, false);
   j["skip_text"] = from_cya ? "Cancel" : "Skip for now";
   j["back"] = from_cya ? urls.cya(log.id, sub.id) : urls.previous(flow, log.id, page);
+  // Changed from a duplicates page (logs/duplicates.h): saving goes back to it.
+  bool from_duplicates = ctx.req.q("referrer") == "duplicate_logs" || ctx.req.f("referrer") == "duplicate_logs";
+  auto original = util::parse_id(ctx.req.q("referrer") == "duplicate_logs" ? ctx.req.q("original_log_id") : ctx.req.f("return_to"));
+  if (!from_cya && from_duplicates && original) {
+    j["referrer"] = "duplicate_logs";
+    j["return_to"] = std::to_string(*original);
+    j["button"] = "Save changes";
+    j["skip_text"] = "Cancel";
+    j["skip_href"] = j["back"] = urls.log(*original) + "/duplicate-logs";
+  }
   j["questions"] = json::array();
   std::string title;
   // Children revealed inline go under their parent's option.

@@ -127,7 +127,10 @@ store::Log create(db::Connection& c, const accounts::User& u, const std::string&
   l.form_year = f->year;
   l.created_by_id = u.id;
   sync_columns(l, *f, o.values, o.status);
-  c.transaction([&] { l.id = store::create(c, l, diff(*f, empty, o.values)); });
+  c.transaction([&] {
+    l.id = store::create(c, l, diff(*f, empty, o.values));
+    if (l.duplicate_key) l.duplicate_set_id = store::regroup_log(c, nullptr, &l);
+  });
   return l;
 }
 
@@ -190,7 +193,12 @@ SaveResult save(db::Connection& c, const accounts::User& u, const store::Log& lo
     return r;
   }
   bool saved = false;
-  c.transaction([&] { saved = store::save(c, updated, log, log.version, u.id, changed); });
+  // The answers that find duplicates changed: the sets it left and joins are worked out again.
+  bool regroup = updated.duplicate_key != log.duplicate_key || updated.owning_organisation_id != log.owning_organisation_id;
+  c.transaction([&] {
+    saved = store::save(c, updated, log, log.version, u.id, changed);
+    if (saved && regroup) updated.duplicate_set_id = store::regroup_log(c, &log, &updated);
+  });
   if (!saved) {
     r.status = Status::Race;
     r.message = "Someone else saved this log at the same moment. Check the answers and save again.";
@@ -199,6 +207,7 @@ SaveResult save(db::Connection& c, const accounts::User& u, const store::Log& lo
   updated.version = log.version + 1;
   r.log = std::move(updated);
   r.status = Status::Saved;
+  r.regrouped = regroup;
   return r;
 }
 
@@ -225,11 +234,27 @@ bool can_delete(const accounts::User& u, const store::Log& l, const form::Form& 
 }
 
 void remove(db::Connection& c, const accounts::User& u, const std::vector<int64_t>& ids, const util::Date& today) {
+  std::vector<store::Log> logs;
   for (int64_t id : ids) {
     auto l = find(c, u, id);
     if (!can_delete(u, l, *form_of(l), today)) throw Refused(Refused::Kind::Forbidden, "You cannot delete log " + std::to_string(id) + ".");
+    logs.push_back(std::move(l));
   }
-  c.transaction([&] { store::soft_delete(c, ids, u.id); });
+  c.transaction([&] {
+    store::soft_delete(c, ids, u.id);
+    // A deleted log leaves its set (and the one left behind alone leaves it too).
+    for (auto& l : logs)
+      if (l.duplicate_key) store::regroup_log(c, &l, nullptr);
+  });
+}
+
+std::vector<store::Log> duplicates(db::Connection& c, const accounts::User& u, const store::Log& log) {
+  std::vector<store::Log> out;
+  if (!perm::can_access_log(u, ownership(log))) return out;
+  out.push_back(log);
+  for (auto& d : store::duplicates_of(c, log))
+    if (d.id != log.id && perm::can_access_log(u, ownership(d))) out.push_back(std::move(d));
+  return out;
 }
 
 }  // namespace core::logs::service

@@ -13,7 +13,10 @@
 //     the same answer meanwhile;
 //  5. runs the gateway;
 //  6. writes nothing when nothing changed; otherwise syncs the indexed columns and writes the
-//     answers, columns and audit rows in one transaction, if the log is still at the version read.
+//     answers, columns and audit rows in one transaction, if the log is still at the version read;
+//     when the answers that find duplicates changed (the duplicate key, or the owner), the sets
+//     the log left and joined are worked out again in the same transaction (ADR 0013).
+// create() and remove() keep the sets in step too.
 // The result says which of these decided, with the gateway's outcome and the context it ran in.
 #pragma once
 #include <memory>
@@ -83,6 +86,7 @@ struct SaveResult {
   form::Outcome outcome;              // the gateway's (empty unless it ran)
   form::Context context;              // the context the answers were checked in
   store::Log log;                     // the log afterwards (as it was, unless Saved)
+  bool regrouped = false;             // Saved, and its duplicates were looked for again (log.duplicate_set_id)
   bool ok() const { return status == Status::Saved || status == Status::Unchanged; }
 };
 
@@ -98,5 +102,9 @@ SaveResult check(db::Connection& c, const accounts::User& u, const form::Form& f
 // cannot reach, Refused{Forbidden} for any they may not delete; nothing is deleted then.
 void remove(db::Connection& c, const accounts::User& u, const std::vector<int64_t>& ids, const util::Date& today);
 bool can_delete(const accounts::User& u, const store::Log& log, const form::Form& f, const util::Date& today);
+
+// The log's duplicates (ADR 0013) that this user may see, itself first; just itself, or nothing when it
+// has no key, when it has none.
+std::vector<store::Log> duplicates(db::Connection& c, const accounts::User& u, const store::Log& log);
 
 }  // namespace core::logs::service

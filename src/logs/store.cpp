@@ -1,7 +1,9 @@
 #include "logs/store.h"
 
-#include "util/text.h"
+#include <algorithm>
 
+#include "util/crypto.h"
+#include "util/text.h"
 #include "util/time.h"
 
 namespace core::logs::store {
@@ -29,6 +31,7 @@ Params columns(const Log& l, bool with_answers = true) {
           opt(l.reference),
           opt(l.property_reference),
           opt(l.postcode_full),
+          opt(l.duplicate_key),
           with_answers ? Value(l.answers) : Value()};
 }
 
@@ -43,7 +46,7 @@ void insert_changes(db::Connection& c, int64_t log_id, int64_t version, int64_t 
 const char* kSelect =
     "SELECT l.id, l.log_type, l.form_year, l.collection_year, l.status, l.owning_organisation_id, "
     "l.managing_organisation_id, l.assigned_to_id, l.created_by_id, l.creation_method, l.answers, l.version, "
-    "l.category, l.log_date, l.reference, l.property_reference, l.postcode_full, "
+    "l.category, l.log_date, l.reference, l.property_reference, l.postcode_full, l.duplicate_key, l.duplicate_set_id, "
     "l.created_at, l.updated_at, o.name AS owning_name, m.name AS managing_name, u.name AS assigned_name "
     "FROM logs l LEFT JOIN organisations o ON o.id = l.owning_organisation_id "
     "LEFT JOIN organisations m ON m.id = l.managing_organisation_id LEFT JOIN users u ON u.id = l.assigned_to_id ";
@@ -66,6 +69,8 @@ Log from_row(const db::Row& r) {
   l.reference = r.opt_str("reference");
   l.property_reference = r.opt_str("property_reference");
   l.postcode_full = r.opt_str("postcode_full");
+  l.duplicate_key = r.opt_str("duplicate_key");
+  l.duplicate_set_id = r.opt_i64("duplicate_set_id");
   l.version = r.i64("version");
   l.created_at = r.str("created_at");
   l.updated_at = r.str("updated_at");
@@ -145,9 +150,9 @@ namespace {
 
 const char* kInsert =
     "INSERT INTO logs (log_type, form_year, collection_year, status, owning_organisation_id, managing_organisation_id, "
-    "assigned_to_id, category, log_date, reference, property_reference, postcode_full, answers, created_by_id, creation_method, "
-    "version, created_at, updated_at) VALUES ";
-const char* kInsertRow = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)";
+    "assigned_to_id, category, log_date, reference, property_reference, postcode_full, duplicate_key, answers, created_by_id, "
+    "creation_method, version, created_at, updated_at) VALUES ";
+const char* kInsertRow = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)";
 
 // A new log's row: its columns, who made it and how, and when.
 void add_row(Params& p, const Log& log, const std::string& now) {
@@ -192,7 +197,7 @@ bool save(db::Connection& c, const Log& log, const Log& previous, int64_t expect
           const std::vector<FieldChange>& changes) {
   static const char* kColumns[] = {"log_type", "form_year", "collection_year", "status", "owning_organisation_id",
                                    "managing_organisation_id", "assigned_to_id", "category", "log_date", "reference",
-                                   "property_reference", "postcode_full", "answers"};
+                                   "property_reference", "postcode_full", "duplicate_key", "answers"};
   std::string now = util::now_iso();
   Params now_cols = columns(log), old_cols = columns(previous, false);
   std::string set;
@@ -313,6 +318,159 @@ void soft_delete(db::Connection& c, const std::vector<int64_t>& ids, int64_t use
              "SELECT id, version, ?, ?, '(log deleted)', NULL, NULL FROM logs WHERE id = ?",
              {user_id, now, id});
   }
+}
+
+namespace {
+
+// One set of possible duplicates: the logs of a type and owner with the same key.
+struct Group {
+  std::string type;
+  int64_t owner = 0;
+  std::string key;
+  bool operator==(const Group&) const = default;
+};
+std::optional<Group> group_of(const Log* l) {
+  if (!l || !l->duplicate_key || !l->owning_organisation_id) return std::nullopt;
+  return Group{l->type, *l->owning_organisation_id, *l->duplicate_key};
+}
+
+// The lookup of a set's logs (logs_duplicate_key). `duplicate_key IS NOT NULL` is implied by the
+// equality, and written out so that both databases see the partial index applies.
+const char* kGroupWhere =
+    "WHERE l.log_type = ? AND l.owning_organisation_id = ? AND l.duplicate_key = ? AND l.deleted_at IS NULL "
+    "AND l.duplicate_key IS NOT NULL";
+const std::string kGroupLookup = std::string("SELECT l.id, l.duplicate_set_id FROM logs l ") + kGroupWhere + " ORDER BY l.id";
+
+// The number PostgreSQL's advisory lock for a set is taken under: 60 bits of a digest of the set.
+int64_t lock_number(const Group& g) {
+  std::string h = util::sha256_hex(g.type + "\n" + std::to_string(g.owner) + "\n" + g.key);
+  int64_t n = 0;
+  for (size_t i = 0; i < 15 && i < h.size(); ++i) {
+    char ch = h[i];
+    n = n * 16 + (ch >= 'a' ? ch - 'a' + 10 : ch - '0');
+  }
+  return n;
+}
+
+// Gives every log of the group the group's set id: the lowest id when it has two or more logs,
+// none otherwise. Writes only the rows whose set id changes (and not their version: a set id is
+// not an answer). Returns the set id.
+std::optional<int64_t> regroup(db::Connection& c, const Group& g) {
+  auto rows = c.query(kGroupLookup, {g.type, g.owner, g.key});
+  std::optional<int64_t> set = rows.size() >= 2 ? std::optional<int64_t>(rows.front().i64(0)) : std::nullopt;
+  for (auto& r : rows)
+    if (r.opt_i64(1) != set) c.exec("UPDATE logs SET duplicate_set_id = ? WHERE id = ?", {opt(set), r.i64(0)});
+  return set;
+}
+
+}  // namespace
+
+std::optional<int64_t> regroup_log(db::Connection& c, const Log* before, const Log* now) {
+  auto was = group_of(before), is = group_of(now);
+  if (c.dialect() == db::Dialect::PostgreSQL) {
+    // Locked in number order, so two saves moving logs between the same two sets cannot deadlock.
+    std::vector<int64_t> locks;
+    for (auto* g : {&was, &is})
+      if (*g) locks.push_back(lock_number(**g));
+    std::sort(locks.begin(), locks.end());
+    locks.erase(std::unique(locks.begin(), locks.end()), locks.end());
+    for (int64_t n : locks) c.query("SELECT pg_advisory_xact_lock(CAST(? AS BIGINT))", {n});
+  }
+  if (was && was != is) regroup(c, *was);
+  std::optional<int64_t> set;
+  if (is) set = regroup(c, *is);
+  // A log without a key now, or deleted, is in no set.
+  if (const Log* alone = now ? (is ? nullptr : now) : before)
+    c.exec("UPDATE logs SET duplicate_set_id = NULL WHERE id = ? AND duplicate_set_id IS NOT NULL", {alone->id});
+  return set;
+}
+
+void regroup_all(db::Connection& c) {
+  c.exec("UPDATE logs SET duplicate_set_id = NULL WHERE duplicate_set_id IS NOT NULL");
+  c.exec("UPDATE logs SET duplicate_set_id = g.first FROM (SELECT log_type, owning_organisation_id, duplicate_key, MIN(id) AS first "
+         "FROM logs WHERE deleted_at IS NULL AND duplicate_key IS NOT NULL AND owning_organisation_id IS NOT NULL "
+         "GROUP BY log_type, owning_organisation_id, duplicate_key HAVING COUNT(*) > 1) g "
+         "WHERE logs.log_type = g.log_type AND logs.owning_organisation_id = g.owning_organisation_id "
+         "AND logs.duplicate_key = g.duplicate_key AND logs.deleted_at IS NULL");
+}
+
+std::vector<Log> duplicates_of(db::Connection& c, const Log& log) {
+  std::vector<Log> out;
+  auto g = group_of(&log);
+  if (!g) return out;
+  for (auto& r : c.query(std::string(kSelect) + kGroupWhere + " ORDER BY l.id", {g->type, g->owner, g->key})) out.push_back(from_row(r));
+  return out;
+}
+
+std::string duplicate_lookup_plan(db::Connection& c, const Log& log) {
+  auto g = group_of(&log);
+  if (!g) return "";
+  bool pg = c.dialect() == db::Dialect::PostgreSQL;
+  std::string plan;
+  for (auto& r : c.query((pg ? "EXPLAIN (ANALYZE, BUFFERS) " : "EXPLAIN QUERY PLAN ") + kGroupLookup, {g->type, g->owner, g->key}))
+    plan += r.str(r.size() - 1) + "\n";
+  return plan;
+}
+
+namespace {
+
+// The logs of sets a filter sees; `p` gets the parameters.
+std::string set_where(const SetFilter& f, Params& p) {
+  std::string w = "WHERE l.deleted_at IS NULL AND l.duplicate_set_id IS NOT NULL AND l.log_type = ?";
+  p.push_back(f.type);
+  if (f.organisation_id) {
+    w += " AND (l.owning_organisation_id = ? OR l.managing_organisation_id = ?)";
+    p.push_back(f.organisation_id);
+    p.push_back(f.organisation_id);
+  }
+  w += " AND l.collection_year IN (";
+  for (size_t i = 0; i < f.years.size(); ++i) {
+    w += i ? ", ?" : "?";
+    p.push_back(int64_t(f.years[i]));
+  }
+  return w + (f.years.empty() ? "NULL)" : ")");
+}
+
+// The ids of the sets a filter sees (two of their logs at least, one assigned to the user when asked).
+std::string grouped_sets(const SetFilter& f, Params& p) {
+  std::string sql = "SELECT l.duplicate_set_id FROM logs l " + set_where(f, p) + " GROUP BY l.duplicate_set_id HAVING COUNT(*) > 1";
+  if (f.assigned_to_id) {
+    sql += " AND SUM(CASE WHEN l.assigned_to_id = ? THEN 1 ELSE 0 END) > 0";
+    p.push_back(*f.assigned_to_id);
+  }
+  return sql;
+}
+
+}  // namespace
+
+int64_t count_sets(db::Connection& c, const SetFilter& f) {
+  Params p;
+  auto r = c.query_one("SELECT COUNT(*) FROM (" + grouped_sets(f, p) + ") s", p);
+  return r ? r->i64(0) : 0;
+}
+
+std::vector<DuplicateSet> list_sets(db::Connection& c, const SetFilter& f, int limit) {
+  Params p;
+  std::string sql = grouped_sets(f, p) + " ORDER BY l.duplicate_set_id DESC LIMIT ?";
+  p.push_back(int64_t(limit));
+  std::vector<DuplicateSet> out;
+  std::map<int64_t, size_t> at;
+  for (auto& r : c.query(sql, p)) {
+    at[r.i64(0)] = out.size();
+    out.push_back({r.i64(0), {}});
+  }
+  if (out.empty()) return out;
+  Params mp;
+  std::string w = set_where(f, mp) + " AND l.duplicate_set_id IN (";
+  for (size_t i = 0; i < out.size(); ++i) {
+    w += i ? ", ?" : "?";
+    mp.push_back(out[i].id);
+  }
+  for (auto& r : c.query(std::string(kSelect) + w + ") ORDER BY l.id", mp)) {
+    Log l = from_row(r);
+    out[at[*l.duplicate_set_id]].logs.push_back(std::move(l));
+  }
+  return out;
 }
 
 std::string session_filters(db::Connection& c, const std::string& token_hash) {

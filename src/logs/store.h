@@ -29,6 +29,11 @@ struct Log {
   // collection year, the landlord's references, the postcode.
   std::optional<int64_t> category;
   std::optional<std::string> log_date, reference, property_reference, postcode_full;
+  // Duplicate logs (ADR 0013): the digest of the answers that find its duplicates (null when the
+  // log is not considered), and its set (the lowest id of the logs of its type and owner with the
+  // same key, when there are two or more), which only regroup_log() writes.
+  std::optional<std::string> duplicate_key;
+  std::optional<int64_t> duplicate_set_id;
   int64_t version = 1;
   std::string created_at, updated_at;
   // For display, read with the log:
@@ -81,6 +86,38 @@ ListPage list(db::Connection& c, const Filter& f);
 // Ids of every log the filter matches (for "delete these logs"), newest first.
 std::vector<int64_t> ids(db::Connection& c, const Filter& f, int limit = 10000);
 void soft_delete(db::Connection& c, const std::vector<int64_t>& ids, int64_t user_id);
+
+// Duplicate sets (ADR 0013). Whoever writes a log's duplicate_key, or deletes a log, calls
+// regroup_log() in the same transaction: it works out again the set the log left (the one left
+// behind alone leaves it too) and the set it joins, each by one index lookup of (type, owner, key).
+// On PostgreSQL each set is locked for the transaction first, so two logs joining the same set at
+// the same moment still find each other. `before` is the log as stored before the write (nullptr
+// for a new log); `now` the log as written (nullptr when it was deleted). Returns `now`'s set id.
+std::optional<int64_t> regroup_log(db::Connection& c, const Log* before, const Log* now);
+// Works out every set again from the keys (after generated logs are inserted in bulk).
+void regroup_all(db::Connection& c);
+// The logs (not deleted) of the log's type and owner with its key, in id order, itself included;
+// none when it has no key.
+std::vector<Log> duplicates_of(db::Connection& c, const Log& log);
+// The statement duplicates_of() and regroup_log() look a set up with, and how the database plans it
+// (for bench/duplicates.sh).
+std::string duplicate_lookup_plan(db::Connection& c, const Log& log);
+
+// Which sets a user is shown: those with a log of these collection years that the organisation owns
+// or manages (or any, when organisation_id is 0), holding at least two such logs; with
+// assigned_to_id, only sets in which one of those logs is assigned to that user.
+struct SetFilter {
+  std::string type = "lettings";
+  std::vector<int> years;
+  int64_t organisation_id = 0;
+  std::optional<int64_t> assigned_to_id;
+};
+int64_t count_sets(db::Connection& c, const SetFilter& f);
+struct DuplicateSet {
+  int64_t id = 0;
+  std::vector<Log> logs;  // those the filter sees, in id order
+};
+std::vector<DuplicateSet> list_sets(db::Connection& c, const SetFilter& f, int limit = 500);
 
 // The log list's filters, kept for the session (a JSON object), by session token hash.
 std::string session_filters(db::Connection& c, const std::string& token_hash);
