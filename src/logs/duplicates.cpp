@@ -10,7 +10,6 @@
 #include "logs/question_view.h"
 #include "logs/store.h"
 #include "logs/urls.h"
-#include "schemes/routes.h"
 #include "util/text.h"
 
 namespace core::logs {
@@ -31,11 +30,11 @@ store::Log load_log(Context& ctx, const Kind& kind) {
 }
 
 // The collection years of a kind whose logs can still be changed today.
-std::vector<int> open_years(const Kind& kind) {
+std::vector<int> open_years(const Kind& kind, const util::Date& today) {
   std::vector<int> out;
   for (int y : kind.years) {
     try {
-      if (service::editable(*form::get(kind.type, y), schemes::today())) out.push_back(y);
+      if (service::editable(*form::get(kind.type, y), today)) out.push_back(y);
     } catch (const std::exception&) {
     }
   }
@@ -53,9 +52,9 @@ std::string date_text(const std::optional<std::string>& iso) {
 json log_card(Context& ctx, const Kind& kind, const store::Log& log, int64_t original) {
   auto f = service::form_of(log);
   auto values = service::answers_of(*f, log);
-  auto fc = log_context(ctx.conn(), ctx.current_user(), *f, values, values, schemes::today());
+  auto fc = log_context(ctx.conn(), ctx.current_user(), *f, values, values, ctx.app.clock().today());
   RecordNames names = record_names(ctx, *f, values);
-  bool edit = service::editable(*f, schemes::today());
+  bool edit = service::editable(*f, ctx.app.clock().today());
   json rows = json::array();
   for (int slot : f->log.duplicates.match_slots) {
     const expr::Value& v = values[size_t(slot)];
@@ -87,7 +86,7 @@ std::vector<store::Log> others_to_delete(Context& ctx, const store::Log& log) {
   auto set = service::duplicates(ctx.conn(), ctx.current_user(), log);
   std::vector<store::Log> out(set.begin() + (set.empty() ? 0 : 1), set.end());
   for (auto& l : out)
-    if (!service::can_delete(ctx.current_user(), l, *service::form_of(l), schemes::today())) throw Forbidden();
+    if (!service::can_delete(ctx.current_user(), l, *service::form_of(l), ctx.app.clock().today())) throw Forbidden();
   return out;
 }
 
@@ -109,7 +108,7 @@ Response duplicates_page(Context& ctx, const Kind& kind) {
   bool can_delete = true;
   for (auto& l : set) {
     cards.push_back(log_card(ctx, kind, l, log.id));
-    if (l.id != log.id) can_delete = can_delete && service::can_delete(ctx.current_user(), l, *service::form_of(l), schemes::today());
+    if (l.id != log.id) can_delete = can_delete && service::can_delete(ctx.current_user(), l, *service::form_of(l), ctx.app.clock().today());
   }
   j["logs"] = cards;
   j["others"] = set.size() - 1;
@@ -153,7 +152,7 @@ Response delete_duplicates(Context& ctx, const Kind& kind) {
     ctx.flash_next("The duplicates of log " + std::to_string(log.id) + " have changed. Nothing was deleted: check them again.");
     return Response::redirect(duplicates_href(kind, log.id));
   }
-  service::remove(ctx.conn(), ctx.current_user(), std::vector<int64_t>(now.begin(), now.end()), schemes::today());
+  service::remove(ctx.conn(), ctx.current_user(), std::vector<int64_t>(now.begin(), now.end()), ctx.app.clock().today());
   ctx.flash_next(now.size() == 1 ? "1 duplicate log has been deleted." : std::to_string(now.size()) + " duplicate logs have been deleted.");
   return Response::redirect(duplicates_href(kind, log.id));
 }
@@ -177,7 +176,7 @@ Response duplicate_sets_page(Context& ctx) {
   int64_t total = 0;
   if (scope)
     for (const Kind& kind : kinds()) {
-      store::SetFilter sf{kind.type, open_years(kind), scope->organisation_id, scope->assigned_to_id};
+      store::SetFilter sf{kind.type, open_years(kind, ctx.app.clock().today()), scope->organisation_id, scope->assigned_to_id};
       json sets = json::array();
       for (auto& s : store::list_sets(ctx.conn(), sf)) {
         json logs = json::array();
@@ -217,7 +216,7 @@ json duplicates_banner(Context& ctx, const accounts::Organisation* of) {
   auto scope = perm::duplicate_scope(u, chosen);
   if (!scope) return nullptr;
   int64_t n = 0;
-  for (const Kind& kind : kinds()) n += store::count_sets(ctx.conn(), {kind.type, open_years(kind), scope->organisation_id, scope->assigned_to_id});
+  for (const Kind& kind : kinds()) n += store::count_sets(ctx.conn(), {kind.type, open_years(kind, ctx.app.clock().today()), scope->organisation_id, scope->assigned_to_id});
   if (n == 0) return nullptr;
   std::string sets = n == 1 ? "1 set of duplicate logs" : std::to_string(n) + " sets of duplicate logs";
   std::string who = perm::is_support(u) ? of->name + " has " : scope->assigned_to_id ? "You have " : "Your organisation has ";
