@@ -9,4 +9,6 @@ namespace core::schemes {
 void register_routes(web::App& app, PostcodeLookup& lookup);
 // "Today" for statuses and date rules: CORE_TODAY (YYYY-MM-DD) when set, else the real date.
 util::Date today();
+// How many schemes the user's scheme list shows as incomplete (/schemes?status=incomplete).
+int64_t incomplete_scheme_count(web::Context& ctx);
 }  // namespace core::schemes
