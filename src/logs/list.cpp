@@ -120,7 +120,7 @@ std::optional<std::map<std::string, FilteredCount>> filtered_counts(Context& ctx
   auto offered = list_years(kind);
   if (std::find(offered.begin(), offered.end(), year) == offered.end()) return std::nullopt;
   json state = {{"years", json::array({std::to_string(year)})}, {"assigned_to", assigned_to_user ? "you" : ""}};
-  // Counted with the year's filter alone, then split by status: one query for all three links.
+  // Counted with the year's filter alone and split by status: one count for all three links.
   auto counts = store::count_by_status(ctx.conn(), filter_from(ctx, kind, state));
   std::map<std::string, FilteredCount> out;
   for (const char* status : kStatuses) {
