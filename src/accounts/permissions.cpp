@@ -118,6 +118,13 @@ bool can_manage_scheme(const User& u, int64_t owner) { return is_support(u) || i
 bool can_create_schemes(const User& u) { return is_support(u) || (u.active && u.role == Role::Coordinator); }
 bool can_download_schemes(const User& u) { return u.active; }
 
+HomeScope home_scope(const User& u) {
+  if (is_support(u)) return HomeScope::AllData;
+  if (u.active && u.role == Role::Coordinator) return HomeScope::Organisation;
+  return HomeScope::AssignedToUser;
+}
+bool home_counts_incomplete_schemes(const User& u) { return home_scope(u) != HomeScope::AssignedToUser; }
+
 bool can_view_audit(const User& u) { return is_support(u); }
 
 }  // namespace core::accounts::permissions

@@ -102,6 +102,13 @@ bool can_manage_scheme(const User& u, int64_t owning_organisation_id);
 bool can_create_schemes(const User& u);
 bool can_download_schemes(const User& u);
 
+// The home page: whose logs it counts (support: every organisation's; coordinators: their
+// organisation's, as their log list shows them; providers: only the logs assigned to them), and
+// whether it counts incomplete schemes (coordinators and support, who complete them).
+enum class HomeScope { AllData, Organisation, AssignedToUser };
+HomeScope home_scope(const User& u);
+bool home_counts_incomplete_schemes(const User& u);
+
 // Audit trail
 bool can_view_audit(const User& u);
 

@@ -1,5 +1,4 @@
 // Sign in and sign out.
-#include "accounts/permissions.h"
 #include "accounts/routes.h"
 #include "accounts/service.h"
 #include "accounts/store.h"
@@ -14,7 +13,7 @@ namespace {
 // with a single slash and holds only printable ASCII other than the backslash. Browsers drop tabs
 // and line breaks from a Location and read a backslash as a slash, so "/<tab>/evil.example" or
 // "/<backslash>evil.example" would be another site; spaces and anything else unusual are refused
-// with them. Anything else gives "" (ignored: the user goes to their home page).
+// with them. Anything else gives "" (ignored: the user goes to the home page).
 std::string safe_return_to(const std::string& r) {
   if (r.empty() || r[0] != '/' || (r.size() > 1 && r[1] == '/')) return "";
   for (char ch : r) {
@@ -24,11 +23,8 @@ std::string safe_return_to(const std::string& r) {
   return r;
 }
 
-std::string home_for(const User& u) {
-  // Support administers organisations; providers and coordinators come to fill in logs.
-  if (permissions::can_list_organisations(u)) return "/organisations";
-  return "/lettings-logs";
-}
+// Everyone lands on the home page (src/home), which says what needs doing for their role.
+const char* const kHome = "/";
 
 Response sign_in_page(Context& ctx, const std::string& email, const FieldErrors& e, const std::string& problem = "",
                       int status = 200) {
@@ -49,12 +45,8 @@ Response sign_in_page(Context& ctx, const std::string& email, const FieldErrors&
 }  // namespace
 
 void register_session_routes(App& app) {
-  app.get("/", [](Context& ctx) {
-    return Response::redirect(ctx.user ? home_for(*ctx.user) : "/account/sign-in");
-  }, Access::Public);
-
   app.get("/account/sign-in", [](Context& ctx) {
-    if (ctx.user) return Response::redirect(home_for(*ctx.user));
+    if (ctx.user) return Response::redirect(kHome);
     return sign_in_page(ctx, "", {});
   }, Access::Public);
 
@@ -71,7 +63,7 @@ void register_session_routes(App& app) {
       case service::SignInResult::Ok: {
         ctx.start_session(user.id);
         std::string to = safe_return_to(ctx.req.f("return_to"));
-        return Response::redirect(to.empty() ? home_for(user) : to);
+        return Response::redirect(to.empty() ? kHome : to);
       }
       case service::SignInResult::Locked:
         return sign_in_page(ctx, email, {{"email", "Your account is locked because of too many failed sign-in attempts. "

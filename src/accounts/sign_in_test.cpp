@@ -33,7 +33,7 @@ TEST(SignIn, RightPasswordSignsInAndRotatesTheSession) {
   std::string before = c.cookies["core_session"];
   auto r = c.sign_in("coordinator@northshire.example");
   EXPECT_EQ(r.status, 303);
-  EXPECT_EQ(r.header("Location"), "/lettings-logs") << "providers and coordinators land on the log list";
+  EXPECT_EQ(r.header("Location"), "/") << "everyone lands on the home page";
   EXPECT_NE(c.cookies["core_session"], before) << "the session id changes at sign-in";
   auto set = cookie_header(r);
   EXPECT_TRUE(contains(set, "HttpOnly"));
@@ -191,7 +191,7 @@ TEST(Sessions, ReturnToOnlyAllowsLocalPaths) {
   auto page = c.get("/account/sign-in");
   auto r = c.post("/account/sign-in", {{"email", "provider@northshire.example"}, {"password", "Housing-Demo-2026"},
                                         {"return_to", "//evil.example/x"}});
-  EXPECT_EQ(r.header("Location"), "/lettings-logs");
+  EXPECT_EQ(r.header("Location"), "/");
   Client d(t);
   r = d.post("/account/sign-in", {{"email", "provider@northshire.example"}, {"password", "Housing-Demo-2026"},
                                    {"return_to", "/account"}});
@@ -311,7 +311,7 @@ TEST(Sessions, ReturnToRefusesControlCharactersBackslashesAndSpaces) {
     auto r = c.post("/account/sign-in", {{"email", "provider@northshire.example"}, {"password", "Housing-Demo-2026"},
                                           {"return_to", bad}});
     ASSERT_EQ(r.status, 303) << bad;
-    EXPECT_EQ(r.header("Location"), "/lettings-logs") << bad << " gave " << r.header("Location");
+    EXPECT_EQ(r.header("Location"), "/") << bad << " gave " << r.header("Location");
   }
   Client c(t);
   auto page = c.get("/account/sign-in?return_to=/%09/evil.example/x");

@@ -25,6 +25,7 @@
 #include "logs/generate.h"
 #include "db/migrate.h"
 #include "schemes/postcode_lookup.h"
+#include "home/routes.h"
 #include "logs/routes.h"
 #include "schemes/routes.h"
 #include "schemes/seed.h"
@@ -124,6 +125,7 @@ int cmd_serve(const Args& a) {
   auto lookup = schemes::postcode_lookup_from_env();
   schemes::register_routes(app, *lookup);
   logs::register_routes(app);
+  home::register_routes(app);
   return web::serve(app);
 }
 

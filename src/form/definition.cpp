@@ -318,6 +318,22 @@ std::shared_ptr<Form> Form::load(const std::string& path, const std::string& dat
   F.new_logs_end_date = date("new_logs_end_date");
   F.edit_end_date = date("edit_end_date");
   F.submission_deadline = meta.contains("submission_deadline") ? date("submission_deadline") : F.edit_end_date;
+  if (meta.contains("quarter_deadlines")) {
+    const json& q = meta["quarter_deadlines"];
+    if (!q.is_array()) problem("form", "'quarter_deadlines' must be a list of dates (YYYY-MM-DD)");
+    for (auto& v : q.is_array() ? q : json::array()) {
+      auto d = v.is_string() ? util::parse_iso_date(v.get<std::string>()) : std::nullopt;
+      if (!d) {
+        problem("form", "'quarter_deadlines' must hold only dates (YYYY-MM-DD), not " + v.dump());
+        continue;
+      }
+      if (!F.quarter_deadlines.empty() && *d <= F.quarter_deadlines.back())
+        problem("form", "'quarter_deadlines' must be in order, each after the one before: " + d->iso());
+      if (*d <= F.start_date || *d >= F.submission_deadline)
+        problem("form", "quarter deadline " + d->iso() + " must fall after start_date and before submission_deadline");
+      F.quarter_deadlines.push_back(*d);
+    }
+  }
   const bool lookups_required = meta.value("lookups", true);
   try {
     F.lookups = expr::Lookups::load(data_dir, F.year, lookups_required);

@@ -169,6 +169,9 @@ class Form : public expr::Names, public expr::Labels {
   std::string type;
   int year = 0;
   util::Date start_date, end_date, new_logs_end_date, edit_end_date, submission_deadline;
+  // The quarterly cut-offs before the end-of-year deadline (submission_deadline), in order; the home
+  // pages show those still to come.
+  std::vector<util::Date> quarter_deadlines;
   LogKind log;
 
   std::vector<Attribute> attributes;  // by slot; context values come last

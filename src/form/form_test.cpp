@@ -447,3 +447,22 @@ TEST(Forms, ExpressionsAreCompiledTogetherWithEachDefOnce) {
   // The trees repeat each def's body at every call; the program holds it once.
   EXPECT_LT(f.program->size() * 3, tree_nodes);
 }
+
+// form.quarter_deadlines: dates, in order, inside the collection window (the home pages show them).
+TEST(FormLint, QuarterDeadlinesAreDatesInOrderWithinTheWindow) {
+  const std::string at = "\"edit_end_date\": \"2100-07-31\"";
+  auto with = [&](const std::string& list) { return lint_text(variant(at, at + ", \"quarter_deadlines\": " + list)); };
+  EXPECT_TRUE(with("[\"2099-07-10\", \"2099-10-09\", \"2100-01-15\"]").empty());
+  EXPECT_TRUE(mentions(with("[\"2099-07-10\", \"2099-13-01\"]"), "'quarter_deadlines' must hold only dates"));
+  EXPECT_TRUE(mentions(with("[\"10 July 2099\"]"), "'quarter_deadlines' must hold only dates"));
+  EXPECT_TRUE(mentions(with("[20990710]"), "'quarter_deadlines' must hold only dates"));
+  EXPECT_TRUE(mentions(with("\"2099-07-10\""), "'quarter_deadlines' must be a list of dates"));
+  EXPECT_TRUE(mentions(with("[\"2099-10-09\", \"2099-07-10\"]"), "must be in order"));
+  EXPECT_TRUE(mentions(with("[\"2099-03-01\"]"), "must fall after start_date and before submission_deadline"));
+  EXPECT_TRUE(mentions(with("[\"2100-08-01\"]"), "must fall after start_date and before submission_deadline"));
+  // The 2026/27 forms carry the real cut-offs.
+  std::vector<util::Date> want = {{2026, 7, 10}, {2026, 10, 9}, {2027, 1, 15}};
+  EXPECT_EQ(lettings_2026()->quarter_deadlines, want);
+  EXPECT_EQ(Form::load_checked(kRoot + "/forms/2026/sales.json", kData)->quarter_deadlines, want);
+  EXPECT_TRUE(test_form()->quarter_deadlines.empty()) << "optional";
+}

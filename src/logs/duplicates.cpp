@@ -204,23 +204,29 @@ Response duplicate_sets_page(Context& ctx) {
   return ctx.page("logs/duplicate_sets", j);
 }
 
-json duplicates_banner(Context& ctx, const accounts::Organisation* of) {
+std::optional<SetsWaiting> duplicate_sets_waiting(Context& ctx, const accounts::Organisation* of) {
   const auto& u = ctx.current_user();
   std::optional<int64_t> chosen;
   if (perm::is_support(u)) {
-    if (!of) return nullptr;
+    if (!of) return std::nullopt;
     chosen = of->id;
   } else if (of && of->id != u.organisation_id) {
-    return nullptr;
+    return std::nullopt;
   }
   auto scope = perm::duplicate_scope(u, chosen);
-  if (!scope) return nullptr;
+  if (!scope) return std::nullopt;
   int64_t n = 0;
   for (const Kind& kind : kinds()) n += store::count_sets(ctx.conn(), {kind.type, open_years(kind, ctx.app.clock().today()), scope->organisation_id, scope->assigned_to_id});
-  if (n == 0) return nullptr;
-  std::string sets = n == 1 ? "1 set of duplicate logs" : std::to_string(n) + " sets of duplicate logs";
+  if (n == 0) return std::nullopt;
   std::string who = perm::is_support(u) ? of->name + " has " : scope->assigned_to_id ? "You have " : "Your organisation has ";
-  return {{"text", who + sets + "."}, {"href", "/duplicate-logs" + (chosen ? "?organisation=" + std::to_string(*chosen) : std::string())}};
+  return SetsWaiting{n, who, "/duplicate-logs" + (chosen ? "?organisation=" + std::to_string(*chosen) : std::string())};
+}
+
+json duplicates_banner(Context& ctx, const accounts::Organisation* of) {
+  auto w = duplicate_sets_waiting(ctx, of);
+  if (!w) return nullptr;
+  std::string sets = w->sets == 1 ? "1 set of duplicate logs" : std::to_string(w->sets) + " sets of duplicate logs";
+  return {{"text", w->who + sets + "."}, {"href", w->href}};
 }
 
 std::optional<std::string> duplicates_redirect(Context& ctx, const Kind& kind, const service::SaveResult& r) {

@@ -22,6 +22,14 @@ web::Response confirm_delete_duplicates(web::Context& ctx, const Kind& kind);  /
 web::Response delete_duplicates(web::Context& ctx, const Kind& kind);       // POST <base>/:id/delete-duplicates
 web::Response duplicate_sets_page(web::Context& ctx);                       // GET /duplicate-logs
 
+// The duplicate sets waiting for this user (`of`: the organisation whose logs are meant; support
+// only count an organisation's): how many, who has them ("Your organisation has "), and the list's
+// address; nothing when there are none.
+struct SetsWaiting {
+  int64_t sets = 0;
+  std::string who, href;
+};
+std::optional<SetsWaiting> duplicate_sets_waiting(web::Context& ctx, const accounts::Organisation* of);
 // The log lists' notification banner ({"text", "href"}), or null when the user has no duplicate
 // sets to review. `of`: the organisation whose list it is (support see a banner only there).
 nlohmann::json duplicates_banner(web::Context& ctx, const accounts::Organisation* of);

@@ -390,6 +390,10 @@ TEST(DuplicateLogs, TheBannerAndTheListOfSetsPerRole) {
     EXPECT_TRUE(contains(page.body, "govuk-notification-banner"));
     EXPECT_TRUE(contains(page.body, "href=\"/duplicate-logs\""));
   }
+  // The home page says so too, with a tile that leads to them.
+  auto home = coord.get("/");
+  EXPECT_TRUE(contains(home.body, "sets of duplicate logs"));
+  EXPECT_TRUE(contains(home.body, "href=\"/duplicate-logs\""));
   auto sets = coord.get("/duplicate-logs");
   ASSERT_EQ(sets.status, 200);
   EXPECT_TRUE(contains(sets.body, "/lettings-logs/" + std::to_string(a) + "/duplicate-logs"));
@@ -425,6 +429,7 @@ TEST(DuplicateLogs, TheBannerAndTheListOfSetsPerRole) {
   Client other(t);
   other.sign_in("coordinator@riverside.example");
   EXPECT_TRUE(contains(other.get("/duplicate-logs").body, "There are no duplicate logs."));
+  EXPECT_FALSE(contains(other.get("/").body, "duplicate logs"));
 }
 
 // Only years still open for editing: once 2026/27 closes, its sets are not listed or counted.

@@ -1,5 +1,7 @@
 #include "logs/list.h"
 
+#include <algorithm>
+
 #include "accounts/handler_helpers.h"
 #include "accounts/permissions.h"
 #include "accounts/store.h"
@@ -20,6 +22,11 @@ namespace perm = accounts::permissions;
 std::string session_hash(Context& ctx) { return util::sha256_hex(ctx.session_token); }
 
 namespace {
+
+// The list's filters in its query string: several values each, and one value each.
+const char* const kListFilters[] = {"years", "status", "categories"};
+const char* const kFilterValues[] = {"assigned_to", "user", "owning_organisation", "managing_organisation", "search"};
+const char* const kStatuses[] = {"not_started", "in_progress", "completed"};
 
 // Every kind's list filters for this session: {"lettings": {...}, "sales": {...}}.
 json session_lists(Context& ctx) {
@@ -63,7 +70,8 @@ store::Filter filter_from(Context& ctx, const Kind& kind, const json& state) {
     for (int year : list_years(kind))
       if (y == std::to_string(year)) f.years.push_back(year);
   for (auto& s : state.value("status", json::array()))
-    if (s == "not_started" || s == "in_progress" || s == "completed") f.statuses.push_back(s.get<std::string>());
+    for (const char* known : kStatuses)
+      if (s == known) f.statuses.push_back(known);
   for (auto& n : state.value("categories", json::array()))
     for (auto& [code, label] : kind.categories)
       if (n == code)
@@ -83,12 +91,22 @@ store::Filter filter_from(Context& ctx, const Kind& kind, const json& state) {
 
 json list_state_from_query(const Request& req) {
   json s = json::object();
-  for (const char* k : {"years", "status", "categories"}) {
+  for (const char* k : kListFilters) {
     s[k] = json::array();
     for (auto& v : req.query) if (v.first == k) s[k].push_back(v.second);
   }
-  for (const char* k : {"assigned_to", "user", "owning_organisation", "managing_organisation", "search"}) s[k] = req.q(k);
+  for (const char* k : kFilterValues) s[k] = req.q(k);
   return s;
+}
+
+// The list's address with these filters set: what list_state_from_query reads back.
+std::string list_href(const Kind& kind, const json& state) {
+  std::string q = "?filtered=1";
+  for (const char* k : kListFilters)
+    for (auto& v : state.value(k, json::array())) q += std::string("&") + k + "=" + url_encode(v.get<std::string>());
+  for (const char* k : kFilterValues)
+    if (auto v = state.value(k, std::string()); !v.empty()) q += std::string("&") + k + "=" + url_encode(v);
+  return kind.base + q;
 }
 
 }  // namespace
@@ -97,6 +115,21 @@ void clear_list_filters(Context& ctx, const Kind& kind) {
   json all = session_lists(ctx);
   all.erase(kind.type);
   store::set_session_filters(ctx.conn(), session_hash(ctx), all.dump());
+}
+
+std::optional<std::map<std::string, FilteredCount>> filtered_counts(Context& ctx, const Kind& kind, int year, bool assigned_to_user) {
+  auto offered = list_years(kind);
+  if (std::find(offered.begin(), offered.end(), year) == offered.end()) return std::nullopt;
+  json state = {{"years", json::array({std::to_string(year)})}, {"assigned_to", assigned_to_user ? "you" : ""}};
+  // Counted with the year's filter alone and split by status: one count for all three links.
+  auto counts = store::count_by_status(ctx.conn(), filter_from(ctx, kind, state));
+  std::map<std::string, FilteredCount> out;
+  for (const char* status : kStatuses) {
+    state["status"] = json::array({status});
+    auto it = counts.find(status);
+    out[status] = {it == counts.end() ? 0 : it->second, list_href(kind, state)};
+  }
+  return out;
 }
 
 Response list_page(Context& ctx, const Kind& kind, const accounts::Organisation* of) {

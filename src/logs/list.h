@@ -2,6 +2,8 @@
 // user may see, filtered (year, status, category, assigned to, owned by, managed by) and searched
 // (log id, the landlord's references, postcode), with the filters kept for the session.
 #pragma once
+#include <map>
+#include <optional>
 #include <string>
 
 #include "accounts/model.h"
@@ -14,6 +16,18 @@ namespace core::logs {
 // sub-navigation.
 web::Response list_page(web::Context& ctx, const Kind& kind, const accounts::Organisation* of);
 void clear_list_filters(web::Context& ctx, const Kind& kind);
+
+// What the user's list shows when filtered to one status of a collection year (and, with
+// `assigned_to_user`, to the logs assigned to them): how many logs, and the list's address with
+// those filters set. The count is the list's own (the same filter, visibility and query).
+struct FilteredCount {
+  int64_t count = 0;
+  std::string href;  // "/lettings-logs?filtered=1&years=2026&status=in_progress&assigned_to=you"
+};
+// Every status ("not_started", "in_progress", "completed") of that year; nullopt when the list does
+// not offer the year as a filter (a link could not show those logs alone).
+std::optional<std::map<std::string, FilteredCount>> filtered_counts(web::Context& ctx, const Kind& kind, int year,
+                                                                    bool assigned_to_user);
 // The key the session's stored filters are kept under.
 std::string session_hash(web::Context& ctx);
 

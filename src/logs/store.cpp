@@ -246,50 +246,66 @@ std::vector<HistoryRow> history(db::Connection& c, int64_t log_id) {
   return out;
 }
 
-ListPage list(db::Connection& c, const Filter& f) {
-  ListPage out;
-  int64_t offset = int64_t(std::max(f.page, 1) - 1) * f.per_page;
-  std::vector<int64_t> page_ids;
+namespace {
+
+// The logs a filter matches, as disjoint parts, each read in id order from its own index: every log
+// of the type (support), or an organisation's logs as those it owns plus those it manages and does
+// not own (migration 0005). Each part is "FROM logs l WHERE ..." with its parameters; the list and
+// the counts are worked out over the same parts, so they always agree.
+struct Part {
+  std::string from_where;
+  Params params;
+};
+std::vector<Part> parts(const Filter& f) {
   if (f.all_organisations) {
     Params p;
     std::string w = where(f, p);
-    auto count = c.query_one("SELECT COUNT(*) FROM logs l " + w, p);
-    out.total = count ? count->i64(0) : 0;
-    p.push_back(int64_t(f.per_page));
-    p.push_back(offset);
-    for (auto& r : c.query("SELECT l.id FROM logs l " + w + " ORDER BY l.id DESC LIMIT ? OFFSET ?", p)) page_ids.push_back(r.i64(0));
-  } else {
-    // The organisation's logs are those it owns plus those it manages and does not own: two runs,
-    // each in id order from its own index, counted from the indexes.
-    const std::string base = "FROM logs l WHERE l.deleted_at IS NULL AND l.log_type = ? AND ";
-    const std::string owned = "l.owning_organisation_id = ?";
-    // Written as the partial index logs_list_agent is, so both databases use it.
-    const std::string managed =
-        "l.managing_organisation_id = ? AND (l.owning_organisation_id IS NULL OR l.owning_organisation_id <> l.managing_organisation_id)";
-    Params extra;
-    std::string cond = conditions(f, extra);
-    auto params = [&](bool) {
-      Params p = {f.type, f.organisation_id};
-      p.insert(p.end(), extra.begin(), extra.end());
-      return p;
-    };
-    Params cp = params(false);
-    Params cp2 = params(true);
-    cp.insert(cp.end(), cp2.begin(), cp2.end());
-    auto count = c.query_one("SELECT (SELECT COUNT(*) " + base + owned + cond + ") + (SELECT COUNT(*) " + base + managed + cond + ")", cp);
-    out.total = count ? count->i64(0) : 0;
-    Params pp = params(false);
-    pp.push_back(offset + f.per_page);
-    Params pm = params(true);
-    pm.push_back(offset + f.per_page);
-    pp.insert(pp.end(), pm.begin(), pm.end());
-    pp.push_back(int64_t(f.per_page));
-    pp.push_back(offset);
-    for (auto& r : c.query("SELECT id FROM (SELECT l.id " + base + owned + cond + " ORDER BY l.id DESC LIMIT ?) o UNION ALL "
-                           "SELECT id FROM (SELECT l.id " + base + managed + cond + " ORDER BY l.id DESC LIMIT ?) m "
-                           "ORDER BY id DESC LIMIT ? OFFSET ?", pp))
-      page_ids.push_back(r.i64(0));
+    return {{"FROM logs l " + w, std::move(p)}};
   }
+  const std::string base = "FROM logs l WHERE l.deleted_at IS NULL AND l.log_type = ? AND ";
+  const std::string owned = "l.owning_organisation_id = ?";
+  // Written as the partial index logs_list_agent is, so both databases use it.
+  const std::string managed =
+      "l.managing_organisation_id = ? AND (l.owning_organisation_id IS NULL OR l.owning_organisation_id <> l.managing_organisation_id)";
+  Params extra;
+  std::string cond = conditions(f, extra);
+  std::vector<Part> out;
+  for (const std::string* scope : {&owned, &managed}) {
+    Params p = {f.type, f.organisation_id};
+    p.insert(p.end(), extra.begin(), extra.end());
+    out.push_back({base + *scope + cond, std::move(p)});
+  }
+  return out;
+}
+
+}  // namespace
+
+ListPage list(db::Connection& c, const Filter& f) {
+  ListPage out;
+  int64_t offset = int64_t(std::max(f.page, 1) - 1) * f.per_page;
+  auto ps = parts(f);
+  // Counted from the indexes, one sub-count per part.
+  std::string count_sql = "SELECT ";
+  Params cp;
+  for (size_t i = 0; i < ps.size(); ++i) {
+    count_sql += (i ? " + (SELECT COUNT(*) " : "(SELECT COUNT(*) ") + ps[i].from_where + ")";
+    cp.insert(cp.end(), ps[i].params.begin(), ps[i].params.end());
+  }
+  auto count = c.query_one(count_sql, cp);
+  out.total = count ? count->i64(0) : 0;
+  // The page: the newest offset + per_page ids of each part, merged.
+  std::string page_sql;
+  Params pp;
+  for (size_t i = 0; i < ps.size(); ++i) {
+    page_sql += std::string(i ? " UNION ALL " : "") + "SELECT id FROM (SELECT l.id " + ps[i].from_where + " ORDER BY l.id DESC LIMIT ?) p" +
+                std::to_string(i);
+    pp.insert(pp.end(), ps[i].params.begin(), ps[i].params.end());
+    pp.push_back(offset + f.per_page);
+  }
+  pp.push_back(int64_t(f.per_page));
+  pp.push_back(offset);
+  std::vector<int64_t> page_ids;
+  for (auto& r : c.query(page_sql + " ORDER BY id DESC LIMIT ? OFFSET ?", pp)) page_ids.push_back(r.i64(0));
   if (page_ids.empty()) return out;
   std::string in;
   Params ip;
@@ -298,6 +314,13 @@ ListPage list(db::Connection& c, const Filter& f) {
     ip.push_back(id);
   }
   for (auto& r : c.query(std::string(kSelect) + "WHERE l.id IN (" + in + ") ORDER BY l.id DESC", ip)) out.logs.push_back(from_row(r));
+  return out;
+}
+
+std::map<std::string, int64_t> count_by_status(db::Connection& c, const Filter& f) {
+  std::map<std::string, int64_t> out;
+  for (auto& part : parts(f))
+    for (auto& r : c.query("SELECT l.status, COUNT(*) " + part.from_where + " GROUP BY l.status", part.params)) out[r.str(0)] += r.i64(1);
   return out;
 }
 

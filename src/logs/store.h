@@ -83,6 +83,9 @@ struct ListPage {
   int64_t total = 0;
 };
 ListPage list(db::Connection& c, const Filter& f);
+// How many logs the filter matches (as the list counts them: the same logs, paging aside), by
+// status: {"in_progress": 3, "completed": 1}; a status with no logs is absent.
+std::map<std::string, int64_t> count_by_status(db::Connection& c, const Filter& f);
 // Ids of every log the filter matches (for "delete these logs"), newest first.
 std::vector<int64_t> ids(db::Connection& c, const Filter& f, int limit = 10000);
 void soft_delete(db::Connection& c, const std::vector<int64_t>& ids, int64_t user_id);

@@ -404,15 +404,22 @@ std::vector<std::string> location_cells(const Location& l, const Scheme& s, cons
           active_dates(l.startdate, l.periods)};
 }
 
-std::vector<Scheme> visible_schemes(Context& ctx, const std::string& search) {
-  const auto& u = ctx.current_user();
-  bool all = perm::is_support(u);
+// The organisations whose schemes the user sees: their own and its stock owners (support: all).
+std::vector<int64_t> visible_owners(Context& ctx) {
   std::vector<int64_t> owners = stock_owner_ids(ctx);
-  owners.push_back(u.organisation_id);
-  return store::list_schemes(ctx.conn(), owners, all, search);
+  owners.push_back(ctx.current_user().organisation_id);
+  return owners;
+}
+
+std::vector<Scheme> visible_schemes(Context& ctx, const std::string& search) {
+  return store::list_schemes(ctx.conn(), visible_owners(ctx), perm::is_support(ctx.current_user()), search);
 }
 
 }  // namespace
+
+int64_t incomplete_scheme_count(Context& ctx) {
+  return store::count_incomplete_schemes(ctx.conn(), visible_owners(ctx), perm::is_support(ctx.current_user()));
+}
 
 void register_routes(App& app, PostcodeLookup& lookup) {
   app.add_nav(30, [](const Context& ctx, std::vector<NavLink>& out) {

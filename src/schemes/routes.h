@@ -7,4 +7,6 @@
 
 namespace core::schemes {
 void register_routes(web::App& app, PostcodeLookup& lookup);
+// How many schemes the user's scheme list shows as incomplete (/schemes?status=incomplete).
+int64_t incomplete_scheme_count(web::Context& ctx);
 }  // namespace core::schemes

@@ -107,19 +107,28 @@ std::optional<Scheme> find_scheme(Connection& c, int64_t id) {
   return scheme_from(c, *r);
 }
 
+namespace {
+// The schemes of `owners` (every scheme with all_orgs): " FROM ... WHERE ..." and its parameters;
+// nullopt when there are none to see.
+std::optional<std::string> visible_from(const std::vector<int64_t>& owners, bool all_orgs, Params& p) {
+  std::string from = " FROM schemes s JOIN organisations o ON o.id = s.owning_organisation_id WHERE 1 = 1";
+  if (all_orgs) return from;
+  if (owners.empty()) return std::nullopt;
+  from += " AND s.owning_organisation_id IN (";
+  for (size_t i = 0; i < owners.size(); ++i) {
+    from += i ? ", ?" : "?";
+    p.push_back(owners[i]);
+  }
+  return from + ")";
+}
+}  // namespace
+
 std::vector<Scheme> list_schemes(Connection& c, const std::vector<int64_t>& owners, bool all_orgs,
                                  const std::string& search) {
-  std::string where = " WHERE 1 = 1";
   Params p;
-  if (!all_orgs) {
-    if (owners.empty()) return {};
-    where += " AND s.owning_organisation_id IN (";
-    for (size_t i = 0; i < owners.size(); ++i) {
-      where += i ? ", ?" : "?";
-      p.push_back(owners[i]);
-    }
-    where += ")";
-  }
+  auto visible = visible_from(owners, all_orgs, p);
+  if (!visible) return {};
+  std::string where = *visible;
   if (!search.empty()) {
     std::string s = search;
     if ((s[0] == 'S' || s[0] == 's') && s.size() > 1 && s.find_first_not_of("0123456789", 1) == std::string::npos)
@@ -129,12 +138,20 @@ std::vector<Scheme> list_schemes(Connection& c, const std::vector<int64_t>& owne
     p.push_back(s);
   }
   std::vector<Scheme> out;
-  for (auto& r : c.query(std::string("SELECT ") + kSchemeColumns +
-                             " FROM schemes s JOIN organisations o ON o.id = s.owning_organisation_id" + where +
-                             " ORDER BY lower(s.service_name), s.id",
-                         p))
+  for (auto& r : c.query(std::string("SELECT ") + kSchemeColumns + where + " ORDER BY lower(s.service_name), s.id", p))
     out.push_back(scheme_from(c, r));
   return out;
+}
+
+int64_t count_incomplete_schemes(Connection& c, const std::vector<int64_t>& owners, bool all_orgs) {
+  Params p;
+  auto visible = visible_from(owners, all_orgs, p);
+  if (!visible) return 0;
+  // Incomplete as scheme_status has it: not confirmed, or without a confirmed location.
+  auto r = c.query_one("SELECT COUNT(*)" + *visible +
+                           " AND (s.confirmed = 0 OR NOT EXISTS (SELECT 1 FROM locations l WHERE l.scheme_id = s.id AND l.confirmed = 1))",
+                       p);
+  return r ? r->i64(0) : 0;
 }
 
 int64_t create_scheme(Connection& c, const Scheme& s) {

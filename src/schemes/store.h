@@ -15,6 +15,8 @@ std::optional<Scheme> find_scheme(Connection& c, int64_t id);
 // whose name or code matches `search`.
 std::vector<Scheme> list_schemes(Connection& c, const std::vector<int64_t>& owners, bool all_orgs,
                                  const std::string& search);
+// How many of those schemes (without a search) are incomplete (schemes/status.h): one count.
+int64_t count_incomplete_schemes(Connection& c, const std::vector<int64_t>& owners, bool all_orgs);
 int64_t create_scheme(Connection& c, const Scheme& s);
 void update_scheme(Connection& c, const Scheme& s);
 

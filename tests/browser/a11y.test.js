@@ -304,3 +304,52 @@ test('the phase banner and back link sit inside landmarks (axe "region") on page
   await h.visit(page, '/account/sign-in');
   await assertAllInLandmarks(page);
 });
+
+test('the start page and each role\'s home page pass axe with JavaScript on and off; tiles lead to their lists', async () => {
+  await ensureLogs();
+  const noJs = await h.launchBrowser({ javaScriptEnabled: false });
+  try {
+    const off = h.bindPage(await h.firstPage(noJs), server);
+    for (const p of [page, off]) {
+      // Signed out, `/` is the start page (visit runs axe on it); "Start now" leads to sign in.
+      await p.context().clearCookies();
+      await h.visit(p, '/');
+      assert.equal(await h.h1(p), 'Submit social housing lettings and sales data (CORE)');
+      assert.match(await p.title(), /^Start - Submit social housing lettings and sales data \(CORE\) - GOV\.UK$/);
+      assert.match(await p.locator('main').innerText(), /Q1 deadline: 10 July 2026/);
+      await p.setViewportSize({ width: 320, height: 800 });
+      assert.equal(await pageOverflow(p), 0, 'the start page scrolls sideways at 320 px');
+      await p.setViewportSize({ width: 1280, height: 900 });
+      await h.navigateBy(p, () => p.getByRole('button', { name: 'Start now' }).click());
+      assert.equal(pathOf(p), '/account/sign-in');
+
+      // Signed in, the home page (signIn's submit runs axe on it), one title per role.
+      const titles = new Set();
+      for (const [who, title] of [[SUPPORT, 'Manage all data'], [COORDINATOR, "Manage your organisation's logs"],
+        ['provider@northshire.example', 'Manage logs assigned to you']]) {
+        await h.signIn(p, who);
+        assert.equal(pathOf(p), '/');
+        assert.equal(await h.h1(p), title);
+        titles.add(await p.title());
+        assert.equal(await h.navLink(p, 'Home').getAttribute('aria-current'), 'page');
+        await p.setViewportSize({ width: 320, height: 800 });
+        assert.equal(await pageOverflow(p), 0, `the home page scrolls sideways at 320 px for ${who}`);
+        await p.setViewportSize({ width: 1280, height: 900 });
+      }
+      assert.equal(titles.size, 3);
+
+      // The coordinator's completed lettings (the generated logs): the tile's number is the list's.
+      await h.signIn(p, COORDINATOR);
+      const tile = p.locator('a.app-count-tile__link', { hasText: /completed lettings logs?$/ });
+      const count = (await tile.locator('.app-count-tile__count').innerText()).trim();
+      assert.ok(Number(count) > 0, `the completed lettings tile shows ${count}`);
+      await h.navigateBy(p, () => tile.click());
+      assert.equal(pathOf(p), '/lettings-logs');
+      assert.match(await p.locator('caption').innerText(), new RegExp(`^${count} logs? found$`));
+      assert.equal(await p.locator('input[name="status"][value="completed"]').isChecked(), true, 'the list shows the filter');
+      await h.visit(p, '/lettings-logs/clear-filters');
+    }
+  } finally {
+    await noJs.closeAll();
+  }
+});

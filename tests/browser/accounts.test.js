@@ -75,17 +75,20 @@ for (const r of roles) {
   test(`${r.email} signs in and sees the navigation for a ${r.role}`, async () => {
     await h.signIn(page, r.email);
     await h.assertSignedInNav(page, { support: !!r.support });
+    // Everyone lands on the home page, its title naming what they manage.
+    assert.equal(pathOf(page), '/');
+    assert.equal(await h.navLink(page, 'Home').getAttribute('aria-current'), 'page');
+    assert.equal(await h.h1(page), r.support ? 'Manage all data'
+      : r.role === 'Data coordinator' ? "Manage your organisation's logs" : 'Manage logs assigned to you');
     if (r.support) {
-      assert.equal(pathOf(page), '/organisations');
+      await h.follow(page, 'Organisations');
       assert.equal(await h.h1(page), 'Organisations');
       assert.equal(await h.navLink(page, 'Organisations').getAttribute('aria-current'), 'page');
       // Support can see every organisation, so all four demo organisations are listed.
       const names = (await h.tableRows(page)).map((row) => row[0]);
       for (const org of roles.map((x) => x.org)) assert.ok(names.includes(org), `${org} missing from ${names}`);
     } else {
-      // Providers and coordinators land on the log list; "Your organisation" leads to their organisation.
-      assert.equal(pathOf(page), '/lettings-logs');
-      assert.equal(await h.navLink(page, 'Lettings logs').getAttribute('aria-current'), 'page');
+      // "Your organisation" leads to their organisation.
       const yourOrg = h.navLink(page, 'Your organisation');
       await h.navigateBy(page, () => yourOrg.click());
       assert.equal(await yourOrg.getAttribute('href'), pathOf(page));
@@ -140,7 +143,7 @@ test('an empty sign-in form and a wrong password show the error summary', async 
 
   // One wrong password does not lock: the right one still works, and resets the count.
   await trySignIn('coordinator@riverside.example', h.DEMO_PASSWORD, 200);
-  assert.equal(await h.h1(page), 'Lettings logs'); // coordinators land on the log list
+  assert.equal(await h.h1(page), "Manage your organisation's logs"); // coordinators land on the home page
   await h.signOut(page);
 });
 
@@ -228,7 +231,7 @@ test('password reset through the emailed link, with a weak password refused firs
   await trySignIn(email, h.DEMO_PASSWORD, 422);
   await h.assertErrors(page, ['Incorrect email or password']);
   await h.signIn(page, email, 'Gable-Window-77');
-  assert.equal(pathOf(page), '/lettings-logs');
+  assert.equal(pathOf(page), '/');
   await h.signOut(page);
 });
 
@@ -259,7 +262,7 @@ test('a password reset unlocks a locked account', async () => {
   await page.fill('#password_confirmation', 'Harbour-Lantern-42');
   await h.submit(page, 'Save password');
   await h.signIn(page, email, 'Harbour-Lantern-42');
-  assert.equal(pathOf(page), '/lettings-logs');
+  assert.equal(pathOf(page), '/');
   await h.signOut(page);
 });
 

@@ -318,13 +318,14 @@ function navLinks(page) {
 
 // Checks the signed-in service navigation: support users get "Organisations", everyone else
 // "Your organisation" then "Users"; all end with "Your account" and "Sign out". Feature entries
-// ("Lettings logs" first, "Schemes") sit around them; nobody gets the other kind of organisation links.
-const FEATURE_ENTRIES = ['Lettings logs', 'Schemes'];
+// ("Home" first, then "Lettings logs", "Sales logs", "Schemes") sit around them; nobody gets the
+// other kind of organisation links.
+const FEATURE_ENTRIES = ['Home', 'Lettings logs', 'Sales logs', 'Schemes'];
 async function assertSignedInNav(page, { support }) {
   const nav = await navLinks(page);
   const first = support ? ['Organisations'] : ['Your organisation', 'Users'];
   const never = support ? ['Your organisation', 'Users'] : ['Organisations'];
-  assert.equal(nav[0], 'Lettings logs', `navigation is ${JSON.stringify(nav)}`);
+  assert.deepEqual(nav.slice(0, 2), ['Home', 'Lettings logs'], `navigation is ${JSON.stringify(nav)}`);
   const withoutFeatures = nav.filter((n) => !FEATURE_ENTRIES.includes(n));
   assert.deepEqual(withoutFeatures.slice(0, first.length), first, `navigation is ${JSON.stringify(nav)}`);
   assert.deepEqual(nav.slice(-2), ['Your account', 'Sign out'], `navigation is ${JSON.stringify(nav)}`);

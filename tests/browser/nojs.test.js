@@ -26,8 +26,8 @@ async function keyboardSignIn(email) {
   assert.equal(await focusedId(), 'password');
   await page.keyboard.type(h.DEMO_PASSWORD);
   await pressAndGo('Enter');
-  // Coordinators land on the log list; go on to their organisation with the keyboard.
-  assert.equal(pathOf(), '/lettings-logs');
+  // Everyone lands on the home page; go on to their organisation with the keyboard.
+  assert.equal(pathOf(), '/');
   const orgPath = await h.navLink(page, 'Your organisation').getAttribute('href');
   await h.tabTo(page, `.govuk-service-navigation__list a[href="${orgPath}"]`);
   await pressAndGo('Enter');
@@ -66,7 +66,7 @@ test('sign in with the keyboard only, wrong password first', async () => {
   await h.tabTo(page, '#password');
   await page.keyboard.type(h.DEMO_PASSWORD);
   await pressAndGo('Enter');
-  assert.equal(await h.h1(page), 'Lettings logs');
+  assert.equal(await h.h1(page), "Manage your organisation's logs");
   await h.assertSignedInNav(page, { support: false });
 });
 

@@ -17,11 +17,11 @@ h.setUpFile({ server: { extraUsers: EXTRA_USERS } }, (s) => ({ server, browser, 
 const { pathOf } = h;
 const group = (name) => page.getByRole('group', { name, exact: true });
 
-// Signs in (landing on the log list), goes to the user's own organisation from the "Your
+// Signs in (landing on the home page), goes to the user's own organisation from the "Your
 // organisation" link and returns its path.
 async function signInToOrganisation(email) {
   await h.signIn(page, email);
-  assert.equal(pathOf(page), '/lettings-logs');
+  assert.equal(pathOf(page), '/');
   const orgPath = await h.navLink(page, 'Your organisation').getAttribute('href');
   await h.follow(page, 'Your organisation');
   assert.equal(pathOf(page), orgPath);
@@ -30,6 +30,8 @@ async function signInToOrganisation(email) {
 
 test('support creates an organisation (errors first) and finds it by searching', async () => {
   await h.signIn(page, 'support@example.gov.uk');
+  assert.equal(pathOf(page), '/');
+  await h.follow(page, 'Organisations');
   assert.equal(pathOf(page), '/organisations');
   // Without a search the caption is just the count (it once read "4 organisations matching ‘’").
   assert.equal(await page.locator('caption').innerText(), '4 organisations');

@@ -10,6 +10,7 @@
 #include "accounts/routes.h"
 #include "accounts/sessions.h"
 #include "accounts/seed.h"
+#include "home/routes.h"
 #include "logs/routes.h"
 #include "schemes/routes.h"
 #include "schemes/seed.h"
@@ -35,6 +36,7 @@ TestApp::TestApp(bool seed, const std::function<void(web::Config&)>& configure) 
   accounts::register_routes(*app_);
   schemes::register_routes(*app_, lookup_);
   logs::register_routes(*app_);
+  home::register_routes(*app_);
 }
 
 TestApp::~TestApp() {
