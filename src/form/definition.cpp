@@ -262,12 +262,34 @@ std::string Form::label(int slot, const expr::Value& v) const {
   return v.text();
 }
 
-std::shared_ptr<Form> Form::load(const std::string& path, const std::string& data_dir) {
-  auto f = std::make_shared<Form>();
-  Form& F = *f;
-  auto problem = [&](const std::string& where, const std::string& what) { F.problems.push_back(where + ": " + what); };
+// Form::load, one stage at a time. Each stage reads one part of the definition into the Form and
+// reports what is wrong with it as a problem; later stages rely on the earlier ones.
+struct Form::Loader {
+  Form& F;
+  const std::string& path;
+  const std::string& data_dir;
+  json meta;  // the definition's `form` object
+  void problem(const std::string& where, const std::string& what) { F.problems.push_back(where + ": " + what); }
+  std::function<void(const std::string&, const std::string&)> problems() {
+    return [this](const std::string& where, const std::string& what) { problem(where, what); };
+  }
+  // 1. The file and its includes, read into one definition (F.source): arrays appended, defs and
+  //    tables merged, `for` templates expanded.
+  void read_sources();
+  // 2. What the form is (type, year, the kind of log it records) and its collection window, and
+  //    the lookup tables it declares.
+  void read_window();
+  // 3. Its sections, subsections, pages and questions, with one attribute per answer.
+  void read_structure();
+  // 4. Its named expressions (defs), each checked on its own.
+  void read_defs();
+  // 5. Every expression: conditions, derivations, hard and soft rules and their messages.
+  void read_expressions();
+  // Then the checks across stages, and the whole form compiled into one program.
+  void finish();
+};
 
-  // 1. Read the file and its includes into one definition.
+void Form::Loader::read_sources() {
   json root = read_json(path);
   if (!root.is_object()) throw std::runtime_error(path + ": a form definition is a JSON object");
   json defs = root.value("defs", json::object());
@@ -302,10 +324,12 @@ std::shared_ptr<Form> Form::load(const std::string& path, const std::string& dat
   root["validations"] = expand_templates(validations);
   root["soft_validations"] = expand_templates(soft);
   F.source = std::move(root);
-  const json& S = F.source;
 
-  // 2. Metadata and the collection window.
-  const json& meta = S.value("form", json::object());
+}
+
+void Form::Loader::read_window() {
+  const json& S = F.source;
+  meta = S.value("form", json::object());
   F.type = str(meta, "type");
   F.year = meta.value("year", 0);
   auto date = [&](const char* k) {
@@ -353,7 +377,10 @@ std::shared_ptr<Form> Form::load(const std::string& path, const std::string& dat
     }
   }
 
-  // 3. Structure, and one attribute per answer.
+}
+
+void Form::Loader::read_structure() {
+  const json& S = F.source;
   auto add_attr = [&](const std::string& id, AttrKind kind, expr::Type t, const std::string& where) -> int {
     auto it = F.slots.find(id);
     if (it != F.slots.end()) {
@@ -514,7 +541,10 @@ std::shared_ptr<Form> Form::load(const std::string& path, const std::string& dat
       if (q->min != a.questions.front()->min || q->max != a.questions.front()->max || q->step != a.questions.front()->step)
         a.bounds_vary = true;
 
-  // 4. Named expressions.
+}
+
+void Form::Loader::read_defs() {
+  const json& S = F.source;
   for (auto& [k, v] : S["defs"].items()) {
     auto sig = parse_def_signature(k);
     if (!sig || !v.is_string()) {
@@ -537,7 +567,10 @@ std::shared_ptr<Form> Form::load(const std::string& path, const std::string& dat
     }
   }
 
-  // 5. Expressions.
+}
+
+void Form::Loader::read_expressions() {
+  const json& S = F.source;
   auto parse = [&](const json& j, const char* key, const std::string& where) -> expr::NodePtr {
     if (!j.contains(key)) return nullptr;
     const json& v = j[key];
@@ -679,8 +712,12 @@ std::shared_ptr<Form> Form::load(const std::string& path, const std::string& dat
     }
     F.soft_rules.push_back(std::move(s));
   }
-  check_lookups(F, problem);
-  read_log_kind(F, meta, problem);
+}
+
+void Form::Loader::finish() {
+  const json& S = F.source;
+  check_lookups(F, problems());
+  read_log_kind(F, meta, problems());
   index_def_readers(F);
   // Every expression compiled into one program, so that they sit together in memory (program.h).
   auto program = std::make_shared<expr::Program>();
@@ -694,6 +731,17 @@ std::shared_ptr<Form> Form::load(const std::string& path, const std::string& dat
     if (F.attributes[s].kind != AttrKind::Context) F.stored_order.push_back(int(s));
   std::sort(F.stored_order.begin(), F.stored_order.end(),
             [&](int a, int b) { return F.attributes[size_t(a)].id < F.attributes[size_t(b)].id; });
+}
+
+std::shared_ptr<Form> Form::load(const std::string& path, const std::string& data_dir) {
+  auto f = std::make_shared<Form>();
+  Loader l{*f, path, data_dir, json::object()};
+  l.read_sources();
+  l.read_window();
+  l.read_structure();
+  l.read_defs();
+  l.read_expressions();
+  l.finish();
   return f;
 }
 

@@ -214,6 +214,7 @@ class Form : public expr::Names, public expr::Labels {
   std::string label(int slot, const expr::Value& v) const override;
 
  private:
+  struct Loader;  // the stages of load() (definition.cpp)
   std::map<std::string, Def> defs_;
   mutable std::map<std::string, int> def_instances_;  // filled while the definition is parsed
 };
