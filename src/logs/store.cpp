@@ -399,7 +399,8 @@ std::optional<int64_t> regroup_log(db::Connection& c, const Log* before, const L
     locks.erase(std::unique(locks.begin(), locks.end()), locks.end());
     for (int64_t n : locks) c.query("SELECT pg_advisory_xact_lock(CAST(? AS BIGINT))", {n});
   }
-  if (was && was != is) regroup(c, *was);
+  // A log that was in no set left no set behind: nobody else had its old key.
+  if (was && was != is && before->duplicate_set_id) regroup(c, *was);
   std::optional<int64_t> set;
   if (is) set = regroup(c, *is);
   // A log without a key now, or deleted, is in no set.
