@@ -476,6 +476,7 @@ TEST_P(EveryKindOfLog, ListFiltersAndSearch) {
     auto body = found("categories=" + code);
     EXPECT_TRUE(contains(body, n_found(n))) << label;
     if (n) EXPECT_TRUE(contains(body, "<td class=\"govuk-table__cell\">" + label + "</td>")) << label;
+    EXPECT_TRUE(contains(found("categories=" + code + "&status=completed"), n_found(n))) << label;
   }
   EXPECT_TRUE(contains(found("categories=999"), "7 logs")) << "a code that is not an option is ignored";
   // Assigned to, owned by, managed by.
