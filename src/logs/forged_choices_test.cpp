@@ -17,11 +17,13 @@
 #include "schemes/store.h"
 #include "every_kind.h"
 #include "logs/kinds.h"
+#include "logs/urls.h"
 #include "test_app.h"
 
 using namespace core;
 using namespace core::test;
 using core::test::kind_types;
+using core::logs::dasherize;
 
 namespace {
 
@@ -101,16 +103,6 @@ struct Attempts {
   int accepted = 0;                    // legitimate choices, to show the posts themselves work
 };
 
-std::string dasherize(std::string s) {
-  for (auto& c : s)
-    if (c == '_') c = '-';
-  return s;
-}
-std::string lower_first(std::string s) {
-  if (s.size() > 1 && std::isupper(static_cast<unsigned char>(s[0])) && !std::isupper(static_cast<unsigned char>(s[1])))
-    s[0] = char(std::tolower(static_cast<unsigned char>(s[0])));
-  return s;
-}
 
 // Runs once per kind of log (lettings, sales), over the live-record questions its form has.
 class ForgedChoices : public ::testing::TestWithParam<std::string> {
@@ -276,7 +268,7 @@ TEST_P(ForgedChoices, ARefusedChoiceIsExplainedOnThePage) {
   EXPECT_EQ(r.status, 422);
   EXPECT_TRUE(contains(r.body, "govuk-error-summary"));
   std::string label = f->attributes[size_t(f->slot("assigned_to_id"))].questions.front()->label();
-  EXPECT_TRUE(contains(r.body, "Select one of the options for " + lower_first(label) + ".")) << label;
+  EXPECT_TRUE(contains(r.body, "Select one of the options for " + in_sentence(label) + ".")) << label;
   EXPECT_FALSE(contains(r.body, "Wendy Westfield"));
 }
 

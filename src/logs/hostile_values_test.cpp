@@ -25,6 +25,7 @@
 #include "logs/store.h"
 #include "every_kind.h"
 #include "logs/kinds.h"
+#include "logs/urls.h"
 #include "test_app.h"
 #include "web/http.h"
 #include "web/server.h"
@@ -32,6 +33,7 @@
 using namespace core;
 using namespace core::test;
 using core::test::kind_types;
+using core::logs::dasherize;
 
 namespace {
 
@@ -141,17 +143,7 @@ std::vector<std::pair<std::string, std::string>> unchanged_post(const form::Page
   return out;
 }
 
-std::string dasherize(std::string s) {
-  for (auto& c : s)
-    if (c == '_') c = '-';
-  return s;
-}
 
-std::string lower_first(std::string s) {
-  if (s.size() > 1 && std::isupper(static_cast<unsigned char>(s[0])) && !std::isupper(static_cast<unsigned char>(s[1])))
-    s[0] = char(std::tolower(static_cast<unsigned char>(s[0])));
-  return s;
-}
 
 // Each test runs once per kind of log, on its newest form.
 class HostileValues : public ::testing::TestWithParam<std::string> {
@@ -320,7 +312,7 @@ TEST_P(HostileValues, TheCommandLineReportsThem) {
     std::string out((std::istreambuf_iterator<char>(in)), {});
     EXPECT_TRUE(WIFEXITED(rc)) << h.name << " crashed the command";
     EXPECT_NE(out.find(category), std::string::npos) << h.name << ": " << out.substr(0, 300);
-    EXPECT_NE(out.find("Select one of the options for " + lower_first(kind.category_label) + "."), std::string::npos) << h.name << ": " << out.substr(0, 300);
+    EXPECT_NE(out.find("Select one of the options for " + in_sentence(kind.category_label) + "."), std::string::npos) << h.name << ": " << out.substr(0, 300);
   }
   std::filesystem::remove_all(dir);
 }

@@ -6,6 +6,7 @@
 #pragma once
 #include <gtest/gtest.h>
 
+#include <cctype>
 #include <cstdlib>
 #include <string>
 #include <vector>
@@ -19,6 +20,13 @@ inline std::vector<std::string> kind_types() {
   std::vector<std::string> out;
   for (auto& k : logs::kinds()) out.push_back(k.type);
   return out;
+}
+
+// A question's label as a message names it mid-sentence ("Needs type" -> "needs type"; "UPRN" stays).
+inline std::string in_sentence(std::string s) {
+  if (s.size() > 1 && std::isupper(static_cast<unsigned char>(s[0])) && !std::isupper(static_cast<unsigned char>(s[1])))
+    s[0] = char(std::tolower(static_cast<unsigned char>(s[0])));
+  return s;
 }
 
 struct KindName {
