@@ -319,8 +319,26 @@ module.exports = function logDriver(base) {
     assert.match(await p.locator('main').innerText(), new RegExp(`You have completed ${tasks.length} of ${tasks.length} subsections`));
   }
 
+  // A new, empty log deleted from its task list through the confirmation page; back on the list
+  // with the success banner, and the log is gone (404). Starts from any page of the service.
+  async function createAndDelete(p) {
+    await h.visit(p, `${base}/clear-filters`);
+    const create = await p.locator('main form[method="post"] button').filter({ hasText: /^Create a new / }).innerText();
+    await h.submit(p, create.trim());
+    const doomed = new RegExp(`^${base}/\\d+`).exec(pathOf(p))[0];
+    await h.visit(p, doomed);
+    await h.follow(p, 'Delete this log');
+    seen.add('delete confirmation');
+    assert.equal(pathOf(p), `${doomed}/delete`);
+    assert.equal(await h.h1(p), 'Are you sure you want to delete this log?');
+    await h.submit(p, 'Delete this log');
+    assert.equal(pathOf(p), base);
+    assert.match(await h.successText(p), new RegExp(`Log ${doomed.split('/').pop()} has been deleted`));
+    await h.visit(p, doomed, { status: 404 });
+  }
+
   return {
     seen, readControls, pick, dateParts, focused, tabToControl, replaceText, keyboardAnswer, mouseAnswer, noteKinds,
-    errorSummary, pressButton, goByLink, isInterruption, taskList, completeLog, assertAllCompleted,
+    errorSummary, pressButton, goByLink, isInterruption, taskList, completeLog, assertAllCompleted, createAndDelete,
   };
 };

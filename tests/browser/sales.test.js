@@ -138,18 +138,7 @@ test('history, the list\'s filters and search, and deleting a log: every page ty
   assert.deepEqual((await h.tableRows(page)).map((r) => r.find((c) => /^Log \d+/.test(c))), [`Log ${doId}`]);
 
   // A new, empty log is deleted from its task list, through the confirmation page.
-  await h.visit(page, '/sales-logs/clear-filters');
-  await h.submit(page, 'Create a new sales log');
-  const doomed = /^\/sales-logs\/\d+/.exec(pathOf(page))[0];
-  await h.visit(page, doomed);
-  await h.follow(page, 'Delete this log');
-  seen.add('delete confirmation');
-  assert.equal(pathOf(page), `${doomed}/delete`);
-  assert.equal(await h.h1(page), 'Are you sure you want to delete this log?');
-  await h.submit(page, 'Delete this log');
-  assert.equal(pathOf(page), '/sales-logs');
-  assert.match(await h.successText(page), new RegExp(`Log ${doomed.split('/').pop()} has been deleted`));
-  await h.visit(page, doomed, { status: 404 });
+  await d.createAndDelete(page);
   // The confirmation for several logs names each by id and purchaser code.
   await h.visit(page, `/sales-logs/delete?ids=${soId}&ids=${doId}`);
   assert.equal(await h.h1(page), 'Are you sure you want to delete these logs?');
