@@ -1,15 +1,19 @@
 #!/usr/bin/env bash
-# Lettings log benchmarks (issue 5). Builds nothing: runs the existing ./build/core.
-#   1. Saving an answer: POST /lettings-logs/ID/tenant-code (session, CSRF, load the log, the
-#      gateway, the versioned UPDATE and the audit rows, a redirect) under wrk, with 100,000 logs
-#      in SQLite; beside it the static CSS for the throughput ratio.
+# Log benchmarks (issues 5 and 12) for one kind of log: BENCH_TYPE=lettings (the default) or sales.
+# Builds nothing: runs the existing ./build/core.
+#   1. Saving an answer: POST /<kind's list>/ID/<page of the landlord's reference> (lettings: the
+#      tenant code; sales: the purchaser code), i.e. session, CSRF, load the log, the gateway, the
+#      versioned UPDATE and the audit rows, a redirect, under wrk, with 100,000 complete logs of the
+#      kind in SQLite (`core logs generate --type`); beside it the static CSS for the throughput ratio.
 #      Budget (2 cores): p99 <= 25 ms, the slowest save (max) <= 1 s, and requests/s >= 1/4 of the
 #      static CSS's. wrk waits up to 60 s for an answer, so a save that waits long is measured, not
 #      dropped as a timeout.
 #   2. The log list's first page for a coordinator, with 1,000,000 logs in PostgreSQL 15 (a
 #      throwaway cluster started here; 50 organisations, so the coordinator's sees 20,000).
 #      Budget: p95 <= 50 ms.
-# Environment: BENCH_DURATION (default 10s), BENCH_CONNECTIONS (64), BENCH_LIST_CONNECTIONS (8),
+# The kind's list address, reference question and its page are read from its newest form
+# (forms/<year>/<type>.json, form.log).
+# Environment: BENCH_TYPE (lettings), BENCH_DURATION (default 10s), BENCH_CONNECTIONS (64), BENCH_LIST_CONNECTIONS (8),
 #   BENCH_POST_LOGS (100000), BENCH_LIST_LOGS (1000000), BENCH_ONLY=post|list (one part only),
 #   BENCH_PG_PORT, CORE_BIN.
 set -euo pipefail
@@ -22,6 +26,12 @@ list_conns=${BENCH_LIST_CONNECTIONS:-8}
 post_logs=${BENCH_POST_LOGS:-100000}
 list_logs=${BENCH_LIST_LOGS:-1000000}
 [ -x "$core_src" ] || { echo "bench/logs.sh: build first (make build)" >&2; exit 1; }
+type=${BENCH_TYPE:-lettings}
+form=$(ls forms/[0-9][0-9][0-9][0-9]/"$type".json 2>/dev/null | sort | tail -n1)
+[ -n "$form" ] || { echo "bench/logs.sh: no form for BENCH_TYPE=$type" >&2; exit 1; }
+list=$(jq -r .form.log.path "$form")              # lettings-logs
+field=$(jq -r .form.log.reference "$form")        # tenancycode
+page=$(jq -r --arg f "$field" '[.sections[].subsections[].pages[] | select(any(.questions[]; .id == $f)) | .id][0] | gsub("_"; "-")' "$form")
 command -v wrk >/dev/null || { echo "bench/logs.sh: wrk is not installed" >&2; exit 1; }
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/core-bench-logs.XXXXXX")
@@ -54,12 +64,12 @@ sign_in() {  # sets $cookie and $csrf for coordinator@northshire.example
   curl -fsS -o /dev/null -b "$jar" -c "$jar" --data-urlencode "csrf_token=$token" --data-urlencode "email=coordinator@northshire.example" \
     --data-urlencode "password=Housing-Demo-2026" "$base/account/sign-in"
   cookie="Cookie: core_session=$(awk '$6 == "core_session" {print $7}' "$jar" | tail -n1)"
-  csrf=$(curl -fsS -H "$cookie" "$base/lettings-logs" | grep -o 'name="csrf_token" value="[^"]*"' | head -n1 | sed 's/.*value="//;s/"$//')
+  csrf=$(curl -fsS -H "$cookie" "$base/$list" | grep -o 'name="csrf_token" value="[^"]*"' | head -n1 | sed 's/.*value="//;s/"$//')
 }
 result() { grep '^RESULT' "$1" | sed 's/^RESULT //'; }
 field() { sed -n "s/.*$2=\([0-9.]*\).*/\1/p" <<<"$1"; }
 
-echo "== CORE lettings log benchmark (bench/logs.sh)"
+echo "== CORE $type log benchmark (bench/logs.sh, BENCH_TYPE=$type; saves POST /$list/ID/$page)"
 echo "date:    $(date -u '+%Y-%m-%d %H:%M:%S UTC'); machine: $(nproc) cores, $(awk -F': *' '/^model name/{print $2; exit}' /proc/cpuinfo)"
 echo "load:    $(cut -d' ' -f1-3 /proc/loadavg)"
 
@@ -70,21 +80,21 @@ CORE_ARGON2=min "$core" migrate --database "$db" >/dev/null
 CORE_ARGON2=min "$core" seed --demo --database "$db" >/dev/null
 uid=$(sqlite3 "$work/post.sqlite3" "SELECT id FROM users WHERE email = 'coordinator@northshire.example'")
 t0=$SECONDS
-"$core" logs generate --count "$post_logs" --organisations 2 --assigned-to "$uid" --database "$db" >/dev/null
+"$core" logs generate --type "$type" --count "$post_logs" --organisations 2 --assigned-to "$uid" --database "$db" >/dev/null
 first=$(sqlite3 "$work/post.sqlite3" "SELECT MIN(id) FROM logs")
-echo "data:    SQLite, $post_logs complete logs owned by Northshire (generated in $((SECONDS - t0)) s)"
+echo "data:    SQLite, $post_logs complete $type logs owned by Northshire (generated in $((SECONDS - t0)) s)"
 start_server "$db"
 sign_in
-code=$(curl -s -o /dev/null -w '%{http_code}' -H "$cookie" --data "csrf_token=$csrf&version=1&tenancycode=CHECK" "$base/lettings-logs/$first/tenant-code")
+code=$(curl -s -o /dev/null -w '%{http_code}' -H "$cookie" --data "csrf_token=$csrf&version=1&$field=CHECK" "$base/$list/$first/$page")
 [ "$code" = 303 ] || { echo "FAIL: a save answered $code, expected 303" >&2; exit 2; }
-wrk -t2 -c"$conns" -d2s -s bench/post_answer.lua -H "$cookie" "$base" -- "$((first + 1))" "$post_logs" "$csrf" 2 >/dev/null 2>&1 || true
-wrk -t2 -c"$conns" -d"$duration" --timeout 60s --latency -s bench/post_answer.lua -H "$cookie" "$base" -- "$((first + 1))" "$((post_logs - 1))" "$csrf" 2 >"$work/post.wrk" 2>&1
+wrk -t2 -c"$conns" -d2s -s bench/post_answer.lua -H "$cookie" "$base" -- "$((first + 1))" "$post_logs" "$csrf" 2 "$list" "$page" "$field" >/dev/null 2>&1 || true
+wrk -t2 -c"$conns" -d"$duration" --timeout 60s --latency -s bench/post_answer.lua -H "$cookie" "$base" -- "$((first + 1))" "$((post_logs - 1))" "$csrf" 2 "$list" "$page" "$field" >"$work/post.wrk" 2>&1
 post=$(result "$work/post.wrk")
 wrk -t2 -c"$conns" -d"$duration" -s bench/wrk_report.lua "$base/assets/govuk-frontend.min.css" >"$work/css.wrk" 2>&1
 css=$(result "$work/css.wrk")
 saved=$(sqlite3 "$work/post.sqlite3" "SELECT COUNT(*) FROM logs WHERE version > 1")
 stop_server
-echo "POST save answer (c$conns): $post"
+echo "POST save answer, $type (c$conns): $post"
 echo "static CSS       (c$conns): $css"
 echo "logs saved at least once during the runs: $saved"
 ratio=$(awk -v a="$(field "$post" rps)" -v b="$(field "$css" rps)" 'BEGIN{printf "%.2f", a/b}')
@@ -97,17 +107,17 @@ fi
 # --- 2. the list, PostgreSQL, 1,000,000 logs -------------------------------------------------------
 [ "${BENCH_SKIP_PG:-0}" = 1 ] || [ "${BENCH_ONLY:-}" = post ] && exit 0
 source bench/pg_logs.sh
-pg_logs "$list_logs"
+pg_logs "$list_logs" --type "$type"
 mine=$(psql "$pg" -Atc "SELECT COUNT(*) FROM logs WHERE owning_organisation_id = 2 OR managing_organisation_id = 2")
 echo "data:    PostgreSQL 15, $(psql "$pg" -Atc "SELECT COUNT(*) FROM logs") logs over 50 organisations; the coordinator's organisation has $mine (generated in $generated_in s)"
 start_server "$pg"
 sign_in
-curl -fsS -H "$cookie" "$base/lettings-logs" >"$work/list.html"
+curl -fsS -H "$cookie" "$base/$list" >"$work/list.html"
 shown=$(echo "$mine" | sed ':a;s/\B[0-9]\{3\}\>/,&/;ta')
 grep -q "$shown logs" "$work/list.html" || { echo "FAIL: the list does not say $shown logs" >&2; exit 2; }
 for c in 1 "$list_conns" "$conns"; do
-  wrk -t"$(( c < 2 ? 1 : 2 ))" -c"$c" -d2s -s bench/wrk_report.lua -H "$cookie" "$base/lettings-logs" >/dev/null 2>&1 || true
-  wrk -t"$(( c < 2 ? 1 : 2 ))" -c"$c" -d"$duration" -s bench/wrk_report.lua -H "$cookie" "$base/lettings-logs" >"$work/list$c.wrk" 2>&1
+  wrk -t"$(( c < 2 ? 1 : 2 ))" -c"$c" -d2s -s bench/wrk_report.lua -H "$cookie" "$base/$list" >/dev/null 2>&1 || true
+  wrk -t"$(( c < 2 ? 1 : 2 ))" -c"$c" -d"$duration" -s bench/wrk_report.lua -H "$cookie" "$base/$list" >"$work/list$c.wrk" 2>&1
   r=$(result "$work/list$c.wrk")
   echo "GET list first page (c$c): $r"
   [ "$c" = "$list_conns" ] && p95=$(field "$r" p95)

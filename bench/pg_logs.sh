@@ -1,7 +1,7 @@
 # Sourced by the benchmarks that need many logs in PostgreSQL (bench/logs.sh, bench/duplicates.sh).
 # pg_logs COUNT [core logs generate options...]: starts a throwaway PostgreSQL 15 cluster in
 # $work/pg, makes a database with the demo data and 49 more organisations (50 in all, Northshire
-# first), generates COUNT complete lettings logs over them and analyses the tables, as autovacuum
+# first), generates COUNT complete logs (of the kind the options name; lettings by default) over them and analyses the tables, as autovacuum
 # would have by then. Sets $pg (the database's URL), $orgs (the organisations' ids) and
 # $generated_in (seconds). An option given as COORDINATOR stands for the user id of Northshire's
 # coordinator (--assigned-to COORDINATOR). Needs $work and $core; the caller's cleanup stops the

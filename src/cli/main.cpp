@@ -23,6 +23,7 @@
 #include "accounts/store.h"
 #include "cli/form_commands.h"
 #include "logs/generate.h"
+#include "logs/kinds.h"
 #include "db/migrate.h"
 #include "schemes/postcode_lookup.h"
 #include "home/routes.h"
@@ -95,7 +96,7 @@ int usage() {
                "  organisations add --name NAME --type LA|PRP [--holds-stock] [--rent-periods CODE,...] [--database URL]\n"
                "  users add --email EMAIL --name NAME --organisation ID --role support|coordinator|provider\n"
                "            [--dpo] [--key-contact] --password-stdin [--database URL]\n"
-               "  logs generate --count N --organisations ID[,ID...] [--assigned-to USER_ID] [--duplicates-every N] [--database URL]\n"
+               "  logs generate [--type lettings|sales] --count N --organisations ID[,ID...] [--assigned-to USER_ID] [--duplicates-every N] [--database URL]\n"
                "  form lint FILE...\n"
                "  form test [--database URL] FILE...\n"
                "  log check --type lettings --year 2026 [--today YYYY-MM-DD] [--database URL [--as EMAIL]] FILE.json\n"
@@ -159,7 +160,8 @@ int cmd_seed(const Args& a) {
   return 0;
 }
 
-// logs generate --count N --organisations ID[,ID...] [--assigned-to USER_ID] [--duplicates-every N]: synthetic logs for benchmarks.
+// logs generate [--type TYPE] --count N --organisations ID[,ID...] [--assigned-to USER_ID] [--duplicates-every N]: synthetic
+// logs of any kind (default lettings) for benchmarks.
 int cmd_logs(const Args& a) {
   if (a.positional.size() < 2 || a.positional[1] != "generate") return usage();
   logs::GenerateOptions o;
@@ -175,16 +177,23 @@ int cmd_logs(const Args& a) {
     o.assigned_to_id = std::stoll(opt(a, "--assigned-to", "0"));
     o.duplicates_every = std::stoll(opt(a, "--duplicates-every", "0"));
   } catch (const std::exception&) {
-    std::cerr << "usage: core logs generate --count N --organisations ID[,ID...] [--assigned-to USER_ID] [--duplicates-every N] [--database URL]\n";
+    std::cerr << "usage: core logs generate [--type lettings|sales] --count N --organisations ID[,ID...] [--assigned-to USER_ID] [--duplicates-every N] [--database URL]\n";
     return 2;
   }
   if (o.count <= 0 || o.organisations.empty()) {
     std::cerr << "core logs generate: give --count N (more than 0) and --organisations\n";
     return 2;
   }
+  o.type = opt(a, "--type", "lettings");
+  if (!logs::kind_of(o.type)) {
+    std::string known;
+    for (auto& k : logs::kinds()) known += (known.empty() ? "" : ", ") + k.type;
+    std::cerr << "core logs generate: --type must be one of " << known << "\n";
+    return 2;
+  }
   db::Database db(database_url(a), 1);
   require_migrated(db);
-  std::cout << "generated " << logs::generate(db, o) << " logs\n";
+  std::cout << "generated " << logs::generate(db, o) << " " << logs::kind_of(o.type)->name << "s\n";
   return 0;
 }
 

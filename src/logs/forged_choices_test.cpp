@@ -1,5 +1,5 @@
-// The general forged-choice check: for every setup question whose options come from the database
-// (organisations, users, schemes, locations), as every role, a posted value that the page does not
+// The general forged-choice check, for every kind of log: for every setup question whose options come
+// from the database (organisations, users, schemes, locations), as every role, a posted value that the page does not
 // offer is refused and nothing is stored. Runs through the whole app (session, CSRF, handlers).
 #include <gtest/gtest.h>
 
@@ -15,10 +15,15 @@
 #include "logs/service.h"
 #include "logs/store.h"
 #include "schemes/store.h"
+#include "every_kind.h"
+#include "logs/kinds.h"
+#include "logs/urls.h"
 #include "test_app.h"
 
 using namespace core;
 using namespace core::test;
+using core::test::kind_types;
+using core::logs::dasherize;
 
 namespace {
 
@@ -98,13 +103,32 @@ struct Attempts {
   int accepted = 0;                    // legitimate choices, to show the posts themselves work
 };
 
-class ForgedChoices : public ::testing::Test {
+
+// Runs once per kind of log (lettings, sales), over the live-record questions its form has.
+class ForgedChoices : public ::testing::TestWithParam<std::string> {
  protected:
   PinToday today{"2026-06-01"};
   TestApp t;
   Westfield w = add_unrelated_organisation(t);
+  const logs::Kind& kind = *logs::kind_of(GetParam());
+  std::shared_ptr<const form::Form> f = kind.newest;
 
-  std::string url(int64_t id, const std::string& page) { return "/lettings-logs/" + std::to_string(id) + "/" + page; }
+  bool asks(const std::string& field) const { return f->slot(field) >= 0 && !f->attributes[size_t(f->slot(field))].questions.empty(); }
+  // The page that asks a field ("stock-owner"; "owning-organisation").
+  std::string page_of(const std::string& field) const {
+    return dasherize(f->pages[size_t(f->attributes[size_t(f->slot(field))].questions.front()->page)].id);
+  }
+  const std::string& category() const { return f->attributes[size_t(f->log.category_slot)].id; }
+  // The category answer (needs type; sale type) of the kind's first complete-log case that names a
+  // scheme, else of its first: the answer that routes the scheme and location pages where there are any.
+  std::string routing_category() const {
+    std::ifstream in(std::string(CORE_SOURCE_DIR) + "/tests/cases/" + kind.type + "-" + std::to_string(f->year) + "/complete-logs.json");
+    auto cases = nlohmann::json::parse(in)["cases"];
+    for (auto& c : cases)
+      if (c["before"].contains("scheme_id")) return c["before"][category()].dump();
+    return cases[0]["before"][category()].dump();
+  }
+  std::string url(int64_t id, const std::string& page) { return kind.base + "/" + std::to_string(id) + "/" + page; }
   std::pair<std::string, int64_t> stored(int64_t id) {
     auto c = t.conn();
     auto l = logs::store::find(*c, id);
@@ -120,7 +144,8 @@ class ForgedChoices : public ::testing::Test {
   }
 
   // Posts a legitimate answer; it must be accepted (303) when the page is shown.
-  void choose(Client& c, int64_t id, const std::string& page, const std::string& field, const std::string& value, Attempts& a) {
+  void choose(Client& c, int64_t id, const std::string& field, const std::string& value, Attempts& a) {
+    std::string page = page_of(field);
     auto shown = c.get(url(id, page));
     if (shown.status != 200) return;
     ASSERT_TRUE(offered(shown.body, field).count(value)) << page << " does not offer " << value;
@@ -130,8 +155,8 @@ class ForgedChoices : public ::testing::Test {
   }
 
   // Posts a value the page does not offer (skipped when it does): refused, and the log unchanged.
-  void forge(Client& c, int64_t id, const std::string& page, const std::string& field, const std::string& value, Attempts& a,
-             const std::string& who) {
+  void forge(Client& c, int64_t id, const std::string& field, const std::string& value, Attempts& a, const std::string& who) {
+    std::string page = page_of(field);
     auto shown = c.get(url(id, page));
     std::string version = std::to_string(stored(id).second);
     if (shown.status == 200) {
@@ -149,21 +174,23 @@ class ForgedChoices : public ::testing::Test {
     ++a.refused[field];
   }
 };
+INSTANTIATE_TEST_SUITE_P(Kinds, ForgedChoices, ::testing::ValuesIn(kind_types()), KindName());
 
 }  // namespace
 
-TEST_F(ForgedChoices, EverySetupChoiceFromTheDatabaseIsRefusedUnlessThePageOffersIt) {
-  // The questions this test must cover: every one whose options are live records.
-  auto f = form::get("lettings", 2026);
+TEST_P(ForgedChoices, EverySetupChoiceFromTheDatabaseIsRefusedUnlessThePageOffersIt) {
+  // The questions this test must cover: every one whose options are live records. Every kind asks
+  // the organisations and the assigned user; lettings also the scheme and location.
   std::set<std::string> live;
   for (auto& pg : f->pages)
     for (auto& q : pg.questions)
       if (logs::live_record_choice(q)) live.insert(q.id);
-  ASSERT_EQ(live, (std::set<std::string>{"owning_organisation_id", "managing_organisation_id", "assigned_to_id", "scheme_id", "location_id"}));
+  for (const char* field : {"owning_organisation_id", "managing_organisation_id", "assigned_to_id"}) EXPECT_TRUE(live.count(field)) << field;
+  std::set<std::string> covered = {"owning_organisation_id", "managing_organisation_id", "assigned_to_id", "scheme_id", "location_id"};
+  for (auto& field : live) EXPECT_TRUE(covered.count(field)) << field << ": a live-record question this test does not forge";
 
   int64_t northshire = t.org_id("Northshire County Council"), riverside = t.org_id("Riverside Homes Housing Association");
   int64_t eastbrook = t.org_id("Eastbrook Housing Trust"), ministry = t.org_id("Ministry of Housing, Communities and Local Government");
-  int64_t hostel = scheme_id("Northtown Direct Access Hostel"), older = scheme_id("Riverside Court Older People's Housing");
   int64_t support = t.user_id("support@example.gov.uk"), riverside_provider = t.user_id("provider@riverside.example");
   int64_t eastbrook_user = t.user_id("coordinator@eastbrook.example");
   auto s = [](int64_t v) { return std::to_string(v); };
@@ -173,88 +200,92 @@ TEST_F(ForgedChoices, EverySetupChoiceFromTheDatabaseIsRefusedUnlessThePageOffer
                           "coordinator@riverside.example", "provider@riverside.example"}) {
     Client c(t);
     c.sign_in(who);
-    int64_t id = created_log_id(c.post("/lettings-logs", {}));
+    int64_t id = created_log_id(c.post(kind.base, {}));
     ASSERT_GT(id, 0) << who;
     if (who == "support@example.gov.uk") {
-      choose(c, id, "stock-owner", "owning_organisation_id", s(northshire), a);
-      choose(c, id, "assigned-to", "assigned_to_id", s(t.user_id("coordinator@northshire.example")), a);
+      choose(c, id, "owning_organisation_id", s(northshire), a);
+      choose(c, id, "assigned_to_id", s(t.user_id("coordinator@northshire.example")), a);
     }
 
     for (const std::string& v : std::vector<std::string>{s(w.org), s(eastbrook), s(ministry), "999999", "0", "-1", "1e3", " " + s(w.org), s(w.org) + "x"})
-      forge(c, id, "stock-owner", "owning_organisation_id", v, a, who);
-    forge(c, id, "stock-owner", "owning_organisation_id", s(riverside), a, who);  // Northshire's agent, not its owner
+      forge(c, id, "owning_organisation_id", v, a, who);
+    forge(c, id, "owning_organisation_id", s(riverside), a, who);  // Northshire's agent, not its owner
     for (const std::string& v : std::vector<std::string>{s(w.org), s(eastbrook), s(ministry), "999999"})
-      forge(c, id, "managing-organisation", "managing_organisation_id", v, a, who);
+      forge(c, id, "managing_organisation_id", v, a, who);
     for (const std::string& v : std::vector<std::string>{s(w.user), s(eastbrook_user), s(support), "999999"})
-      forge(c, id, "assigned-to", "assigned_to_id", v, a, who);
-    if (who.find("northshire") != std::string::npos) forge(c, id, "assigned-to", "assigned_to_id", s(riverside_provider), a, who);
+      forge(c, id, "assigned_to_id", v, a, who);
+    if (who.find("northshire") != std::string::npos) forge(c, id, "assigned_to_id", s(riverside_provider), a, who);
 
-    // Supported housing: schemes of other organisations, and locations of other schemes.
-    choose(c, id, "needs-type", "needstype", "2", a);
-    for (const std::string& v : std::vector<std::string>{s(w.scheme), "999999", "0"}) forge(c, id, "scheme", "scheme_id", v, a, who);
-    choose(c, id, "scheme", "scheme_id", s(hostel), a);
-    for (const std::string& v : std::vector<std::string>{s(w.location), s(location_of(older)), "999999"}) forge(c, id, "location", "location_id", v, a, who);
-    choose(c, id, "location", "location_id", s(location_of(hostel)), a);
+    // Schemes of other organisations, and locations of other schemes (supported housing lettings).
+    if (!live.count("scheme_id")) continue;
+    int64_t hostel = scheme_id("Northtown Direct Access Hostel"), older = scheme_id("Riverside Court Older People's Housing");
+    choose(c, id, category(), routing_category(), a);
+    for (const std::string& v : std::vector<std::string>{s(w.scheme), "999999", "0"}) forge(c, id, "scheme_id", v, a, who);
+    choose(c, id, "scheme_id", s(hostel), a);
+    for (const std::string& v : std::vector<std::string>{s(w.location), s(location_of(older)), "999999"}) forge(c, id, "location_id", v, a, who);
+    choose(c, id, "location_id", s(location_of(hostel)), a);
   }
   for (auto& field : live) EXPECT_GE(a.refused[field], 5) << field;
-  EXPECT_GE(a.accepted, 10);
+  EXPECT_GE(a.accepted, live.count("scheme_id") ? 10 : 2);
 }
 
 // The reported attack: a managing agent takes over the stock owner's log.
-TEST_F(ForgedChoices, AManagingAgentCannotMoveTheStockOwnersLogAway) {
+TEST_P(ForgedChoices, AManagingAgentCannotMoveTheStockOwnersLogAway) {
   int64_t northshire = t.org_id("Northshire County Council"), riverside = t.org_id("Riverside Homes Housing Association");
   Client sup(t);
   sup.sign_in("support@example.gov.uk");
-  int64_t id = created_log_id(sup.post("/lettings-logs", {}));
+  int64_t id = created_log_id(sup.post(kind.base, {}));
   Attempts a;
-  choose(sup, id, "stock-owner", "owning_organisation_id", std::to_string(northshire), a);
-  choose(sup, id, "assigned-to", "assigned_to_id", std::to_string(t.user_id("coordinator@northshire.example")), a);
-  choose(sup, id, "managing-organisation", "managing_organisation_id", std::to_string(riverside), a);
+  choose(sup, id, "owning_organisation_id", std::to_string(northshire), a);
+  choose(sup, id, "assigned_to_id", std::to_string(t.user_id("coordinator@northshire.example")), a);
+  choose(sup, id, "managing_organisation_id", std::to_string(riverside), a);
   ASSERT_EQ(a.accepted, 3);
 
   Client agent(t);
   agent.sign_in("coordinator@riverside.example");
-  choose(agent, id, "assigned-to", "assigned_to_id", std::to_string(t.user_id("coordinator@riverside.example")), a);
-  forge(agent, id, "stock-owner", "owning_organisation_id", std::to_string(w.org), a, "riverside");
+  choose(agent, id, "assigned_to_id", std::to_string(t.user_id("coordinator@riverside.example")), a);
+  forge(agent, id, "owning_organisation_id", std::to_string(w.org), a, "riverside");
   EXPECT_EQ(a.refused["owning_organisation_id"], 1);
 
   Client owner(t);
   owner.sign_in("coordinator@northshire.example");
-  EXPECT_EQ(owner.get("/lettings-logs/" + std::to_string(id)).status, 200);
+  EXPECT_EQ(owner.get(kind.base + "/" + std::to_string(id)).status, 200);
   Client outsider(t);
   outsider.sign_in("coordinator@westfield.example");
-  EXPECT_EQ(outsider.get("/lettings-logs/" + std::to_string(id)).status, 404);
+  EXPECT_EQ(outsider.get(kind.base + "/" + std::to_string(id)).status, 404);
   auto c = t.conn();
   EXPECT_EQ(logs::store::find(*c, id)->owning_organisation_id, northshire);
 }
 
 // The message names the question, and the page shows it as a GOV.UK error.
-TEST_F(ForgedChoices, ARefusedChoiceIsExplainedOnThePage) {
+TEST_P(ForgedChoices, ARefusedChoiceIsExplainedOnThePage) {
   Client c(t);
   c.sign_in("coordinator@northshire.example");
-  int64_t id = created_log_id(c.post("/lettings-logs", {}));
-  auto page = c.get(url(id, "assigned-to"));
+  int64_t id = created_log_id(c.post(kind.base, {}));
+  auto page = c.get(url(id, page_of("assigned_to_id")));
   ASSERT_EQ(page.status, 200);
-  auto r = c.post(url(id, "assigned-to"), {{"assigned_to_id", std::to_string(w.user)}, {"version", input_value(page.body, "version")}});
+  auto r = c.post(url(id, page_of("assigned_to_id")), {{"assigned_to_id", std::to_string(w.user)}, {"version", input_value(page.body, "version")}});
   EXPECT_EQ(r.status, 422);
   EXPECT_TRUE(contains(r.body, "govuk-error-summary"));
-  EXPECT_TRUE(contains(r.body, "Select one of the options for log owner."));
+  std::string label = f->attributes[size_t(f->slot("assigned_to_id"))].questions.front()->label();
+  EXPECT_TRUE(contains(r.body, "Select one of the options for " + in_sentence(label) + ".")) << label;
   EXPECT_FALSE(contains(r.body, "Wendy Westfield"));
 }
 
 // A location is accepted only if it is active on the tenancy start date (the form's rules), as well
-// as being one of the chosen scheme's.
-TEST_F(ForgedChoices, ALocationInactiveOnTheStartDateIsRefused) {
+// as being one of the chosen scheme's (kinds with locations: lettings).
+TEST_P(ForgedChoices, ALocationInactiveOnTheStartDateIsRefused) {
+  if (!asks("location_id")) GTEST_SKIP() << kind.type << " logs have no locations";
   Client c(t);
   c.sign_in("coordinator@northshire.example");
-  int64_t id = created_log_id(c.post("/lettings-logs", {}));
+  int64_t id = created_log_id(c.post(kind.base, {}));
   Attempts a;
-  choose(c, id, "needs-type", "needstype", "2", a);
+  choose(c, id, category(), routing_category(), a);
   auto page = c.get(url(id, "tenancy-start-date"));
   ASSERT_EQ(c.post(url(id, "tenancy-start-date"), {{"startdate-day", "1"}, {"startdate-month", "5"}, {"startdate-year", "2026"},
                                                    {"version", input_value(page.body, "version")}}).status, 303);
   int64_t older = scheme_id("Riverside Court Older People's Housing");
-  choose(c, id, "scheme", "scheme_id", std::to_string(older), a);
+  choose(c, id, "scheme_id", std::to_string(older), a);
   auto closed = t.conn()->query_one("SELECT id FROM locations WHERE name = 'Fenham Flats'")->i64(0);  // deactivated 1 April 2026
   auto shown = c.get(url(id, "location"));
   ASSERT_EQ(shown.status, 200);
@@ -267,27 +298,33 @@ TEST_F(ForgedChoices, ALocationInactiveOnTheStartDateIsRefused) {
 
 // The same forged choices through the log service directly (what bulk upload and the API will
 // call) and through `core log check --as`: refused, nothing stored.
-TEST_F(ForgedChoices, TheLogServiceAndTheCommandLineRefuseThemToo) {
+TEST_P(ForgedChoices, TheLogServiceAndTheCommandLineRefuseThemToo) {
   int64_t eastbrook = t.org_id("Eastbrook Housing Trust");
-  std::vector<std::pair<std::string, std::string>> forged = {
-      {"owning_organisation_id", std::to_string(w.org)}, {"owning_organisation_id", "999999"},
-      {"managing_organisation_id", std::to_string(w.org)}, {"managing_organisation_id", std::to_string(eastbrook)},
-      {"assigned_to_id", std::to_string(w.user)}, {"assigned_to_id", "999999"},
-      {"scheme_id", std::to_string(w.scheme)}, {"scheme_id", "999999"},
-      {"location_id", std::to_string(w.location)}, {"location_id", "999999"}};
+  std::vector<std::pair<std::string, std::string>> forged;
+  for (auto& [field, value] : std::vector<std::pair<std::string, std::string>>{
+           {"owning_organisation_id", std::to_string(w.org)}, {"owning_organisation_id", "999999"},
+           {"managing_organisation_id", std::to_string(w.org)}, {"managing_organisation_id", std::to_string(eastbrook)},
+           {"assigned_to_id", std::to_string(w.user)}, {"assigned_to_id", "999999"},
+           {"scheme_id", std::to_string(w.scheme)}, {"scheme_id", "999999"},
+           {"location_id", std::to_string(w.location)}, {"location_id", "999999"}})
+    if (asks(field)) forged.emplace_back(field, value);
   logs::service::SaveOptions opt;
   opt.today = util::Date{2026, 6, 1};
-  auto dir = std::filesystem::temp_directory_path() / ("core-forged-" + std::to_string(::getpid()));
+  auto dir = std::filesystem::temp_directory_path() / ("core-forged-" + kind.type + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
+  // The category that routes the scheme and location questions where the kind has them.
+  auto routing = nlohmann::json::parse(routing_category());
+  const std::vector<std::string> users = {"coordinator@northshire.example", "provider@northshire.example", "coordinator@riverside.example"};
   int refused = 0, cli_refused = 0;
-  for (std::string email : {"coordinator@northshire.example", "provider@northshire.example", "coordinator@riverside.example"}) {
+  for (const std::string& email : users) {
     auto c = t.conn();
     auto user = *accounts::store::find_user_by_email(*c, email);
-    auto log = logs::service::create(*c, user, "lettings", opt.today);
+    auto log = logs::service::create(*c, user, kind.type, opt.today);
     // Supported housing with a real scheme, so the location is asked of that scheme.
-    auto setup = logs::service::save(*c, user, log, {{"needstype", 2}, {"scheme_id", scheme_id("Northtown Direct Access Hostel")}},
-                                     log.version, opt);
-    ASSERT_TRUE(setup.ok()) << email << ": " << (setup.errors.empty() ? setup.message : setup.errors[0].message);
+    form::Changes setup = {{category(), routing}};
+    if (asks("scheme_id")) setup.emplace_back("scheme_id", scheme_id("Northtown Direct Access Hostel"));
+    auto saved = logs::service::save(*c, user, log, setup, log.version, opt);
+    ASSERT_TRUE(saved.ok()) << email << ": " << (saved.errors.empty() ? saved.message : saved.errors[0].message);
     for (auto& [field, value] : forged) {
       auto now = logs::store::find(*c, log.id);
       auto r = logs::service::save(*c, user, *now, {{field, value}}, now->version, opt);
@@ -296,20 +333,22 @@ TEST_F(ForgedChoices, TheLogServiceAndTheCommandLineRefuseThemToo) {
       EXPECT_EQ(logs::store::find(*c, log.id)->answers, now->answers) << email << ": " << field << "=" << value;
       // The command line, as the same user.
       auto file = dir / "log.json";
-      std::ofstream(file) << nlohmann::json{{"needstype", 2}, {field, std::stoll(value)}}.dump();
-      std::string cmd = std::string(CORE_BINARY) + " log check --type lettings --year 2026 --today 2026-06-01 --database '" +
-                        t.db().url().display + "' --as " + email + " " + file.string() + " > " + (dir / "out.json").string() + " 2>&1";
+      std::ofstream(file) << nlohmann::json{{category(), routing}, {field, std::stoll(value)}}.dump();
+      std::string cmd = std::string(CORE_BINARY) + " log check --type " + kind.type + " --year " + std::to_string(f->year) +
+                        " --today 2026-06-01 --database '" + t.db().url().display + "' --as " + email + " " + file.string() + " > " +
+                        (dir / "out.json").string() + " 2>&1";
       ASSERT_EQ(std::system(cmd.c_str()), 0) << cmd;
       std::ifstream in(dir / "out.json");
       auto out = nlohmann::json::parse(in, nullptr, false);
       bool on_field = false;
       for (auto& e : out.value("errors", nlohmann::json::array()))
-        for (auto& f : e.value("fields", nlohmann::json::array())) on_field = on_field || f == field;
+        for (auto& fl : e.value("fields", nlohmann::json::array())) on_field = on_field || fl == field;
       EXPECT_TRUE(on_field) << email << " via the command line: " << field << "=" << value;
       cli_refused += on_field;
     }
   }
   std::filesystem::remove_all(dir);
-  EXPECT_EQ(refused, 30);
-  EXPECT_EQ(cli_refused, 30);
+  EXPECT_GE(forged.size(), 6u);
+  EXPECT_EQ(refused, int(users.size() * forged.size()));
+  EXPECT_EQ(cli_refused, int(users.size() * forged.size()));
 }

@@ -161,6 +161,7 @@ Response check_answers(Context& ctx, const Kind& kind) {
   Flow flow(*f, values, fc);
   RecordNames names = record_names(ctx, *f, values);
   std::set<std::string> shown;
+  int last_row_slot = -1;  // the attribute of the row before, so a revealed question's row after its parent's is not numbered again
   for (int p : sub.pages) {
     if (!page_asked(flow, p)) continue;
     const auto& pg = f->pages[size_t(p)];
@@ -185,7 +186,9 @@ Response check_answers(Context& ctx, const Kind& kind) {
         for (auto& part : (*q.raw)["check_answers_joined"])
           if (int s = part.is_string() ? f->slot(part.get<std::string>()) : -1; s >= 0 && !values[size_t(s)].null())
             shown_value += ", " + value_text(*f, s, values[size_t(s)], names);
-      rows_for(card).push_back({{"key", numbered(q, q.label())}, {"change_label", q.label()}, {"value", shown_value}, {"answered", has}, {"editable", edit},
+      bool after_parent = q.conditional_parent >= 0 && q.conditional_parent == last_row_slot;
+      last_row_slot = q.slot;
+      rows_for(card).push_back({{"key", numbered(q, q.label(), after_parent)}, {"change_label", q.label()}, {"value", shown_value}, {"answered", has}, {"editable", edit},
                                 {"prompt", q.raw ? q.raw->value("check_answer_prompt", "Answer") : "Answer"},
                                 {"href", urls(kind).page(log.id, pg.id) + "?referrer=check_answers"}});
     }

@@ -1,4 +1,4 @@
-// The general hostile-value check: every field of every question page of the lettings form, posted
+// The general hostile-value check, for every kind of log: every field of every question page of its form, posted
 // through the real HTTP server with values no page would send (1 MB of text, 100,000 digits,
 // 100,000 spaces, NUL bytes, invalid UTF-8, 1e308...). No answer of 500 or above, the server still
 // answers /health after each, and nothing is stored. The gateway gets the same values directly for
@@ -23,12 +23,17 @@
 #include "logs/generate.h"
 #include "logs/service.h"
 #include "logs/store.h"
+#include "every_kind.h"
+#include "logs/kinds.h"
+#include "logs/urls.h"
 #include "test_app.h"
 #include "web/http.h"
 #include "web/server.h"
 
 using namespace core;
 using namespace core::test;
+using core::test::kind_types;
+using core::logs::dasherize;
 
 namespace {
 
@@ -138,26 +143,37 @@ std::vector<std::pair<std::string, std::string>> unchanged_post(const form::Page
   return out;
 }
 
-std::string dasherize(std::string s) {
-  for (auto& c : s)
-    if (c == '_') c = '-';
-  return s;
-}
+
+
+// Each test runs once per kind of log, on its newest form.
+class HostileValues : public ::testing::TestWithParam<std::string> {
+ protected:
+  const logs::Kind& kind = *logs::kind_of(GetParam());
+  std::shared_ptr<const form::Form> f = kind.newest;
+  const std::string& attr(int slot) const { return f->attributes[size_t(slot)].id; }
+  // One complete log of the kind (its first complete-log case) for Northshire, assigned to its coordinator.
+  int64_t generate_one(TestApp& t) {
+    logs::GenerateOptions o;
+    o.type = kind.type;
+    o.count = 1;
+    o.organisations = {t.org_id("Northshire County Council")};
+    o.assigned_to_id = t.user_id("coordinator@northshire.example");
+    EXPECT_EQ(logs::generate(t.db(), o), 1);
+    return t.conn()->query_one("SELECT MIN(id) FROM logs")->i64(0);
+  }
+};
+INSTANTIATE_TEST_SUITE_P(Kinds, HostileValues, ::testing::ValuesIn(kind_types()), KindName());
 
 }  // namespace
 
-TEST(HostileValues, EveryQuestionPageRefusesThemThroughTheRealServer) {
+TEST_P(HostileValues, EveryQuestionPageRefusesThemThroughTheRealServer) {
   PinToday today("2026-06-01");
   TestApp t;
   web::HttpServer server(t.app());
   int port = server.start(0);
-  // A complete log routes every page a general-needs letting asks.
-  logs::GenerateOptions o;
-  o.count = 1;
-  o.organisations = {t.org_id("Northshire County Council")};
-  o.assigned_to_id = t.user_id("coordinator@northshire.example");
-  ASSERT_EQ(logs::generate(t.db(), o), 1);
-  int64_t id = t.conn()->query_one("SELECT MIN(id) FROM logs")->i64(0);
+  // A complete log routes every page such a log asks (a general-needs letting; a shared ownership
+  // initial purchase).
+  int64_t id = generate_one(t);
   auto stored = [&] {
     auto c = t.conn();
     auto l = logs::store::find(*c, id);
@@ -166,20 +182,21 @@ TEST(HostileValues, EveryQuestionPageRefusesThemThroughTheRealServer) {
 
   Browser b(port);
   b.sign_in("coordinator@northshire.example");
-  auto f = form::get("lettings", 2026);
-  // Generated logs are worked out with the rule cases' context: saved once here with this one's.
-  const form::Page& first = f->pages[size_t(f->page_index.at("needs_type"))];
+  // Generated logs are worked out with the rule cases' context: saved once here with this one's, on
+  // the page that asks the kind's category (needs type; sale type).
+  const form::Page& first = f->pages[size_t(f->attributes[size_t(f->log.category_slot)].questions.front()->page)];
+  const std::string base = kind.base + "/" + std::to_string(id) + "/";
   auto warm = unchanged_post(first, nlohmann::json::parse(stored().first));
   warm.emplace_back("version", std::to_string(stored().second));
-  ASSERT_EQ(b.post("/lettings-logs/" + std::to_string(id) + "/needs-type", warm).status, 303);
+  ASSERT_EQ(b.post(base + dasherize(first.id), warm).status, 303);
   const auto before = stored();
   int posts = 0, shown = 0, refused_on_page = 0, ignored = 0;
   for (auto& pg : f->pages) {
-    std::string path = "/lettings-logs/" + std::to_string(id) + "/" + dasherize(pg.id);
+    std::string path = base + dasherize(pg.id);
     bool routed = b.request("GET", path).status == 200;
     shown += routed;
     std::vector<std::string> fields = field_names(pg);
-    if (pg.id == "needs_type") for (const char* extra : {"version", "referrer", "return_to"}) fields.push_back(extra);
+    if (&pg == &first) for (const char* extra : {"version", "referrer", "return_to"}) fields.push_back(extra);
     for (auto& field : fields)
       for (auto& h : hostile_values()) {
         // A text box may hold "1e308" or 400 digits as typed: not hostile there.
@@ -216,8 +233,7 @@ TEST(HostileValues, EveryQuestionPageRefusesThemThroughTheRealServer) {
 }
 
 // The gateway itself, for every question of the form whether or not a page shows it now.
-TEST(HostileValues, TheGatewayRefusesThemForEveryQuestion) {
-  auto f = form::get("lettings", 2026);
+TEST_P(HostileValues, TheGatewayRefusesThemForEveryQuestion) {
   form::Values empty(f->size());
   form::Context ctx;
   ctx.today = util::Date{2026, 6, 1};
@@ -249,25 +265,19 @@ TEST(HostileValues, TheGatewayRefusesThemForEveryQuestion) {
 
 // The log service directly (what bulk upload and the API will call): the same values, every input
 // attribute of the form, as a coordinator saving a complete log. None is stored.
-TEST(HostileValues, TheLogServiceRefusesThemForEveryAnswer) {
+TEST_P(HostileValues, TheLogServiceRefusesThemForEveryAnswer) {
   PinToday today("2026-06-01");
   TestApp t;
-  logs::GenerateOptions o;
-  o.count = 1;
-  o.organisations = {t.org_id("Northshire County Council")};
-  o.assigned_to_id = t.user_id("coordinator@northshire.example");
-  ASSERT_EQ(logs::generate(t.db(), o), 1);
+  int64_t id = generate_one(t);
   auto c = t.conn();
-  int64_t id = c->query_one("SELECT MIN(id) FROM logs")->i64(0);
-  auto user = *accounts::store::find_user(*c, o.assigned_to_id);
+  auto user = *accounts::store::find_user(*c, t.user_id("coordinator@northshire.example"));
   logs::service::SaveOptions opt;
   opt.today = util::Date{2026, 6, 1};
   // Saved once as it is, so the stored log is what the gateway works out for it here.
   auto log = logs::service::find(*c, user, id);
-  auto first = logs::service::save(*c, user, log, {{"tenancycode", "HOSTILE"}}, log.version, opt);
+  auto first = logs::service::save(*c, user, log, {{attr(f->log.reference_slot), "HOSTILE"}}, log.version, opt);
   ASSERT_EQ(first.status, logs::service::Status::Saved);
   const auto before = logs::store::find(*c, id)->answers;
-  auto f = form::get("lettings", 2026);
   int refused = 0;
   for (auto& a : f->attributes) {
     if (!a.input) continue;
@@ -285,22 +295,24 @@ TEST(HostileValues, TheLogServiceRefusesThemForEveryAnswer) {
 }
 
 // `core log check` is a channel too: a hostile answer is reported, and the command does not crash.
-TEST(HostileValues, TheCommandLineReportsThem) {
-  auto dir = std::filesystem::temp_directory_path() / ("core-hostile-" + std::to_string(::getpid()));
+TEST_P(HostileValues, TheCommandLineReportsThem) {
+  auto dir = std::filesystem::temp_directory_path() / ("core-hostile-" + kind.type + std::to_string(::getpid()));
+  const std::string& category = attr(f->log.category_slot);
   std::filesystem::create_directories(dir);
   int i = 0;
   for (auto& h : hostile_values()) {
     if (h.name == "a NUL byte" || h.name == "invalid UTF-8") continue;  // not JSON text
     auto file = dir / ("log" + std::to_string(++i) + ".json");
-    std::ofstream(file) << nlohmann::json{{"needstype", h.value}, {"hhmemb", h.value}, {"tenancycode", h.value}}.dump();
-    std::string cmd = std::string(CORE_BINARY) + " log check --type lettings --year 2026 " + file.string() + " > " +
+    std::ofstream(file) << nlohmann::json{{category, h.value}, {attr(f->log.reference_slot), h.value}}.dump();
+    std::string cmd = std::string(CORE_BINARY) + " log check --type " + kind.type + " --year " + std::to_string(f->year) + " " +
+                      file.string() + " > " +
                       (dir / "out.txt").string() + " 2>&1";
     int rc = std::system(cmd.c_str());
     std::ifstream in(dir / "out.txt");
     std::string out((std::istreambuf_iterator<char>(in)), {});
     EXPECT_TRUE(WIFEXITED(rc)) << h.name << " crashed the command";
-    EXPECT_NE(out.find("needstype"), std::string::npos) << h.name << ": " << out.substr(0, 300);
-    EXPECT_NE(out.find("Select one of the options for needs type."), std::string::npos) << h.name;
+    EXPECT_NE(out.find(category), std::string::npos) << h.name << ": " << out.substr(0, 300);
+    EXPECT_NE(out.find("Select one of the options for " + in_sentence(kind.category_label) + "."), std::string::npos) << h.name << ": " << out.substr(0, 300);
   }
   std::filesystem::remove_all(dir);
 }

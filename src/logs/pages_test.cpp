@@ -68,6 +68,40 @@ TEST(LogPages, QuestionsCarryTheirNumbers) {
   EXPECT_TRUE(contains(cya.body, "<dt class=\"govuk-summary-list__key\">Q3 - Needs type</dt>"));
 }
 
+// Issue 12: a question revealed inside a "Do you know…?" radio shares its number; check answers
+// hides such a parent's row, so the revealed question's row carries the number (it did not: "Buyer
+// 1’s age" with no Q21). A revealed question shown after its parent's row is not numbered twice.
+TEST(LogPages, ARevealedQuestionsRowIsNumberedWhenItsParentsRowIsHidden) {
+  PinToday today("2026-06-01");
+  TestApp t;
+  int64_t northshire = t.org_id("Northshire County Council");
+  for (const char* type : {"lettings", "sales"}) {
+    logs::GenerateOptions o;
+    o.type = type;
+    o.count = 1;
+    o.organisations = {northshire};
+    o.assigned_to_id = t.user_id("coordinator@northshire.example");
+    ASSERT_EQ(logs::generate(t.db(), o), 1);
+  }
+  auto c = t.conn();
+  auto id = [&](const char* type) {
+    return std::to_string(c->query_one("SELECT id FROM logs WHERE log_type = ?", {db::Value{std::string(type)}})->i64(0));
+  };
+  Client web(t);
+  web.sign_in("coordinator@northshire.example");
+  auto lettings = web.get("/lettings-logs/" + id("lettings") + "/household-characteristics/check-answers");
+  EXPECT_TRUE(contains(lettings.body, "<dt class=\"govuk-summary-list__key\">Q30 - Lead tenant’s age</dt>"));
+  auto household = web.get("/sales-logs/" + id("sales") + "/household-characteristics/check-answers");
+  EXPECT_TRUE(contains(household.body, "<dt class=\"govuk-summary-list__key\">Q21 - Buyer 1’s age</dt>"));
+  EXPECT_TRUE(contains(household.body, "<dt class=\"govuk-summary-list__key\">Q30 - Buyer 2’s age</dt>"));
+  auto income = web.get("/sales-logs/" + id("sales") + "/income-benefits-and-savings/check-answers");
+  EXPECT_TRUE(contains(income.body, "<dt class=\"govuk-summary-list__key\">Q74 - Buyer 1’s gross annual income</dt>"));
+  // Shown after its parent's row ("Property service charges: Yes" is hidden; "No" would be shown alone).
+  auto sale = web.get("/sales-logs/" + id("sales") + "/shared-ownership-initial-purchase/check-answers");
+  EXPECT_TRUE(contains(sale.body, "<dt class=\"govuk-summary-list__key\">Q96 - Monthly service charges</dt>"));
+  EXPECT_EQ(occurrences(sale.body, ">Q96 - "), 1u);
+}
+
 TEST(LogPages, HouseholdCheckAnswersReadAsPeopleSayIt) {
   PinToday today("2026-06-01");
   TestApp t;

@@ -38,9 +38,8 @@ std::string display(web::Context& ctx, const form::Form& f, const form::Question
   return answer_text(f, q, values, fc, names);
 }
 
-// "Q3 - What is the needs type?": the question's number from the definition, when it has one.
-std::string numbered(const form::Question& q, const std::string& text) {
-  if (!q.raw || q.conditional_parent >= 0 || !(*q.raw).contains("number") || !(*q.raw)["number"].is_number_integer()) return text;
+std::string numbered(const form::Question& q, const std::string& text, bool after_parent) {
+  if (!q.raw || (q.conditional_parent >= 0 && after_parent) || !(*q.raw).contains("number") || !(*q.raw)["number"].is_number_integer()) return text;
   return "Q" + std::to_string((*q.raw)["number"].get<int>()) + " - " + text;
 }
 

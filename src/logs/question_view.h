@@ -19,8 +19,11 @@ namespace core::logs {
 
 const char* status_label(const std::string& status);   // "In progress"
 const char* status_colour(const std::string& status);  // the GOV.UK tag class
-// "Q3 - What is the needs type?": the question's number from the definition, when it has one.
-std::string numbered(const form::Question& q, const std::string& text);
+// "Q3 - What is the needs type?": the question's number from the definition, when it has one. A
+// question revealed inside another's option shares its parent's number and is numbered only when
+// it is shown apart from its parent (`after_parent` false: a check-answers row whose parent's row is
+// hidden, as most "Do you know…?" parents are).
+std::string numbered(const form::Question& q, const std::string& text, bool after_parent = true);
 // The names of the records a log's answers name (its organisations, users, scheme, location).
 RecordNames record_names(web::Context& ctx, const form::Form& f, const form::Values& values);
 // The answer as check answers shows it; "" when unanswered.

@@ -116,16 +116,20 @@ std::string conditions(const Filter& f, Params& p) {
     std::string digits = s;
     if (digits.size() > 3 && (digits.rfind("log", 0) == 0 || digits.rfind("LOG", 0) == 0 || digits.rfind("Log", 0) == 0)) digits = digits.substr(3);
     auto id = digits.empty() || digits[0] == '-' ? std::nullopt : util::parse_int64(digits);
+    // like_contains lower-cases and escapes: every side is compared lower-cased (PostgreSQL's LIKE
+    // is case-sensitive), with the backslash as the escape character on both engines. The postcode
+    // is compared without spaces, so "ls14ap" finds "LS1 4AP".
     std::string like = db::like_contains(s);
     std::string compact;
     for (char ch : s)
-      if (ch != ' ') compact += char(std::toupper(static_cast<unsigned char>(ch)));
+      if (ch != ' ') compact += ch;
     w += " AND (";
     if (id) {
       w += "l.id = ? OR ";
       p.push_back(*id);
     }
-    w += "LOWER(l.reference) LIKE LOWER(?) OR LOWER(l.property_reference) LIKE LOWER(?) OR REPLACE(UPPER(l.postcode_full), ' ', '') LIKE ?)";
+    w += "LOWER(l.reference) LIKE ? ESCAPE '\\' OR LOWER(l.property_reference) LIKE ? ESCAPE '\\' OR "
+         "REPLACE(LOWER(l.postcode_full), ' ', '') LIKE ? ESCAPE '\\')";
     p.push_back(like);
     p.push_back(like);
     p.push_back(db::like_contains(compact));

@@ -133,11 +133,12 @@ web::Response Client::sign_in(const std::string& email, const std::string& passw
 }
 
 int64_t created_log_id(const web::Response& r) {
+  // "/lettings-logs/12/needs-type", "/sales-logs/12/owning-organisation": the number after the list.
   auto loc = r.header("Location");
-  auto p = loc.find("/lettings-logs/");
+  auto p = loc.find("-logs/");
   if (p == std::string::npos) return 0;
   int64_t id = 0;
-  for (size_t i = p + 15; i < loc.size() && loc[i] >= '0' && loc[i] <= '9'; ++i) id = id * 10 + (loc[i] - '0');
+  for (size_t i = p + 6; i < loc.size() && loc[i] >= '0' && loc[i] <= '9'; ++i) id = id * 10 + (loc[i] - '0');
   return id;
 }
 

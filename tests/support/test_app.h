@@ -65,7 +65,8 @@ struct PinToday {
   ~PinToday() { unsetenv("CORE_TODAY"); }
   PinToday(const PinToday&) = delete;
 };
-// The id of the log that a POST /lettings-logs created, from its redirect; 0 when there is none.
+// The id of the log that a POST to a log list (/lettings-logs, /sales-logs) created, from its
+// redirect; 0 when there is none.
 int64_t created_log_id(const web::Response& r);
 // Posts a log's page with the version it is shown with, as the browser does.
 web::Response save_page(Client& c, const std::string& page, std::multimap<std::string, std::string> form);
