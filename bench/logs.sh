@@ -67,6 +67,9 @@ sign_in() {  # sets $cookie and $csrf for coordinator@northshire.example
   csrf=$(curl -fsS -H "$cookie" "$base/$list" | grep -o 'name="csrf_token" value="[^"]*"' | head -n1 | sed 's/.*value="//;s/"$//')
 }
 result() { grep '^RESULT' "$1" | sed 's/^RESULT //'; }
+# The server's CPU time so far in clock ticks (user + system): a figure other load on the machine
+# changes little, unlike latency.
+server_ticks() { awk '{print $14 + $15}' "/proc/$server_pid/stat"; }
 field() { sed -n "s/.*$2=\([0-9.]*\).*/\1/p" <<<"$1"; }
 
 echo "== CORE $type log benchmark (bench/logs.sh, BENCH_TYPE=$type; saves POST /$list/ID/$page)"
@@ -88,15 +91,18 @@ sign_in
 code=$(curl -s -o /dev/null -w '%{http_code}' -H "$cookie" --data "csrf_token=$csrf&version=1&$field=CHECK" "$base/$list/$first/$page")
 [ "$code" = 303 ] || { echo "FAIL: a save answered $code, expected 303" >&2; exit 2; }
 wrk -t2 -c"$conns" -d2s -s bench/post_answer.lua -H "$cookie" "$base" -- "$((first + 1))" "$post_logs" "$csrf" 2 "$list" "$page" "$field" >/dev/null 2>&1 || true
+ticks0=$(server_ticks)
 wrk -t2 -c"$conns" -d"$duration" --timeout 60s --latency -s bench/post_answer.lua -H "$cookie" "$base" -- "$((first + 1))" "$((post_logs - 1))" "$csrf" 2 "$list" "$page" "$field" >"$work/post.wrk" 2>&1
+ticks1=$(server_ticks)
 post=$(result "$work/post.wrk")
+cpu_per_save=$(awk -v t="$((ticks1 - ticks0))" -v hz="$(getconf CLK_TCK)" -v n="$(field "$post" requests)" 'BEGIN{printf "%.2f", n ? t * 1000 / hz / n : 0}')
 wrk -t2 -c"$conns" -d"$duration" -s bench/wrk_report.lua "$base/assets/govuk-frontend.min.css" >"$work/css.wrk" 2>&1
 css=$(result "$work/css.wrk")
 saved=$(sqlite3 "$work/post.sqlite3" "SELECT COUNT(*) FROM logs WHERE version > 1")
 stop_server
 echo "POST save answer, $type (c$conns): $post"
 echo "static CSS       (c$conns): $css"
-echo "logs saved at least once during the runs: $saved"
+echo "logs saved at least once during the runs: $saved; server CPU per save: $cpu_per_save ms"
 ratio=$(awk -v a="$(field "$post" rps)" -v b="$(field "$css" rps)" 'BEGIN{printf "%.2f", a/b}')
 p99=$(field "$post" p99)
 max=$(field "$post" max)
