@@ -47,15 +47,12 @@ core="$work/core"
 cp "$core_src" "$core"
 export CORE_ROOT="$root" CORE_MAIL_DIR="$work/mail" CORE_TODAY=2026-06-01 BENCH_DIR="$root/bench"
 
-start_server() {  # start_server DATABASE_URL
-  local port=$(( 20000 + RANDOM % 40000 ))
-  env -u CORE_ARGON2 "$core" serve --port "$port" --database "$1" >"$work/server.log" 2>&1 &
-  server_pid=$!
-  for _ in $(seq 1 100); do
-    [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/health")" = 200 ] && { base="http://127.0.0.1:$port"; return 0; }
-    sleep 0.1
-  done
-  echo "the server did not start: $(tail -n5 "$work/server.log")" >&2; exit 1
+source "$root/tests/support/serve.sh"
+start_server() {  # start_server DATABASE_URL: on a port the kernel picks (wrk's own connections hold random ones)
+  local port
+  read -r server_pid port <<<"$(serve_core "$work/server.log" "$core" "$1" -u CORE_ARGON2)"
+  [ -n "${port:-}" ] || { echo "the server did not start: $(tail -n5 "$work/server.log")" >&2; exit 1; }
+  base="http://127.0.0.1:$port"
 }
 stop_server() { kill "$server_pid"; wait "$server_pid" 2>/dev/null || true; server_pid=""; }
 sign_in() {  # sets $cookie and $csrf for coordinator@northshire.example
