@@ -257,13 +257,12 @@ Value f_lookup(Args a, int n, const Env& env, const Node&) {
   if (!env.lookups || n < 3 || !a[0].is_string() || !a[n - 1].is_string()) return {};
   auto t = env.lookups->tables.find(a[0].as_string());
   if (t == env.lookups->tables.end()) return {};
-  std::string key;
-  for (int i = 1; i < n - 1; ++i) {
-    auto k = Table::key_text(a[i]);
-    if (!k) return {};
-    key += *k;
-    key += '\x1f';
-  }
+  // The rules look ranges up many times a save (an income band per person and limit): the key is
+  // built in one buffer per thread, without allocating.
+  thread_local std::string key;
+  key.clear();
+  for (int i = 1; i < n - 1; ++i)
+    if (!Table::append_key(key, a[i])) return {};
   auto row = t->second.rows.find(key);
   int c = t->second.column(a[n - 1].as_string());
   if (row == t->second.rows.end() || c < 0) return {};

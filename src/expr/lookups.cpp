@@ -96,6 +96,15 @@ std::optional<std::string> Table::key_text(const Value& v) {
   return std::nullopt;
 }
 
+bool Table::append_key(std::string& out, const Value& v) {
+  if (v.is_string()) out += v.as_string();
+  else if (v.is_int()) out += std::to_string(v.as_int());
+  else if (auto k = key_text(v)) out += *k;
+  else return false;
+  out += '\x1f';
+  return true;
+}
+
 int Table::column(const std::string& name) const {
   for (size_t i = 0; i < columns.size(); ++i)
     if (columns[i] == name) return int(i);

@@ -20,6 +20,8 @@ struct Table {
   std::unordered_map<std::string, std::vector<Value>> rows;  // key text (see key_text) -> cells
   // The text a key value is compared as: text as is, a whole number without a decimal point.
   static std::optional<std::string> key_text(const Value& v);
+  // Appends the key text and the separator; false for a value that cannot be a key (null).
+  static bool append_key(std::string& out, const Value& v);
   // The column's position, or -1.
   int column(const std::string& name) const;
 };
