@@ -58,10 +58,6 @@ std::string_view trim_spaces(std::string_view s) {
   return s.substr(b, s.find_last_not_of(" \t\r\n\f\v") - b + 1);
 }
 
-std::string lower_first(std::string s) {
-  if (!s.empty()) s[0] = char(std::tolower(static_cast<unsigned char>(s[0])));
-  return s;
-}
 
 std::string with_commas(const std::string& digits) {
   std::string s = digits;
@@ -183,7 +179,7 @@ std::optional<Value> check_answer(const Form& f, int slot, const json& raw, Eval
   // Coded answers (radio, select, checkbox options, interruption confirmations).
   bool coded = a.kind == AttrKind::CheckboxOption || (q && (q->type == QType::Radio || q->type == QType::Select || q->type == QType::Interruption));
   if (coded) {
-    if (too_long) return fail("H-OPTION", "Select one of the options for " + lower_first(label_of()) + ".");
+    if (too_long) return fail("H-OPTION", "Select one of the options for " + util::lower_first_word(label_of()) + ".");
     Value v;
     if (raw.is_number_integer() || raw.is_number_unsigned()) v = expr::from_json(raw);
     else if (raw.is_number_float()) v = expr::from_json(raw);
@@ -203,7 +199,7 @@ std::optional<Value> check_answer(const Form& f, int slot, const json& raw, Eval
     else if (src == "addresses") ok = v.is_int();  // a UPRN: a number (H-PROP-UPRN says how long)
     else if (!src.empty()) ok = v.is_int() && v.as_int() > 0;  // live records: an id, resolved by the channel
     else ok = in_codes(a, v);
-    if (!ok) return fail("H-OPTION", "Select one of the options for " + lower_first(label_of()) + ".");
+    if (!ok) return fail("H-OPTION", "Select one of the options for " + util::lower_first_word(label_of()) + ".");
     return v;
   }
   switch (a.type) {

@@ -51,11 +51,6 @@ bool can_delete(const Context& ctx, const store::Log& l, const form::Form& f) {
   return service::can_delete(ctx.current_user(), l, f, today(ctx));
 }
 
-std::string lower_first_word(std::string s) {
-  if (s.size() > 1 && std::isupper(static_cast<unsigned char>(s[0])) && !std::isupper(static_cast<unsigned char>(s[1])))
-    s[0] = char(std::tolower(static_cast<unsigned char>(s[0])));
-  return s;
-}
 
 Response create_log(Context& ctx, const Kind& kind) {
   const auto& u = ctx.current_user();
@@ -87,9 +82,9 @@ Response show_log(Context& ctx, const Kind& kind) {
   // "Log 2 – tenant code T1, property reference P1": which tenancy (or sale) this is, at a glance.
   std::string heading = "Log " + std::to_string(log.id);
   std::string codes;
-  if (log.reference && !log.reference->empty()) codes = lower_first_word(kind.reference_label) + " " + *log.reference;
+  if (log.reference && !log.reference->empty()) codes = util::lower_first_word(kind.reference_label) + " " + *log.reference;
   if (log.property_reference && !log.property_reference->empty())
-    codes += (codes.empty() ? "" : ", ") + lower_first_word(kind.property_reference_label) + " " + *log.property_reference;
+    codes += (codes.empty() ? "" : ", ") + util::lower_first_word(kind.property_reference_label) + " " + *log.property_reference;
   j["title"] = heading;
   j["heading"] = heading;
   j["heading_codes"] = codes;

@@ -45,17 +45,12 @@ std::vector<std::pair<std::string, std::string>> year_options(const Kind& kind) 
   return out;
 }
 
-std::string lower_first(std::string s) {
-  if (s.size() > 1 && std::isupper(static_cast<unsigned char>(s[0])) && !std::isupper(static_cast<unsigned char>(s[1])))
-    s[0] = char(std::tolower(static_cast<unsigned char>(s[0])));
-  return s;
-}
 
 // "Search by log ID, tenant code, property reference or postcode".
 std::string search_label(const Kind& kind) {
   std::string s = "Search by log ID";
   for (const std::string* l : {&kind.reference_label, &kind.property_reference_label})
-    if (!l->empty()) s += ", " + lower_first(*l);
+    if (!l->empty()) s += ", " + util::lower_first_word(*l);
   return s + " or postcode";
 }
 
@@ -180,7 +175,7 @@ Response list_page(Context& ctx, const Kind& kind, const accounts::Organisation*
   j["total_text"] = count + (page.total == 1 ? " log" : " logs") + (filtered ? " found" : "");
   j["logs"] = json::array();
   // The columns, named by the kind's questions ("Tenant code and property reference", "Needs type").
-  j["reference_heading"] = kind.reference_label + (kind.property_reference_label.empty() ? "" : " and " + lower_first(kind.property_reference_label));
+  j["reference_heading"] = kind.reference_label + (kind.property_reference_label.empty() ? "" : " and " + util::lower_first_word(kind.property_reference_label));
   j["category_heading"] = kind.category_label;
   j["date_heading"] = kind.date_label;
   j["search_label"] = search_label(kind);

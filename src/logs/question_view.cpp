@@ -110,12 +110,6 @@ std::string guidance_html(const form::Form& f, const json& names) {
   return out;
 }
 
-std::string lower_first_word(std::string s) {
-  // "Housing benefit" -> "housing benefit", but "UPRN" stays.
-  if (s.size() > 1 && std::isupper(static_cast<unsigned char>(s[0])) && !std::isupper(static_cast<unsigned char>(s[1])))
-    s[0] = char(std::tolower(static_cast<unsigned char>(s[0])));
-  return s;
-}
 
 // One question as the page template shows it.
 json field_json(web::Context& ctx, const form::Form& f, const form::Question& q, const form::Values& values, const form::Context& fc,
@@ -331,7 +325,7 @@ json question_page_json(web::Context& ctx, const Urls& urls, bool readonly, cons
         linked.insert(m.field);
         summary.push_back({{"href", urls.page(log.id, f.pages[size_t(other->page)].id) + "?referrer=interruption&return_to=" + dasherize(pg.id) +
                                         "#" + (other->type == form::QType::Date ? other->id + "-day" : other->id)},
-                           {"text", "Change your answer to “" + lower_first_word(other->label()) + "”"}});
+                           {"text", "Change your answer to “" + util::lower_first_word(other->label()) + "”"}});
       }
     }
   }

@@ -1,5 +1,7 @@
 #include "util/text.h"
 
+#include <cctype>
+
 #include <charconv>
 
 namespace core::util {
@@ -85,6 +87,14 @@ const char* single_line_problem(const std::string& s) {
     i += len;
   }
   return nullptr;
+}
+
+std::string lower_first_word(std::string s) {
+  if (s.size() > 1 && std::isupper(static_cast<unsigned char>(s[0])) && !std::isupper(static_cast<unsigned char>(s[1])))
+    s[0] = char(std::tolower(static_cast<unsigned char>(s[0])));
+  else if (s.size() == 1)
+    s[0] = char(std::tolower(static_cast<unsigned char>(s[0])));
+  return s;
 }
 
 }  // namespace core::util

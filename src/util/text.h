@@ -30,5 +30,8 @@ std::optional<double> parse_decimal(std::string_view s);
 // Refused: invalid UTF-8, control characters (U+0000-U+001F, U+007F-U+009F) and the characters
 // that reorder text on screen (U+061C, U+200E, U+200F, U+202A-U+202E, U+2066-U+2069).
 const char* single_line_problem(const std::string& s);
+// A label as it reads inside a sentence: "Housing benefit" -> "housing benefit", but "UPRN" and
+// "LA" stay as they are.
+std::string lower_first_word(std::string s);
 
 }  // namespace core::util

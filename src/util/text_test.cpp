@@ -68,3 +68,11 @@ TEST(Text, SingleLineTextRefusesControlAndDirectionCharacters) {
   EXPECT_NE(util::single_line_problem("\xE2\x81\xA6x"), nullptr);          // U+2066
   EXPECT_NE(util::single_line_problem("\xFF"), nullptr);                     // not UTF-8
 }
+
+TEST(Text, ALabelReadsInsideASentence) {
+  EXPECT_EQ(util::lower_first_word("Housing benefit"), "housing benefit");
+  EXPECT_EQ(util::lower_first_word("UPRN"), "UPRN");
+  EXPECT_EQ(util::lower_first_word("LA code"), "LA code");
+  EXPECT_EQ(util::lower_first_word("A"), "a");
+  EXPECT_EQ(util::lower_first_word(""), "");
+}
