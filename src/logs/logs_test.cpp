@@ -172,6 +172,30 @@ TEST(LettingsLogs, OtherOrganisationsGetNotFound) {
   EXPECT_EQ(agent.get(base + "/history").status, 404);
 }
 
+// Filter values no page offers (a category or year the list does not have, a status that is not
+// one, an organisation id that is not a number or not related, a search of 100,000 characters) are
+// ignored: the list answers 200 with every log, for each kind.
+TEST(LettingsLogs, FilterValuesThePageNeverOfferedAreIgnored) {
+  PinToday today("2026-06-01");
+  TestApp t;
+  Client c(t);
+  c.sign_in("coordinator@northshire.example");
+  create_with_setup(c, "ALPHA");
+  create_with_setup(c, "BRAVO");
+  for (const std::string q : {"categories=99", "categories=x", "categories=1%00", "years=1999", "years=2026x",
+                              "status=deleted", "status=pending", "owning_organisation=abc", "managing_organisation=-1",
+                              "assigned_to=specific&user=99999999999999999999", "assigned_to=everyone"}) {
+    auto r = c.get("/lettings-logs?filtered=1&" + q);
+    EXPECT_EQ(r.status, 200) << q;
+    EXPECT_TRUE(contains(r.body, "2 logs")) << q;
+  }
+  auto sales = c.get("/sales-logs?filtered=1&categories=99&years=1999");
+  EXPECT_EQ(sales.status, 200);
+  auto long_search = c.get("/lettings-logs?filtered=1&search=" + std::string(100000, 'a'));
+  EXPECT_EQ(long_search.status, 200);
+  EXPECT_TRUE(contains(long_search.body, "0 logs found"));
+}
+
 TEST(LettingsLogs, ListFiltersSearchAndSoftDelete) {
   PinToday today("2026-06-01");
   TestApp t;
