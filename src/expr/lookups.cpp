@@ -82,25 +82,21 @@ Lookups Lookups::load(const std::string& dir, int year, bool required) {
   return l;
 }
 
-std::optional<std::string> Table::key_text(const Value& v) {
-  if (v.is_string()) return v.as_string();
-  if (v.is_int()) return std::to_string(v.as_int());
-  if (v.is_number()) {
-    double d = v.as_number();
-    Value n = number(d);
-    if (n.is_int()) return std::to_string(n.as_int());
-    std::ostringstream o;
-    o << d;
-    return o.str();
-  }
-  return std::nullopt;
-}
-
 bool Table::append_key(std::string& out, const Value& v) {
-  if (v.is_string()) out += v.as_string();
-  else if (v.is_int()) out += std::to_string(v.as_int());
-  else if (auto k = key_text(v)) out += *k;
-  else return false;
+  if (v.is_string()) {
+    out += v.as_string();
+  } else if (v.is_number()) {
+    Value n = number(v.as_number());  // 2.0 is the key 2
+    if (n.is_int()) {
+      out += std::to_string(n.as_int());
+    } else {
+      std::ostringstream o;
+      o << v.as_number();
+      out += o.str();
+    }
+  } else {
+    return false;
+  }
   out += '\x1f';
   return true;
 }

@@ -18,9 +18,8 @@ struct Table {
   std::vector<std::string> keys;     // key columns, in the order lookup() takes them
   std::vector<std::string> columns;  // every column, by the header row
   std::unordered_map<std::string, std::vector<Value>> rows;  // key text (see key_text) -> cells
-  // The text a key value is compared as: text as is, a whole number without a decimal point.
-  static std::optional<std::string> key_text(const Value& v);
-  // Appends the key text and the separator; false for a value that cannot be a key (null).
+  // Appends the text a key value is compared as (text as is, a whole number without a decimal
+  // point) and the separator; false for a value that cannot be a key (null, a date, a list).
   static bool append_key(std::string& out, const Value& v);
   // The column's position, or -1.
   int column(const std::string& name) const;
