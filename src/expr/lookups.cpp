@@ -85,6 +85,8 @@ Lookups Lookups::load(const std::string& dir, int year, bool required) {
 bool Table::append_key(std::string& out, const Value& v) {
   if (v.is_string()) {
     out += v.as_string();
+  } else if (v.is_int()) {
+    out += std::to_string(v.as_int());
   } else if (v.is_number()) {
     Value n = number(v.as_number());  // 2.0 is the key 2
     if (n.is_int()) {
