@@ -190,39 +190,43 @@ Response list_page(Context& ctx, const Kind& kind, const accounts::Organisation*
                          {"can_bulk_delete", bulk}});
   }
   j["has_logs"] = !page.logs.empty();
-  auto items = [&](const char* name, std::vector<std::pair<std::string, std::string>> opts, const json& chosen) {
-    json arr = json::array();
-    int i = 0;
-    for (auto& [v, l] : opts) {
-      bool checked = false;
-      if (chosen.is_array()) for (auto& c : chosen) checked = checked || c == v;
-      else checked = chosen == v;
-      arr.push_back({{"item_id", std::string(name) + "-" + std::to_string(++i)}, {"name", name}, {"value", v}, {"label", l}, {"checked", checked}});
-    }
-    return arr;
+  // Each filter is one or two component fields (web/forms.h) in a group of the filter panel.
+  auto options = [](const std::vector<std::pair<std::string, std::string>>& opts) {
+    std::vector<web::Option> out;
+    for (auto& [v, l] : opts) out.push_back({v, l, ""});
+    return out;
   };
+  auto chosen_of = [&](const char* key) {
+    std::vector<std::string> out;
+    for (auto& c : state.value(key, json::array()))
+      if (c.is_string()) out.push_back(c.get<std::string>());
+    return out;
+  };
+  const json small_group = {{"legend_size", "s"}, {"small", true}, {"hidden_empty", false}};
   json filters = json::array();
-  filters.push_back({{"legend", "Collection year"}, {"is_checkboxes", true}, {"is_radios", false}, {"select", false},
-                     {"items", items("years", year_options(kind), state.value("years", json::array()))}});
-  filters.push_back({{"legend", "Status"}, {"is_checkboxes", true}, {"is_radios", false}, {"select", false},
-                     {"items", items("status", {{"not_started", "Not started"}, {"in_progress", "In progress"}, {"completed", "Completed"}}, state.value("status", json::array()))}});
-  if (!kind.categories.empty())
-    filters.push_back({{"legend", kind.category_label}, {"is_checkboxes", true}, {"is_radios", false}, {"select", false},
-                       {"items", items("categories", kind.categories, state.value("categories", json::array()))}});
+  auto checkbox_filter = [&](const char* name, const std::string& legend, const std::vector<std::pair<std::string, std::string>>& opts) {
+    filters.push_back({{"fields", json::array({web::checkboxes(name, legend, options(opts), chosen_of(name), {}, small_group)})}});
+  };
+  checkbox_filter("years", "Collection year", year_options(kind));
+  checkbox_filter("status", "Status", {{"not_started", "Not started"}, {"in_progress", "In progress"}, {"completed", "Completed"}});
+  if (!kind.categories.empty()) checkbox_filter("categories", kind.category_label, kind.categories);
+  auto select_filter = [](const char* name, const std::string& label, std::vector<web::Option> opts, const std::string& chosen) {
+    opts.insert(opts.begin(), web::Option{"", "Select an option", ""});
+    return web::select(name, label, opts, chosen, {}, {{"autocomplete_enhance", true}, {"label_classes", "govuk-label--s"}});
+  };
   // Assigned to: all, you, or a named user (a select, a type-ahead with JavaScript).
-  json users = json::array();
-  std::string chosen_user = state.value("user", "");
+  std::vector<web::Option> users;
   {
     accounts::store::UserFilter uf;
     uf.per_page = 1000;
     for (auto& x : accounts::store::list_users(ctx.conn(), u.organisation_id, uf).users)
-      users.push_back({{"value", std::to_string(x.id)}, {"label", x.name + " (" + x.email + ")"}, {"selected", std::to_string(x.id) == chosen_user}});
+      users.push_back({std::to_string(x.id), x.name + " (" + x.email + ")", ""});
   }
   std::string assigned = state.value("assigned_to", "");
   if (assigned.empty()) assigned = "all";
-  filters.push_back({{"legend", "Assigned to"}, {"is_checkboxes", false}, {"is_radios", true},
-                     {"items", items("assigned_to", {{"all", "All"}, {"you", "You"}, {"specific", "A specific user"}}, assigned)},
-                     {"select", {{"select_id", "user"}, {"select_name", "user"}, {"select_label", "User (choose “A specific user”)"}, {"options", users}}}});
+  filters.push_back({{"fields", json::array({web::radios("assigned_to", "Assigned to", options({{"all", "All"}, {"you", "You"}, {"specific", "A specific user"}}),
+                                                         assigned, {}, small_group),
+                                              select_filter("user", "User (choose “A specific user”)", users, state.value("user", ""))})}});
   // Owned by / managed by: for support, or organisations with relationships.
   std::vector<accounts::Organisation> related;
   if (perm::is_support(u)) related = accounts::store::list_organisations(ctx.conn(), "", 1, 100000).organisations;
@@ -232,13 +236,10 @@ Response list_page(Context& ctx, const Kind& kind, const accounts::Organisation*
     if (!related.empty() && own) related.insert(related.begin(), *own);
   }
   if (!related.empty()) {
-    for (auto [key, legend] : {std::pair{"owning_organisation", "Owned by"}, std::pair{"managing_organisation", "Managed by"}}) {
-      json opts = json::array();
-      std::string chosen = state.value(key, "");
-      for (auto& o : related) opts.push_back({{"value", std::to_string(o.id)}, {"label", o.name}, {"selected", std::to_string(o.id) == chosen}});
-      filters.push_back({{"legend", legend}, {"is_checkboxes", false}, {"is_radios", true}, {"items", json::array()},
-                         {"select", {{"select_id", key}, {"select_name", key}, {"select_label", "Organisation"}, {"options", opts}}}});
-    }
+    std::vector<web::Option> orgs;
+    for (auto& o : related) orgs.push_back({std::to_string(o.id), o.name, ""});
+    for (auto [key, label] : {std::pair{"owning_organisation", "Owned by"}, std::pair{"managing_organisation", "Managed by"}})
+      filters.push_back({{"fields", json::array({select_filter(key, label, orgs, state.value(key, ""))})}});
   }
   j["filters"] = filters;
   j["pagination"] = pagination(page.total, f.per_page, f.page, list_path);

@@ -111,23 +111,26 @@ std::string guidance_html(const form::Form& f, const json& names) {
 }
 
 
-// One question as the page template shows it.
+// One question as the page shows it: the data of a component partial (web/forms.h), which
+// renders it as it renders every other form of the service.
 json field_json(web::Context& ctx, const form::Form& f, const form::Question& q, const form::Values& values, const form::Context& fc,
                 const std::map<std::string, std::string>& errors, const Typed* typed, bool heading) {
-  std::string id = q.id;
+  const std::string& id = q.id;
   std::string hint = q.raw ? q.raw->value("hint", "") : "";
-  std::string error = errors.count(q.id) ? errors.at(q.id) : "";
   std::string header = q.raw ? q.raw->value("header", q.id) : q.id;
-  json j = {{"id", id}, {"name", id}, {"header", numbered(q, header)}, {"plain_header", header}, {"hint", hint}, {"error", error},
-            {"heading", heading}, {"is_text", false}, {"is_numeric", false}, {"is_date", false}, {"is_select", false},
-            {"is_choice", false}, {"is_radio", false}, {"is_checkbox", false}, {"prefix", ""}, {"suffix", ""},
-            {"value", ""}, {"day", ""}, {"month", ""}, {"year", ""}, {"readonly", q.readonly}, {"width_class", ""},
-            {"autocomplete_enhance", false}, {"is_total", false}, {"total_of", ""}, {"options", json::array()}, {"items", json::array()}, {"question_guidance", ""}};
-  std::string described;
-  if (!hint.empty() || q.type == form::QType::Date) described = id + "-hint";
-  if (!error.empty()) described += (described.empty() ? "" : " ") + id + "-error";
-  j["described_by"] = described;
-  if (q.raw && q.raw->contains("guidance")) j["question_guidance"] = guidance_html(f, (*q.raw)["guidance"]);
+  std::string label = numbered(q, header);
+  web::FieldErrors e;
+  if (errors.count(q.id)) e.emplace_back(id, errors.at(q.id));
+  // The definition's hints are its own HTML (links, lists), never a user's.
+  json extra = {{"hint_html", hint}};
+  auto as_label = [&] {
+    extra["label_is_page_heading"] = heading;
+    extra["label_classes"] = heading ? "" : "govuk-label--m";
+  };
+  auto as_legend = [&] {
+    extra["legend_is_page_heading"] = heading;
+    extra["legend_size"] = heading ? "l" : "m";
+  };
   auto typed_or = [&](const std::string& key, const std::string& stored) {
     if (typed) {
       auto it = typed->fields.find(key);
@@ -135,27 +138,35 @@ json field_json(web::Context& ctx, const form::Form& f, const form::Question& q,
     }
     return stored;
   };
+  // The options the page offers this user for this log (logs/options.h): the same list the save checks.
+  std::vector<const form::Option*> defs;  // the definition's option for each of the last defs.size() options
+  auto offered_options = [&](bool blank_first) {
+    std::vector<web::Option> opts;
+    if (blank_first) opts.push_back({"", "Select an option", ""});
+    if (!q.options_from.empty()) {
+      auto dyn = dynamic_options(ctx.conn(), ctx.current_user(), f, q, values);
+      opts.insert(opts.end(), dyn.begin(), dyn.end());
+    }
+    form::Values now = form::with_context(f, values, fc);
+    expr::Env env{now.data(), now.data(), &f.lookups, &f};
+    for (auto& o : q.options) {
+      if (!offered(q, o, env)) continue;
+      opts.push_back({o.value.text(), o.label, o.hint, o.divider_before, o.exclusive});
+      defs.push_back(&o);
+    }
+    return opts;
+  };
   const Value* v = q.slot >= 0 ? &values[size_t(q.slot)] : nullptr;
+  json j;
   switch (q.type) {
-    case form::QType::Text:
-      j["is_text"] = true;
-      j["value"] = typed_or(id, v ? v->text() : "");
-      break;
-    case form::QType::Numeric: {
-      j["is_numeric"] = true;
-      j["prefix"] = q.raw ? q.raw->value("prefix", "") : "";
-      j["suffix"] = suffix_text(f, q, values, fc);
-      bool money = q.money;
-      j["value"] = typed_or(id, v && !v->null() ? money_or_number(*v, money) : "");
+    case form::QType::Numeric:
       if (q.readonly) {
         // A total the service works out (tcharge): shown as text, not as a field nobody can type in.
         // Its value is the derivation's, through the gateway, over the amounts as typed.
-        j["is_numeric"] = false;
-        j["is_total"] = true;
         const form::Derivation* d = nullptr;
         for (auto& x : f.derivations)
           if (x.slot == q.slot && x.value && !d) d = &x;
-        Value total;
+        Value total = v ? *v : Value();
         std::vector<std::string> summed;
         if (d) {
           form::Changes amounts;
@@ -164,72 +175,75 @@ json field_json(web::Context& ctx, const form::Form& f, const form::Question& q,
               const std::string& t = typed->fields.at(name);
               amounts.emplace_back(name, t.empty() ? json(nullptr) : json(t));
             }
-          total = amounts.empty() ? *v : form::apply(f, values, amounts, fc).values[size_t(q.slot)];
+          if (!amounts.empty()) total = form::apply(f, values, amounts, fc).values[size_t(q.slot)];
           sum_of_names(*d->value, summed);
         }
-        std::string of;
+        std::string of;  // the page's script adds these up as they are typed (static/totals.js)
         for (auto& name : summed) of += (of.empty() ? "" : " ") + name;
-        j["total_of"] = of;  // the page's script adds these up as they are typed (static/totals.js)
-        j["value"] = money_text(total.is_number() ? total.as_number() : 0);
+        j = {{"id", id}, {"name", id}, {"label", label}, {"hint_html", hint}, {"is_worked_out", true}, {"total_of", of},
+             {"suffix", suffix_text(f, q, values, fc)}, {"value", money_text(total.is_number() ? total.as_number() : 0)}};
+        web::complete_field(j);
         break;
+      } else {
+        as_label();
+        std::string prefix = q.raw ? q.raw->value("prefix", "") : "";
+        std::string suffix = suffix_text(f, q, values, fc);
+        int width = q.raw ? q.raw->value("width", 0) : 0;
+        extra["inputmode"] = "decimal";
+        extra["no_spellcheck"] = true;
+        extra["readonly"] = q.readonly;
+        extra["prefix"] = prefix;
+        extra["suffix"] = suffix;
+        // Every prefix in the forms is "£".
+        extra["units"] = prefix.empty() ? suffix : "Amount in pounds" + suffix;
+        extra["classes"] = "govuk-input--width-" + std::to_string(width <= 0 ? 5 : width <= 2 ? 2 : width <= 3 ? 3 : width <= 4 ? 4 : 5);
+        j = web::input(id, label, typed_or(id, v && !v->null() ? money_or_number(*v, q.money) : ""), e, extra);
       }
-      int width = q.raw ? q.raw->value("width", 0) : 0;
-      j["width_class"] = width ? "govuk-input--width-" + std::to_string(std::clamp(width, 2, 10) <= 2 ? 2 : width <= 3 ? 3 : width <= 4 ? 4 : 5) : "govuk-input--width-5";
       break;
-    }
     case form::QType::Date:
-      j["is_date"] = true;
-      j["day"] = typed_or(id + "-day", v && v->is_date() ? std::to_string(v->as_date().d) : "");
-      j["month"] = typed_or(id + "-month", v && v->is_date() ? std::to_string(v->as_date().m) : "");
-      j["year"] = typed_or(id + "-year", v && v->is_date() ? std::to_string(v->as_date().y) : "");
+      as_legend();
+      extra["hint_html"] = (hint.empty() ? "" : "<div class=\"govuk-!-margin-bottom-2\">" + hint + "</div>") + "For example, 27 3 2027";
+      j = web::date_input(id, label, typed_or(id + "-day", v && v->is_date() ? std::to_string(v->as_date().d) : ""),
+                          typed_or(id + "-month", v && v->is_date() ? std::to_string(v->as_date().m) : ""),
+                          typed_or(id + "-year", v && v->is_date() ? std::to_string(v->as_date().y) : ""), e, extra);
       break;
     case form::QType::Select: {
-      j["is_select"] = true;
-      std::string selected = typed_or(id, v ? v->text() : "");
-      auto opts = dynamic_options(ctx.conn(), ctx.current_user(), f, q, values);
-      if (q.options_from.empty()) {
-        form::Values now = form::with_context(f, values, fc);
-        expr::Env env{now.data(), now.data(), &f.lookups, &f};
-        for (auto& o : q.options)
-          if (offered(q, o, env)) opts.push_back({o.value.text(), o.label, o.hint});
-      }
-      for (auto& o : opts) j["options"].push_back({{"value", o.value}, {"label", o.label}, {"selected", o.value == selected}});
-      j["autocomplete_enhance"] = opts.size() > 20;
+      as_label();
+      auto opts = offered_options(true);
+      extra["autocomplete_enhance"] = opts.size() > 21;
+      j = web::select(id, label, opts, typed_or(id, v ? v->text() : ""), e, extra);
       break;
     }
-    case form::QType::Radio: case form::QType::Checkbox: {
-      j["is_choice"] = true;
-      j[q.type == form::QType::Radio ? "is_radio" : "is_checkbox"] = true;
-      std::vector<web::Option> opts;
-      std::vector<const form::Option*> defs;
-      if (!q.options_from.empty()) opts = dynamic_options(ctx.conn(), ctx.current_user(), f, q, values);
-      form::Values now = form::with_context(f, values, fc);
-      expr::Env env{now.data(), now.data(), &f.lookups, &f};
-      for (auto& o : q.options) {
-        if (!offered(q, o, env)) continue;
-        opts.push_back({o.value.text(), o.label, o.hint});
-        defs.push_back(&o);
-      }
+    case form::QType::Radio: {
+      as_legend();
+      auto opts = offered_options(false);
       std::string selected = typed_or(id, v ? v->text() : "");
+      j = web::radios(id, label, opts, selected, e, extra);
+      break;
+    }
+    case form::QType::Checkbox: {
+      as_legend();
+      extra["small"] = false;
+      extra["hidden_empty"] = false;  // each option is its own answer, posted as "1" when ticked
+      auto opts = offered_options(false);
+      j = web::checkboxes(id, label, opts, {}, e, extra);
+      size_t first_def = opts.size() - defs.size();
       for (size_t i = 0; i < opts.size(); ++i) {
-        const form::Option* od = i >= opts.size() - defs.size() ? defs[i - (opts.size() - defs.size())] : nullptr;
-        std::string item_id = i == 0 ? id : id + "-" + std::to_string(i + 1);
-        json item = {{"item_id", item_id}, {"item_name", id}, {"value", opts[i].value}, {"label", opts[i].label},
-                     {"item_hint", opts[i].hint}, {"divider", od && od->divider_before}, {"exclusive", od && od->exclusive},
-                     {"checked", false}, {"conditional", false}};
-        if (q.type == form::QType::Checkbox) {
-          item["item_name"] = opts[i].value;
-          item["value"] = "1";
-          item["checked"] = typed ? typed->fields.count(opts[i].value) > 0 : values[size_t(od->slot)].truthy();
-        } else {
-          item["checked"] = !selected.empty() && selected == opts[i].value;
-        }
-        j["items"].push_back(item);
+        json& item = j["items"][i];
+        item["name"] = opts[i].value;
+        item["value"] = "1";
+        item["checked"] = typed ? typed->fields.count(opts[i].value) > 0 : i >= first_def && values[size_t(defs[i - first_def]->slot)].truthy();
       }
       break;
     }
-    default: break;
+    default:
+      as_label();
+      j = web::input(id, label, typed_or(id, v ? v->text() : ""), e, extra);
+      break;
   }
+  j["plain_header"] = header;
+  j["question_guidance"] = q.raw && q.raw->contains("guidance") ? guidance_html(f, (*q.raw)["guidance"]) : "";
+  if (j["question_guidance"] == "") j["question_guidance"] = false;
   return j;
 }
 
@@ -288,6 +302,7 @@ json question_page_json(web::Context& ctx, const Urls& urls, bool readonly, cons
     if (q.conditional_parent >= 0) continue;
     json qj = field_json(ctx, f, q, values, fc, errors, typed, question_is_heading);
     if (title.empty()) title = qj["plain_header"].get<std::string>();
+    if (qj.contains("items"))
     for (auto& item : qj["items"]) {
       for (auto& c : pg.questions) {
         if (c.conditional_parent != q.slot) continue;
@@ -295,7 +310,7 @@ json question_page_json(web::Context& ctx, const Urls& urls, bool readonly, cons
         for (auto& cv : c.conditional_values) reveals = reveals || cv.text() == item["value"].get<std::string>();
         if (reveals) {
           item["conditional"] = children[c.id];
-          item["conditional_target"] = "conditional-" + item["item_id"].get<std::string>();
+          item["conditional_id"] = "conditional-" + item["id"].get<std::string>();
         }
       }
     }

@@ -25,14 +25,12 @@ json page_fields(const Page& page, const Values& values, const web::FieldErrors&
       extra["legend_is_page_heading"] = single;
       extra["legend_size"] = single ? "l" : "m";
       j = web::radios(f.name, f.label, f.options, value(f.name), e, extra);
-      j["is_radios"] = true;
     } else if (f.kind == "select") {
       extra["label_is_page_heading"] = single;
       extra["autocomplete_enhance"] = f.options.size() > 20;
       auto opts = f.options;
       opts.insert(opts.begin(), web::Option{"", "Select an option", ""});
       j = web::select(f.name, f.label, opts, value(f.name), e, extra);
-      j["is_select"] = true;
     } else if (f.kind == "date") {
       extra["legend_is_page_heading"] = single;
       extra["legend_size"] = single ? "l" : "m";
@@ -47,7 +45,6 @@ json page_fields(const Page& page, const Values& values, const web::FieldErrors&
         y = std::to_string(date->y);
       }
       j = web::date_input(f.name, f.label, d, m, y, e, extra);
-      j["is_date"] = true;
     } else {
       extra["label_is_page_heading"] = single;
       if (f.kind == "number") {
@@ -55,7 +52,6 @@ json page_fields(const Page& page, const Values& values, const web::FieldErrors&
         extra["classes"] = "govuk-input--width-5";
       }
       j = web::input(f.name, f.label, value(f.name), e, extra);
-      j["is_input"] = true;
     }
     out.push_back(j);
   }

@@ -1,5 +1,9 @@
 // Helpers for GOV.UK forms: collecting field errors for the error summary and building the
-// data the component partials (components/input, radios, checkboxes, select) expect.
+// data the component partials (components/input, radios, checkboxes, select, date_input) expect.
+// Each builder marks its field's kind (is_input, is_radios, …), so a page can render any field
+// with components/field. `extra` sets any key the partials read: hint (text) or hint_html,
+// classes, label_classes, label_is_page_heading, legend_size, legend_is_page_heading, inline,
+// small, inputmode, no_spellcheck, readonly, prefix, suffix, units, autocomplete_enhance.
 #pragma once
 #include <string>
 #include <utility>
@@ -25,7 +29,13 @@ nlohmann::json error_summary(const FieldErrors& e);
 
 struct Option {
   std::string value, label, hint;
+  bool divider_before = false;  // an "or" before this option
+  bool exclusive = false;       // a checkbox that unticks the others
 };
+// Sets every key the component partials test (false when unused, since Mustache would look a
+// missing key up in the enclosing data) and `described_by` from the hint, error and units. The
+// builders below call it; a field built another way calls it before it is rendered.
+void complete_field(nlohmann::json& field);
 nlohmann::json input(const std::string& name, const std::string& label, const std::string& value,
                      const FieldErrors& e, nlohmann::json extra = nlohmann::json::object());
 nlohmann::json radios(const std::string& name, const std::string& legend, const std::vector<Option>& options,
