@@ -15,7 +15,8 @@
 # (forms/<year>/<type>.json, form.log).
 # Environment: BENCH_TYPE (lettings), BENCH_DURATION (default 10s), BENCH_CONNECTIONS (64), BENCH_LIST_CONNECTIONS (8),
 #   BENCH_POST_LOGS (100000), BENCH_LIST_LOGS (1000000), BENCH_ONLY=post|list (one part only),
-#   BENCH_PG_PORT, CORE_BIN.
+#   BENCH_PG_PORT, CORE_BIN, BENCH_PROFILE=FILE (records the server with `perf record --call-graph dwarf`
+#   during the POST run into FILE, for `perf report -i FILE --children`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -88,9 +89,15 @@ sign_in
 code=$(curl -s -o /dev/null -w '%{http_code}' -H "$cookie" --data "csrf_token=$csrf&version=1&$field=CHECK" "$base/$list/$first/$page")
 [ "$code" = 303 ] || { echo "FAIL: a save answered $code, expected 303" >&2; exit 2; }
 wrk -t2 -c"$conns" -d2s -s bench/post_answer.lua -H "$cookie" "$base" -- "$((first + 1))" "$post_logs" "$csrf" 2 "$list" "$page" "$field" >/dev/null 2>&1 || true
+profiler=""
+if [ -n "${BENCH_PROFILE:-}" ]; then
+  perf record -F 199 --call-graph dwarf,16384 -p "$server_pid" -o "$BENCH_PROFILE" >/dev/null 2>&1 &
+  profiler=$!
+fi
 ticks0=$(server_ticks)
 wrk -t2 -c"$conns" -d"$duration" --timeout 60s --latency -s bench/post_answer.lua -H "$cookie" "$base" -- "$((first + 1))" "$((post_logs - 1))" "$csrf" 2 "$list" "$page" "$field" >"$work/post.wrk" 2>&1
 ticks1=$(server_ticks)
+[ -z "$profiler" ] || { kill -INT "$profiler"; wait "$profiler" 2>/dev/null || true; }
 post=$(result "$work/post.wrk")
 cpu_per_save=$(awk -v t="$((ticks1 - ticks0))" -v hz="$(getconf CLK_TCK)" -v n="$(field "$post" requests)" 'BEGIN{printf "%.2f", n ? t * 1000 / hz / n : 0}')
 wrk -t2 -c"$conns" -d"$duration" -s bench/wrk_report.lua "$base/assets/govuk-frontend.min.css" >"$work/css.wrk" 2>&1
