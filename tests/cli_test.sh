@@ -84,6 +84,15 @@ check "and says so" grep -q "no active user with the email nobody@example.com" "
 "$core" log check --type lettings --year 2026 --as nobody@example.com "$work/answers.json" >/dev/null 2>"$work/err"; rc=$?
 check "log check --as without --database is refused" [ $rc -eq 2 ]
 
+# logs rekey: generated logs, their keys cleared as if saved before duplicate keys, get them back.
+"$core" logs generate --count 20 --organisations "$org" --duplicates-every 5 --database "$db" >/dev/null
+sets_before=$(sql "SELECT COUNT(*) FROM logs WHERE duplicate_set_id IS NOT NULL")
+check "generated logs include duplicate sets ($sets_before logs in sets)" [ "${sets_before:-0}" -gt 0 ]
+sql "UPDATE logs SET duplicate_key = NULL, duplicate_set_id = NULL" >/dev/null
+out=$("$core" logs rekey --database "$db" 2>&1)
+check "logs rekey reports what it did ($out)" grep -q "^20 logs checked; 20 duplicate keys changed; $sets_before logs in duplicate sets" <<<"$out"
+check "logs rekey restores the sets" [ "$(sql "SELECT COUNT(*) FROM logs WHERE duplicate_set_id IS NOT NULL")" = "$sets_before" ]
+
 # serve, then sign in as the user made above through the real HTTP server
 source "$(cd "$(dirname "$0")" && pwd)/support/serve.sh"
 read -r server port <<<"$(serve_core "$work/serve.log" "$core" "$db")"

@@ -23,6 +23,7 @@
 #include "accounts/store.h"
 #include "cli/form_commands.h"
 #include "logs/generate.h"
+#include "logs/service.h"
 #include "logs/kinds.h"
 #include "db/migrate.h"
 #include "schemes/postcode_lookup.h"
@@ -96,6 +97,7 @@ int usage() {
                "  organisations add --name NAME --type LA|PRP [--holds-stock] [--rent-periods CODE,...] [--database URL]\n"
                "  users add --email EMAIL --name NAME --organisation ID --role support|coordinator|provider\n"
                "            [--dpo] [--key-contact] --password-stdin [--database URL]\n"
+               "  logs rekey [--database URL]        work out every log's duplicate key and set again\n"
                "  logs generate [--type lettings|sales] --count N --organisations ID[,ID...] [--assigned-to USER_ID] [--duplicates-every N] [--database URL]\n"
                "  form lint FILE...\n"
                "  form test [--database URL] FILE...\n"
@@ -163,6 +165,16 @@ int cmd_seed(const Args& a) {
 // logs generate [--type TYPE] --count N --organisations ID[,ID...] [--assigned-to USER_ID] [--duplicates-every N]: synthetic
 // logs of any kind (default lettings) for benchmarks.
 int cmd_logs(const Args& a) {
+  if (a.positional.size() == 2 && a.positional[1] == "rekey") {
+    db::Database db(database_url(a), 1);
+    require_migrated(db);
+    auto c = db.acquire();
+    auto r = logs::service::rekey_duplicates(*c);
+    std::cout << r.checked << " logs checked; " << r.changed << " duplicate keys changed; " << r.in_sets << " logs in duplicate sets";
+    if (r.unreadable) std::cout << "; " << r.unreadable << " logs could not be read and were left as they are";
+    std::cout << "\n";
+    return 0;
+  }
   if (a.positional.size() < 2 || a.positional[1] != "generate") return usage();
   logs::GenerateOptions o;
   try {

@@ -39,9 +39,13 @@ void sync_columns(store::Log& l, const form::Form& f, const form::Values& v, for
   if (const Value* d = at(k.date_slot); d && d->is_date()) l.collection_year = util::collection_year_start(d->as_date()).y;
   // The answers that find the log's duplicates, as one digest (ADR 0013); none without an owner,
   // since duplicates are looked for among the logs of one owning organisation.
-  l.duplicate_key.reset();
-  if (l.owning_organisation_id)
-    if (auto text = form::duplicate_text(f, v)) l.duplicate_key = util::sha256_hex(*text);
+  l.duplicate_key = duplicate_key_of(f, v, l.owning_organisation_id);
+}
+
+std::optional<std::string> duplicate_key_of(const form::Form& f, const form::Values& v, std::optional<int64_t> owner) {
+  if (!owner) return std::nullopt;
+  if (auto text = form::duplicate_text(f, v)) return util::sha256_hex(*text);
+  return std::nullopt;
 }
 
 }  // namespace core::logs

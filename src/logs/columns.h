@@ -9,5 +9,7 @@
 namespace core::logs {
 
 void sync_columns(store::Log& l, const form::Form& f, const form::Values& v, form::Status status);
+// The duplicate key of a log with these answers and owning organisation (none without an owner).
+std::optional<std::string> duplicate_key_of(const form::Form& f, const form::Values& v, std::optional<int64_t> owner);
 
 }  // namespace core::logs

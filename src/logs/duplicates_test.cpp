@@ -448,3 +448,46 @@ TEST(DuplicateLogs, ClosedYearsAreNotListed) {
   EXPECT_FALSE(contains(sets.body, "OLD"));
   EXPECT_TRUE(contains(sets.body, "There are no duplicate logs."));
 }
+
+// `core logs rekey`: logs saved before their form had duplicate keys (no key, no set) get their key
+// and set from their stored answers; a log whose answers cannot be read is counted and left alone;
+// a log saved since the walk read it keeps the key its save wrote.
+TEST(DuplicateLogs, RekeyWorksOutKeysAndSetsOfOlderLogs) {
+  PinToday today(kToday);
+  TestApp t;
+  json same = {{"tenancycode", "REKEY"}};
+  int64_t a = make(t, kCoordinator, "lettings", same), b = make(t, kCoordinator, "lettings", same);
+  int64_t other = make(t, kCoordinator, "lettings", {{"tenancycode", "ALONE"}});
+  int64_t sale1 = make(t, kCoordinator, "sales", {{"purchid", "REKEY"}}), sale2 = make(t, kCoordinator, "sales", {{"purchid", "REKEY"}});
+  std::string key_a = *stored(t, a).duplicate_key;
+  ASSERT_EQ(set_of(t, b), a);
+  int64_t broken = make(t, kCoordinator, "lettings", {{"tenancycode", "BROKEN"}});
+  {
+    auto c = t.conn();
+    c->exec("UPDATE logs SET duplicate_key = NULL, duplicate_set_id = NULL");
+    c->exec("UPDATE logs SET answers = 'not json' WHERE id = ?", {broken});
+  }
+  ASSERT_FALSE(set_of(t, b));
+  logs::service::RekeyResult r;
+  {
+    auto c = t.conn();
+    r = logs::service::rekey_duplicates(*c);
+  }
+  EXPECT_EQ(r.checked, 6);
+  EXPECT_EQ(r.unreadable, 1);
+  EXPECT_EQ(r.changed, 5);
+  EXPECT_EQ(r.in_sets, 4);
+  EXPECT_EQ(*stored(t, a).duplicate_key, key_a) << "the same key the log service writes";
+  EXPECT_EQ(set_of(t, a), a);
+  EXPECT_EQ(set_of(t, b), a);
+  EXPECT_FALSE(set_of(t, other));
+  EXPECT_TRUE(stored(t, other).duplicate_key);
+  EXPECT_EQ(set_of(t, sale2), sale1) << "sales logs make their own sets";
+  EXPECT_FALSE(stored(t, broken).duplicate_key);
+  // Again: nothing left to change.
+  auto c = t.conn();
+  EXPECT_EQ(logs::service::rekey_duplicates(*c).changed, 0);
+  // A key write for a version the log has moved on from is refused.
+  EXPECT_FALSE(logs::store::set_duplicate_key(*c, a, stored(t, a).version - 1, std::nullopt));
+  EXPECT_TRUE(stored(t, a).duplicate_key);
+}

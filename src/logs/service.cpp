@@ -257,4 +257,31 @@ std::vector<store::Log> duplicates(db::Connection& c, const accounts::User& u, c
   return out;
 }
 
+RekeyResult rekey_duplicates(db::Connection& c) {
+  RekeyResult out;
+  int64_t after = 0;
+  for (;;) {
+    auto batch = store::batch_after(c, after, 500);
+    if (batch.empty()) break;
+    after = batch.back().id;
+    c.transaction([&] {
+      for (auto& log : batch) {
+        ++out.checked;
+        std::optional<std::string> key;
+        try {
+          auto f = form_of(log);
+          key = duplicate_key_of(*f, answers_of(*f, log), log.owning_organisation_id);
+        } catch (const Refused&) {
+          ++out.unreadable;
+          continue;
+        }
+        if (key != log.duplicate_key && store::set_duplicate_key(c, log.id, log.version, key)) ++out.changed;
+      }
+    });
+  }
+  c.transaction([&] { store::regroup_all(c); });
+  out.in_sets = c.query_one("SELECT COUNT(*) FROM logs WHERE duplicate_set_id IS NOT NULL AND deleted_at IS NULL")->i64(0);
+  return out;
+}
+
 }  // namespace core::logs::service

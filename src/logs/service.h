@@ -107,4 +107,13 @@ bool can_delete(const accounts::User& u, const store::Log& log, const form::Form
 // has no key, when it has none.
 std::vector<store::Log> duplicates(db::Connection& c, const accounts::User& u, const store::Log& log);
 
+// Works out every log's duplicate key again from its stored answers and its form's keys, then every
+// set (`core logs rekey`): for logs saved before a form had keys, or after a year's keys changed. A
+// log saved meanwhile keeps the key its save wrote. Logs whose answers or form cannot be read are
+// counted and left as they are.
+struct RekeyResult {
+  int64_t checked = 0, changed = 0, unreadable = 0, in_sets = 0;
+};
+RekeyResult rekey_duplicates(db::Connection& c);
+
 }  // namespace core::logs::service

@@ -422,6 +422,18 @@ void regroup_all(db::Connection& c) {
          "AND logs.duplicate_key = g.duplicate_key AND logs.deleted_at IS NULL");
 }
 
+std::vector<Log> batch_after(db::Connection& c, int64_t after_id, int limit) {
+  std::vector<Log> out;
+  for (auto& r : c.query(std::string(kSelect) + "WHERE l.id > ? AND l.deleted_at IS NULL ORDER BY l.id LIMIT ?", {after_id, int64_t(limit)}))
+    out.push_back(from_row(r));
+  return out;
+}
+
+bool set_duplicate_key(db::Connection& c, int64_t id, int64_t version, const std::optional<std::string>& key) {
+  db::Value k = key ? db::Value(*key) : db::Value(db::Null{});
+  return c.exec("UPDATE logs SET duplicate_key = ? WHERE id = ? AND version = ?", {k, id, version}) > 0;
+}
+
 std::vector<Log> duplicates_of(db::Connection& c, const Log& log) {
   std::vector<Log> out;
   auto g = group_of(&log);

@@ -99,6 +99,10 @@ void soft_delete(db::Connection& c, const std::vector<int64_t>& ids, int64_t use
 std::optional<int64_t> regroup_log(db::Connection& c, const Log* before, const Log* now);
 // Works out every set again from the keys (after generated logs are inserted in bulk).
 void regroup_all(db::Connection& c);
+// Up to `limit` logs (not deleted) with ids above `after_id`, in id order: for walking every log.
+std::vector<Log> batch_after(db::Connection& c, int64_t after_id, int limit);
+// Writes a log's duplicate key, if the log is still at `version` (a save since has written its own).
+bool set_duplicate_key(db::Connection& c, int64_t id, int64_t version, const std::optional<std::string>& key);
 // The logs (not deleted) of the log's type and owner with its key, in id order, itself included;
 // none when it has no key.
 std::vector<Log> duplicates_of(db::Connection& c, const Log& log);
