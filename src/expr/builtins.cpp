@@ -230,6 +230,17 @@ Value f_normalise_postcode(Args a, int, const Env&, const Node&) {
   if (!a[0].is_string()) return {};
   return Value(util::normalise_postcode(a[0].as_string()));
 }
+// postcode_part(postcode, 1 | 2): the outward ("SW1A") or inward ("1AA") half of a postcode, read as
+// the service normalises it; null for a postcode of the wrong shape or another part.
+Value f_postcode_part(Args a, int, const Env&, const Node&) {
+  if (!a[0].is_string() || !a[1].is_int()) return {};
+  std::string p = util::normalise_postcode(a[0].as_string());
+  if (!util::valid_postcode(p)) return {};
+  size_t space = p.find(' ');
+  if (a[1].as_int() == 1) return Value(p.substr(0, space));
+  if (a[1].as_int() == 2) return Value(p.substr(space + 1));
+  return {};
+}
 // English: an "E" code CORE knows (current or former).
 Value f_la_in_england(Args a, int, const Env& env, const Node&) {
   if (!a[0].is_string() || !env.lookups) return Value(false);
@@ -302,6 +313,7 @@ const std::vector<Builtin>& builtins() {
       {"whole_phrase", 2, 2, Type::Bool, f_phrase, false, true},
       {"valid_postcode", 1, 1, Type::Bool, f_valid_postcode},
       {"normalise_postcode", 1, 1, Type::String, f_normalise_postcode},
+      {"postcode_part", 2, 2, Type::String, f_postcode_part},
       {"la_in_england", 1, 1, Type::Bool, f_la_in_england},
       {"la_active", 2, 2, Type::Bool, f_la_active},
       {"la_name", 1, 1, Type::String, f_la_name},

@@ -335,13 +335,27 @@ TEST(Builtins, LookupTables) {
   EXPECT_TRUE(f.run("lookup(\"nope\", \"E09000033\", 2, \"soft_max\")").null());
 }
 
+TEST(Builtins, PostcodePart) {
+  Fixture f;
+  f.now[3] = Value("sw1a1aa");
+  EXPECT_EQ(f.run("postcode_part(name, 1)").as_string(), "SW1A");
+  EXPECT_EQ(f.run("postcode_part(name, 2)").as_string(), "1AA");
+  f.now[3] = Value(" M1 1AE ");
+  EXPECT_EQ(f.run("postcode_part(name, 1)").as_string(), "M1");
+  EXPECT_TRUE(f.run("postcode_part(name, 3)").null());
+  f.now[3] = Value("NOT A POSTCODE");
+  EXPECT_TRUE(f.run("postcode_part(name, 1)").null());
+  f.now[3] = Value();
+  EXPECT_TRUE(f.run("postcode_part(name, 2)").null());
+}
+
 TEST(Builtins, EveryBuiltinIsCoveredHere) {
   // A new builtin must come with a test above; this list is the reminder.
   std::set<std::string> tested = {"present", "blank", "if", "coalesce", "count", "sum", "min", "max", "round", "choose",
                                   "changed", "previous", "label", "days_between", "add_days", "date", "year",
                                   "collection_start_year", "weekly", "per_period", "currency", "format_number", "lower",
                                   "upper", "length", "contains_phrase", "whole_phrase", "valid_postcode",
-                                  "normalise_postcode", "la_in_england", "la_active", "la_name", "lookup"};
+                                  "normalise_postcode", "postcode_part", "la_in_england", "la_active", "la_name", "lookup"};
   for (auto& b : builtins()) EXPECT_TRUE(tested.count(b.name)) << b.name << " has no test";
 }
 
