@@ -246,6 +246,18 @@ int Form::def_index(const std::string& instance) const {
   return i;
 }
 
+std::string Form::fill_in(const std::string& text, const std::vector<expr::Value>& values) const {
+  if (text.find("%{") == std::string::npos) return text;
+  std::string out = text;
+  for (const std::string& name : placeholders(text)) {
+    int s = slot(name);
+    std::string filled = s >= 0 && size_t(s) < values.size() && !values[size_t(s)].null() ? label(s, values[size_t(s)]) : "";
+    std::string key = "%{" + name + "}";
+    for (size_t p = out.find(key); p != std::string::npos; p = out.find(key, p + filled.size())) out.replace(p, key.size(), filled);
+  }
+  return out;
+}
+
 std::string Form::label(int slot, const expr::Value& v) const {
   const Attribute& a = attributes[size_t(slot)];
   for (const Question* q : a.questions) {
@@ -716,6 +728,11 @@ void Form::Loader::read_expressions() {
 
 void Form::Loader::finish() {
   const json& S = F.source;
+  // A page heading may name answers (%{hholdcount}): each must be one.
+  for (auto& pg : F.pages)
+    if (pg.raw && pg.raw->contains("header") && (*pg.raw)["header"].is_string())
+      for (const std::string& name : placeholders((*pg.raw)["header"].get<std::string>()))
+        if (F.slot(name) < 0) problem("page " + pg.id, "the header uses %{" + name + "}, which is not an answer");
   check_lookups(F, problems());
   read_log_kind(F, meta, problems());
   index_def_readers(F);

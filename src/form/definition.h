@@ -212,6 +212,8 @@ class Form : public expr::Names, public expr::Labels {
   std::vector<std::vector<int>> page_readers;
   // expr::Labels
   std::string label(int slot, const expr::Value& v) const override;
+  // A page heading's %{answer}s filled in with the answers' text (blank when unanswered).
+  std::string fill_in(const std::string& text, const std::vector<expr::Value>& values) const;
 
  private:
   struct Loader;  // the stages of load() (definition.cpp)

@@ -466,3 +466,18 @@ TEST(FormLint, QuarterDeadlinesAreDatesInOrderWithinTheWindow) {
   EXPECT_EQ(Form::load_checked(kRoot + "/forms/2026/sales.json", kData)->quarter_deadlines, want);
   EXPECT_TRUE(test_form()->quarter_deadlines.empty()) << "optional";
 }
+
+// A page heading names answers as %{answer}: filled in with the answer's text, checked by the linter.
+TEST(Form, PageHeadingsNameAnswers) {
+  auto f = Form::load_checked(kRoot + "/tests/fixtures/forms/2099/lettings.json", kData);
+  Values v(f->size());
+  v[size_t(f->slot("needstype"))] = expr::Value(int64_t(2));
+  v[size_t(f->slot("age1"))] = expr::Value(int64_t(37));
+  EXPECT_EQ(f->fill_in("Housing of type %{needstype} for someone aged %{age1}", v), "Housing of type Supported housing for someone aged 37");
+  EXPECT_EQ(f->fill_in("%{age1} and %{age1}", v), "37 and 37");
+  EXPECT_EQ(f->fill_in("Nobody: %{sheltered}.", v), "Nobody: .") << "an unanswered answer is blank";
+  EXPECT_EQ(f->fill_in("No names here", v), "No names here");
+  EXPECT_TRUE(lint_text(variant("{ \"id\": \"sheltered\", \"depends_on\"", "{ \"id\": \"sheltered\", \"header\": \"For %{age1}\", \"depends_on\"")).empty());
+  EXPECT_TRUE(mentions(lint_text(variant("{ \"id\": \"sheltered\", \"depends_on\"", "{ \"id\": \"sheltered\", \"header\": \"For %{nobody}\", \"depends_on\"")),
+                       "page sheltered: the header uses %{nobody}, which is not an answer"));
+}

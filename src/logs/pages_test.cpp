@@ -313,3 +313,23 @@ TEST(LogPages, TheTaskListNamesTheTenancyAndACompletedLogSaysWhatHappensNext) {
   EXPECT_NE(show.body.rfind("<form method=\"post\" action=\"/lettings-logs\"", at), std::string::npos);
   EXPECT_EQ(c.post("/lettings-logs", {}).status, 303);
 }
+
+// A page heading that names an answer (the sales person pages: "…2 of the 3 people…").
+TEST(LogPages, HeadingsNameTheNumberOfPeople) {
+  PinToday today("2026-06-01");
+  TestApp t;
+  logs::GenerateOptions o;
+  o.type = "sales";
+  o.count = 1;  // the first complete sales log: a joint purchase by two buyers, three people in all
+  o.organisations = {t.org_id("Northshire County Council")};
+  o.assigned_to_id = t.user_id("coordinator@northshire.example");
+  ASSERT_EQ(logs::generate(t.db(), o), 1);
+  int64_t id = t.conn()->query_one("SELECT id FROM logs WHERE log_type = 'sales'")->i64(0);
+  ASSERT_EQ(stored_answers(t, id).value("hholdcount", 0), 3);
+  Client web(t);
+  web.sign_in("coordinator@northshire.example");
+  auto page = web.get("/sales-logs/" + std::to_string(id) + "/person-3-known");
+  ASSERT_EQ(page.status, 200);
+  EXPECT_TRUE(contains(page.body, "<h1 class=\"govuk-heading-l\">You have given us the details for 2 of the 3 people in the household</h1>"));
+  EXPECT_TRUE(contains(page.body, "<title>You have given us the details for 2 of the 3 people in the household"));
+}

@@ -258,7 +258,7 @@ json question_page_json(web::Context& ctx, const Urls& urls, bool readonly, cons
   const form::Subsection& sub = f.subsections[size_t(pg.subsection)];
   json j;
   j["caption"] = sub.label;
-  std::string page_header = pg.raw ? pg.raw->value("header", "") : "";
+  std::string page_header = pg.raw ? f.fill_in(pg.raw->value("header", ""), values) : "";
   // One question and no page heading: the question is the page's heading.
   int top_level = 0;
   for (auto& q : pg.questions) top_level += q.conditional_parent < 0 ? 1 : 0;
