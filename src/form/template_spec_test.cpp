@@ -6,6 +6,7 @@
 
 #include <unistd.h>
 
+#include "form/registry.h"
 #include "form/template_spec.h"
 
 using namespace core;
@@ -283,4 +284,14 @@ TEST(TemplateSpec, SpecFilesAreToldApartFromForms) {
   EXPECT_EQ(reader_from_name("postcode_half"), Reader::PostcodeHalf);
   EXPECT_FALSE(reader_from_name("Code"));
   EXPECT_STREQ(reader_name(Reader::NumberOrR), "number_or_r");
+}
+
+TEST(TemplateSpec, TheRegistryFindsEachFormsSpecBesideIt) {
+  auto lettings = template_spec("lettings", 2026);
+  ASSERT_TRUE(lettings);
+  EXPECT_EQ(lettings->fields.size(), 147u);
+  EXPECT_EQ(template_spec("lettings", 2026), lettings);  // loaded once
+  EXPECT_EQ(template_spec("sales", 2026)->fields.size(), 136u);
+  EXPECT_NE(template_spec_path("sales", 2026).find("forms/2026/sales-bulk-upload.json"), std::string::npos);
+  EXPECT_THROW(template_spec("lettings", 2099), std::runtime_error);
 }
