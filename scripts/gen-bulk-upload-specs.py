@@ -328,6 +328,181 @@ def sales_derive():
     return d
 
 
+
+def q(s):
+    return '"' + s + '"'
+
+
+def is1(n):
+    return f'field_{n} == "1"'
+
+
+def address_rules(prefix, uprn, line1, town, pc1, pc2):
+    return [
+        {"id": f"{prefix}-UPRN-OR-ADDRESS",
+         "when": f"blank(field_{uprn}) && (blank(field_{line1}) || blank(field_{town}) || blank(field_{pc1}) || blank(field_{pc2}))",
+         "messages": dict([(str(uprn), "Enter either the UPRN or the full address.")] +
+                          [(f"{f} if blank(field_{f})", "Enter either the UPRN or the full address.") for f in (line1, town, pc1, pc2)])},
+        {"id": f"{prefix}-ADDRESS-PARTS", "when": "uprn == null",
+         "messages": {f"{line1} if blank(field_{line1})": "You must answer address line 1.",
+                      f"{town} if blank(field_{town})": "You must answer town or city.",
+                      f"{pc1} if blank(field_{pc1})": "You must answer part 1 of postcode.",
+                      f"{pc2} if blank(field_{pc2})": "You must answer part 2 of postcode."}},
+    ]
+
+
+def date_rules(prefix, attr, fields, what):
+    d, m, y = fields
+    window = "Enter a date within the 2026 to 2027 collection year, which is between 1st April 2026 and 31st March 2027."
+    return [
+        {"id": f"{prefix}-YEAR-DIGITS", "category": "setup",
+         "when": f"present(field_{y}) && length(field_{y}) != 2 && length(field_{y}) != 4",
+         "messages": {str(y): f"{what} year must be 2 or 4 digits."}},
+        {"id": f"{prefix}-IN-COLLECTION-YEAR", "category": "setup",
+         "when": f"{attr} != null && ({attr} < date(2026, 4, 1) || {attr} > date(2027, 7, 3))",
+         "messages": {str(d): window, str(m): window, str(y): window},
+         "note": "The bound is the form's new_logs_end_date (3 July 2027), though the message says 31 March, as in the real service."},
+    ]
+
+
+def lettings_rules():
+    r = date_rules("L-START", "startdate", (8, 9, 10), "Tenancy start")
+    r += address_rules("L", 18, 19, 21, 23, 24)
+    r.append({"id": "L-AGE1-BLANK", "when": "blank(field_41)", "messages": {"41": "Age of person 1 must be a number or the letter R"},
+              "note": "As the real service: the lead tenant's age has no blank allowance, so a blank cell gets the format message too."})
+    access = [94, 95, 96]
+    any94_97 = " || ".join(is1(f) for f in (94, 95, 96, 97))
+    r += [
+        {"id": "L-ACCESS-ONE-TYPE", "when": "count(" + ", ".join(is1(f) for f in access) + ") > 1",
+         "messages": {str(f): "Only one disabled access need: fully wheelchair-accessible housing, wheelchair access to essential rooms or level access housing, can be selected." for f in access}},
+        {"id": "L-ACCESS-NONE-AND-NEEDS", "when": f"{is1(98)} && ({any94_97})",
+         "messages": {"98": "No disabled access needs can’t be selected if you have selected ..."},
+         "note": "The reference gives this message only in part (it ends '...'); the field it goes on is assumed to be 98."},
+        {"id": "L-ACCESS-DONT-KNOW-AND-NEEDS", "when": f"{is1(99)} && ({any94_97})",
+         "messages": {"99": "Don’t know disabled access needs can’t be selected if ..."},
+         "note": "The reference gives this message only in part (it ends '...'); the field it goes on is assumed to be 99."},
+        {"id": "L-ACCESS-NONE-AND-DONT-KNOW", "when": f"{is1(98)} && {is1(99)}",
+         "messages": {"98": "No disabled access needs and don’t know disabled access needs cannot be selected together.",
+                      "99": "No disabled access needs and don’t know disabled access needs cannot be selected together."}},
+        {"id": "L-ACCESS-BLANK", "when": " && ".join(f"blank(field_{f})" for f in range(94, 100)),
+         "messages": {"98": "You must answer anybody with disabled access needs.", "97": "You must answer other access needs.",
+                      "94": "You must answer disabled access needs type.", "95": "You must answer disabled access needs type.",
+                      "96": "You must answer disabled access needs type."}},
+        {"id": "L-ILLNESS-TYPE-WITHOUT-ILLNESS", "when": "illness != 1",
+         "messages": {f"{f} if {is1(f)}": "You cannot answer this question as you told us nobody in the household has a physical or mental health condition (or other illness) expected to last 12 months or more." for f in range(101, 111)}},
+        {"id": "L-ILLNESS-TYPE-BLANK", "when": "illness == 1 && " + " && ".join(f"blank(field_{f})" for f in range(101, 111)),
+         "messages": {str(f): "You must answer how is person affected by condition or illness." for f in range(101, 111)}},
+        {"id": "L-REASON-RENEWAL", "when": "renewal == 1 && reason != null && reason not in [50, 51, 52, 53]",
+         "messages": {"113": "The reason for leaving must be \"End of social or private sector tenancy - no fault\", ..."},
+         "note": "The reference gives this message only in part (it ends '...')."},
+        {"id": "L-REASONPREF-BLANK", "when": "reasonpref == 1 && " + " && ".join(f"blank(field_{f})" for f in range(122, 127)),
+         "messages": {str(f): "You must answer reason for reasonable preference." for f in range(122, 127)}},
+        {"id": "L-REASONPREF-DONT-KNOW", "when": f"reasonpref == 1 && {is1(126)} && (" + " || ".join(is1(f) for f in range(122, 126)) + ")",
+         "messages": dict([("126", "You cannot select 'Don't know' if any of the other reasonable preference reasons are also selected.")] +
+                          [(f"{f} if {is1(f)}", "You cannot select this reasonable preference reason as you've also selected 'Don't know' as a reason.") for f in range(122, 126)])},
+    ]
+    names = {127: "Choice-Based Lettings (CBL)", 128: "Common Allocation Policy (CAP)", 129: "Common Housing Register (CHR)", 130: "Accessible Register"}
+    for f, name in names.items():
+        r.append({"id": f"L-ALLOCATION-{f}-BLANK", "category": "not_answered", "when": f"blank(field_{f})",
+                  "messages": {str(f): f"You must answer was the letting made under the {name}?"}})
+    charges = {142: "basic rent", 143: "service charge", 144: "personal service charge", 145: "support charge"}
+    all_given = "You must enter all these fields: basic rent, service charge, personal service charge and support charge. Please enter ‘0' for any types of charges that you don’t issue."
+    msgs = {}
+    for f, name in charges.items():
+        msgs[f"{f} if blank(field_{f})"] = f"Please enter the {name}. If there is no {name}, please enter '0'."
+        msgs[f"{f} if present(field_{f})"] = all_given
+    r.append({"id": "L-CHARGES-ALL-OR-NONE",
+              "when": '!(needstype == 2 && field_142 == "1") && (' + " || ".join(f"blank(field_{f})" for f in charges) + ")",
+              "messages": msgs,
+              "note": "Skipped for supported housing when field 142 is 1, as the real service does (probably meant to be field 140, household pays no charges)."})
+    return r
+
+
+def sales_rules():
+    r = date_rules("S-SALE", "saledate", (1, 2, 3), "Sale completion")
+    r += address_rules("S", 16, 17, 19, 21, 22)
+    r += [
+        {"id": "S-BUYER1-CHILD-AGE", "when": 'field_35 == "9" && age1 != null && age1 >= 16',
+         "messages": {"29": "Buyer 1’s age cannot be 16 or over if their working situation is child under 16.",
+                      "35": "Buyer 1’s age cannot be 16 or over if their working situation is child under 16."}},
+        {"id": "S-BUYER1-CHILD", "when": 'field_35 == "9" && !(age1 != null && age1 >= 16)',
+         "messages": {"35": "Buyer 1 cannot have a working situation of child under 16."}},
+        {"id": "S-BUYER2-CHILD-AGE", "when": 'jointpur == 1 && field_44 == "9" && age2 != null && age2 >= 16',
+         "messages": {"38": "Buyer 2’s age cannot be 16 or over if their working situation is child under 16.",
+                      "44": "Buyer 2’s age cannot be 16 or over if their working situation is child under 16."}},
+        {"id": "S-BUYER2-CHILD", "when": 'jointpur == 1 && field_44 == "9" && !(age2 != null && age2 >= 16)',
+         "messages": {"44": "Buyer 2 cannot have a working situation of child under 16."}},
+    ]
+    for f, scheme in ((103, 1), (133, 2)):
+        r += [
+            {"id": f"S-MORTLEN-{f}-BLANK", "when": f"ownershipsch == {scheme} && blank(field_{f})",
+             "messages": {str(f): "Mortgage length must be a number or the letter R"},
+             "note": "As the real service: the check has no blank allowance, so a blank cell gets the format message."},
+            {"id": f"S-MORTLEN-{f}-R-INTERVIEWED", "when": f'ownershipsch == {scheme} && upper(field_{f}) == "R" && noint == 2',
+             "messages": {str(f): "You indicated that you interviewed the buyer(s), but selected “Don’t know” for mortgage length. Please provide the mortgage length or update your response."}},
+        ]
+    r += [
+        {"id": "S-NUMSTAIR-RANGE", "when": "numstair != null && (numstair < 2 || numstair > 10)",
+         "messages": {"116": "Number of staircasing transactions must be between 2 and 10."}},
+        {"id": "S-DISCOUNT-RANGE", "when": "ownershipsch == 2 && discount != null && (discount < 0 || discount > 70)",
+         "messages": {"130": "Percentage discount must be between 0% and 70%."}},
+    ]
+    return r
+
+
+
+ORG_NOTE = ("ORG<id> only: the real service's legacy organisation codes are not read (CORE has none). The messages under "
+            "checks come from the record lookup (not found, does not own stock, not allowed for the uploader), not from a rule here.")
+USER_NOTE = "Blank: the log is assigned to the uploader (a support user must give one). The messages under checks come from the lookup."
+ADDRESS_NOTE = ("The real service searches an address service for the best match when the UPRN is blank; CORE has no address "
+                "lookup (the address_lookup context value), so the address is kept as entered. The real service's *_as_entered "
+                "and *_input copies are not in the form.")
+REFERRAL_NOTE = ("Which of fields 131-134 is read depends on whether the owning organisation is a local authority (`when` reads the "
+                 "owning_provider_type context value, null without a database, so the other fields are read). The rules between "
+                 "the four fields are not a rule here: the reference gives their shared message only in part; the form's own "
+                 "validations check the answers.")
+NOTES = {
+    "lettings": {
+        1: ORG_NOTE, 2: ORG_NOTE, 3: USER_NOTE,
+        5: "S<id>, case-insensitive; the real service's legacy scheme codes are not read (CORE has none).",
+        6: "A location id of the row's scheme.",
+        11: "A cell that is not a whole number gets messages.invalid_number ('Enter a number for rent type.').",
+        18: ADDRESS_NOTE,
+        93: "The real service also puts errors on housingneeds on this field.",
+        94: "Fields 94-99 fill no attribute of their own: the derivations work out housingneeds, housingneeds_type and housingneeds_other from them.",
+        115: ("Not a rule here: 'if renewal, blank or one of 6, 30-35, 38' (34 is not an option of prevten in the 2026 form, "
+              "and the reference does not give the message)."),
+        131: REFERRAL_NOTE, 132: REFERRAL_NOTE, 133: REFERRAL_NOTE, 134: REFERRAL_NOTE,
+        137: "Rounded to a whole number.",
+        142: "The four charges are kept only when all four are given (derive, and rule L-CHARGES-ALL-OR-NONE).",
+    },
+    "sales": {
+        4: ORG_NOTE, 5: ORG_NOTE + " This is the reporting organisation.", 6: USER_NOTE,
+        16: ADDRESS_NOTE,
+        23: "The real service also sets la_known, which the 2026 form does not have; is_la_inferred is derived.",
+        1: "The collection-year message goes on fields 1-3 only when they have no other error (the bulk checker's job).",
+        92: "Kept only when more than 0 (derive).",
+        103: "mortlen_known is left blank when the buyer was interviewed (derive), as in the real service.",
+        127: "Kept only when more than 0 (derive).",
+        133: "mortlen_known is left blank when the buyer was interviewed (derive), as in the real service.",
+    },
+}
+
+
+INVALID = {
+    "lettings": dict([(41, "Age of person 1 must be a number or the letter R"), (46, "Select a valid nationality.")] +
+                     [(48 + 6 * (n - 2), f"Age of person {n} must be a number or the letter R") for n in range(2, 9)] +
+                     [(127, "Enter a valid value for was the letting made under the Choice-Based Lettings (CBL)?"),
+                      (128, "Enter a valid value for was the letting made under the Common Allocation Policy (CAP)?"),
+                      (129, "Enter a valid value for was the letting made under the Common Housing Register (CHR)?"),
+                      (130, "Enter a valid value for was the letting made under the Accessible Register?")]),
+    "sales": {34: "Select a valid nationality.", 43: "Select a valid nationality.",
+              103: "Mortgage length must be a number or the letter R", 133: "Mortgage length must be a number or the letter R",
+              107: "Service charge must be a positive number or the letter R.", 125: "Service charge must be a positive number or the letter R.",
+              136: "Service charge must be a positive number or the letter R.", 126: "New service charge must be a number or the letter R."},
+}
+
+
 COMMON_MESSAGES = {
     "no_file": "Select which file to upload.",
     "not_csv_or_xlsx": "Your file must be in CSV or XLSX format.",
@@ -364,6 +539,10 @@ def build(kind):
             spec = {k: v for k, v in spec.items() if k != "attribute"}
         f.update(spec)
         f["question"] = r["question"].strip()
+        if n in INVALID[kind]:
+            f["invalid"] = INVALID[kind][n]
+        if n in NOTES[kind]:
+            f["note"] = NOTES[kind][n]
         if r["setup_question"] == "yes":
             f["setup"] = True
         if "BLOCKS" in r["bu_only_validation"]:
@@ -409,6 +588,7 @@ def build(kind):
         "messages": messages,
         "fields": out_fields,
         "derive": lettings_derive() if kind == "lettings" else sales_derive(),
+        "rules": lettings_rules() if kind == "lettings" else sales_rules(),
     }
     return spec, notes
 

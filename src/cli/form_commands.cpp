@@ -63,7 +63,7 @@ bool lint_template_spec_file(const std::string& path) {
   std::map<std::string, int> readers;
   for (auto& fd : spec->fields) ++readers[fd.read];
   std::cout << path << ": ok (" << spec->type << " " << spec->year << " bulk-upload template: " << spec->fields.size()
-            << " fields, " << spec->derive.size() << " derivations; readers:";
+            << " fields, " << spec->derive.size() << " derivations, " << spec->rules.size() << " rules; readers:";
   for (auto& [r, k] : readers) std::cout << " " << r << " " << k;
   std::cout << ")\n";
   return true;

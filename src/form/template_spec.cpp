@@ -167,6 +167,7 @@ TemplateField read_field(const json& jf, const std::string& path) {
   }
   f.when = o.str("when");
   f.question = o.str("question");
+  f.invalid = o.str("invalid");
   f.setup = o.boolean("setup");
   f.blocks = o.boolean("blocks");
   f.note = o.str("note");
@@ -238,6 +239,35 @@ TemplateSpec read_spec(const json& j) {
       d.value = od.str("value", true);
       d.note = od.str("note");
       s.derive.push_back(std::move(d));
+    }
+  }
+  if (const json* rs = top.array("rules")) {
+    i = 0;
+    for (auto& jr : *rs) {
+      std::string path = "rules[" + std::to_string(i++) + "]";
+      Obj orule(jr, path);
+      TemplateRule r;
+      r.id = orule.str("id", true);
+      r.when = orule.str("when", true);
+      r.category = orule.str("category", false, "critical");
+      r.note = orule.str("note");
+      const json* ms = orule.find("messages");
+      if (!ms) throw Bad{orule.where("messages") + "is missing"};
+      Obj om(*ms, path + ".messages");
+      for (auto& [key, text] : ms->items()) {
+        if (!text.is_string()) throw Bad{om.where(key) + "must be text"};
+        TemplateRule::Message m;
+        // "12" or "12 if expr"
+        size_t digits = 0;
+        while (digits < key.size() && digits < 6 && key[digits] >= '0' && key[digits] <= '9') ++digits;
+        if (digits == 0 || (digits < key.size() && key.compare(digits, 4, " if ") != 0))
+          throw Bad{om.where(key) + "a message's key is a field number, or a field number, ' if ' and an expression"};
+        for (size_t k = 0; k < digits; ++k) m.field = m.field * 10 + (key[k] - '0');
+        if (digits < key.size()) m.when = key.substr(digits + 4);
+        m.text = text.get<std::string>();
+        r.messages.push_back(std::move(m));
+      }
+      s.rules.push_back(std::move(r));
     }
   }
   return s;
@@ -533,6 +563,31 @@ std::vector<std::string> lint_template_spec(const TemplateSpec& s, const Form& f
       expr::parse(d.value, names);
     } catch (const std::exception& e) {
       out.push_back(where + ": " + e.what());
+    }
+  }
+  // Rules: unique ids, known categories, expressions that parse, messages on fields of the template.
+  std::set<std::string> rule_ids;
+  for (auto& r : s.rules) {
+    std::string where = "rule " + r.id;
+    if (!rule_ids.insert(r.id).second) out.push_back(where + ": the id is used twice");
+    static const std::set<std::string> categories = {"setup", "critical", "not_answered", "soft"};
+    if (!categories.count(r.category))
+      out.push_back(where + ": category '" + r.category + "' is not setup, critical, not_answered or soft");
+    try {
+      expr::parse(r.when, names);
+    } catch (const std::exception& e) {
+      out.push_back(where + ": when '" + r.when + "': " + e.what());
+    }
+    if (r.messages.empty()) out.push_back(where + ": has no messages");
+    for (auto& m : r.messages) {
+      if (m.field < 1 || m.field > n) out.push_back(where + ": field " + std::to_string(m.field) + " is not a field of the template");
+      if (m.text.empty()) out.push_back(where + ": field " + std::to_string(m.field) + ": the message is empty");
+      if (m.when.empty()) continue;
+      try {
+        expr::parse(m.when, names);
+      } catch (const std::exception& e) {
+        out.push_back(where + ": field " + std::to_string(m.field) + " if '" + m.when + "': " + e.what());
+      }
     }
   }
   // The year check reads one date from its fields.

@@ -67,6 +67,7 @@ struct TemplateField {
   std::optional<Flag> flag;       // number_or_r
   std::string when;               // expression: the cell is read only when it holds ("" = always)
   std::string question;           // the question as error reports name it
+  std::string invalid;            // the message when the reader refuses the cell ("": the generic one)
   bool setup = false;             // feeds the form's setup section: its errors are `setup` errors
   bool blocks = false;            // its setup errors stop logs being created for the whole file
   std::vector<TemplateCheck> checks;
@@ -77,6 +78,19 @@ struct TemplateField {
 // (answers the web form asks for but the template does not, such as the ethnic group).
 struct TemplateDerivation {
   std::string set, when, value, note;  // expressions over the form's names and field_<n> (the cell's text)
+};
+
+// A bulk-upload-only check over a row's cells and answers, run after the cells are read and the
+// derivations worked out: when `when` holds, each message goes on its field (a message whose key
+// was written "12 if expr" only when that expression holds too).
+struct TemplateRule {
+  std::string id, when, category, note;  // category: setup, critical, not_answered or soft
+  struct Message {
+    int field = 0;
+    std::string when;  // "" = always
+    std::string text;
+  };
+  std::vector<Message> messages;
 };
 
 struct TemplateSpec {
@@ -99,6 +113,7 @@ struct TemplateSpec {
   std::map<std::string, std::string> messages;
   std::vector<TemplateField> fields;
   std::vector<TemplateDerivation> derive;
+  std::vector<TemplateRule> rules;
 
   const TemplateField* field(int number) const;  // nullptr when there is no such field
   std::string message(const std::string& key) const;  // "" when there is no such message

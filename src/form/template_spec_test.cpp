@@ -46,7 +46,9 @@ json small_spec() {
       { "field": 11, "attribute": "owning_organisation_id", "read": "organisation", "when": "renewal == 1" },
       { "field": 12, "read": "ignored" }
     ],
-    "derive": [ { "set": "housingneeds_type", "when": "present(field_10)", "value": "if(field_10 == \"1\", 0, 3)" } ]
+    "derive": [ { "set": "housingneeds_type", "when": "present(field_10)", "value": "if(field_10 == \"1\", 0, 3)" } ],
+    "rules": [ { "id": "R1", "when": "blank(field_10) && renewal == 1",
+                 "messages": { "10": "You must answer access needs.", "1 if present(field_1)": "Check the renewal." } } ]
   })js");
 }
 
@@ -114,6 +116,15 @@ TEST(TemplateSpec, TheRealSpecsHaveEveryFieldOfTheTemplate) {
   EXPECT_EQ(sales->field(34)->reader, Reader::Nationality);
   EXPECT_NE(lettings->message("blank_template").find("Template is blank"), std::string::npos);
   EXPECT_NE(sales->message("wrong_field_count").find("sales 2026"), std::string::npos);
+  EXPECT_EQ(lettings->field(41)->invalid, "Age of person 1 must be a number or the letter R");
+  // The bulk-upload-only checks over several cells are rules, their messages on the fields named.
+  const TemplateRule* charges = nullptr;
+  for (auto& r : lettings->rules)
+    if (r.id == "L-CHARGES-ALL-OR-NONE") charges = &r;
+  ASSERT_TRUE(charges);
+  ASSERT_EQ(charges->messages.size(), 8u);
+  EXPECT_EQ(charges->messages[0].field, 142);
+  EXPECT_EQ(charges->messages[0].when, "blank(field_142)");
 }
 
 TEST(TemplateSpec, ASmallSoundSpecLintsClean) {
@@ -215,6 +226,32 @@ TEST(TemplateSpec, ExpressionsAreParsedAgainstTheForm) {
   j["derive"][0]["set"] = "no_such_answer";
   problems = lint_json(j);
   EXPECT_TRUE(has_problem(problems, "derive[0] (no_such_answer): ", "not an attribute")) << joined(problems);
+}
+
+TEST(TemplateSpec, RulesAreCheckedAgainstTheFormAndTheFields) {
+  json j = small_spec();
+  auto& r = j["rules"][0];
+  r["when"] = "blank(field_10) && renewal == 7";  // 7 is not an option of renewal
+  r["category"] = "fatal";
+  r["messages"]["13"] = "Not a field.";
+  r["messages"]["1 if present(field_1"] = "Does not parse.";
+  j["rules"].push_back(j["rules"][0]);
+  auto problems = lint_json(j);
+  EXPECT_TRUE(has_problem(problems, "rule R1: when ", "renewal == 7")) << joined(problems);
+  EXPECT_TRUE(has_problem(problems, "rule R1: ", "category 'fatal'")) << joined(problems);
+  EXPECT_TRUE(has_problem(problems, "rule R1: ", "field 13 is not a field of the template")) << joined(problems);
+  EXPECT_TRUE(has_problem(problems, "rule R1: field 1 if 'present(field_1'", "")) << joined(problems);
+  EXPECT_TRUE(has_problem(problems, "rule R1: ", "the id is used twice")) << joined(problems);
+
+  j = small_spec();
+  j["rules"][0]["messages"]["ten"] = "A key that is not a field.";
+  std::string error;
+  EXPECT_FALSE(load_template_spec(j, error));
+  EXPECT_EQ(error.rfind("rules[0].messages.ten: ", 0), 0u) << error;
+  j = small_spec();
+  j["rules"][0]["messages"]["10 when x"] = "Not ' if '.";
+  EXPECT_FALSE(load_template_spec(j, error));
+  EXPECT_NE(error.find("rules[0].messages.10 when x"), std::string::npos) << error;
 }
 
 TEST(TemplateSpec, AMalformedSpecIsAnErrorWithItsPathNotACrash) {
