@@ -288,7 +288,7 @@ class SpecNames : public expr::Names {
       }
       if (n < 1 || n > fields_ || name[6] == '0') return f_.lookup(name);
       expr::NameInfo info;
-      info.slot = int(f_.size()) + n - 1;
+      info.slot = field_slot(f_, n);
       info.type = expr::Type::String;
       return info;
     }
@@ -325,6 +325,11 @@ std::string lower(std::string s) {
 }
 
 }  // namespace
+
+expr::NodePtr parse_spec_expression(const std::string& text, const Form& form, int fields) {
+  SpecNames names(form, fields);
+  return expr::parse(text, names);
+}
 
 const char* reader_name(Reader r) {
   for (auto& [k, n] : reader_names())

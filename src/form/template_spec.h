@@ -128,6 +128,13 @@ std::optional<TemplateSpec> load_template_spec_file(const std::string& path, std
 // Problems with the spec against its form, each naming the field ("field 12: ..."); empty when sound.
 std::vector<std::string> lint_template_spec(const TemplateSpec& spec, const Form& form);
 
+// Parses one of a spec's expressions (a field's `when`, a derivation's `when` or `value`, a rule's
+// `when` or a message's condition) against its form, where field_<n> names the text of cell n, at slot
+// field_slot(form, n): evaluate it over values of form.size() + the number of fields. Throws
+// expr::ParseError (which lint reports, so it does not happen for a spec that lints clean).
+expr::NodePtr parse_spec_expression(const std::string& text, const Form& form, int fields);
+inline int field_slot(const Form& form, int n) { return int(form.size()) + n - 1; }
+
 // The file name of a type's spec ("lettings-bulk-upload.json"), and whether a path names a spec.
 std::string template_spec_file_name(const std::string& type);
 bool is_template_spec_path(const std::string& path);

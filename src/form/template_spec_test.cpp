@@ -6,6 +6,7 @@
 
 #include <unistd.h>
 
+#include "expr/eval.h"
 #include "form/registry.h"
 #include "form/template_spec.h"
 
@@ -252,6 +253,29 @@ TEST(TemplateSpec, RulesAreCheckedAgainstTheFormAndTheFields) {
   j["rules"][0]["messages"]["10 when x"] = "Not ' if '.";
   EXPECT_FALSE(load_template_spec(j, error));
   EXPECT_NE(error.find("rules[0].messages.10 when x"), std::string::npos) << error;
+}
+
+TEST(TemplateSpec, ExpressionsReadCellsByFieldNumberBesideTheAnswers) {
+  // A derivation of the real spec: housing needs type from the tick cells 94-96.
+  const Form& f = *form_2026("lettings");
+  std::string error;
+  auto spec = load_template_spec_file(kRoot + "/forms/2026/lettings-bulk-upload.json", error);
+  ASSERT_TRUE(spec) << error;
+  const TemplateDerivation* type = nullptr;
+  for (auto& d : spec->derive)
+    if (d.set == "housingneeds_type") type = &d;
+  ASSERT_TRUE(type);
+  auto value = parse_spec_expression(type->value, f, int(spec->fields.size()));
+  std::vector<expr::Value> vals(f.size() + spec->fields.size());
+  expr::Env env;
+  env.now = env.before = vals.data();
+  env.lookups = &f.lookups;
+  EXPECT_TRUE(expr::eval(value, env).equals(expr::Value(3)));  // nothing ticked: none of a, b, c
+  vals[size_t(field_slot(f, 95))] = expr::Value("1");
+  EXPECT_TRUE(expr::eval(value, env).equals(expr::Value(1)));  // b) wheelchair access to essential rooms
+  vals[size_t(field_slot(f, 94))] = expr::Value("1");
+  EXPECT_TRUE(expr::eval(value, env).equals(expr::Value(0)));  // a) comes first
+  EXPECT_THROW(parse_spec_expression("field_148 == \"1\"", f, 147), expr::ParseError);
 }
 
 TEST(TemplateSpec, AMalformedSpecIsAnErrorWithItsPathNotACrash) {
