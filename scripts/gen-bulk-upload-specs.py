@@ -259,9 +259,6 @@ def present_any(fields):
 def lettings_derive():
     d = [
         {"set": "first_time_property_let_as_social_housing", "when": "rsnvac != null", "value": "if(rsnvac in [15, 16, 17], 1, 0)"},
-        {"set": "uprn_known", "value": "if(present(uprn), 1, 0)"},
-        {"set": "uprn_confirmed", "when": "present(uprn)", "value": "1"},
-        {"set": "postcode_known", "value": "if(present(postcode_full), 1, if(present(la), 0, null))"},
         {"set": "majorrepairs", "value": "if(present(mrcdate), 1, 0)"},
         {"set": "ethnic_group", "when": "present(field_45)", "value": choose("ethnic", 45)},
         {"set": "nationality_all_group", "when": "nationality_all != null",
@@ -297,10 +294,6 @@ def lettings_derive():
 
 def sales_derive():
     d = [
-        {"set": "uprn_known", "value": "if(present(uprn), 1, 0)"},
-        {"set": "uprn_confirmed", "when": "present(uprn)", "value": "1"},
-        {"set": "pcodenk", "when": "present(postcode_full)", "value": "0"},
-        {"set": "is_la_inferred", "when": "present(la)", "value": "false"},
         {"set": "ethnic_group", "when": "present(field_33)", "value": choose("ethnic", 33)},
         {"set": "ethnic_group2", "when": "present(field_42)", "value": choose("ethnicbuy2", 42)},
         {"set": "nationality_all_group", "when": "nationality_all != null",
@@ -317,7 +310,6 @@ def sales_derive():
                   "note": f"Person {n} is there when any of their partner, age, sex, gender and gender description cells is filled in (sales codes: 1 there, 2 not)."})
         d.append({"set": f"age{n}_known", "when": f"age{n}_known == null && details_known_{n} == 1", "value": "0"})
     d += [
-        {"set": "soctenant", "when": "ownershipsch == 1", "value": "if(prevten in [1, 2] || prevtenbuy2 in [1, 2], 1, 2)"},
         {"set": "previous_la_known", "value": "if(present(prevloc), 1, 0)"},
         {"set": "proplen", "when": "proplen != null && proplen <= 0", "value": "null"},
         {"set": "proplen_asked", "value": "if(present(proplen), 0, 1)"},
@@ -489,6 +481,20 @@ NOTES = {
 }
 
 
+NOTES_TOP = {
+    "lettings": [
+        "The real service sets uprn_known, uprn_confirmed and postcode_known from the cells; in CORE the form works them out itself (they are not inputs), so they are not derivations here.",
+        "Quirks not reproduced: whole numbers are read as decimals (the real service refuses '08' and '09' as octal); legacy organisation, scheme and location codes are not read; the address is not matched against an address service.",
+        "Not expressed as rules (their messages are given only in part by the reference, or need records): the referral fields' rules (131-134), 'prevten for a renewal' (115), the organisation, user, scheme and location lookups (1-3, 5, 6).",
+    ],
+    "sales": [
+        "The real service sets uprn_known, uprn_confirmed, pcodenk, la_known, is_la_inferred and soctenant from the cells; in CORE the form works them out itself (they are not inputs, and the form has no la_known), so they are not derivations here.",
+        "Quirks not reproduced: whole numbers are read as decimals (the real service refuses '08' and '09' as octal); legacy organisation codes are not read; the address is not matched against an address service.",
+        "Not expressed as rules (they need records): the organisation and user lookups (4-6).",
+    ],
+}
+
+
 INVALID = {
     "lettings": dict([(41, "Age of person 1 must be a number or the letter R"), (46, "Select a valid nationality.")] +
                      [(48 + 6 * (n - 2), f"Age of person {n} must be a number or the letter R") for n in range(2, 9)] +
@@ -589,6 +595,7 @@ def build(kind):
         "fields": out_fields,
         "derive": lettings_derive() if kind == "lettings" else sales_derive(),
         "rules": lettings_rules() if kind == "lettings" else sales_rules(),
+        "notes": NOTES_TOP[kind],
     }
     return spec, notes
 

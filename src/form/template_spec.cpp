@@ -40,6 +40,14 @@ struct Obj {
   Obj(const json& j_, std::string path_) : j(j_), path(std::move(path_)) {
     if (!j.is_object()) throw Bad{where() + "must be an object"};
   }
+  // Refuses any key not in `keys` (a misspelt key would otherwise be silently ignored).
+  void only(std::initializer_list<const char*> keys) const {
+    for (auto& [k, v] : j.items()) {
+      bool known = false;
+      for (auto* key : keys) known = known || k == key;
+      if (!known) throw Bad{where() + "unknown key '" + k + "'"};
+    }
+  }
   std::string where(const std::string& key = "") const {
     std::string p = key.empty() ? path : (path.empty() ? key : path + "." + key);
     return p.empty() ? "" : p + ": ";
@@ -123,6 +131,8 @@ std::string code_text(const json& x) {
 
 TemplateField read_field(const json& jf, const std::string& path) {
   Obj o(jf, path);
+  o.only({"field", "attribute", "read", "codes", "part", "integer", "round", "need_both", "yes", "no", "flag", "when",
+          "question", "invalid", "setup", "blocks", "checks", "note"});
   TemplateField f;
   f.number = int(o.integer("field", true, 0, 0, 100000));
   f.attribute = o.str("attribute");
@@ -156,6 +166,7 @@ TemplateField read_field(const json& jf, const std::string& path) {
   f.no = o.scalar("no");
   if (const json* fl = o.find("flag")) {
     Obj of(*fl, path + ".flag");
+    of.only({"attribute", "number", "r"});
     TemplateField::Flag flag;
     flag.attribute = of.str("attribute", true);
     auto n = of.scalar("number"), r = of.scalar("r");
@@ -175,6 +186,7 @@ TemplateField read_field(const json& jf, const std::string& path) {
     size_t i = 0;
     for (auto& jc : *cs) {
       Obj oc(jc, path + ".checks[" + std::to_string(i++) + "]");
+      oc.only({"when", "messages"});
       TemplateCheck c;
       c.when = oc.str("when");
       c.messages = oc.strings("messages");
@@ -186,10 +198,14 @@ TemplateField read_field(const json& jf, const std::string& path) {
 
 TemplateSpec read_spec(const json& j) {
   Obj top(j, "");
+  top.only({"template", "year_check", "duplicates", "messages", "fields", "derive", "rules", "notes"});
+  top.strings("notes");
   TemplateSpec s;
   const json* t = top.find("template");
   if (!t) throw Bad{"template: is missing"};
   Obj ot(*t, "template");
+  ot.only({"type", "year", "form", "header_rows", "field_number_row", "field_number_label", "label_column", "max_bytes",
+           "max_rows", "report", "note"});
   s.type = ot.str("type", true);
   s.year = int(ot.integer("year", true, 0, 2000, 2200));
   s.form = ot.str("form", false, s.type + ".json");
@@ -201,11 +217,13 @@ TemplateSpec read_spec(const json& j) {
   s.max_rows = ot.integer("max_rows", false, 25000, 1, 100000000);
   if (const json* r = ot.find("report")) {
     Obj orp(*r, "template.report");
+    orp.only({"reference", "property_reference"});
     s.reference_field = int(orp.integer("reference", false, 0, 0, 100000));
     s.property_reference_field = int(orp.integer("property_reference", false, 0, 0, 100000));
   }
   if (const json* y = top.find("year_check")) {
     Obj oy(*y, "year_check");
+    oy.only({"attribute", "fields", "row", "message", "note"});
     s.year_check.attribute = oy.str("attribute", true);
     s.year_check.fields = oy.ints("fields");
     s.year_check.row = oy.str("row", false, "first");
@@ -213,6 +231,7 @@ TemplateSpec read_spec(const json& j) {
   }
   if (const json* d = top.find("duplicates")) {
     Obj od(*d, "duplicates");
+    od.only({"in_file_fields", "existing_log_fields", "note"});
     s.duplicate_in_file_fields = od.ints("in_file_fields");
     s.duplicate_log_fields = od.ints("existing_log_fields");
   }
@@ -233,6 +252,7 @@ TemplateSpec read_spec(const json& j) {
     i = 0;
     for (auto& jd : *ds) {
       Obj od(jd, "derive[" + std::to_string(i++) + "]");
+      od.only({"set", "when", "value", "note"});
       TemplateDerivation d;
       d.set = od.str("set", true);
       d.when = od.str("when");
@@ -246,6 +266,7 @@ TemplateSpec read_spec(const json& j) {
     for (auto& jr : *rs) {
       std::string path = "rules[" + std::to_string(i++) + "]";
       Obj orule(jr, path);
+      orule.only({"id", "when", "category", "note", "messages"});
       TemplateRule r;
       r.id = orule.str("id", true);
       r.when = orule.str("when", true);
@@ -451,6 +472,10 @@ std::vector<std::string> lint_template_spec(const TemplateSpec& s, const Form& f
         continue;
       }
     }
+    if (a && !a->input) {
+      problem(no, fd.attribute + " is worked out by the form from other answers, so no channel may give it");
+      continue;
+    }
     if (r == Reader::Ignored) {
       if (a) problem(no, "an ignored field fills no attribute");
       continue;
@@ -509,6 +534,7 @@ std::vector<std::string> lint_template_spec(const TemplateSpec& s, const Form& f
           problem(no, "flag attribute '" + fd.flag->attribute + "' is not in the " + f.type + " " + std::to_string(f.year) + " form");
           break;
         }
+        if (!fa->input) problem(no, "flag attribute " + fd.flag->attribute + " is worked out by the form, so no channel may give it");
         if (!has_code(*fa, fd.flag->number))
           problem(no, "flag value " + fd.flag->number.debug() + " (a number) is not an option of " + fd.flag->attribute);
         if (!has_code(*fa, fd.flag->r))
@@ -559,10 +585,12 @@ std::vector<std::string> lint_template_spec(const TemplateSpec& s, const Form& f
   for (size_t i = 0; i < s.derive.size(); ++i) {
     auto& d = s.derive[i];
     std::string where = "derive[" + std::to_string(i) + "] (" + d.set + ")";
-    if (!attribute(d.set)) {
+    const Attribute* target = attribute(d.set);
+    if (!target) {
       out.push_back(where + ": sets '" + d.set + "', which is not an attribute of the form");
       continue;
     }
+    if (!target->input) out.push_back(where + ": " + d.set + " is worked out by the form from other answers, so no channel may give it");
     try {
       if (!d.when.empty()) expr::parse(d.when, names);
       expr::parse(d.value, names);

@@ -207,6 +207,14 @@ TEST(TemplateSpec, ReadersMustSuitTheirAttributes) {
   EXPECT_TRUE(has_problem(problems, "field 11: ", "organisations_owning")) << joined(problems);
 
   j = small_spec();
+  j["fields"][4]["attribute"] = "renttype";  // worked out by the form from rent_type: not an input
+  j["fields"][4]["codes"] = json::array({1, 2});
+  j["derive"][0]["set"] = "hhtype";
+  problems = lint_json(j);
+  EXPECT_TRUE(has_problem(problems, "field 5: ", "renttype is worked out by the form")) << joined(problems);
+  EXPECT_TRUE(has_problem(problems, "derive[0] (hhtype): ", "worked out by the form")) << joined(problems);
+
+  j = small_spec();
   j["fields"][11]["attribute"] = "propcode";  // an ignored field fills nothing
   problems = lint_json(j);
   EXPECT_TRUE(has_problem(problems, "field 12: ", "ignored")) << joined(problems);
@@ -310,6 +318,15 @@ TEST(TemplateSpec, AMalformedSpecIsAnErrorWithItsPathNotACrash) {
   j = small_spec();
   j["messages"]["wrong_year"] = 3;
   cases.push_back({j, "messages.wrong_year: must be text"});
+  j = small_spec();
+  j["fields"][0]["attribut"] = "renewal";
+  cases.push_back({j, "fields[0]: unknown key 'attribut'"});
+  j = small_spec();
+  j["extra"] = 1;
+  cases.push_back({j, "unknown key 'extra'"});
+  j = small_spec();
+  j["rules"][0]["fields"] = json::array({1});
+  cases.push_back({j, "rules[0]: unknown key 'fields'"});
   for (auto& c : cases) {
     std::string error;
     auto spec = load_template_spec(c.j, error);
