@@ -149,6 +149,21 @@ sed 's/"depends_on": "needstype == 2"/"depends_on": "needstyp == 2"/' "$(dirname
 "$core" form lint "$work/bad-form.json" >/dev/null 2>"$work/err"; rc=$?
 check "form lint fails on an unknown field" [ $rc -ne 0 ]
 check "form lint names it" grep -q "unknown field 'needstyp'" "$work/err"
+# core form lint on a bulk-upload template spec: checked against the form beside it, problems by field.
+forms="$(dirname "$0")/../forms/2026"
+"$core" form lint "$forms/lettings-bulk-upload.json" "$forms/sales-bulk-upload.json" >"$work/out" 2>"$work/err"; rc=$?
+check "form lint passes the 2026 template specs" [ $rc -eq 0 ]
+check "form lint counts a spec's fields" grep -q "lettings 2026 bulk-upload template: 147 fields" "$work/out"
+mkdir -p "$work/spec"
+cp -r "$forms/lettings.json" "$forms/lettings" "$work/spec/"
+sed 's/"field": 42, "attribute": "sexrab1"/"field": 42, "attribute": "sexrab9"/' "$forms/lettings-bulk-upload.json" > "$work/spec/lettings-bulk-upload.json"
+"$core" form lint "$work/spec/lettings-bulk-upload.json" >/dev/null 2>"$work/err"; rc=$?
+check "form lint fails on a spec naming an unknown attribute" [ $rc -ne 0 ]
+check "form lint names the field" grep -q "field 42: attribute 'sexrab9' is not in the lettings 2026 form" "$work/err"
+echo '{"template": ' > "$work/spec/sales-bulk-upload.json"
+"$core" form lint "$work/spec/sales-bulk-upload.json" >/dev/null 2>"$work/err"; rc=$?
+check "form lint refuses a spec that is not JSON" [ $rc -ne 0 ]
+check "and says so" grep -q "is not valid JSON" "$work/err"
 
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]

@@ -1,7 +1,9 @@
 #include "cli/form_commands.h"
 
 #include <chrono>
+#include <filesystem>
 #include <fstream>
+#include <map>
 #include <iostream>
 
 #include "db/database.h"
@@ -9,6 +11,7 @@
 #include "form/gateway.h"
 #include "form/lint.h"
 #include "form/registry.h"
+#include "form/template_spec.h"
 #include "accounts/store.h"
 #include "logs/context.h"
 #include "logs/service.h"
@@ -31,6 +34,41 @@ json read_json_file(const std::string& path) {
   }
 }
 
+// A bulk-upload template spec, checked against the form beside it (the spec's template.form).
+bool lint_template_spec_file(const std::string& path) {
+  std::string error;
+  auto spec = form::load_template_spec_file(path, error);
+  if (!spec) {
+    std::cerr << path << ": " << error << "\n";
+    return false;
+  }
+  std::string form_path = (std::filesystem::path(path).parent_path() / spec->form).string();
+  std::shared_ptr<form::Form> f;
+  try {
+    f = form::Form::load(form_path, form::data_dir());
+  } catch (const std::exception& e) {
+    std::cerr << path << ": its form " << form_path << " does not load: " << e.what() << "\n";
+    return false;
+  }
+  if (!f->problems.empty()) {
+    std::cerr << path << ": its form " << form_path << " has " << f->problems.size() << " problem(s); lint it first\n";
+    return false;
+  }
+  auto problems = form::lint_template_spec(*spec, *f);
+  if (!problems.empty()) {
+    for (auto& p : problems) std::cerr << path << ": " << p << "\n";
+    std::cerr << path << ": " << problems.size() << " problem(s)\n";
+    return false;
+  }
+  std::map<std::string, int> readers;
+  for (auto& fd : spec->fields) ++readers[fd.read];
+  std::cout << path << ": ok (" << spec->type << " " << spec->year << " bulk-upload template: " << spec->fields.size()
+            << " fields, " << spec->derive.size() << " derivations, " << spec->rules.size() << " rules; readers:";
+  for (auto& [r, k] : readers) std::cout << " " << r << " " << k;
+  std::cout << ")\n";
+  return true;
+}
+
 }  // namespace
 
 int form_lint(const std::vector<std::string>& files) {
@@ -40,6 +78,10 @@ int form_lint(const std::vector<std::string>& files) {
   }
   int bad = 0;
   for (auto& path : files) {
+    if (form::is_template_spec_path(path)) {
+      if (!lint_template_spec_file(path)) ++bad;
+      continue;
+    }
     std::shared_ptr<form::Form> f;
     try {
       f = form::Form::load(path, form::data_dir());

@@ -1,5 +1,6 @@
 // Subcommands over forms and logs:
-//   form lint FILE...                       prove definitions sound (exit 1 on any problem)
+//   form lint FILE...                       prove definitions sound (exit 1 on any problem); a
+//                                           <type>-bulk-upload.json is linted against its form
 //   form test [--database URL] FILE...      run rule cases (tests/cases/README.md) through the gateway
 //   log check --type T --year Y [--today D] [--database URL [--as EMAIL]] FILE.json
 #pragma once

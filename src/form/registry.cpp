@@ -12,6 +12,10 @@ std::string definition_path(const std::string& type, int year) {
   return (resource_root() / "forms" / std::to_string(year) / (type + ".json")).string();
 }
 
+std::string template_spec_path(const std::string& type, int year) {
+  return (resource_root() / "forms" / std::to_string(year) / template_spec_file_name(type)).string();
+}
+
 std::string data_dir() { return (resource_root() / "data").string(); }
 
 std::shared_ptr<const Form> get(const std::string& type, int year) {
@@ -26,6 +30,31 @@ std::shared_ptr<const Form> get(const std::string& type, int year) {
   auto f = Form::load_checked(path, data_dir());
   cache[key] = f;
   return f;
+}
+
+std::shared_ptr<const TemplateSpec> template_spec(const std::string& type, int year) {
+  auto form = get(type, year);  // first: it takes the same kind of lock, on its own mutex
+  static std::mutex m;
+  static std::map<std::pair<std::string, int>, std::shared_ptr<const TemplateSpec>> cache;
+  std::lock_guard<std::mutex> lock(m);
+  auto key = std::make_pair(type, year);
+  auto it = cache.find(key);
+  if (it != cache.end()) return it->second;
+  std::string path = template_spec_path(type, year);
+  if (!std::filesystem::exists(path))
+    throw std::runtime_error("there is no " + type + " bulk-upload template spec for " + std::to_string(year) + " (" + path + ")");
+  std::string error;
+  auto spec = load_template_spec_file(path, error);
+  if (!spec) throw std::runtime_error(path + ": " + error);
+  auto problems = lint_template_spec(*spec, *form);
+  if (!problems.empty()) {
+    std::string text = path + ":";
+    for (auto& p : problems) text += "\n  " + p;
+    throw std::runtime_error(text);
+  }
+  auto shared = std::make_shared<const TemplateSpec>(std::move(*spec));
+  cache[key] = shared;
+  return shared;
 }
 
 }  // namespace core::form

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "form/definition.h"
+#include "form/template_spec.h"
 
 namespace core::form {
 
@@ -12,5 +13,10 @@ namespace core::form {
 std::shared_ptr<const Form> get(const std::string& type, int year);
 std::string definition_path(const std::string& type, int year);
 std::string data_dir();
+
+// The bulk-upload template spec of a form (forms/<year>/<type>-bulk-upload.json), loaded and linted
+// against its form once per process. Throws std::runtime_error when there is none or it has problems.
+std::shared_ptr<const TemplateSpec> template_spec(const std::string& type, int year);
+std::string template_spec_path(const std::string& type, int year);
 
 }  // namespace core::form

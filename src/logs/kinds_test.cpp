@@ -7,6 +7,7 @@
 
 #include "form/lint.h"
 #include "logs/kinds.h"
+#include "util/paths.h"
 
 using namespace core;
 using namespace core::logs;
@@ -63,4 +64,13 @@ TEST(Kinds, TheLogDescriptionIsChecked) {
   EXPECT_TRUE(mentions(*with_log(R"({ "date": "needstype" })"), "date must name a date answer"));
   EXPECT_TRUE(mentions(*with_log(R"({ "path": "../etc" })"), "lower-case letters and dashes"));
   EXPECT_TRUE(mentions(*with_log(R"({ "reference": "today" })"), "unknown answer 'today'"));  // a context value
+}
+
+TEST(Kinds, ABulkUploadTemplateSpecBesideAFormIsNotAKindOfLog) {
+  // forms/2026 holds lettings-bulk-upload.json and sales-bulk-upload.json next to the forms.
+  ASSERT_TRUE(std::filesystem::exists(resource_root() / "forms/2026/lettings-bulk-upload.json"));
+  std::vector<std::string> types;
+  for (auto& k : kinds()) types.push_back(k.type);
+  EXPECT_EQ(types, (std::vector<std::string>{"lettings", "sales"}));
+  EXPECT_EQ(kind_of("lettings-bulk-upload"), nullptr);
 }
