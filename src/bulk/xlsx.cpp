@@ -1,0 +1,523 @@
+// The XLSX reader: Poco Zip finds and inflates the parts, Poco's SAX parser (expat) reads them as
+// they inflate. Every byte passes through PartBuf, which counts it against the unzipped-size budget
+// (so a zip bomb is refused while it inflates, whatever its headers say), refuses any DTD (an
+// XLSX part never has one, and DTDs are where entity expansion attacks live), and ends the stream
+// early once a handler has seen enough. Handlers never throw; they set `stop` and an error instead.
+#include <Poco/MemoryStream.h>
+#include <Poco/SAX/Attributes.h>
+#include <Poco/SAX/DefaultHandler.h>
+#include <Poco/SAX/InputSource.h>
+#include <Poco/SAX/SAXParser.h>
+#include <Poco/SAX/XMLReader.h>
+#include <Poco/Zip/ZipArchive.h>
+#include <Poco/Zip/ZipStream.h>
+
+#include <charconv>
+#include <istream>
+#include <map>
+#include <streambuf>
+
+#include "bulk/sheet.h"
+#include "bulk/sheet_builder.h"
+#include "util/text.h"
+
+namespace core::bulk {
+
+namespace {
+
+using Poco::XML::Attributes;
+using Poco::XML::XMLChar;
+using Poco::XML::XMLString;
+
+constexpr int kMaxSheetRow = 1048576;   // Excel's last row
+constexpr int kMaxSheetColumn = 16384;  // Excel's last column, XFD
+constexpr size_t kMaxRelationships = 10000;
+
+std::string unzipped_too_big_message(const Limits& limits) {
+  return "The selected file is too big once unzipped. An XLSX file must be " +
+         detail::with_commas(limits.max_unzipped_bytes / (1024 * 1024)) +
+         "MB or less when uncompressed. Check your file and delete data that does not need to be uploaded";
+}
+
+// The value of an attribute by local name (namespace ignored), or "".
+const XMLString& attr(const Attributes& a, const char* local) {
+  static const XMLString empty;
+  for (int i = 0; i < a.getLength(); ++i)
+    if (a.getLocalName(i) == local) return a.getValue(i);
+  return empty;
+}
+
+// Decodes OOXML's escapes for characters XML cannot hold: "_x000D_" is a carriage return and
+// "_x005F_" an underscore. Escapes of surrogates are left as they are.
+std::string decode_escapes(const std::string& s) {
+  if (s.find("_x") == std::string::npos) return s;
+  std::string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size();) {
+    if (s[i] == '_' && i + 6 < s.size() && s[i + 1] == 'x' && s[i + 6] == '_') {
+      int h0 = util::hex_value(s[i + 2]), h1 = util::hex_value(s[i + 3]), h2 = util::hex_value(s[i + 4]),
+          h3 = util::hex_value(s[i + 5]);
+      if (h0 >= 0 && h1 >= 0 && h2 >= 0 && h3 >= 0) {
+        char32_t cp = static_cast<char32_t>((h0 << 12) | (h1 << 8) | (h2 << 4) | h3);
+        if (cp < 0xD800 || cp > 0xDFFF) {
+          detail::append_utf8(out, cp);
+          i += 7;
+          continue;
+        }
+      }
+    }
+    out += s[i++];
+  }
+  return out;
+}
+
+// Appends XML text to a cell's text, keeping at most `cap` bytes (the cell is refused later anyway
+// when it is that long: `cap` bytes always hold more characters than the limit allows).
+void append_capped(std::string& s, const XMLChar ch[], int start, int length, size_t cap) {
+  if (length <= 0 || s.size() >= cap) return;
+  size_t n = std::min(static_cast<size_t>(length), cap - s.size());
+  s.append(ch + start, n);
+}
+
+// Every part's bytes on their way from the inflater to the XML parser.
+class PartBuf : public std::streambuf {
+ public:
+  PartBuf(std::istream& src, uint64_t& budget, const bool& stop) : src_(src), budget_(budget), stop_(stop) {}
+  bool over_budget() const { return over_; }
+  bool corrupt() const { return corrupt_; }
+  bool has_dtd() const { return dtd_; }
+  // Reads what the parser left unread, so the whole part is inflated and its checksum checked.
+  void drain() {
+    while (!stopped() && fill()) setg(buf_, buf_, buf_);
+  }
+
+ protected:
+  int_type underflow() override {
+    if (gptr() < egptr()) return traits_type::to_int_type(*gptr());
+    if (stopped() || !fill()) return traits_type::eof();
+    return traits_type::to_int_type(*gptr());
+  }
+
+ private:
+  bool stopped() const { return stop_ || over_ || corrupt_ || dtd_ || ended_; }
+  bool fill() {
+    src_.read(buf_, sizeof buf_);
+    std::streamsize got = src_.gcount();
+    if (src_.bad()) {  // the inflater or the zip reader failed (a broken or truncated entry)
+      corrupt_ = true;
+      return false;
+    }
+    if (got <= 0) {
+      ended_ = true;
+      return false;
+    }
+    if (static_cast<uint64_t>(got) > budget_) {
+      over_ = true;
+      return false;
+    }
+    budget_ -= static_cast<uint64_t>(got);
+    // "<!" not followed by "-" (a comment) or "[" (CDATA) starts a DOCTYPE or other declaration.
+    for (std::streamsize i = 0; i < got; ++i) {
+      char c = buf_[i];
+      if (decl_ == 2) {
+        if (c != '-' && c != '[') {
+          dtd_ = true;
+          return false;
+        }
+        decl_ = 0;
+      } else if (decl_ == 1) {
+        decl_ = c == '!' ? 2 : 0;
+      }
+      if (c == '<') decl_ = 1;
+    }
+    setg(buf_, buf_, buf_ + got);
+    return true;
+  }
+
+  std::istream& src_;
+  uint64_t& budget_;
+  const bool& stop_;
+  bool over_ = false, corrupt_ = false, dtd_ = false, ended_ = false;
+  int decl_ = 0;
+  char buf_[65536];
+};
+
+// A SAX handler that can stop the read.
+struct Handler : Poco::XML::DefaultHandler {
+  bool stop = false;
+  std::string error;  // why it stopped, when the reason is the user's data rather than a broken file
+  void halt(std::string message = {}) {
+    stop = true;
+    if (error.empty()) error = std::move(message);
+  }
+};
+
+struct Relationship {
+  std::string id, type, target;
+};
+
+struct RelsHandler : Handler {
+  std::vector<Relationship> rels;
+  void startElement(const XMLString&, const XMLString& local, const XMLString&, const Attributes& a) override {
+    if (stop || local != "Relationship") return;
+    if (attr(a, "TargetMode") == "External") return;
+    if (rels.size() >= kMaxRelationships) return halt();
+    rels.push_back({attr(a, "Id"), attr(a, "Type"), attr(a, "Target")});
+  }
+  const Relationship* find_type(std::string_view suffix) const {
+    for (const auto& r : rels)
+      if (r.type.size() >= suffix.size() && r.type.compare(r.type.size() - suffix.size(), suffix.size(), suffix) == 0)
+        return &r;
+    return nullptr;
+  }
+  const Relationship* find_id(const std::string& id) const {
+    for (const auto& r : rels)
+      if (r.id == id) return &r;
+    return nullptr;
+  }
+};
+
+struct WorkbookHandler : Handler {
+  struct Sheet {
+    std::string rel_id;
+    bool hidden = false;
+  };
+  std::vector<Sheet> sheets;
+  bool date1904 = false;
+  void startElement(const XMLString&, const XMLString& local, const XMLString&, const Attributes& a) override {
+    if (stop) return;
+    if (local == "workbookPr") {
+      const XMLString& v = attr(a, "date1904");
+      date1904 = v == "1" || v == "true";
+    } else if (local == "sheet") {
+      if (sheets.size() >= kMaxRelationships) return halt();
+      const XMLString& state = attr(a, "state");
+      sheets.push_back({attr(a, "id"), state == "hidden" || state == "veryHidden"});
+    }
+  }
+};
+
+struct SharedStringsHandler : Handler {
+  const Limits& limits;
+  size_t cap;
+  std::vector<std::string> strings;
+  std::string current;
+  bool in_si = false, in_t = false;
+  int phonetic = 0;  // inside <rPh>: the reading of East Asian text, not part of the cell
+  explicit SharedStringsHandler(const Limits& l) : limits(l), cap((l.max_cell_chars + 1) * 4) {}
+  void startElement(const XMLString&, const XMLString& local, const XMLString&, const Attributes&) override {
+    if (stop) return;
+    if (local == "si") {
+      in_si = true;
+      current.clear();
+    } else if (local == "rPh") {
+      ++phonetic;
+    } else if (local == "t" && in_si && phonetic == 0) {
+      in_t = true;
+    }
+  }
+  void endElement(const XMLString&, const XMLString& local, const XMLString&) override {
+    if (stop) return;
+    if (local == "t") {
+      in_t = false;
+    } else if (local == "rPh") {
+      if (phonetic > 0) --phonetic;
+    } else if (local == "si" && in_si) {
+      in_si = false;
+      if (strings.size() >= limits.max_cells)
+        return halt("The file has more than " + detail::with_commas(limits.max_cells) +
+                    " cells. Split it into smaller files and upload each one");
+      strings.push_back(decode_escapes(current));
+    }
+  }
+  void characters(const XMLChar ch[], int start, int length) override {
+    if (!stop && in_t) append_capped(current, ch, start, length, cap);
+  }
+};
+
+// "B3" -> column 1, row 3; false unless it is 1-3 letters then 1-7 digits, within Excel's grid.
+bool parse_ref(std::string_view r, int& column0, int& row1) {
+  size_t i = 0;
+  int col = 0;
+  while (i < r.size() && r[i] >= 'A' && r[i] <= 'Z' && i < 3) col = col * 26 + (r[i++] - 'A' + 1);
+  if (i == 0 || col > kMaxSheetColumn) return false;
+  std::string_view digits = r.substr(i);
+  if (digits.empty() || digits.size() > 7) return false;
+  int row = 0;
+  auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), row);
+  if (ec != std::errc() || end != digits.data() + digits.size() || row < 1 || row > kMaxSheetRow) return false;
+  column0 = col - 1;
+  row1 = row;
+  return true;
+}
+
+struct SheetHandler : Handler {
+  const Limits& limits;
+  const std::vector<std::string>& strings;
+  detail::SheetBuilder& sheet;
+  size_t cap;
+  bool invalid = false;  // the sheet breaks the XLSX format (as opposed to breaking a bound)
+  bool in_data = false, in_row = false, in_c = false, in_v = false, in_is = false, in_t = false;
+  int phonetic = 0;
+  int row = 0, column = -1;
+  std::string type, value, inline_text;
+
+  SheetHandler(const Limits& l, const std::vector<std::string>& s, detail::SheetBuilder& b)
+      : limits(l), strings(s), sheet(b), cap((l.max_cell_chars + 1) * 4) {}
+
+  void broken() {
+    invalid = true;
+    halt();
+  }
+  void check_builder() {
+    if (sheet.failed()) halt(sheet.error());
+  }
+
+  void startElement(const XMLString&, const XMLString& local, const XMLString&, const Attributes& a) override {
+    if (stop) return;
+    if (local == "sheetData") {
+      in_data = true;
+    } else if (local == "row" && in_data) {
+      const XMLString& r = attr(a, "r");
+      int n = row + 1;
+      if (!r.empty()) {
+        auto [end, ec] = std::from_chars(r.data(), r.data() + r.size(), n);
+        if (ec != std::errc() || end != r.data() + r.size()) return broken();
+      }
+      if (n <= row || n > kMaxSheetRow) return broken();
+      row = n;
+      column = -1;
+      in_row = true;
+      sheet.begin_row(row);
+    } else if (local == "c" && in_row) {
+      const XMLString& r = attr(a, "r");
+      int col = column + 1, cell_row = row;
+      if (!r.empty() && !parse_ref(r, col, cell_row)) return broken();
+      if (col >= kMaxSheetColumn) return broken();
+      column = col;
+      type = attr(a, "t");
+      value.clear();
+      inline_text.clear();
+      in_c = true;
+    } else if (in_c && local == "v") {
+      in_v = true;
+    } else if (in_c && local == "is") {
+      in_is = true;
+    } else if (in_is && local == "rPh") {
+      ++phonetic;
+    } else if (in_is && local == "t" && phonetic == 0) {
+      in_t = true;
+    }
+  }
+
+  void endElement(const XMLString&, const XMLString& local, const XMLString&) override {
+    if (stop) return;
+    if (local == "v") {
+      in_v = false;
+    } else if (local == "t") {
+      in_t = false;
+    } else if (local == "rPh") {
+      if (phonetic > 0) --phonetic;
+    } else if (local == "is") {
+      in_is = false;
+    } else if (local == "c" && in_c) {
+      in_c = false;
+      end_cell();
+    } else if (local == "row" && in_row) {
+      in_row = false;
+      sheet.end_row();
+      check_builder();
+    } else if (local == "sheetData") {
+      in_data = false;
+    }
+  }
+
+  void end_cell() {
+    std::string text;
+    bool number = false;
+    if (type == "s") {
+      size_t index = 0;
+      auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), index);
+      if (value.empty() || ec != std::errc() || end != value.data() + value.size() || index >= strings.size())
+        return broken();
+      text = strings[index];
+    } else if (type == "inlineStr") {
+      text = decode_escapes(inline_text);
+    } else if (type == "b") {
+      text = value == "1" ? "TRUE" : value == "0" ? "FALSE" : value;
+    } else if (type == "str") {
+      text = decode_escapes(value);
+    } else if (type == "e" || type == "d") {
+      text = value;
+    } else {  // "n" or no type: a number, kept as Excel wrote it
+      text = value;
+      number = !value.empty();
+    }
+    if (text.empty()) return;  // a formatted but empty cell does not make the row longer
+    if (!util::valid_utf8(text)) return broken();
+    sheet.set_cell(static_cast<size_t>(column), std::move(text), number);
+    check_builder();
+  }
+
+  void characters(const XMLChar ch[], int start, int length) override {
+    if (stop) return;
+    if (in_v) append_capped(value, ch, start, length, cap);
+    else if (in_t) append_capped(inline_text, ch, start, length, cap);
+  }
+};
+
+enum class Part { ok, missing, too_big, invalid, stopped };
+
+struct Zip {
+  Poco::MemoryInputStream& in;
+  Poco::Zip::ZipArchive& archive;
+  uint64_t budget;
+};
+
+// Inflates one part into a handler. Poco and expat errors become `invalid`.
+Part read_part(Zip& zip, const std::string& name, Handler& handler) {
+  auto it = zip.archive.findHeader(name);
+  if (it == zip.archive.headerEnd()) return Part::missing;
+  const Poco::Zip::ZipLocalFileHeader& header = it->second;
+  if (header.isEncrypted()) return Part::invalid;
+  if (header.getUncompressedSize() > zip.budget) return Part::too_big;  // what the zip declares
+  zip.in.clear();
+  Poco::Zip::ZipInputStream inflated(zip.in, header, true);
+  PartBuf buf(inflated, zip.budget, handler.stop);
+  std::istream stream(&buf);
+  Poco::XML::InputSource source(stream);
+  Poco::XML::SAXParser parser;
+  parser.setFeature(Poco::XML::XMLReader::FEATURE_NAMESPACES, true);
+  parser.setFeature(Poco::XML::XMLReader::FEATURE_EXTERNAL_GENERAL_ENTITIES, false);
+  parser.setFeature(Poco::XML::XMLReader::FEATURE_EXTERNAL_PARAMETER_ENTITIES, false);
+  parser.setContentHandler(&handler);
+  bool parsed = true;
+  try {
+    parser.parse(&source);
+  } catch (const Poco::Exception&) {
+    parsed = false;
+  }
+  if (buf.over_budget()) return Part::too_big;
+  if (handler.stop) return Part::stopped;
+  if (!parsed || buf.has_dtd() || buf.corrupt()) return Part::invalid;
+  buf.drain();  // the rest of the entry, so that its size and checksum are checked too
+  if (buf.over_budget()) return Part::too_big;
+  if (buf.corrupt() || !inflated.crcValid()) return Part::invalid;
+  return Part::ok;
+}
+
+// A relationship target as a zip entry name: relative to the folder of the part that names it,
+// or absolute from the root when it starts with "/". ".." steps up a folder.
+std::string resolve(const std::string& base_dir, const std::string& target) {
+  std::string path = !target.empty() && target[0] == '/' ? target.substr(1) : base_dir + target;
+  std::vector<std::string> parts;
+  size_t start = 0;
+  while (start <= path.size()) {
+    size_t slash = path.find('/', start);
+    if (slash == std::string::npos) slash = path.size();
+    std::string seg = path.substr(start, slash - start);
+    if (seg == "..") {
+      if (!parts.empty()) parts.pop_back();
+    } else if (!seg.empty() && seg != ".") {
+      parts.push_back(seg);
+    }
+    start = slash + 1;
+  }
+  std::string out;
+  for (const auto& p : parts) out += (out.empty() ? "" : "/") + p;
+  return out;
+}
+
+std::string folder_of(const std::string& path) {
+  size_t slash = path.rfind('/');
+  return slash == std::string::npos ? "" : path.substr(0, slash + 1);
+}
+
+// The message for a part that could not be read, or "" when it was.
+std::string part_problem(Part p, const Handler& h, const Limits& limits) {
+  switch (p) {
+    case Part::ok: return "";
+    case Part::too_big: return unzipped_too_big_message(limits);
+    case Part::stopped: return h.error.empty() ? kNotValidXlsxMessage : h.error;
+    default: return kNotValidXlsxMessage;
+  }
+}
+
+ReadResult read_xlsx_unguarded(std::string_view bytes, const Limits& limits) {
+  auto fail = [](std::string message) {
+    ReadResult bad;
+    bad.format = "xlsx";
+    bad.error = std::move(message);
+    return bad;
+  };
+  Poco::MemoryInputStream in(bytes.data(), bytes.size());
+  Poco::Zip::ZipArchive archive(in);
+  Zip zip{in, archive, limits.max_unzipped_bytes};
+
+  // The workbook: named by the package's relationships, or in its usual place.
+  std::string workbook_path = "xl/workbook.xml";
+  {
+    RelsHandler rels;
+    Part p = read_part(zip, "_rels/.rels", rels);
+    if (p == Part::too_big) return fail(unzipped_too_big_message(limits));
+    if (p == Part::ok)
+      if (const Relationship* r = rels.find_type("/officeDocument")) workbook_path = resolve("", r->target);
+  }
+  WorkbookHandler workbook;
+  Part p = read_part(zip, workbook_path, workbook);
+  if (p != Part::ok) return fail(part_problem(p, workbook, limits));
+  if (workbook.sheets.empty()) return fail(kNotValidXlsxMessage);
+
+  RelsHandler rels;
+  std::string dir = folder_of(workbook_path);
+  std::string name = workbook_path.substr(dir.size());
+  p = read_part(zip, dir + "_rels/" + name + ".rels", rels);
+  if (p != Part::ok) return fail(part_problem(p, rels, limits));
+
+  // The first sheet the user can see (or the first sheet, if every one is hidden).
+  const WorkbookHandler::Sheet* chosen = &workbook.sheets.front();
+  for (const auto& s : workbook.sheets)
+    if (!s.hidden) {
+      chosen = &s;
+      break;
+    }
+  const Relationship* sheet_rel = rels.find_id(chosen->rel_id);
+  if (!sheet_rel) return fail(kNotValidXlsxMessage);
+  std::string sheet_path = resolve(dir, sheet_rel->target);
+
+  SharedStringsHandler shared(limits);
+  if (const Relationship* r = rels.find_type("/sharedStrings")) {
+    p = read_part(zip, resolve(dir, r->target), shared);
+    if (p != Part::ok) return fail(part_problem(p, shared, limits));
+  }
+
+  detail::SheetBuilder builder(limits);
+  SheetHandler sheet(limits, shared.strings, builder);
+  p = read_part(zip, sheet_path, sheet);
+  if (p == Part::stopped && sheet.invalid) return fail(kNotValidXlsxMessage);
+  if (p != Part::ok) return fail(part_problem(p, sheet, limits));
+  ReadResult r = builder.finish("xlsx");
+  r.date1904 = workbook.date1904;
+  return r;
+}
+
+}  // namespace
+
+ReadResult read_xlsx(std::string_view bytes, const Limits& limits) {
+  ReadResult bad;
+  bad.format = "xlsx";
+  if (bytes.size() > limits.max_file_bytes) {
+    bad.error = file_too_big_message();
+    return bad;
+  }
+  try {
+    return read_xlsx_unguarded(bytes, limits);
+  } catch (const std::bad_alloc&) {
+    bad.error = unzipped_too_big_message(limits);
+  } catch (...) {  // Poco::Exception from the zip reader, or anything else: the file is broken
+    bad.error = kNotValidXlsxMessage;
+  }
+  return bad;
+}
+
+}  // namespace core::bulk
