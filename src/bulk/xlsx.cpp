@@ -32,6 +32,7 @@ using Poco::XML::XMLString;
 constexpr int kMaxSheetRow = 1048576;   // Excel's last row
 constexpr int kMaxSheetColumn = 16384;  // Excel's last column, XFD
 constexpr size_t kMaxRelationships = 10000;
+constexpr size_t kMaxZipEntries = 10000;
 
 std::string unzipped_too_big_message(const Limits& limits) {
   return "The selected file is too big once unzipped. An XLSX file must be " +
@@ -278,6 +279,7 @@ struct SheetHandler : Handler {
     if (local == "sheetData") {
       in_data = true;
     } else if (local == "row" && in_data) {
+      if (in_row) return broken();  // a row inside a row
       const XMLString& r = attr(a, "r");
       int n = row + 1;
       if (!r.empty()) {
@@ -290,6 +292,7 @@ struct SheetHandler : Handler {
       in_row = true;
       sheet.begin_row(row);
     } else if (local == "c" && in_row) {
+      if (in_c) return broken();
       const XMLString& r = attr(a, "r");
       int col = column + 1, cell_row = row;
       if (!r.empty() && !parse_ref(r, col, cell_row)) return broken();
@@ -342,7 +345,7 @@ struct SheetHandler : Handler {
         return broken();
       text = strings[index];
     } else if (type == "inlineStr") {
-      text = decode_escapes(inline_text);
+      text = decode_escapes(inline_text.empty() ? value : inline_text);  // some writers put it in <v>
     } else if (type == "b") {
       text = value == "1" ? "TRUE" : value == "0" ? "FALSE" : value;
     } else if (type == "str") {
@@ -450,6 +453,11 @@ ReadResult read_xlsx_unguarded(std::string_view bytes, const Limits& limits) {
     bad.error = std::move(message);
     return bad;
   };
+  // Poco reads every entry's header into a map before we can look at any: a workbook has tens of
+  // entries, so a file with thousands of them is refused first.
+  size_t entries = 0;
+  for (size_t at = bytes.find("PK\x03\x04"); at != std::string_view::npos; at = bytes.find("PK\x03\x04", at + 4))
+    if (++entries > kMaxZipEntries) return fail(kNotValidXlsxMessage);
   Poco::MemoryInputStream in(bytes.data(), bytes.size());
   Poco::Zip::ZipArchive archive(in);
   Zip zip{in, archive, limits.max_unzipped_bytes};
