@@ -1,9 +1,11 @@
-// The XLSX reader: Poco Zip finds and inflates the parts, and expat (the parser under Poco's SAX
-// classes, used directly because Poco's SAX layer copies every name and attribute into strings and
-// was ten times slower on a 10,000-row sheet) reads each part as it inflates. Every inflated byte
-// is counted against the unzipped-size budget, so a zip bomb is refused while it inflates,
-// whatever its headers say. Any DTD is refused (no XLSX part has one, and DTDs are where entity
-// expansion attacks live). Handlers never throw: they stop the parser and leave an error instead.
+// The XLSX reader: Poco Zip finds and inflates the parts, and expat reads each part as it inflates.
+// expat is the parser under Poco's SAX classes; we call it directly because Poco's SAX layer copies
+// every name and attribute into new strings, and on a 10,000-row, 147-column sheet it took 3.5 s of
+// CPU where expat takes 2 s (inflating included).
+// Every inflated byte is counted against the unzipped-size budget, so a zip bomb is refused while
+// it inflates, whatever its headers say. Any DTD is refused (no XLSX part has one, and DTDs are
+// where entity expansion attacks live). Handlers never throw: they stop the parser and leave an
+// error instead.
 #include <Poco/MemoryStream.h>
 #include <Poco/Zip/ZipArchive.h>
 #include <Poco/Zip/ZipStream.h>
