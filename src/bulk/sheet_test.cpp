@@ -414,7 +414,7 @@ TEST(SheetXlsx, TruncatedFilesNeverHalfRead) {
   expect_error(read_sheet(std::string_view(whole).substr(0, whole.size() / 2)), core::bulk::kNotValidXlsxMessage);
 }
 
-TEST(SheetXlsx, CorruptedEntriesAreRefused) {
+TEST(SheetXlsx, CorruptedBytesNeverHalfRead) {
   std::string whole = xlsx_from_rows({{"a", "b"}, {"c", "d"}});
   // Flip bytes one at a time through the file: every result is a clean read or a clean error.
   int errors = 0;
