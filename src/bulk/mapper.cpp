@@ -307,6 +307,7 @@ struct ColumnMapper::Impl {
     };
     std::vector<Opt> options;
     bool coded = false;
+    form::QType type = form::QType::Text;  // of its first question
   };
 
   const form::Form* form = nullptr;
@@ -327,6 +328,7 @@ struct ColumnMapper::Impl {
   std::multimap<std::string, std::string> any_value;                         // option text -> synonym
   std::map<std::pair<std::string, std::string>, std::vector<std::string>> attr_value;  // (attr, code) -> synonyms
   std::vector<std::pair<std::string, std::string>> synonym_list;
+  std::vector<std::string> unknown;  // attributes the vocabulary names that the form lacks
 
   // --- normalising
   std::vector<std::string> words(const std::string& s) const {
@@ -596,7 +598,61 @@ struct ColumnMapper::Impl {
   }
 };
 
+namespace {
+
+// "01/04/2026", "2026-04-01", "1.4.26": three groups of digits.
+bool looks_like_date(const std::string& v) {
+  int groups = 0;
+  size_t len = 0;
+  for (size_t i = 0; i <= v.size() && i < 40; ++i) {
+    char c = i < v.size() ? v[i] : '\0';
+    if (c >= '0' && c <= '9') {
+      ++len;
+      continue;
+    }
+    if (len == 0 || len > 4) return false;
+    ++groups;
+    len = 0;
+    if (c == '\0' || c == ' ' || c == 'T') break;  // a time may follow
+    if (c != '/' && c != '-' && c != '.') return false;
+  }
+  return groups == 3;
+}
+
+}  // namespace
+
 ColumnMapper::ColumnMapper() : impl_(std::make_unique<Impl>()) {}
+
+double ColumnMapper::sample_fit(int target, const std::vector<std::string>& values) const {
+  const Impl& I = *impl_;
+  const Impl::Target& tg = I.targets[size_t(target)];
+  std::vector<std::string> vs;
+  for (auto& v : values) {
+    std::string t = trim(v.substr(0, std::min(v.size(), kMapperMaxValueBytes)));
+    if (!t.empty()) vs.push_back(t);
+    if (vs.size() >= 50) break;
+  }
+  if (vs.size() < 3) return 1;  // too few to tell
+  size_t fit = 0;
+  if (tg.coded) {
+    for (auto& p : propose_values(tg.attribute, vs)) fit += !p.code.null();
+    // propose_values gives each distinct value once
+    std::set<std::string> distinct(vs.begin(), vs.end());
+    vs.assign(distinct.begin(), distinct.end());
+  } else if (tg.type == form::QType::Date) {
+    for (auto& v : vs) fit += looks_like_date(v);
+  } else if (tg.type == form::QType::Numeric) {
+    for (auto& v : vs) {
+      std::string n = v;
+      if (!n.empty() && (n[0] == '-' || static_cast<unsigned char>(n[0]) == 0xC2)) n.erase(0, n[0] == '-' ? 1 : 2);  // "-", "£"
+      fit += util::parse_decimal(n).has_value();
+    }
+  } else {
+    return 1;
+  }
+  double share = double(fit) / double(vs.size());
+  return share >= 0.8 ? 1.0 : share >= 0.3 ? 0.9 : 0.75;
+}
 ColumnMapper::~ColumnMapper() = default;
 
 std::shared_ptr<const ColumnMapper> ColumnMapper::build(const form::Form& form, const std::string& data_dir, std::string* error,
@@ -624,6 +680,7 @@ std::shared_ptr<const ColumnMapper> ColumnMapper::build(const form::Form& form, 
     if (!asked) continue;
     int t = I.add_target(a.id);
     Impl::Target& tg = I.targets[size_t(t)];
+    if (!a.questions.empty()) tg.type = a.questions[0]->type;
     for (const form::Question* q : a.questions) {
       std::string header = q->raw ? q->raw->value("header", "") : "";
       std::string cal = q->raw ? q->raw->value("check_answer_label", "") : "";
@@ -679,10 +736,8 @@ std::shared_ptr<const ColumnMapper> ColumnMapper::build(const form::Form& form, 
       I.synonym_list.emplace_back(attr, text);
       ++found;
     }
-    if (found == 0) {
-      if (error) *error = "column-synonyms.csv names " + r[1] + ", which is not an answer of the form";
-      return nullptr;
-    }
+    // One vocabulary serves every form: names for answers this form does not have are kept aside.
+    if (found == 0) I.unknown.push_back(r[1]);
   }
   for (auto& r : val_rows) {
     if (r[0] == "*") {
@@ -715,6 +770,7 @@ std::string ColumnMapper::normalise(const std::string& header) const {
 }
 
 std::vector<std::pair<std::string, std::string>> ColumnMapper::synonyms() const { return impl_->synonym_list; }
+std::vector<std::string> ColumnMapper::unknown_attributes() const { return impl_->unknown; }
 
 std::string fold_header(const std::string& s) {
   std::string out;
@@ -739,7 +795,8 @@ ColumnProposal ColumnMapper::score(const std::string& header, const std::string&
   return I.describe(0, it->second, s);
 }
 
-std::vector<ColumnProposal> ColumnMapper::propose(const std::vector<std::string>& headers, const MapperOptions& opt) const {
+std::vector<ColumnProposal> ColumnMapper::propose(const std::vector<std::string>& headers, const MapperOptions& opt,
+                                                  const std::vector<std::vector<std::string>>* samples) const {
   const Impl& I = *impl_;
   std::vector<ColumnProposal> out(headers.size());
   struct Pair {
@@ -769,8 +826,12 @@ std::vector<ColumnProposal> ColumnMapper::propose(const std::vector<std::string>
       continue;
     }
     I.score_header(h, n, cache, best);
+    bool sampled = samples && c < samples->size() && !(*samples)[c].empty();
     for (size_t t = 0; t < best.size(); ++t) {
       if (best[t].score <= 0) continue;
+      // Values that do not fit the answer (words in a date column, "aa" for a yes or no) make the
+      // match less likely; only for candidates near the threshold or above, to bound the work.
+      if (sampled && best[t].score >= opt.threshold * 0.8) best[t].score *= sample_fit(int(t), (*samples)[c]);
       Pair p{best[t].score, c, int(t), best[t]};
       top[c].push_back(p);
       if (p.score >= opt.threshold) pairs.push_back(p);

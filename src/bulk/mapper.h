@@ -68,8 +68,9 @@ class ColumnMapper {
  public:
   // Builds the targets (every answer a channel may give: questions and checkbox options that are not
   // computed) and their evidence from the form, and reads the vocabulary files
-  // `<data_dir>/column-synonyms.csv` and `<data_dir>/value-synonyms.csv`. Returns null and sets
-  // `error` when a vocabulary file cannot be read or names an attribute the form lacks.
+  // `<data_dir>/column-synonyms.csv` and `<data_dir>/value-synonyms.csv` (one vocabulary for every
+  // form: names for answers this form lacks are left aside, see unknown_attributes()). Returns null
+  // and sets `error` when a vocabulary file cannot be read or has a malformed line.
   // `field_synonyms` false leaves out the vocabulary's names for answers (its terms stay): for
   // measuring how much the mapper owes to them.
   static std::shared_ptr<const ColumnMapper> build(const form::Form& form, const std::string& data_dir,
@@ -83,7 +84,12 @@ class ColumnMapper {
   // One proposal per header, in the headers' order. One-to-one: no two columns get the same
   // attribute; the best-scoring pairs are assigned first, and a column whose best is below the
   // threshold (or taken) stays unmapped.
-  std::vector<ColumnProposal> propose(const std::vector<std::string>& headers, const MapperOptions& opt = {}) const;
+  // `samples` (optional): some of each column's values, by column. A candidate whose answers the
+  // values do not fit (text in a date or number column, values that are none of a coded question's
+  // options) scores less: at least 80% fitting costs nothing, 30% to 80% costs a tenth, less a
+  // quarter. Fewer than 3 non-blank values say nothing.
+  std::vector<ColumnProposal> propose(const std::vector<std::string>& headers, const MapperOptions& opt = {},
+                                      const std::vector<std::vector<std::string>>* samples = nullptr) const;
 
   // For a coded attribute (radio, select with fixed options, checkbox option), one proposal per
   // distinct non-blank value, in the order first seen. Values that match no option, or match two
@@ -98,6 +104,9 @@ class ColumnMapper {
   // The vocabulary's names for answers, expanded for persons 1 to 8: (attribute, name). For the
   // check that the vocabulary is not a copy of a measured file's headers.
   std::vector<std::pair<std::string, std::string>> synonyms() const;
+  // The attributes the vocabulary names that this form does not have (for the check that every name
+  // in it belongs to some form).
+  std::vector<std::string> unknown_attributes() const;
   // A header as the mapper reads it (its words after normalising, space-separated).
   std::string normalise(const std::string& header) const;
 
@@ -105,6 +114,7 @@ class ColumnMapper {
 
  private:
   ColumnMapper();
+  double sample_fit(int target, const std::vector<std::string>& values) const;
   std::unique_ptr<Impl> impl_;
 };
 

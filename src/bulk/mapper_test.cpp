@@ -89,6 +89,17 @@ TEST(ColumnMapper, VocabularyIsNotACopyOfTheMeasuredHeaders) {
   for (auto& [attr, text] : syn) EXPECT_FALSE(headers.count(fold_header(text))) << attr << ": \"" << text << "\"";
 }
 
+TEST(ColumnMapper, EveryNameInTheVocabularyIsAnAnswer) {
+  // The vocabulary is written for the lettings form: a misspelt attribute would be left aside.
+  EXPECT_EQ(mapper().unknown_attributes(), std::vector<std::string>{});
+  // The sales form can use the same vocabulary.
+  auto sales = form::Form::load_checked(root() + "/forms/2026/sales.json", root() + "/data");
+  std::string err;
+  auto m = ColumnMapper::build(*sales, root() + "/data", &err);
+  ASSERT_TRUE(m) << err;
+  EXPECT_EQ(m->propose({"Purchaser code"})[0].attribute, "purchid");
+}
+
 TEST(ColumnMapper, ProposesEachAnswerForOneColumnOnly) {
   auto ps = mapper().propose({"Tenant code", "Tenancy reference", "tenancycode", "Age", "Lead tenant age"});
   std::set<std::string> seen;
@@ -176,6 +187,26 @@ TEST(ColumnMapper, ExplainsEachProposal) {
   EXPECT_EQ(p.evidence, Evidence::Synonym);
   p = one("CHR letting");
   EXPECT_EQ(p.attribute, "chr");
+}
+
+TEST(ColumnMapper, SampleValuesThatDoNotFitCount) {
+  // "Start" alone is a date column by its header; with dates in it, it stays mapped.
+  std::vector<std::string> headers = {"Start date", "Joint tenancy", "Bedrooms"};
+  std::vector<std::vector<std::string>> fitting = {{"01/04/2026", "2026-04-02", "3.4.26"}, {"Y", "N", "Don't know"}, {"1", "2", "3"}};
+  auto ps = mapper().propose(headers, {}, &fitting);
+  EXPECT_EQ(ps[0].attribute, "startdate");
+  EXPECT_EQ(ps[1].attribute, "joint");
+  EXPECT_EQ(ps[2].attribute, "beds");
+  auto plain = mapper().propose(headers);
+  for (size_t i = 0; i < headers.size(); ++i) EXPECT_DOUBLE_EQ(ps[i].score, plain[i].score) << headers[i];
+  // Values that are none of the answers lower the score.
+  std::vector<std::vector<std::string>> wrong = {{"soon", "later", "never"}, {"aa", "bb", "cc"}, {"many", "few", "some"}};
+  auto pw = mapper().propose(headers, {}, &wrong);
+  for (size_t i = 0; i < headers.size(); ++i) EXPECT_LT(pw[i].score, plain[i].score) << headers[i];
+  // Too few values say nothing.
+  std::vector<std::vector<std::string>> few = {{"soon"}, {"", "aa"}, {}};
+  auto pf = mapper().propose(headers, {}, &few);
+  for (size_t i = 0; i < headers.size(); ++i) EXPECT_DOUBLE_EQ(pf[i].score, plain[i].score) << headers[i];
 }
 
 TEST(ColumnMapper, ExtraEvidenceCounts) {
@@ -308,11 +339,20 @@ TEST(ColumnMapper, RefusesABrokenVocabulary) {
                              std::filesystem::copy_options::overwrite_existing);
   {
     std::ofstream f(dir / "column-synonyms.csv");
-    f << "kind,from,to\nfield,no_such_answer,whatever\n";
+    f << "kind,from,to\nfield,no_such_answer,whatever\nfield,tenancycode,tcode\nterm,tc,tenant code\n";
+  }
+  err.clear();
+  auto m = ColumnMapper::build(lettings(), dir.string(), &err);
+  ASSERT_TRUE(m) << err;  // a name for another form's answer is left aside
+  EXPECT_EQ(m->unknown_attributes(), std::vector<std::string>{"no_such_answer"});
+  EXPECT_EQ(m->propose({"TCODE"})[0].attribute, "tenancycode");
+  {
+    std::ofstream f(dir / "column-synonyms.csv");
+    f << "kind,from,to\nsynonym,tenancycode,tcode\n";
   }
   err.clear();
   EXPECT_FALSE(ColumnMapper::build(lettings(), dir.string(), &err));
-  EXPECT_NE(err.find("no_such_answer"), std::string::npos) << err;
+  EXPECT_NE(err.find("unknown kind synonym"), std::string::npos) << err;
   {
     std::ofstream f(dir / "column-synonyms.csv");
     f << "kind,from,to\nfield,tenancycode\n";
