@@ -655,7 +655,7 @@ double ColumnMapper::sample_fit(int target, const std::vector<std::string>& valu
 }
 ColumnMapper::~ColumnMapper() = default;
 
-std::shared_ptr<const ColumnMapper> ColumnMapper::build(const form::Form& form, const std::string& data_dir, std::string* error,
+std::shared_ptr<ColumnMapper> ColumnMapper::build(const form::Form& form, const std::string& data_dir, std::string* error,
                                                        bool field_synonyms) {
   std::shared_ptr<ColumnMapper> m(new ColumnMapper());
   Impl& I = *m->impl_;

@@ -73,12 +73,13 @@ class ColumnMapper {
   // and sets `error` when a vocabulary file cannot be read or has a malformed line.
   // `field_synonyms` false leaves out the vocabulary's names for answers (its terms stay): for
   // measuring how much the mapper owes to them.
-  static std::shared_ptr<const ColumnMapper> build(const form::Form& form, const std::string& data_dir,
+  static std::shared_ptr<ColumnMapper> build(const form::Form& form, const std::string& data_dir,
                                                    std::string* error, bool field_synonyms = true);
   ~ColumnMapper();
 
   // Adds a text that names an attribute (for example the official template's header for its field),
-  // used as evidence like a synonym. Unknown attributes are ignored. Only before the mapper is shared.
+  // used as evidence like a synonym. Unknown attributes are ignored. Call it before sharing the
+  // mapper between threads (as a shared_ptr<const ColumnMapper>): proposing only reads.
   void add_evidence(const std::string& attribute, const std::string& text);
 
   // One proposal per header, in the headers' order. One-to-one: no two columns get the same

@@ -214,9 +214,8 @@ TEST(ColumnMapper, ExtraEvidenceCounts) {
   auto m = ColumnMapper::build(lettings(), root() + "/data", &err);
   ASSERT_TRUE(m) << err;
   EXPECT_EQ(m->propose({"Field 13 TCODE"})[0].attribute, "");
-  auto mm = std::const_pointer_cast<ColumnMapper>(m);
-  mm->add_evidence("tenancycode", "Field 13 TCODE");
-  mm->add_evidence("no_such_answer", "whatever");  // ignored
+  m->add_evidence("tenancycode", "Field 13 TCODE");
+  m->add_evidence("no_such_answer", "whatever");  // ignored
   auto p = m->propose({"Field 13 TCODE"})[0];
   EXPECT_EQ(p.attribute, "tenancycode");
   EXPECT_EQ(p.evidence, Evidence::Extra);
