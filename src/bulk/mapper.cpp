@@ -291,6 +291,7 @@ struct ColumnMapper::Impl {
     int target = -1;
     Evidence source = Evidence::None;
     std::string raw;
+    std::string shown;  // what the page shows as matched, when not `raw`
     Norm norm;
   };
   struct Target {
@@ -402,7 +403,7 @@ struct ColumnMapper::Impl {
     return int(targets.size()) - 1;
   }
 
-  void add_text(int target, Evidence source, const std::string& raw) {
+  void add_text(int target, Evidence source, const std::string& raw, const std::string& shown = "") {
     if (target < 0 || trim(raw).empty()) return;
     for (int i : targets[size_t(target)].texts)
       if (texts[size_t(i)].raw == raw && texts[size_t(i)].source <= source) return;
@@ -410,6 +411,7 @@ struct ColumnMapper::Impl {
     t.target = target;
     t.source = source;
     t.raw = raw;
+    t.shown = shown;
     texts.push_back(std::move(t));
     targets[size_t(target)].texts.push_back(int(texts.size()) - 1);
   }
@@ -422,7 +424,7 @@ struct ColumnMapper::Impl {
     std::string a = label.substr(open + 1, close - open - 1);
     for (char c : a)
       if (c < 'A' || c > 'Z') return;
-    add_text(target, Evidence::Label, a);
+    add_text(target, Evidence::Label, a, label);
   }
 
   // After every text is in: the vocabulary, weights and postings.
@@ -572,7 +574,7 @@ struct ColumnMapper::Impl {
       p.matched = p.attribute;
     } else {
       p.evidence = texts[size_t(s.text)].source;
-      p.matched = texts[size_t(s.text)].raw;
+      p.matched = texts[size_t(s.text)].shown.empty() ? texts[size_t(s.text)].raw : texts[size_t(s.text)].shown;
     }
     std::string phrase = evidence_phrase(p.evidence);
     phrase[0] = char(phrase[0] - 'a' + 'A');

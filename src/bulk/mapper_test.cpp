@@ -187,6 +187,7 @@ TEST(ColumnMapper, ExplainsEachProposal) {
   EXPECT_EQ(p.evidence, Evidence::Synonym);
   p = one("CHR letting");
   EXPECT_EQ(p.attribute, "chr");
+  EXPECT_EQ(p.matched, "Common housing register (CHR)");  // the abbreviation, shown with what it stands for
 }
 
 TEST(ColumnMapper, SampleValuesThatDoNotFitCount) {
