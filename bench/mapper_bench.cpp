@@ -51,7 +51,7 @@ int main() {
     return 1;
   }
   auto m = bulk::measure_mapper(*mapper, expected);
-  std::printf("== sampleCSV.csv against gold_mapping_sampleCSV.csv (threshold %.2f)\n", bulk::MapperOptions{}.threshold);
+  std::printf("== the alpha sample's headers against expected-columns.csv (threshold %.2f)\n", bulk::MapperOptions{}.threshold);
   std::printf("  result  %-44s %-36s %-24s score  reason\n", "header", "expected", "proposed");
   for (auto& c : m.columns) {
     std::string e;
@@ -84,14 +84,8 @@ int main() {
                 b.proposed, 100 * b.recall, b.correct, b.should_map);
   }
 
-  bool ok = false;
-  std::vector<std::string> sanctuary, ecore;
-  for (auto& row : bulk::read_csv_rows(dir + "/sanctuary_provider_headers.csv", &ok))
-    if (row.size() >= 3 && row[0] != "source_table") sanctuary.push_back(row[2]);
-  for (auto& row : bulk::read_csv_rows(dir + "/ecore_template_columns.csv", &ok))
-    if (row.size() >= 2 && row[0] != "position") ecore.push_back(row[1]);
-  print_list(*mapper, "sanctuary_provider_headers.csv", sanctuary);
-  print_list(*mapper, "ecore_template_columns.csv", ecore);
+  print_list(*mapper, "a landlord's extract (control-headers.csv)", bulk::control_headers(dir, "landlord extract"));
+  print_list(*mapper, "the old CORE template (control-headers.csv)", bulk::control_headers(dir, "old CORE template"));
 
   std::vector<std::string> headers;
   for (auto& e : expected) headers.push_back(e.header);

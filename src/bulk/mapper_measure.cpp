@@ -73,53 +73,34 @@ MapperMeasure measure_mapper(const ColumnMapper& mapper, const std::vector<Expec
 }
 
 bool load_alpha_sample(const std::string& dir, std::vector<ExpectedColumn>& out, std::string* error) {
-  bool ok1 = false, ok2 = false, ok3 = false;
-  auto headers = read_csv_rows(dir + "/sampleCSV-headers.csv", &ok1);
-  auto gold = read_csv_rows(dir + "/gold_mapping_sampleCSV.csv", &ok2);
-  auto fields = read_csv_rows(dir + "/gold-fields-2026.csv", &ok3);
-  if (!ok1 || !ok2 || !ok3 || headers.empty() || gold.size() < 2 || fields.size() < 2) {
-    if (error) *error = "cannot read the alpha sample in " + dir;
+  // expected-columns.csv: one row per column of the sample, in order: header, the 2026 attributes
+  // that are right for it (space-separated; none: it should stay unmapped), the alpha's field, a note.
+  bool ok = false;
+  auto rows = read_csv_rows(dir + "/expected-columns.csv", &ok);
+  if (!ok || rows.size() < 2 || rows[0].size() < 3 || rows[0][0] != "header" || rows[0][1] != "attributes") {
+    if (error) *error = "cannot read the alpha sample's expected columns in " + dir + "/expected-columns.csv";
     return false;
   }
-  // gold-fields-2026.csv: core_field -> attributes ("{n}" for persons 1 to 8).
-  std::map<std::string, std::set<std::string>> attrs_of;
-  for (size_t i = 1; i < fields.size(); ++i) {
-    auto& f = fields[i];
-    if (f.size() < 2) continue;
-    bool templ = f[0].find("{n}") != std::string::npos;
-    for (int n = templ ? 1 : 0; n <= (templ ? 8 : 0); ++n) {
-      auto sub = [&](std::string s) {
-        for (size_t p; (p = s.find("{n}")) != std::string::npos;) s.replace(p, 3, std::to_string(n));
-        return s;
-      };
-      std::set<std::string> a;
-      std::istringstream words(sub(f[1]));
-      for (std::string w; words >> w;) a.insert(w);
-      attrs_of[sub(f[0])] = a;
-    }
-  }
-  // gold_mapping_sampleCSV.csv: core_section, core_field, lambda label, expected header, ...
-  std::map<std::string, std::string> field_of_header;
-  for (size_t i = 1; i < gold.size(); ++i) {
-    auto& g = gold[i];
-    if (g.size() < 4) continue;
-    if (!attrs_of.count(g[1])) {
-      if (error) *error = "gold-fields-2026.csv has no row for " + g[1];
-      return false;
-    }
-    if (!g[3].empty()) field_of_header[g[3]] = g[1];
-  }
-  for (auto& h : headers[0]) {
+  for (size_t i = 1; i < rows.size(); ++i) {
+    auto& r = rows[i];
     ExpectedColumn e;
-    e.header = h;
-    auto it = field_of_header.find(h);
-    if (it != field_of_header.end()) {
-      e.field = it->second;
-      e.attributes = attrs_of[it->second];
+    e.header = r[0];
+    if (r.size() > 1) {
+      std::istringstream words(r[1]);
+      for (std::string w; words >> w;) e.attributes.insert(w);
     }
+    if (r.size() > 2) e.field = r[2];
     out.push_back(std::move(e));
   }
   return true;
+}
+
+std::vector<std::string> control_headers(const std::string& dir, const std::string& list) {
+  bool ok = false;
+  std::vector<std::string> out;
+  for (auto& r : read_csv_rows(dir + "/control-headers.csv", &ok))
+    if (r.size() >= 2 && r[0] == list) out.push_back(r[1]);
+  return out;
 }
 
 }  // namespace core::bulk

@@ -32,10 +32,12 @@ struct MapperMeasure {
 MapperMeasure measure_mapper(const ColumnMapper& mapper, const std::vector<ExpectedColumn>& expected,
                              const MapperOptions& opt = {});
 
-// The alpha's sample: the header row of `dir`/sampleCSV-headers.csv, with what each column should
-// fill according to gold_mapping_sampleCSV.csv and gold-fields-2026.csv. False and `error` set when
-// a file is missing or a gold field has no row in gold-fields-2026.csv.
+// The alpha's sample: each column's header and what it should fill (`dir`/expected-columns.csv).
+// False and `error` set when the file is missing or not in that shape.
 bool load_alpha_sample(const std::string& dir, std::vector<ExpectedColumn>& out, std::string* error);
+// A list of control-headers.csv ("landlord extract", "old CORE template"): headers with no expected
+// mapping, kept to show the vocabulary is not fitted to the sample.
+std::vector<std::string> control_headers(const std::string& dir, const std::string& list);
 
 // Rows of a small CSV file (quoted fields, doubled quotes, CRLF or LF; lines starting with '#'
 // skipped). At most `max_bytes` are read.
