@@ -7,6 +7,7 @@
 
 #include "form/cases.h"
 #include "form/duplicates.h"
+#include "form/registry.h"
 #include "form/lint.h"
 #include "lint_text.h"
 
@@ -19,9 +20,8 @@ namespace {
 const std::string kRoot = CORE_SOURCE_DIR;
 const std::string kData = kRoot + "/data";
 
-std::shared_ptr<const Form> form_2026(const std::string& type) {
-  return Form::load_checked(kRoot + "/forms/2026/" + type + ".json", kData);
-}
+// The 2026 form of the type, loaded once per process (form/registry.h).
+std::shared_ptr<const Form> form_2026(const std::string& type) { return form::get(type, 2026); }
 
 // The first complete log of the kind's rule cases, through the gateway.
 Values complete_log(const Form& f, const std::string& type) {

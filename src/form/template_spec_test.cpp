@@ -19,12 +19,8 @@ namespace {
 const std::string kRoot = CORE_SOURCE_DIR;
 const std::string kData = kRoot + "/data";
 
-std::shared_ptr<const Form> form_2026(const std::string& type) {
-  static std::map<std::string, std::shared_ptr<const Form>> forms;
-  auto& f = forms[type];
-  if (!f) f = Form::load_checked(kRoot + "/forms/2026/" + type + ".json", kData);
-  return f;
-}
+// The 2026 form of the type, loaded once per process (form/registry.h).
+std::shared_ptr<const Form> form_2026(const std::string& type) { return form::get(type, 2026); }
 
 // A small lettings spec that lints clean against the 2026 form; each test breaks one thing.
 json small_spec() {
