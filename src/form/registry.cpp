@@ -9,12 +9,23 @@
 
 namespace core::form {
 
+namespace {
+// A type names a file under forms/<year>/: lower-case letters and dashes only, so that no type can
+// reach outside that folder.
+const std::string& checked_type(const std::string& type) {
+  bool ok = !type.empty() && type.size() <= 40 && type.front() != '-';
+  for (char c : type) ok = ok && ((c >= 'a' && c <= 'z') || c == '-');
+  if (!ok) throw std::runtime_error("there is no form of the type '" + type.substr(0, 40) + "'");
+  return type;
+}
+}  // namespace
+
 std::string definition_path(const std::string& type, int year) {
-  return (resource_root() / "forms" / std::to_string(year) / (type + ".json")).string();
+  return (resource_root() / "forms" / std::to_string(year) / (checked_type(type) + ".json")).string();
 }
 
 std::string template_spec_path(const std::string& type, int year) {
-  return (resource_root() / "forms" / std::to_string(year) / template_spec_file_name(type)).string();
+  return (resource_root() / "forms" / std::to_string(year) / template_spec_file_name(checked_type(type))).string();
 }
 
 std::string data_dir() { return (resource_root() / "data").string(); }

@@ -369,3 +369,14 @@ TEST(TemplateSpec, TheRegistryFindsEachFormsSpecBesideIt) {
   EXPECT_NE(template_spec_path("sales", 2026).find("forms/2026/sales-bulk-upload.json"), std::string::npos);
   EXPECT_THROW(template_spec("lettings", 2099), std::runtime_error);
 }
+
+// A type names a file in the year's folder: nothing else is looked for, and nothing is kept.
+TEST(TemplateSpec, ATypeThatIsNotANameIsRefused) {
+  for (const std::string& type : std::vector<std::string>{"../lettings", "lettings/../../etc/passwd", "/etc/passwd", "", "Lettings", "-x",
+                                                          std::string("lettings\0x", 10), std::string(500, 'a')}) {
+    EXPECT_THROW(form::template_spec(type, 2026), std::runtime_error) << type;
+    EXPECT_THROW(form::get(type, 2026), std::runtime_error) << type;
+    EXPECT_THROW(form::definition_path(type, 2026), std::runtime_error) << type;
+  }
+  EXPECT_NO_THROW(form::template_spec("sales", 2026));
+}
