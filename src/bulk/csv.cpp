@@ -70,9 +70,9 @@ bool to_utf8(std::string& body, bool had_bom, std::string& error) {
         error = kEncodingMessage;
         return false;
       }
-      detail::append_utf8(out, cp);
+      util::append_utf8(out, cp);
     } else {
-      detail::append_utf8(out, c);  // 0xA0-0xFF are U+00A0-U+00FF
+      util::append_utf8(out, c);  // 0xA0-0xFF are U+00A0-U+00FF
     }
   }
   body.swap(out);

@@ -125,19 +125,6 @@ size_t utf8_chars(std::string_view s) {
   return n;
 }
 
-void append_utf8(std::string& out, char32_t cp) {
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xE0 | ((cp >> 12) & 0x0F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
-}
-
 void normalise_line_breaks(std::string& s) {
   if (s.find('\r') == std::string::npos) return;
   std::string out;

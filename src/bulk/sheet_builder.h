@@ -11,8 +11,6 @@ namespace core::bulk::detail {
 std::string with_commas(uint64_t n);
 // The number of UTF-8 code points in s (bytes that are not continuation bytes).
 size_t utf8_chars(std::string_view s);
-// Appends a code point (U+0000-U+FFFF) as UTF-8.
-void append_utf8(std::string& out, char32_t cp);
 // Line breaks inside a cell as "\n": CRLF and lone CR become LF.
 void normalise_line_breaks(std::string& s);
 

@@ -63,7 +63,7 @@ std::string decode_escapes(const std::string& s) {
       if (h0 >= 0 && h1 >= 0 && h2 >= 0 && h3 >= 0) {
         char32_t cp = static_cast<char32_t>((h0 << 12) | (h1 << 8) | (h2 << 4) | h3);
         if (cp < 0xD800 || cp > 0xDFFF) {
-          detail::append_utf8(out, cp);
+          util::append_utf8(out, cp);
           i += 7;
           continue;
         }

@@ -76,23 +76,6 @@ class FlatReader {
     i_ += 4;
     return true;
   }
-  static void utf8(std::string& out, uint32_t cp) {
-    if (cp < 0x80) {
-      out += char(cp);
-    } else if (cp < 0x800) {
-      out += char(0xC0 | (cp >> 6));
-      out += char(0x80 | (cp & 0x3F));
-    } else if (cp < 0x10000) {
-      out += char(0xE0 | (cp >> 12));
-      out += char(0x80 | ((cp >> 6) & 0x3F));
-      out += char(0x80 | (cp & 0x3F));
-    } else {
-      out += char(0xF0 | (cp >> 18));
-      out += char(0x80 | ((cp >> 12) & 0x3F));
-      out += char(0x80 | ((cp >> 6) & 0x3F));
-      out += char(0x80 | (cp & 0x3F));
-    }
-  }
   bool string(std::string& out) {
     if (!eat('"')) return false;
     size_t start = i_;
@@ -133,7 +116,7 @@ class FlatReader {
           } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
             return false;
           }
-          utf8(out, cp);
+          util::append_utf8(out, cp);
           break;
         }
         default: return false;

@@ -14,6 +14,8 @@ int hex_value(char c);
 // beyond U+10FFFF) that starts at s[i], or 0 if the bytes there are not one.
 size_t utf8_sequence(const std::string& s, size_t i);
 bool valid_utf8(const std::string& s);
+// Appends a code point (at most U+10FFFF) as UTF-8.
+void append_utf8(std::string& out, uint32_t cp);
 
 // --- readers for what users send: they never throw and never backtrack.
 // A whole number: an optional '-', then 1 to 18 digits, nothing else (no spaces, no '+').

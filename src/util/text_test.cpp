@@ -76,3 +76,18 @@ TEST(Text, ALabelReadsInsideASentence) {
   EXPECT_EQ(util::lower_first_word("A"), "a");
   EXPECT_EQ(util::lower_first_word(""), "");
 }
+
+TEST(Text, CodePointsAreWrittenAsUtf8) {
+  for (uint32_t cp : {0x24u, 0xA3u, 0x20ACu, 0xFFFDu, 0x1F600u, 0x10FFFFu}) {
+    std::string s;
+    util::append_utf8(s, cp);
+    EXPECT_TRUE(util::valid_utf8(s)) << cp;
+    EXPECT_EQ(util::utf8_sequence(s, 0), s.size()) << cp;
+  }
+  std::string pound;
+  util::append_utf8(pound, 0xA3);
+  EXPECT_EQ(pound, "\xC2\xA3");
+  std::string emoji;
+  util::append_utf8(emoji, 0x1F600);
+  EXPECT_EQ(emoji, "\xF0\x9F\x98\x80");
+}
