@@ -1,6 +1,7 @@
 // Progressive enhancement only: every page works without this file.
 import { initAll } from '/assets/govuk-frontend.min.js';
 import './totals.js';
+import './bulk_progress.js';
 
 initAll();
 

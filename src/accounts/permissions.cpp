@@ -127,4 +127,16 @@ bool home_counts_incomplete_schemes(const User& u) { return home_scope(u) != Hom
 
 bool can_view_audit(const User& u) { return is_support(u); }
 
+bool can_bulk_upload_for(const User& u, const Organisation& org) {
+  if (!u.active || !organisation_can_create_logs(org)) return false;
+  return is_support(u) || u.organisation_id == org.id;
+}
+
+bool can_view_bulk_upload(const User& u, int64_t upload_organisation_id, int64_t uploader_id) {
+  if (!u.active) return false;
+  return is_support(u) || u.id == uploader_id || is_coordinator_of(u, upload_organisation_id);
+}
+
+bool can_list_all_bulk_uploads(const User& u) { return is_support(u); }
+
 }  // namespace core::accounts::permissions

@@ -112,4 +112,11 @@ bool home_counts_incomplete_schemes(const User& u);
 // Audit trail
 bool can_view_audit(const User& u);
 
+// Bulk upload: anyone may upload for their own organisation (once it can create logs), support for
+// any; an upload's results are the uploader's, their organisation's coordinators' and support's;
+// the list of uploads shows support everything, others their organisation's.
+bool can_bulk_upload_for(const User& u, const Organisation& org);
+bool can_view_bulk_upload(const User& u, int64_t upload_organisation_id, int64_t uploader_id);
+bool can_list_all_bulk_uploads(const User& u);
+
 }  // namespace core::accounts::permissions

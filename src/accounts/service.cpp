@@ -1,4 +1,5 @@
 #include "accounts/service.h"
+#include "mail/email_template.h"
 
 #include <algorithm>
 #include <cctype>
@@ -159,18 +160,6 @@ FieldErrors read_user(db::Connection& c, const UserInput& in, int64_t except_id)
   return e;
 }
 
-static std::string render_email(const std::string& name, const nlohmann::json& data) {
-  // Every value put into an email was checked when it was typed in (single-line fields refuse
-  // line breaks); refusing here too means a missed check cannot add lines to the service's mail.
-  for (const auto& [key, value] : data.items())
-    if (value.is_string() && util::single_line_problem(value.get<std::string>()))
-      throw std::invalid_argument("email value '" + key + "' is not a single line of text");
-  std::ifstream in(resource_root() / "templates" / "emails" / (name + ".mustache"));
-  std::stringstream ss;
-  ss << in.rdbuf();
-  // The e-mails use only {{{name}}} tags with text values.
-  return web::Template::parse(ss.str()).render(data);
-}
 
 static void send_link(db::Connection& c, mail::Mailer& m, const std::string& base_url, const User& u,
                       const std::string& purpose, int hours, const std::string& email_template,
@@ -179,7 +168,7 @@ static void send_link(db::Connection& c, mail::Mailer& m, const std::string& bas
   std::string token = util::random_token(32);
   store::create_token(c, u.id, purpose, util::sha256_hex(token),
                       util::iso_from_seconds(util::now_seconds() + hours * 3600));
-  std::string body = render_email(email_template, {{"name", u.name},
+  std::string body = mail::render_email(email_template, {{"name", u.name},
                                                    {"organisation", u.organisation_name},
                                                    {"link", base_url + path + "?token=" + token},
                                                    {"hours", std::to_string(hours)},
@@ -271,7 +260,7 @@ void notify_relationship(db::Connection& c, mail::Mailer& m, const std::string& 
   // The stock owner's coordinators look after its managing agents, and the other way round.
   for (auto [org, slug] : {std::pair{&owner, "managing-agents"}, std::pair{&agent, "stock-owners"}})
     for (const auto& u : store::coordinators_of(c, org->id)) {
-      std::string body = render_email("relationship", {{"name", u.name},
+      std::string body = mail::render_email("relationship", {{"name", u.name},
                                                        {"message", message},
                                                        {"link", base_url + "/organisations/" + std::to_string(org->id) + "/" + slug}});
       m.send({u.email, subject, body});

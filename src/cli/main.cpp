@@ -21,6 +21,11 @@
 #include "accounts/service.h"
 #include "accounts/sessions.h"
 #include "accounts/store.h"
+#include "cli/bulk_commands.h"
+#include "bulk/handlers.h"
+#include "bulk/upload.h"
+#include "jobs/jobs.h"
+#include <unistd.h>
 #include "cli/form_commands.h"
 #include "logs/generate.h"
 #include "logs/service.h"
@@ -50,7 +55,7 @@ struct Args {
 // Options that take a value; everything else starting with -- is a flag.
 const std::set<std::string> kValued = {"--port", "--database", "--name", "--type", "--email", "--organisation",
                                        "--role", "--users", "--year", "--today", "--count", "--organisations", "--assigned-to",
-                                       "--rent-periods", "--as", "--duplicates-every"};
+                                       "--rent-periods", "--as", "--duplicates-every", "--rows", "--errors-every", "--out"};
 
 Args parse(int argc, char** argv, int from) {
   Args a;
@@ -102,6 +107,8 @@ int usage() {
                "  form lint FILE...\n"
                "  form test [--database URL] FILE...\n"
                "  log check --type lettings --year 2026 [--today YYYY-MM-DD] [--database URL [--as EMAIL]] FILE.json\n"
+               "  bulk-upload check --type lettings|sales --year 2026 FILE [--database URL [--as EMAIL]] [--today YYYY-MM-DD]\n"
+               "  bulk-upload generate --type lettings|sales --year 2026 --rows N [--errors-every K] [--organisation ID] [--email EMAIL] --out FILE\n"
                "Database URLs: sqlite:///absolute/path.db, sqlite://relative/path.db,\n"
                "               postgresql://user[:password]@host:port/dbname\n";
   return 2;
@@ -127,9 +134,17 @@ int cmd_serve(const Args& a) {
   accounts::register_routes(app);
   auto lookup = schemes::postcode_lookup_from_env();
   schemes::register_routes(app, *lookup);
+  bulk::register_routes(app);  // before the log pages, whose <base>/:id/:page would take its addresses
   logs::register_routes(app);
   home::register_routes(app);
-  return web::serve(app);
+  // The job worker (ADR 0015): bulk-upload checks and imports run here, in the background.
+  jobs::Worker worker(db, "serve-" + std::to_string(::getpid()));
+  bulk::register_jobs(worker, db, *mailer, app.base_url());
+  app.set_job_waker([&worker] { worker.wake(); });
+  worker.start();
+  int rc = web::serve(app);
+  worker.stop();
+  return rc;
 }
 
 int cmd_migrate(const Args& a) {
@@ -318,6 +333,12 @@ int main(int argc, char** argv) {
     if (cmd == "log" && a.positional.size() >= 2 && a.positional[1] == "check")
       return cli::log_check(opt(a, "--type"), opt(a, "--year"), opt(a, "--today"), opt(a, "--database"),
                             a.positional.size() > 2 ? a.positional[2] : "", opt(a, "--as"));
+    if (cmd == "bulk-upload" && a.positional.size() >= 2 && a.positional[1] == "check")
+      return cli::bulk_check(opt(a, "--type"), opt(a, "--year"), a.positional.size() > 2 ? a.positional[2] : "", opt(a, "--database"),
+                             opt(a, "--as"), opt(a, "--today"));
+    if (cmd == "bulk-upload" && a.positional.size() >= 2 && a.positional[1] == "generate")
+      return cli::bulk_generate(opt(a, "--type"), opt(a, "--year"), opt(a, "--rows"), opt(a, "--errors-every"), opt(a, "--organisation"),
+                                opt(a, "--email"), opt(a, "--out"));
     if (cmd == "--help" || cmd == "help") {
       usage();
       return 0;

@@ -48,9 +48,14 @@ Checked check_changes(db::Connection& c, const accounts::User& u, const form::Fo
                       const form::Changes& changes, const util::Date& today) {
   Checked k;
   // Who a log is assigned to is for coordinators and support only.
-  if (!perm::can_assign_logs(u))
+  // (Anyone may have a new log assigned to themselves, as the web's new log is: bulk upload names them.)
+  if (!perm::can_assign_logs(u)) {
+    int at = f.slot("assigned_to_id");
+    bool unassigned = at < 0 || size_t(at) >= stored.size() || stored[size_t(at)].null();
     for (auto& ch : changes)
-      if (ch.first == "assigned_to_id") k.forbidden = "Only data coordinators and support users can choose who a log is assigned to.";
+      if (ch.first == "assigned_to_id" && !(unassigned && ch.second.is_number_integer() && ch.second.get<int64_t>() == u.id))
+        k.forbidden = "Only data coordinators and support users can choose who a log is assigned to.";
+  }
   // One context for the log as it will be: the records named by the new answers (a posted "12"
   // for a scheme is read in as the gateway reads it), each looked up once.
   k.after = form::with_changes(f, stored, changes);
@@ -132,6 +137,53 @@ store::Log create(db::Connection& c, const accounts::User& u, const std::string&
     if (l.duplicate_key) l.duplicate_set_id = store::regroup_log(c, nullptr, &l);
   });
   return l;
+}
+
+std::vector<int64_t> create_many(db::Connection& c, const accounts::User& u, const NewLogs& batch, const util::Date& today) {
+  auto own = accounts::store::find_organisation(c, u.organisation_id);
+  if (!perm::is_support(u) && (!own || !perm::organisation_can_create_logs(*own)))
+    throw Refused(Refused::Kind::Forbidden, "Your organisation must accept the data sharing agreement before it can create logs. "
+                                            "Its data protection officer can accept it from your organisation’s page.");
+  std::shared_ptr<const form::Form> f;
+  try {
+    f = form::get(batch.type, batch.year);
+  } catch (const std::exception&) {
+    throw Refused(Refused::Kind::Forbidden, "There is no " + batch.type + " form for " + std::to_string(batch.year) + ".");
+  }
+  if (today > f->new_logs_end_date) throw Refused(Refused::Kind::Forbidden, "The collection year is closed for new logs.");
+  // Every log is checked as a save would check it, before anything is written.
+  form::Values empty(f->size());
+  std::vector<store::Log> logs;
+  std::vector<std::vector<store::FieldChange>> audits;
+  logs.reserve(batch.answers.size());
+  for (size_t i = 0; i < batch.answers.size(); ++i) {
+    Checked k = check_changes(c, u, *f, empty, batch.answers[i], today);
+    std::string which = batch.names.size() > i ? batch.names[i] : "Log " + std::to_string(i + 1);
+    if (!k.forbidden.empty()) throw Refused(Refused::Kind::Forbidden, which + ": " + k.forbidden);
+    if (!k.errors.empty()) throw Refused(Refused::Kind::Forbidden, which + ": " + k.errors.front().message);
+    auto o = form::apply(*f, empty, batch.answers[i], k.context);
+    if (!o.errors.empty()) throw Refused(Refused::Kind::Forbidden, which + ": " + o.errors.front().message);
+    store::Log l;
+    l.type = batch.type;
+    l.form_year = f->year;
+    l.created_by_id = u.id;
+    l.creation_method = batch.creation_method;
+    l.bulk_upload_id = batch.bulk_upload_id;
+    sync_columns(l, *f, o.values, o.status);
+    audits.push_back(diff(*f, empty, o.values));
+    logs.push_back(std::move(l));
+    if (batch.progress) batch.progress(int(i + 1), int(batch.answers.size()));
+  }
+  std::vector<int64_t> ids;
+  c.transaction([&] {
+    for (size_t i = 0; i < logs.size(); ++i) {
+      logs[i].id = store::create(c, logs[i], audits[i]);
+      if (logs[i].duplicate_key) logs[i].duplicate_set_id = store::regroup_log(c, nullptr, &logs[i]);
+      ids.push_back(logs[i].id);
+    }
+    if (batch.in_transaction) batch.in_transaction(ids);
+  });
+  return ids;
 }
 
 SaveResult save(db::Connection& c, const accounts::User& u, const store::Log& log, const form::Changes& changes,

@@ -19,6 +19,7 @@
 // create() and remove() keep the sets in step too.
 // The result says which of these decided, with the gateway's outcome and the context it ran in.
 #pragma once
+#include <functional>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -55,6 +56,22 @@ bool editable(const form::Form& f, const util::Date& today);
 // organisation has accepted the data sharing agreement, or when the year is closed for new logs or
 // has no form of that type.
 store::Log create(db::Connection& c, const accounts::User& u, const std::string& type, const util::Date& today);
+
+// Many new logs at once, all or none (bulk upload): each is checked exactly as a save of its answers
+// would be (the same refusals, the same gateway), then all are written in one transaction, with
+// `in_transaction` run inside it (the upload marks itself done in the same commit). Any log refused
+// throws Refused{Forbidden} naming it (`names`, else "Log N"), and nothing is written.
+struct NewLogs {
+  std::string type;
+  int year = 0;
+  std::vector<form::Changes> answers;
+  std::vector<std::string> names;  // how a refusal names each log ("Row 12")
+  std::string creation_method = "bulk upload";
+  std::optional<int64_t> bulk_upload_id;
+  std::function<void(int done, int total)> progress;              // while checking
+  std::function<void(const std::vector<int64_t>& ids)> in_transaction;
+};
+std::vector<int64_t> create_many(db::Connection& c, const accounts::User& u, const NewLogs& batch, const util::Date& today);
 
 struct Conflict {
   std::string field;      // the attribute someone else changed

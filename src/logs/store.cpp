@@ -37,15 +37,25 @@ Params columns(const Log& l, bool with_answers = true) {
 
 void insert_changes(db::Connection& c, int64_t log_id, int64_t version, int64_t user_id, const std::string& at,
                     const std::vector<FieldChange>& changes) {
-  for (auto& ch : changes)
-    c.exec("INSERT INTO log_changes (log_id, version, user_id, changed_at, field, before_value, after_value) VALUES (?, ?, ?, ?, ?, ?, ?)",
-           {log_id, version, user_id ? Value(user_id) : Value(), at, ch.field, ch.before.is_null() ? Value() : Value(ch.before.dump()),
-            ch.after.is_null() ? Value() : Value(ch.after.dump())});
+  // Up to 200 rows a statement (a new log writes one row per answer).
+  for (size_t from = 0; from < changes.size(); from += 200) {
+    size_t to = std::min(changes.size(), from + 200);
+    std::string sql = "INSERT INTO log_changes (log_id, version, user_id, changed_at, field, before_value, after_value) VALUES ";
+    Params p;
+    p.reserve((to - from) * 7);
+    for (size_t i = from; i < to; ++i) {
+      auto& ch = changes[i];
+      sql += i == from ? "(?, ?, ?, ?, ?, ?, ?)" : ", (?, ?, ?, ?, ?, ?, ?)";
+      p.insert(p.end(), {log_id, version, user_id ? Value(user_id) : Value(), at, ch.field, ch.before.is_null() ? Value() : Value(ch.before.dump()),
+                         ch.after.is_null() ? Value() : Value(ch.after.dump())});
+    }
+    c.exec(sql, p);
+  }
 }
 
 const char* kSelect =
     "SELECT l.id, l.log_type, l.form_year, l.collection_year, l.status, l.owning_organisation_id, "
-    "l.managing_organisation_id, l.assigned_to_id, l.created_by_id, l.creation_method, l.answers, l.version, "
+    "l.managing_organisation_id, l.assigned_to_id, l.created_by_id, l.creation_method, l.bulk_upload_id, l.answers, l.version, "
     "l.category, l.log_date, l.reference, l.property_reference, l.postcode_full, l.duplicate_key, l.duplicate_set_id, "
     "l.created_at, l.updated_at, o.name AS owning_name, m.name AS managing_name, u.name AS assigned_name "
     "FROM logs l LEFT JOIN organisations o ON o.id = l.owning_organisation_id "
@@ -63,6 +73,7 @@ Log from_row(const db::Row& r) {
   l.assigned_to_id = r.opt_i64("assigned_to_id");
   l.created_by_id = r.opt_i64("created_by_id");
   l.creation_method = r.str("creation_method");
+  l.bulk_upload_id = r.opt_i64("bulk_upload_id");
   l.answers = r.str("answers");
   l.category = r.opt_i64("category");
   l.log_date = r.opt_str("log_date");
@@ -109,6 +120,11 @@ std::string conditions(const Filter& f, Params& p) {
     w += " AND l.managing_organisation_id = ?";
     p.push_back(*f.managed_by);
   }
+  if (f.bulk_upload_id) {
+    w += " AND l.bulk_upload_id = ?";
+    p.push_back(*f.bulk_upload_id);
+  }
+  if (f.from_bulk_upload) w += " AND l.creation_method = 'bulk upload'";
   std::string s = f.search;
   if (!s.empty()) {
     // "log123" or "123" finds the log by id; otherwise the landlord's references (tenant code and
@@ -155,8 +171,8 @@ namespace {
 const char* kInsert =
     "INSERT INTO logs (log_type, form_year, collection_year, status, owning_organisation_id, managing_organisation_id, "
     "assigned_to_id, category, log_date, reference, property_reference, postcode_full, duplicate_key, answers, created_by_id, "
-    "creation_method, version, created_at, updated_at) VALUES ";
-const char* kInsertRow = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)";
+    "creation_method, bulk_upload_id, version, created_at, updated_at) VALUES ";
+const char* kInsertRow = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)";
 
 // A new log's row: its columns, who made it and how, and when.
 void add_row(Params& p, const Log& log, const std::string& now) {
@@ -164,6 +180,7 @@ void add_row(Params& p, const Log& log, const std::string& now) {
   p.insert(p.end(), cols.begin(), cols.end());
   p.push_back(opt(log.created_by_id));
   p.push_back(log.creation_method);
+  p.push_back(opt(log.bulk_upload_id));
   p.push_back(now);
   p.push_back(now);
 }

@@ -21,6 +21,7 @@ struct Log {
   std::string status = "not_started";
   std::optional<int64_t> owning_organisation_id, managing_organisation_id, assigned_to_id, created_by_id;
   std::string creation_method = "single log";
+  std::optional<int64_t> bulk_upload_id;  // the upload it came from (creation_method "bulk upload")
   // The answers as stored: the JSON text of one flat object (form::values_from_text reads it and
   // form::answers_text writes it, without a JSON document in between).
   std::string answers = "{}";
@@ -75,6 +76,8 @@ struct Filter {
   std::vector<int> years, categories;
   std::vector<std::string> statuses;
   std::optional<int64_t> assigned_to_id, owned_by, managed_by;
+  std::optional<int64_t> bulk_upload_id;  // only the logs of this upload
+  bool from_bulk_upload = false;          // only logs created by bulk upload
   std::string search;
   int page = 1, per_page = 20;
 };

@@ -3,7 +3,7 @@
 
 #include "accounts/permissions.h"
 #include "accounts/store.h"
-#include "schemes/csv.h"
+#include "util/csv.h"
 #include "schemes/local_authorities.h"
 #include "schemes/routes.h"
 #include "util/text.h"
@@ -367,7 +367,7 @@ void toggle_routes(App& app, const Toggle& t) {
 // --- CSV
 
 std::string schemes_csv_header() {
-  return csv_row({"scheme_code", "scheme_service_name", "scheme_status", "scheme_confidential", "scheme_type",
+  return util::csv_row({"scheme_code", "scheme_service_name", "scheme_status", "scheme_confidential", "scheme_type",
                   "scheme_registered_under_care_act", "scheme_owning_organisation_name", "scheme_support_services_provided_by",
                   "scheme_primary_client_group", "scheme_has_other_client_group", "scheme_secondary_client_group",
                   "scheme_support_type", "scheme_intended_stay", "scheme_created_at", "scheme_active_dates"});
@@ -456,7 +456,7 @@ void register_routes(App& app, PostcodeLookup& lookup) {
     auto schemes = visible_schemes(ctx, "");
     if (type == "schemes") {
       out = schemes_csv_header();
-      for (const auto& s : schemes) out += csv_row(scheme_cells(s, on));
+      for (const auto& s : schemes) out += util::csv_row(scheme_cells(s, on));
     } else {
       std::vector<std::string> header = {"scheme_code"};
       if (type == "combined") {
@@ -470,12 +470,12 @@ void register_routes(App& app, PostcodeLookup& lookup) {
           }
       }
       for (auto& c : location_header()) header.push_back(c);
-      out = csv_row(header);
+      out = util::csv_row(header);
       for (const auto& s : schemes)
         for (const auto& l : store::list_locations(ctx.conn(), s.id)) {
           std::vector<std::string> cells = type == "combined" ? scheme_cells(s, on) : std::vector<std::string>{s.code()};
           for (auto& c : location_cells(l, s, on)) cells.push_back(c);
-          out += csv_row(cells);
+          out += util::csv_row(cells);
         }
     }
     Response r = Response::text(out, 200, "text/csv; charset=utf-8");

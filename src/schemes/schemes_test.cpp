@@ -9,7 +9,7 @@
 #include <Poco/Net/ServerSocket.h>
 
 #include "accounts/store.h"
-#include "schemes/csv.h"
+#include "util/csv.h"
 #include "schemes/postcode_lookup.h"
 #include "schemes/routes.h"
 #include "util/clock.h"
@@ -302,11 +302,11 @@ TEST(SchemeCsv, DownloadsAreNeutralisedAgainstFormulae) {
   EXPECT_TRUE(contains(locations, "NE1 4ST"));
   EXPECT_TRUE(contains(locations, "deactivated")) << "the seeded deactivated location";
   EXPECT_EQ(c.get("/schemes/download?type=nonsense").status, 400);
-  EXPECT_EQ(schemes::csv_cell("+44 123"), "'+44 123");
-  EXPECT_EQ(schemes::csv_cell("-1"), "'-1");
-  EXPECT_EQ(schemes::csv_cell("@SUM(A1)"), "'@SUM(A1)");
-  EXPECT_EQ(schemes::csv_cell("plain"), "plain");
-  EXPECT_EQ(schemes::csv_cell("a,b"), "\"a,b\"");
+  EXPECT_EQ(util::csv_cell("+44 123"), "'+44 123");
+  EXPECT_EQ(util::csv_cell("-1"), "'-1");
+  EXPECT_EQ(util::csv_cell("@SUM(A1)"), "'@SUM(A1)");
+  EXPECT_EQ(util::csv_cell("plain"), "plain");
+  EXPECT_EQ(util::csv_cell("a,b"), "\"a,b\"");
 }
 
 namespace {

@@ -70,6 +70,7 @@ Config Config::from_env() {
   c.secure_cookies = env_or("CORE_SECURE_COOKIES", "0") == "1";
   c.session_idle_minutes = int(env_int("CORE_SESSION_IDLE_MINUTES", 60, 1, 60 * 24 * 30));
   c.max_body_bytes = static_cast<size_t>(env_int("CORE_MAX_BODY_BYTES", 1048576, 1024, int64_t(1) << 32));
+  c.max_upload_bytes = static_cast<size_t>(env_int("CORE_MAX_UPLOAD_BYTES", 11 << 20, 1024, int64_t(1) << 32));
   c.threads = int(env_int("CORE_THREADS", 128, 2, 4096));
   c.request_timeout_seconds = int(env_int("CORE_REQUEST_TIMEOUT_SECONDS", 10, 1, 3600));
   // Two requests at work per core keep the cores busy while one waits on the database or the

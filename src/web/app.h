@@ -30,6 +30,8 @@ struct Config {
   bool secure_cookies = false;        // CORE_SECURE_COOKIES=1 behind TLS
   int session_idle_minutes = 60;      // CORE_SESSION_IDLE_MINUTES
   size_t max_body_bytes = 1 << 20;    // CORE_MAX_BODY_BYTES
+  // CORE_MAX_UPLOAD_BYTES: a multipart/form-data body (a file upload: 10 MB and the form around it).
+  size_t max_upload_bytes = 11 << 20;
   int threads = 128;                  // CORE_THREADS: one per open connection (STACK-NOTES §5.4)
   // CORE_REQUEST_TIMEOUT_SECONDS: from a request's first byte, the time the client has to send
   // its headers and body; then the connection is closed (a trickling client cannot hold a thread).
@@ -118,6 +120,11 @@ class App {
   const Templates& templates() const { return templates_; }
   mail::Mailer& mailer() { return mailer_; }
   std::string csrf_for(const std::string& session_token) const;
+  // After a request queued a job (jobs/jobs.h): wakes this server's worker, if it has one.
+  void set_job_waker(std::function<void()> wake) { job_waker_ = std::move(wake); }
+  void wake_jobs() {
+    if (job_waker_) job_waker_();
+  }
   std::string base_url() const;
 
  private:
@@ -136,6 +143,7 @@ class App {
   const util::Clock* clock_ = &util::system_clock();
   std::vector<std::pair<int, NavItems>> nav_;
   StaticAssets assets_;
+  std::function<void()> job_waker_;
 };
 
 // What the server says at start-up about its CSRF key (empty: nothing to say). `env_key` is

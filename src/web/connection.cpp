@@ -143,7 +143,10 @@ class Connection : public Poco::Net::TCPServerConnection {
       }
       // A body somewhat over the limit is read and dropped, so the client gets the 413 page
       // rather than a reset connection; a much larger one is refused before it is read.
-      const size_t limit = app_.config().max_body_bytes, drain_limit = limit * 8;
+      // A file upload (multipart/form-data) may be larger than a form, but is not drained far past it.
+      const bool upload = lower(req.header("content-type")).rfind("multipart/form-data", 0) == 0;
+      const size_t limit = upload ? app_.config().max_upload_bytes : app_.config().max_body_bytes;
+      const size_t drain_limit = upload ? limit + (1 << 20) : limit * 8;
       const bool refused_unread = framing.framing.kind == BodyFraming::Length &&
                                   static_cast<uint64_t>(framing.framing.length) > drain_limit;
       if (framing.framing.kind != BodyFraming::None && !refused_unread && in.getExpectContinue()) {
@@ -175,6 +178,14 @@ class Connection : public Poco::Net::TCPServerConnection {
     std::string type = lower(req.header("content-type"));
     if (type.rfind("application/x-www-form-urlencoded", 0) == 0 && !parse_urlencoded(req.body, req.form))
       return refuse(req, 400, "The form could not be read. Go back and try again.");
+    if (type.rfind("multipart/form-data", 0) == 0) {
+      auto boundary = multipart_boundary(req.header("content-type"));
+      auto parts = boundary ? parse_multipart(req.body, *boundary) : std::nullopt;
+      if (!parts) return refuse(req, 400, "The form could not be read. Go back and try again.");
+      req.form = std::move(parts->fields);
+      req.files = std::move(parts->files);
+      req.body.clear();
+    }
     if (req.form.size() > 1000) return refuse(req, 413);
     // Reading the request and sending the response happen outside the gate: only the work does.
     std::optional<util::Gate::Pass> pass;

@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "web/multipart.h"
+
 namespace core::web {
 
 struct Request {
@@ -18,7 +20,8 @@ struct Request {
   std::map<std::string, std::string> headers;  // lower-case names
   std::map<std::string, std::string> cookies;
   std::multimap<std::string, std::string> query;
-  std::multimap<std::string, std::string> form;  // application/x-www-form-urlencoded body
+  std::multimap<std::string, std::string> form;  // application/x-www-form-urlencoded body (or a multipart body's fields)
+  std::map<std::string, UploadedFile> files;     // a multipart/form-data body's files, by field name
   std::string body;
   std::string remote_addr = "127.0.0.1";
   std::map<std::string, std::string> params;     // from the route pattern

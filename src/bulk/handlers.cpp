@@ -1,0 +1,390 @@
+#include "bulk/handlers.h"
+
+#include <algorithm>
+#include <map>
+
+#include "accounts/permissions.h"
+#include "accounts/store.h"
+#include "bulk/upload.h"
+#include "form/registry.h"
+#include "jobs/jobs.h"
+#include "util/csv.h"
+#include "util/text.h"
+#include "web/forms.h"
+
+namespace core::bulk {
+
+using nlohmann::json;
+using web::Context;
+using web::Response;
+namespace perm = accounts::permissions;
+
+namespace {
+
+struct Type {
+  std::string type, base, title;  // "lettings", "/lettings-logs", "Lettings"
+};
+
+const std::vector<Type>& types() {
+  static const std::vector<Type> t = {{"lettings", "/lettings-logs", "Lettings"}, {"sales", "/sales-logs", "Sales"}};
+  return t;
+}
+
+util::Date today(const Context& ctx) { return ctx.app.clock().today(); }
+
+// The collection years a file can be uploaded for today: those whose form takes new logs and that
+// have a template (newest first). Two during the crossover.
+std::vector<int> open_years(const std::string& type, const util::Date& on) {
+  std::vector<int> out;
+  int y = util::collection_year_start(on).y;
+  for (int year : {y, y - 1}) {
+    try {
+      auto f = form::get(type, year);
+      form::template_spec(type, year);
+      if (on >= f->start_date && on <= f->new_logs_end_date) out.push_back(year);
+    } catch (const std::exception&) {
+    }
+  }
+  return out;
+}
+
+std::string year_combo(int year) { return std::to_string(year) + " to " + std::to_string(year + 1); }
+
+// The year the page is for (?year= or the form's year), if it is open; otherwise 404.
+int chosen_year(const Context& ctx, const Type& t) {
+  auto years = open_years(t.type, today(ctx));
+  std::string given = ctx.req.q("year").empty() ? ctx.req.f("year") : ctx.req.q("year");
+  if (given.empty() && years.size() == 1) return years.front();
+  auto y = util::parse_int64(given);
+  if (!y || std::find(years.begin(), years.end(), int(*y)) == years.end()) throw web::NotFound();
+  return int(*y);
+}
+
+// Only users whose organisation may create logs (or support) use bulk upload.
+std::optional<std::string> refused(Context& ctx) {
+  const auto& u = ctx.current_user();
+  if (perm::is_support(u)) return std::nullopt;
+  auto org = accounts::store::find_organisation(ctx.conn(), u.organisation_id);
+  if (!org || !perm::can_bulk_upload_for(u, *org))
+    return std::string("Your organisation must accept the data sharing agreement before it can upload logs. "
+                       "Its data protection officer can accept it from your organisation’s page.");
+  return std::nullopt;
+}
+
+Response refusal_page(Context& ctx, const Type& t, const std::string& message) {
+  return ctx.page("errors/generic", {{"title", "You cannot upload logs yet"}, {"message", message}, {"status", 403}, {"back", t.base}}, 403);
+}
+
+store::Upload load_upload(Context& ctx) {
+  auto up = store::find(ctx.conn(), ctx.req.id_param("id"));
+  if (!up || !perm::can_view_bulk_upload(ctx.current_user(), up->organisation_id, up->user_id)) throw web::NotFound();
+  return *up;
+}
+
+const Type& type_of_upload(const store::Upload& up, const Type& t) {
+  if (up.type != t.type) throw web::NotFound();
+  return t;
+}
+
+// --- the results page
+
+std::string category_label(const std::string& c) {
+  if (c == "setup") return "Error on an important question";
+  if (c == "soft") return "Confirmation needed";
+  return "Critical error";
+}
+
+json summary_groups(const Report& r) {
+  // Errors by question and message: with setup errors, only those; otherwise the groups of more
+  // than 15 errors (as the real service's summary).
+  bool setup = r.has_category("setup");
+  std::map<std::tuple<int, std::string, std::string>, int> counts;
+  std::map<int, std::string> questions, columns;
+  for (auto& l : r.logs)
+    for (auto& e : l.errors) {
+      if (setup && e.category != "setup") continue;
+      ++counts[{e.field, e.question, e.message}];
+      std::string col;
+      for (char ch : e.cell)
+        if (ch >= 'A' && ch <= 'Z') col += ch;
+      columns[e.field] = col;
+    }
+  std::vector<std::pair<int, json>> groups;
+  for (auto& [k, n] : counts) {
+    if (!setup && n <= 15) continue;
+    auto& [field, question, message] = k;
+    groups.push_back({n, {{"field", field}, {"question", question.empty() ? "Field " + std::to_string(field) : question},
+                          {"column", columns[field]}, {"message", message}, {"count", n}, {"plural", n != 1}}});
+  }
+  std::stable_sort(groups.begin(), groups.end(), [](auto& a, auto& b) { return a.first > b.first; });
+  json out = json::array();
+  for (size_t i = 0; i < groups.size() && i < 20; ++i) out.push_back(groups[i].second);
+  return out;
+}
+
+json results_data(Context& ctx, const Type& t, const store::Upload& up) {
+  Report r = Report::from_json(json::parse(up.report.value_or("{}"), nullptr, false));
+  auto spec = form::template_spec(up.type, up.year);
+  json j = {{"title", "Results of your bulk upload"}, {"upload", {{"id", up.id}, {"filename", up.filename}, {"year_combo", year_combo(up.year)},
+                                                                  {"status", status_label(up)}, {"organisation", up.organisation_name}}},
+            {"back", t.base + "/bulk-uploads"}, {"base", t.base}, {"results", results_path(up)}};
+  j["file_errors"] = r.file_errors;
+  j["has_file_errors"] = !r.file_errors.empty();
+  int complete = 0, with_errors = 0;
+  for (auto& l : r.logs) {
+    complete += l.status == "completed" && l.errors.empty() ? 1 : 0;
+    with_errors += l.errors.empty() ? 0 : 1;
+  }
+  int64_t errors = r.error_count();
+  bool only_soft = errors > 0 && !r.has_category("setup") && !r.has_category("critical");
+  j["rows"] = r.rows;
+  j["complete"] = complete;
+  j["with_errors"] = with_errors;
+  j["errors"] = errors;
+  j["has_errors"] = false;  // the layout's error summary is for form errors, not these
+  j["any_errors"] = errors > 0;
+  j["heading"] = !r.file_errors.empty() ? "We could not check your file"
+                 : errors == 0          ? "There were no errors in your file"
+                 : "We found " + std::to_string(errors) + (only_soft ? (errors == 1 ? " discrepancy" : " discrepancies") : (errors == 1 ? " error" : " errors")) +
+                       " in your file";
+  j["summary"] = summary_groups(r);
+  j["has_summary"] = !j["summary"].empty();
+  j["summary_intro"] = r.has_category("setup") ? "These important questions have errors. Logs cannot be created until they are fixed."
+                                               : "These questions have more than 15 errors each.";
+  // One card per row with errors, 50 rows a page.
+  std::vector<const RowReport*> rows;
+  for (auto& l : r.logs)
+    if (!l.errors.empty()) rows.push_back(&l);
+  int per_page = 50, page = 1;
+  if (auto p = util::parse_int64(ctx.req.q("page")); p && *p >= 1 && *p <= 100000) page = int(*p);
+  json cards = json::array();
+  for (size_t i = size_t(page - 1) * size_t(per_page); i < rows.size() && i < size_t(page) * size_t(per_page); ++i) {
+    const RowReport& l = *rows[i];
+    json card = {{"row", l.row}, {"reference", l.reference}, {"property_reference", l.property_reference}, {"errors", json::array()}};
+    card["reference_label"] = up.type == "sales" ? "Purchaser code" : "Tenant code";
+    card["has_property_reference"] = up.type != "sales";
+    for (auto& e : l.errors)
+      card["errors"].push_back({{"cell", e.cell}, {"question", e.question}, {"message", e.message}, {"field", e.field},
+                                {"category", category_label(e.category)}});
+    cards.push_back(std::move(card));
+  }
+  j["cards"] = cards;
+  j["pagination"] = web::pagination(int64_t(rows.size()), per_page, page, results_path(up));
+  // The choices after the check.
+  bool waiting = up.state == "checked";
+  j["can_create"] = waiting && r.can_create() && errors > 0;
+  j["can_confirm_soft"] = waiting && r.can_create() && only_soft;
+  j["blocked"] = waiting && !r.can_create() && r.file_errors.empty();
+  j["created"] = up.state == "created";
+  j["creating"] = up.state == "creating";
+  j["logs_created"] = up.logs_created;
+  j["logs_link"] = t.base + "?bulk_upload_id=" + std::to_string(up.id);
+  j["failure"] = up.state == "checked" && up.failure ? *up.failure : "";
+  j["upload_again"] = t.base + "/bulk-upload-logs/start";
+  j["errors_csv"] = results_path(up) + "/errors.csv";
+  j["choice_action"] = results_path(up) + "/choice";
+  return j;
+}
+
+Response results(Context& ctx, const Type& t) {
+  auto up = load_upload(ctx);
+  type_of_upload(up, t);
+  if (up.state == "checking") {
+    int64_t done = 0, total = 0;
+    if (up.check_job_id)
+      if (auto job = jobs::find(ctx.conn(), *up.check_job_id)) {
+        done = job->progress;
+        total = job->progress_total;
+      }
+    return ctx.page("bulk/checking", {{"title", "We’re checking your file"}, {"filename", up.filename}, {"done", done}, {"total", total},
+                                      {"has_total", total > 0}, {"progress_url", results_path(up) + "/progress"},
+                                      {"refresh", results_path(up)}, {"back", t.base}});
+  }
+  return ctx.page("bulk/results", results_data(ctx, t, up));
+}
+
+Response progress(Context& ctx, const Type& t) {
+  auto up = load_upload(ctx);
+  type_of_upload(up, t);
+  json j = {{"state", up.state}, {"done", 0}, {"total", 0}};
+  if (up.check_job_id && up.state == "checking")
+    if (auto job = jobs::find(ctx.conn(), *up.check_job_id)) {
+      j["done"] = job->progress;
+      j["total"] = job->progress_total;
+    }
+  return Response::json(j.dump());
+}
+
+Response errors_csv(Context& ctx, const Type& t) {
+  auto up = load_upload(ctx);
+  type_of_upload(up, t);
+  Report r = Report::from_json(json::parse(up.report.value_or("{}"), nullptr, false));
+  std::string out = "\xEF\xBB\xBF";  // a BOM, so that Excel reads UTF-8
+  out += util::csv_row({"Row", t.type == "sales" ? "Purchaser code" : "Tenant code", "Property reference", "Cell", "Field number", "Question",
+                        "Error", "Category"});
+  for (auto& m : r.file_errors) out += util::csv_row({"", "", "", "", "", "", m, "File"});
+  for (auto& l : r.logs)
+    for (auto& e : l.errors)
+      out += util::csv_row({std::to_string(l.row), l.reference, l.property_reference, e.cell, e.field ? std::to_string(e.field) : "", e.question,
+                            e.message, category_label(e.category)});
+  Response res = Response::text(out, 200, "text/csv; charset=utf-8");
+  res.set_header("Content-Disposition", "attachment; filename=\"bulk-upload-" + std::to_string(up.id) + "-errors.csv\"");
+  return res;
+}
+
+Response post_choice(Context& ctx, const Type& t) {
+  auto up = load_upload(ctx);
+  type_of_upload(up, t);
+  std::string c = ctx.req.f("choice");
+  if (c == "upload-again") return Response::redirect(t.base + "/bulk-upload-logs/start");
+  std::optional<Choice> choice;
+  if (c == "create-fix-inline") choice = Choice::CreateAndFix;
+  if (c == "bulk-confirm-soft-validations") choice = Choice::ConfirmSoft;
+  auto spec = form::template_spec(up.type, up.year);
+  if (!choice) {
+    ctx.flash_next(spec->message(c.empty() ? "select_fix_choice" : "invalid_fix_choice"));
+    return Response::redirect(results_path(up));
+  }
+  if (auto why = bulk::choose(ctx.conn(), ctx.current_user(), up.id, *choice)) {
+    ctx.flash_next(*why);
+    return Response::redirect(results_path(up));
+  }
+  ctx.app.wake_jobs();
+  return Response::redirect(results_path(up));
+}
+
+// --- the journey
+
+Response start(Context& ctx, const Type& t) {
+  if (auto why = refused(ctx)) return refusal_page(ctx, t, *why);
+  auto years = open_years(t.type, today(ctx));
+  if (years.empty())
+    return ctx.page("errors/generic", {{"title", "No collection year is open for uploads"},
+                                       {"message", "No " + t.type + " collection year is open for new logs today."}, {"back", t.base}});
+  if (years.size() > 1) return Response::redirect(t.base + "/bulk-upload-logs/year");
+  return Response::redirect(t.base + "/bulk-upload-logs/prepare-your-file?year=" + std::to_string(years.front()));
+}
+
+json year_page(Context& ctx, const Type& t, const std::string& error) {
+  json options = json::array();
+  for (int y : open_years(t.type, today(ctx))) options.push_back({{"value", std::to_string(y)}, {"label", year_combo(y)}});
+  json j = {{"title", "Which year are you uploading data for?"}, {"options", options}, {"action", t.base + "/bulk-upload-logs/year"},
+            {"back", t.base}};
+  if (!error.empty()) {
+    j["errors"] = json::array({{{"href", options.empty() ? "#main-content" : "#year-" + options[0]["value"].get<std::string>()}, {"text", error}}});
+    j["error"] = error;
+  }
+  return j;
+}
+
+Response year_get(Context& ctx, const Type& t) {
+  if (auto why = refused(ctx)) return refusal_page(ctx, t, *why);
+  return ctx.page("bulk/year", year_page(ctx, t, ""));
+}
+
+Response year_post(Context& ctx, const Type& t) {
+  if (auto why = refused(ctx)) return refusal_page(ctx, t, *why);
+  auto years = open_years(t.type, today(ctx));
+  auto y = util::parse_int64(ctx.req.f("year"));
+  if (!y || std::find(years.begin(), years.end(), int(*y)) == years.end())
+    return ctx.page("bulk/year", year_page(ctx, t, "You must select a collection period to upload for."), 422);
+  return Response::redirect(t.base + "/bulk-upload-logs/prepare-your-file?year=" + std::to_string(*y));
+}
+
+Response prepare(Context& ctx, const Type& t) {
+  if (auto why = refused(ctx)) return refusal_page(ctx, t, *why);
+  int year = chosen_year(ctx, t);
+  std::string q = "?year=" + std::to_string(year);
+  return ctx.page("bulk/prepare", {{"title", "Prepare your file"}, {"year_combo", year_combo(year)}, {"type", t.type},
+                                   {"template", t.base + "/bulk-upload-logs/template" + q},
+                                   {"specification", t.base + "/bulk-upload-logs/specification" + q},
+                                   {"next", t.base + "/bulk-upload-logs/upload-your-file" + q}, {"back", t.base}});
+}
+
+json upload_page(Context& ctx, const Type& t, int year, const std::string& error, const std::string& error_field) {
+  json j = {{"title", "Upload " + t.type + " logs in bulk (" + year_combo(year) + ")"}, {"year", year}, {"type", t.type},
+            {"action", t.base + "/bulk-upload-logs/upload-your-file?year=" + std::to_string(year)},
+            {"back", t.base + "/bulk-upload-logs/prepare-your-file?year=" + std::to_string(year)}};
+  if (perm::is_support(ctx.current_user())) {
+    json orgs = json::array({{{"value", ""}, {"label", "Select an organisation"}}});
+    std::string chosen = ctx.req.f("organisation_id");
+    for (auto& o : accounts::store::list_organisations(ctx.conn(), "", 1, 2000).organisations)
+      if (perm::organisation_can_create_logs(o))
+        orgs.push_back({{"value", std::to_string(o.id)}, {"label", o.name}, {"selected", std::to_string(o.id) == chosen}});
+    j["organisations"] = orgs;
+    j["support"] = true;
+  }
+  if (!error.empty()) {
+    j["errors"] = json::array({{{"href", "#" + error_field}, {"text", error}}});
+    j[error_field == "organisation_id" ? "organisation_error" : "file_error"] = error;
+  }
+  return j;
+}
+
+Response upload_get(Context& ctx, const Type& t) {
+  if (auto why = refused(ctx)) return refusal_page(ctx, t, *why);
+  return ctx.page("bulk/upload", upload_page(ctx, t, chosen_year(ctx, t), "", ""));
+}
+
+Response upload_post(Context& ctx, const Type& t) {
+  if (auto why = refused(ctx)) return refusal_page(ctx, t, *why);
+  int year = chosen_year(ctx, t);
+  const auto& u = ctx.current_user();
+  int64_t org = u.organisation_id;
+  if (perm::is_support(u)) {
+    auto id = util::parse_id(ctx.req.f("organisation_id"));
+    if (!id) return ctx.page("bulk/upload", upload_page(ctx, t, year, "Select the organisation the logs are for.", "organisation_id"), 422);
+    org = *id;
+  }
+  auto spec = form::template_spec(t.type, year);
+  auto it = ctx.req.files.find("file");
+  if (it == ctx.req.files.end() || (it->second.data.empty() && it->second.filename.empty()))
+    return ctx.page("bulk/upload", upload_page(ctx, t, year, spec->message("no_file"), "file"), 422);
+  auto r = submit(ctx.conn(), u, {t.type, year, org, it->second.filename, it->second.data});
+  if (auto* why = std::get_if<std::string>(&r))
+    return ctx.page("bulk/upload", upload_page(ctx, t, year, *why, perm::is_support(u) && why->find("agreement") != std::string::npos ? "organisation_id" : "file"),
+                    422);
+  ctx.app.wake_jobs();
+  return Response::redirect(t.base + "/bulk-upload-results/" + std::to_string(std::get<int64_t>(r)));
+}
+
+Response uploads(Context& ctx, const Type& t) {
+  const auto& u = ctx.current_user();
+  store::Filter f;
+  f.type = t.type;
+  if (!perm::can_list_all_bulk_uploads(u)) f.organisation_id = u.organisation_id;
+  json rows = json::array();
+  for (auto& up : store::list(ctx.conn(), f))
+    if (perm::can_view_bulk_upload(u, up.organisation_id, up.user_id))
+      rows.push_back({{"id", up.id}, {"filename", up.filename}, {"year_combo", year_combo(up.year)}, {"uploaded_by", up.user_name},
+                      {"organisation", up.organisation_name}, {"status", status_label(up)}, {"href", results_path(up)},
+                      {"when", up.created_at.substr(0, 16)}, {"rows", up.rows}, {"errors", up.errors}});
+  return ctx.page("bulk/uploads", {{"title", t.title + " bulk uploads"}, {"uploads", rows}, {"any", !rows.empty()},
+                                   {"support", perm::is_support(u)}, {"start", t.base + "/bulk-upload-logs/start"}, {"back", t.base}});
+}
+
+}  // namespace
+
+void register_routes(web::App& app) {
+  for (const Type& t : types()) {
+    auto get = [&app, &t](const std::string& p, Response (*h)(Context&, const Type&)) {
+      app.get(t.base + p, [&t, h](Context& ctx) { return h(ctx, t); });
+    };
+    auto post = [&app, &t](const std::string& p, Response (*h)(Context&, const Type&)) {
+      app.post(t.base + p, [&t, h](Context& ctx) { return h(ctx, t); });
+    };
+    get("/bulk-upload-logs/start", start);
+    get("/bulk-upload-logs/year", year_get);
+    post("/bulk-upload-logs/year", year_post);
+    get("/bulk-upload-logs/prepare-your-file", prepare);
+    get("/bulk-upload-logs/upload-your-file", upload_get);
+    post("/bulk-upload-logs/upload-your-file", upload_post);
+    get("/bulk-upload-results/:id", results);
+    get("/bulk-upload-results/:id/progress", progress);
+    get("/bulk-upload-results/:id/errors.csv", errors_csv);
+    post("/bulk-upload-results/:id/choice", post_choice);
+    get("/bulk-uploads", uploads);
+  }
+}
+
+}  // namespace core::bulk

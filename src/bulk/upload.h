@@ -1,0 +1,77 @@
+// Bulk upload as a service: an upload is stored first (the file and a bulk_uploads row), then checked
+// by a worker from the durable job table (jobs/jobs.h), and its logs are created, all or none, by
+// another job once the user chooses to (or at once, when the file has no errors at all). Every row is
+// checked by the log service as the uploading user (ServiceRunner), and the logs are written by it
+// (logs::service::create_many): bulk upload has no rule of its own beyond its template spec.
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <variant>
+
+#include "accounts/model.h"
+#include "bulk/check.h"
+#include "bulk/store.h"
+#include "db/database.h"
+#include "jobs/jobs.h"
+#include "mail/mailer.h"
+
+namespace core::bulk {
+
+// The log service as the checker's Runner: every row as `user` would get it when saving, on `today`.
+class ServiceRunner : public Runner {
+ public:
+  ServiceRunner(db::Connection& c, const accounts::User& user, util::Date today) : c_(c), user_(user), today_(today) {}
+  bool resolves_references() const override { return true; }
+  std::optional<int64_t> user_by_email(const std::string& email) override;
+  std::optional<int64_t> uploader() const override;
+  form::Context context(const form::Form& f, const form::Values& values) override;
+  Result run(const form::Form& f, const form::Changes& changes) override;
+  bool duplicate_exists(const form::Form& f, const form::Values& values) override;
+
+ private:
+  db::Connection& c_;
+  const accounts::User& user_;
+  util::Date today_;
+  std::map<std::string, std::optional<int64_t>> users_;
+  std::map<std::string, form::Context> contexts_;
+};
+
+// The file read (CSV or XLSX) and checked against the type and year's template spec, as `as` would
+// get it. Never throws on what the file holds.
+Report check_file(db::Connection* c, const accounts::User* as, const std::string& type, int year, const std::string& bytes,
+                  const util::Date& today, const std::function<bool(int, int)>& progress = {});
+
+// An upload as a user sends it.
+struct Submission {
+  std::string type;  // lettings, sales
+  int year = 0;
+  int64_t organisation_id = 0;
+  std::string filename, bytes;
+};
+// Stores the upload and queues its check (one transaction). The upload's id, or the message to show
+// on the upload page (no file, too big, not CSV or XLSX, not allowed).
+std::variant<int64_t, std::string> submit(db::Connection& c, const accounts::User& u, const Submission& s);
+
+// The user's choice after the check: create the logs and fix the rest in the service, or confirm
+// every soft check at once. Queues the import, or says why it cannot be done now.
+enum class Choice { CreateAndFix, ConfirmSoft };
+std::optional<std::string> choose(db::Connection& c, const accounts::User& u, int64_t upload_id, Choice choice);
+
+// The job kinds, for `core serve`'s worker: "bulk_upload.check" and "bulk_upload.create".
+// `base_url` is for the link in the email sent when the check is done.
+void register_jobs(jobs::Worker& w, db::Database& db, mail::Mailer& mailer, std::string base_url);
+// The handlers themselves (tests run them without a worker). Each is safe to run again after a crash:
+// the check writes its report in one statement; the import writes every log and the upload's new
+// state in one transaction, and does nothing when the upload is already imported.
+std::string run_check(db::Connection& c, int64_t upload_id, mail::Mailer* mailer, const std::string& base_url,
+                      const std::function<bool(int64_t, int64_t)>& progress, const util::Date& today);
+std::string run_create(db::Connection& c, int64_t upload_id, const util::Date& today);
+
+// Where an upload's results are on the web (<type>-logs/bulk-upload-results/<id>).
+std::string results_path(const store::Upload& u);
+// The upload's status as the uploads list shows it ("Checking", "Logs created", "Errors on important
+// questions in file"...).
+std::string status_label(const store::Upload& u);
+
+}  // namespace core::bulk

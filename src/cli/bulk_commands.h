@@ -1,0 +1,20 @@
+// `core bulk-upload …`: the bulk-upload checks from the command line (for housing-management
+// software suppliers testing their exports), and generated files for benchmarks and tests.
+#pragma once
+#include <string>
+
+namespace core::cli {
+
+// core bulk-upload check --type lettings|sales --year 2026 FILE [--database URL] [--as EMAIL] [--today YYYY-MM-DD]
+// Prints the report as JSON (docs/bulk-upload.md); exit code 0 whenever the file could be read.
+int bulk_check(const std::string& type, const std::string& year, const std::string& file, const std::string& database_url,
+               const std::string& as_email, const std::string& today);
+
+// core bulk-upload generate --type lettings|sales --year 2026 --rows N [--errors-every K] [--organisation ID]
+//   [--email EMAIL] [--format csv|xlsx] --out FILE
+// A template file of N rows with realistic answers (tests/fixtures/bulk/<type>-<year>-row.json, each
+// row with its own references, ages and dates), every Kth row carrying errors.
+int bulk_generate(const std::string& type, const std::string& year, const std::string& rows, const std::string& errors_every,
+                  const std::string& organisation, const std::string& email, const std::string& out);
+
+}  // namespace core::cli
