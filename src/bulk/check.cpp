@@ -1,10 +1,13 @@
 #include "bulk/check.h"
 
 #include <algorithm>
+#include <atomic>
+#include <thread>
 #include <charconv>
 #include <cmath>
 #include <map>
 #include <set>
+#include <unordered_map>
 
 #include "expr/eval.h"
 #include "form/duplicates.h"
@@ -108,6 +111,13 @@ std::optional<int64_t> prefixed_id(const std::string& text, const std::string& p
 // The compiled expressions of a spec, parsed once per check.
 struct Compiled {
   std::vector<expr::NodePtr> field_when;  // by index into spec.fields
+  // A code field's codes, lower-cased, and the answer each gives (null: accepted, left blank), by
+  // index into spec.fields; `table` when the attribute's options come from a table the gateway knows.
+  struct Codes {
+    std::unordered_map<std::string, json> by_code;
+    bool table = false;
+  };
+  std::vector<Codes> codes;
   struct Derive {
     int slot = -1;
     expr::NodePtr when, value;
@@ -128,7 +138,19 @@ Compiled compile(const TemplateSpec& spec, const Form& f) {
     if (text.empty()) return nullptr;
     return form::parse_spec_expression(text, f, n);
   };
-  for (auto& fd : spec.fields) c.field_when.push_back(parse(fd.when));
+  for (auto& fd : spec.fields) {
+    c.field_when.push_back(parse(fd.when));
+    Compiled::Codes codes;
+    if (fd.reader == form::Reader::Code) {
+      if (!fd.codes.empty()) {
+        for (auto& [code, v] : fd.codes) codes.by_code[lower(code)] = v.null() || fd.attribute.empty() ? json() : expr::to_json(v);
+      } else if (int s = f.slot(fd.attribute); s >= 0) {
+        for (auto& v : f.attributes[size_t(s)].codes) codes.by_code[lower(v.text())] = expr::to_json(v);
+        codes.table = f.attributes[size_t(s)].codes.empty();
+      }
+    }
+    c.codes.push_back(std::move(codes));
+  }
   for (auto& d : spec.derive) c.derive.push_back({f.slot(d.set), parse(d.when), parse(d.value)});
   for (auto& r : spec.rules) {
     Compiled::Rule cr{&r, parse(r.when), {}};
@@ -275,6 +297,7 @@ class RowReader {
     for (auto& [a, old] : answers_)
       if (a == attribute) {
         old = std::move(v);
+        replaced_ = true;
         return;
       }
     answers_.emplace_back(attribute, std::move(v));
@@ -303,6 +326,7 @@ class RowReader {
   std::map<std::string, DateParts> dates_;
   std::map<std::string, std::pair<const Cell*, const Cell*>> postcodes_;
   std::map<std::string, std::vector<int>> postcode_fields_;
+  bool replaced_ = false;  // set() changed an answer already read
 };
 
 void RowReader::read_field(const TemplateField& fd) {
@@ -363,29 +387,20 @@ void RowReader::read_field(const TemplateField& fd) {
   };
   switch (*fd.reader) {
     case form::Reader::Code: {
-      if (!fd.codes.empty()) {
-        for (auto& [code, v] : fd.codes)
-          if (lower(code) == lower(t)) {
-            if (!fd.attribute.empty() && !v.null()) set(fd.attribute, expr::to_json(v));
-            return;
-          }
-        return refuse(false);
-      }
-      int s = f_.slot(fd.attribute);
-      const auto& codes = f_.attributes[size_t(s)].codes;
-      if (codes.empty()) {  // options from a table (local authorities): the gateway knows them
+      const auto& codes = compiled_.codes[size_t(&fd - spec_.fields.data())];
+      if (codes.table) {  // options from a table (local authorities): the gateway knows them
+        int s = f_.slot(fd.attribute);
         auto i = util::parse_int64(t);
         if (i && f_.attributes[size_t(s)].type == expr::Type::Number) set(fd.attribute, *i);
         else set(fd.attribute, upper(t));
         return;
       }
-      for (auto& v : codes)
-        if (lower(v.text()) == lower(t)) return set(fd.attribute, expr::to_json(v));
-      if (auto d = read_number(c)) {  // "1.0" for 1
-        for (auto& v : codes)
-          if (v.is_number() && v.as_number() == *d) return set(fd.attribute, expr::to_json(v));
-      }
-      return refuse(false);
+      auto it = codes.by_code.find(lower(t));
+      if (it == codes.by_code.end())  // "1.0" for 1
+        if (auto d = read_number(c); d && std::floor(*d) == *d && std::fabs(*d) < 1e15) it = codes.by_code.find(std::to_string(int64_t(*d)));
+      if (it == codes.by_code.end()) return refuse(false);
+      if (!fd.attribute.empty() && !it->second.is_null()) set(fd.attribute, it->second);
+      return;
     }
     case form::Reader::YesNo: {
       auto d = read_number(c);
@@ -614,13 +629,11 @@ RowReport RowReader::read(const Row& row) {
   for (size_t i = 0; i < spec_.fields.size(); ++i)
     if (!compiled_.field_when[i]) read_field(spec_.fields[i]);
   finish_dates_and_postcodes();
-  auto values_now = [&] {
-    form::Values v = form::with_changes(f_, form::Values(f_.size()), answers_);
-    return env_values(form::with_context(f_, v, runner_.context(f_, v)));
-  };
-  bool conditional = std::any_of(compiled_.field_when.begin(), compiled_.field_when.end(), [](auto& n) { return bool(n); });
-  if (conditional) {
-    form::Values v = values_now();
+  form::Values answered = form::with_changes(f_, form::Values(f_.size()), answers_);
+  form::Values v = env_values(form::with_context(f_, answered, runner_.context(f_, answered)));
+  size_t read_first = answers_.size();
+  replaced_ = false;
+  {
     expr::Env env;
     env.now = v.data();
     env.lookups = &f_.lookups;
@@ -628,8 +641,13 @@ RowReport RowReader::read(const Row& row) {
     for (size_t i = 0; i < spec_.fields.size(); ++i)
       if (compiled_.field_when[i] && expr::holds(compiled_.field_when[i], env)) read_field(spec_.fields[i]);
   }
+  if (answers_.size() > read_first || replaced_) {  // the answers read on condition, added to the values
+    form::Changes more = replaced_ ? answers_ : form::Changes(answers_.begin() + long(read_first), answers_.end());
+    if (replaced_) answered = form::Values(f_.size());
+    form::Values now = form::with_changes(f_, std::move(answered), more);
+    for (size_t s = 0; s < f_.size(); ++s) v[s] = now[s];
+  }
   // 2. What bulk upload works out itself (ethnic group, who is in the household…).
-  form::Values v = values_now();
   derive(v);
 
   // 3. Through the log service: its errors go on the fields that carry them.
@@ -819,12 +837,29 @@ Report check(const TemplateSpec& spec, const Form& form, const ReadResult& sheet
     return out;
   }
   Compiled compiled = compile(spec, form);
-  RowReader reader(spec, form, compiled, L, runner);
   out.rows = int(data);
-  for (size_t i = L.first_data; i < sheet.rows.size(); ++i) {
-    out.logs.push_back(reader.read(sheet.rows[i]));
-    if (opt.progress && !opt.progress(int(i - L.first_data + 1), int(data))) break;
-  }
+  // Rows are independent until the duplicates within the file are looked for: each runner takes
+  // every Nth row on its own thread (the first runner's thread reports the progress).
+  std::vector<Runner*> runners = {&runner};
+  for (Runner* r : opt.more_runners) runners.push_back(r);
+  size_t threads = std::max<size_t>(1, std::min(runners.size(), data / 100 + 1));
+  out.logs.resize(data);
+  std::atomic<int> done{0};
+  std::atomic<bool> stop{false};
+  auto work = [&](size_t t) {
+    RowReader reader(spec, form, compiled, L, *runners[t]);
+    for (size_t i = t; i < data && !stop; i += threads) {
+      out.logs[i] = reader.read(sheet.rows[L.first_data + i]);
+      int d = ++done;
+      if (t == 0 && opt.progress && !opt.progress(d, int(data))) stop = true;
+    }
+  };
+  std::vector<std::thread> pool;
+  for (size_t t = 1; t < threads; ++t) pool.emplace_back(work, t);
+  work(0);
+  for (auto& th : pool) th.join();
+  if (opt.progress && !stop) opt.progress(int(data), int(data));
+  if (stop) out.logs.erase(std::remove_if(out.logs.begin(), out.logs.end(), [](const RowReport& l) { return l.row == 0; }), out.logs.end());
   // Duplicates within the file: rows whose logs would match (the form's keys, and the same owner).
   std::map<std::string, std::vector<size_t>> by_key;
   int owner_slot = form.slot("owning_organisation_id");

@@ -103,8 +103,11 @@ class FormOnlyRunner : public Runner {
 
 struct CheckOptions {
   int year = 0;  // the collection year chosen (the file is checked against it)
-  // Called after each row with (rows done, rows in all); returning false stops the check.
+  // Called after rows with (rows done, rows in all); returning false stops the check.
   std::function<bool(int, int)> progress;
+  // Runners for more threads: the rows are shared out among the runner given and these (each used
+  // by one thread only). Empty: one thread.
+  std::vector<Runner*> more_runners;
 };
 
 // Checks a sheet that was read (a sheet with a read error is a file error). Never throws on what a

@@ -217,7 +217,13 @@ TEST(BulkCheck, ReadersAreLenientWhereFilesDiffer) {
 }
 
 TEST(BulkCheck, DuplicateRowsInTheFile) {
-  std::string file = lettings_file(3, 0);
+  // With the database: the rent (tcharge), part of what makes two lettings duplicates, needs the
+  // managing organisation's rent periods.
+  test::TestApp t;
+  auto c = t.conn();
+  auto coordinator = accounts::store::find_user_by_email(*c, "coordinator@riverside.example");
+  std::string file = lettings_file(3, 0, t.org_id("Riverside Homes Housing Association"), "provider@riverside.example");
+  auto check_text = [&](const std::string& text) { return bulk::check_file(&*c, &*coordinator, "lettings", 2026, text, kToday); };
   // Row 2 gets row 1's tenant code, age and date: the two are duplicates; row 3 is not.
   auto spec = form::template_spec("lettings", 2026);
   std::string dup = with_cell(with_cell(with_cell(with_cell(file, 1, 13, "TC-100000"), 1, 41, "25"), 1, 8, "1"), 1, 9, "4");

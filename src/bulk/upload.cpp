@@ -1,6 +1,8 @@
 #include "bulk/upload.h"
 
 #include <iostream>
+#include <memory>
+#include <thread>
 
 #include "accounts/permissions.h"
 #include "accounts/store.h"
@@ -87,7 +89,14 @@ Report check_file(db::Connection* c, const accounts::User* as, const std::string
     ServiceRunner runner(*c, *as, today);
     return check(*spec, *f, sheet, runner, opt);
   }
+  // Without the database every row is the gateway's alone: one runner per core.
   FormOnlyRunner runner(today);
+  std::vector<std::unique_ptr<FormOnlyRunner>> more;
+  unsigned cores = std::max(1u, std::min(4u, std::thread::hardware_concurrency()));
+  for (unsigned i = 1; i < cores; ++i) {
+    more.push_back(std::make_unique<FormOnlyRunner>(today));
+    opt.more_runners.push_back(more.back().get());
+  }
   return check(*spec, *f, sheet, runner, opt);
 }
 

@@ -17,4 +17,12 @@ int bulk_check(const std::string& type, const std::string& year, const std::stri
 int bulk_generate(const std::string& type, const std::string& year, const std::string& rows, const std::string& errors_every,
                   const std::string& organisation, const std::string& email, const std::string& out);
 
+// core bulk-upload import --type lettings|sales --year 2026 FILE --as EMAIL [--organisation ID] [--fix-in-service]
+//   [--database URL]
+// The web's upload as that user, run to the end in this process: stored, checked, and (when nothing
+// blocks, and with --fix-in-service also when rows have errors) its logs created. Prints what happened
+// and how long the check and the import took.
+int bulk_import(const std::string& type, const std::string& year, const std::string& file, const std::string& database_url,
+                const std::string& as_email, const std::string& organisation, bool fix_in_service);
+
 }  // namespace core::cli

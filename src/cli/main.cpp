@@ -108,6 +108,7 @@ int usage() {
                "  form test [--database URL] FILE...\n"
                "  log check --type lettings --year 2026 [--today YYYY-MM-DD] [--database URL [--as EMAIL]] FILE.json\n"
                "  bulk-upload check --type lettings|sales --year 2026 FILE [--database URL [--as EMAIL]] [--today YYYY-MM-DD]\n"
+               "  bulk-upload import --type lettings|sales --year 2026 FILE --as EMAIL [--organisation ID] [--fix-in-service] [--database URL]\n"
                "  bulk-upload generate --type lettings|sales --year 2026 --rows N [--errors-every K] [--organisation ID] [--email EMAIL] --out FILE\n"
                "Database URLs: sqlite:///absolute/path.db, sqlite://relative/path.db,\n"
                "               postgresql://user[:password]@host:port/dbname\n";
@@ -336,6 +337,9 @@ int main(int argc, char** argv) {
     if (cmd == "bulk-upload" && a.positional.size() >= 2 && a.positional[1] == "check")
       return cli::bulk_check(opt(a, "--type"), opt(a, "--year"), a.positional.size() > 2 ? a.positional[2] : "", opt(a, "--database"),
                              opt(a, "--as"), opt(a, "--today"));
+    if (cmd == "bulk-upload" && a.positional.size() >= 2 && a.positional[1] == "import")
+      return cli::bulk_import(opt(a, "--type"), opt(a, "--year"), a.positional.size() > 2 ? a.positional[2] : "", database_url(a), opt(a, "--as"),
+                              opt(a, "--organisation"), a.flags.count("--fix-in-service") > 0);
     if (cmd == "bulk-upload" && a.positional.size() >= 2 && a.positional[1] == "generate")
       return cli::bulk_generate(opt(a, "--type"), opt(a, "--year"), opt(a, "--rows"), opt(a, "--errors-every"), opt(a, "--organisation"),
                                 opt(a, "--email"), opt(a, "--out"));

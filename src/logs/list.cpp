@@ -24,8 +24,8 @@ std::string session_hash(Context& ctx) { return util::sha256_hex(ctx.session_tok
 namespace {
 
 // The list's filters in its query string: several values each, and one value each.
-const char* const kListFilters[] = {"years", "status", "categories"};
-const char* const kFilterValues[] = {"assigned_to", "user", "owning_organisation", "managing_organisation", "search"};
+const char* const kListFilters[] = {"years", "status", "categories", "creation"};
+const char* const kFilterValues[] = {"assigned_to", "user", "owning_organisation", "managing_organisation", "search", "bulk_upload_id"};
 const char* const kStatuses[] = {"not_started", "in_progress", "completed"};
 
 // Every kind's list filters for this session: {"lettings": {...}, "sales": {...}}.
@@ -79,6 +79,9 @@ store::Filter filter_from(Context& ctx, const Kind& kind, const json& state) {
   auto org = [&](const char* key) { return util::parse_id(state.value(key, "")); };
   f.owned_by = org("owning_organisation");
   f.managed_by = org("managing_organisation");
+  for (auto& c : state.value("creation", json::array()))
+    if (c == "bulk_upload") f.from_bulk_upload = true;
+  f.bulk_upload_id = util::parse_id(state.value("bulk_upload_id", ""));
   f.search = trim(state.value("search", ""));
   if (f.search.size() > 200) f.search = f.search.substr(0, 200);
   return f;
@@ -165,7 +168,8 @@ Response list_page(Context& ctx, const Kind& kind, const accounts::Organisation*
   j["can_create"] = can_create;
   j["create_refused"] = can_create ? "" : "Your organisation cannot create logs until its data protection officer accepts the data sharing agreement.";
   j["search"] = f.search;
-  bool filtered = !f.years.empty() || !f.statuses.empty() || !f.categories.empty() || f.assigned_to_id || f.owned_by || f.managed_by || !f.search.empty();
+  bool filtered = !f.years.empty() || !f.statuses.empty() || !f.categories.empty() || f.assigned_to_id || f.owned_by || f.managed_by || !f.search.empty() ||
+                  f.from_bulk_upload || f.bulk_upload_id;
   j["filtered"] = filtered;
   // Bulk delete: support always; coordinators on a filtered or searched list; providers only their own logs.
   bool bulk = perm::can_bulk_delete_logs(u, filtered, f.assigned_to_id && *f.assigned_to_id == u.id);
@@ -210,6 +214,7 @@ Response list_page(Context& ctx, const Kind& kind, const accounts::Organisation*
   checkbox_filter("years", "Collection year", year_options(kind));
   checkbox_filter("status", "Status", {{"not_started", "Not started"}, {"in_progress", "In progress"}, {"completed", "Completed"}});
   if (!kind.categories.empty()) checkbox_filter("categories", kind.category_label, kind.categories);
+  checkbox_filter("creation", "How the log was created", {{"bulk_upload", "From bulk upload"}});
   auto select_filter = [](const char* name, const std::string& label, std::vector<web::Option> opts, const std::string& chosen) {
     opts.insert(opts.begin(), web::Option{"", "Select an option", ""});
     return web::select(name, label, opts, chosen, {}, {{"autocomplete_enhance", true}, {"label_classes", "govuk-label--s"}});

@@ -1,0 +1,169 @@
+// Bulk upload on the web: the journey, the upload (multipart), the results page, the choices, and
+// what another organisation's user gets.
+#include <gtest/gtest.h>
+
+#include "bulk/generate.h"
+#include "bulk/upload.h"
+#include "form/registry.h"
+#include "test_app.h"
+#include "web/multipart.h"
+
+using namespace core;
+using test::contains;
+
+namespace {
+
+const util::Date kToday{2026, 12, 1};
+
+std::string file_for(test::TestApp& t, int rows, int errors_every) {
+  bulk::GenerateOptions o;
+  o.rows = rows;
+  o.errors_every = errors_every;
+  o.organisation_id = t.org_id("Riverside Homes Housing Association");
+  o.email = "provider@riverside.example";
+  return bulk::generate_csv(*form::template_spec("lettings", 2026), o);
+}
+
+// A multipart upload as a browser sends it, through the whole app.
+web::Response upload(test::Client& c, const std::string& path, const std::string& filename, const std::string& data,
+                     const std::multimap<std::string, std::string>& fields = {}) {
+  web::Request req;
+  req.method = "POST";
+  req.path = path.substr(0, path.find('?'));
+  if (path.find('?') != std::string::npos) {
+    req.query_string = path.substr(path.find('?') + 1);
+    web::parse_urlencoded(req.query_string, req.query);
+  }
+  req.headers["content-type"] = "multipart/form-data; boundary=xyz";
+  req.form = fields;
+  req.form.emplace("csrf_token", c.csrf());
+  req.files["file"] = {filename, "text/csv", data};
+  return c.request(req);
+}
+
+int64_t upload_id(const web::Response& r) {
+  std::string loc = r.header("Location");
+  auto at = loc.rfind('/');
+  return at == std::string::npos ? 0 : std::stoll(loc.substr(at + 1));
+}
+
+}  // namespace
+
+TEST(BulkUploadWeb, JourneyUploadResultsAndCreate) {
+  test::PinToday pin("2026-12-01");
+  test::TestApp t;
+  test::Client c(t);
+  c.sign_in("coordinator@riverside.example");
+  auto start = c.get("/lettings-logs/bulk-upload-logs/start");
+  ASSERT_EQ(start.status, 303);
+  EXPECT_EQ(start.header("Location"), "/lettings-logs/bulk-upload-logs/prepare-your-file?year=2026") << "one year open: no year page";
+  auto prepare = c.get("/lettings-logs/bulk-upload-logs/prepare-your-file?year=2026");
+  ASSERT_EQ(prepare.status, 200);
+  EXPECT_TRUE(contains(prepare.body, "upload-your-file?year=2026"));
+  EXPECT_EQ(c.get("/lettings-logs/bulk-upload-logs/prepare-your-file?year=2019").status, 404) << "a closed year";
+  auto page = c.get("/lettings-logs/bulk-upload-logs/upload-your-file?year=2026");
+  ASSERT_EQ(page.status, 200);
+  EXPECT_TRUE(contains(page.body, "enctype=\"multipart/form-data\""));
+  // No file: the page again with the message.
+  auto none = upload(c, "/lettings-logs/bulk-upload-logs/upload-your-file?year=2026", "", "");
+  EXPECT_EQ(none.status, 422);
+  EXPECT_TRUE(contains(none.body, "Select which file to upload."));
+  // A file: stored, checked by the job, results on the page.
+  auto r = upload(c, "/lettings-logs/bulk-upload-logs/upload-your-file?year=2026", "C:\\Users\\me\\riverside.csv", file_for(t, 12, 10));
+  ASSERT_EQ(r.status, 303) << r.body;
+  int64_t id = upload_id(r);
+  ASSERT_GT(id, 0);
+  auto checking = c.get("/lettings-logs/bulk-upload-results/" + std::to_string(id));
+  EXPECT_EQ(checking.status, 200);
+  EXPECT_TRUE(contains(checking.body, "data-bulk-progress")) << "the progress, before the check";
+  EXPECT_TRUE(contains(checking.body, "Refresh this page"));
+  auto progress = c.get("/lettings-logs/bulk-upload-results/" + std::to_string(id) + "/progress");
+  EXPECT_TRUE(contains(progress.body, "\"state\":\"checking\""));
+  {
+    auto conn = t.conn();
+    EXPECT_EQ(bulk::run_check(*conn, id, nullptr, "", {}, kToday), "checked");
+  }
+  auto results = c.get("/lettings-logs/bulk-upload-results/" + std::to_string(id));
+  ASSERT_EQ(results.status, 200);
+  EXPECT_TRUE(contains(results.body, "riverside.csv")) << "the file's name without its folder";
+  EXPECT_TRUE(contains(results.body, "<dd class=\"govuk-summary-list__value\" id=\"rows-read\">12</dd>"));
+  EXPECT_TRUE(contains(results.body, "<dd class=\"govuk-summary-list__value\" id=\"logs-with-errors\">1</dd>"));
+  EXPECT_TRUE(contains(results.body, "Row 18")) << "the card of the row with errors";
+  EXPECT_TRUE(contains(results.body, "AP18"));
+  EXPECT_TRUE(contains(results.body, "Age of person 1 must be a number or the letter R"));
+  EXPECT_TRUE(contains(results.body, "value=\"create-fix-inline\""));
+  auto csv = c.get("/lettings-logs/bulk-upload-results/" + std::to_string(id) + "/errors.csv");
+  EXPECT_EQ(csv.status, 200);
+  EXPECT_TRUE(contains(csv.content_type, "text/csv"));
+  EXPECT_TRUE(contains(csv.body, "AP18"));
+  // Another organisation's coordinator cannot see it.
+  test::Client other(t);
+  other.sign_in("coordinator@northshire.example");
+  EXPECT_EQ(other.get("/lettings-logs/bulk-upload-results/" + std::to_string(id)).status, 404);
+  EXPECT_EQ(other.get("/lettings-logs/bulk-upload-results/" + std::to_string(id) + "/errors.csv").status, 404);
+  EXPECT_EQ(other.post("/lettings-logs/bulk-upload-results/" + std::to_string(id) + "/choice", {{"choice", "create-fix-inline"}}).status, 404);
+  EXPECT_EQ(c.get("/sales-logs/bulk-upload-results/" + std::to_string(id)).status, 404) << "a lettings upload is not a sales one";
+  // No choice: back with the message. Then create the logs and fix the rest.
+  auto no_choice = c.post("/lettings-logs/bulk-upload-results/" + std::to_string(id) + "/choice", {});
+  EXPECT_EQ(no_choice.status, 303);
+  auto chose = c.post("/lettings-logs/bulk-upload-results/" + std::to_string(id) + "/choice", {{"choice", "create-fix-inline"}});
+  EXPECT_EQ(chose.status, 303);
+  int64_t before = t.count("logs");
+  {
+    auto conn = t.conn();
+    EXPECT_EQ(bulk::run_create(*conn, id, kToday), "created");
+  }
+  EXPECT_EQ(t.count("logs"), before + 12);
+  auto done = c.get("/lettings-logs/bulk-upload-results/" + std::to_string(id));
+  EXPECT_TRUE(contains(done.body, "12 logs created"));
+  auto listed = c.get("/lettings-logs?filtered=1&bulk_upload_id=" + std::to_string(id));
+  EXPECT_TRUE(contains(listed.body, "12 logs found")) << listed.body.substr(0, 0);
+  auto from_bulk = c.get("/lettings-logs?filtered=1&creation=bulk_upload");
+  EXPECT_TRUE(contains(from_bulk.body, "12 logs found"));
+  auto list = c.get("/lettings-logs/bulk-uploads");
+  EXPECT_TRUE(contains(list.body, "riverside.csv"));
+  EXPECT_FALSE(contains(other.get("/lettings-logs/bulk-uploads").body, "riverside.csv")) << "not in another organisation's list";
+}
+
+TEST(BulkUploadWeb, RefusedWithoutTheAgreementAndNoCsrf) {
+  test::PinToday pin("2026-12-01");
+  test::TestApp t;
+  test::Client c(t);
+  c.sign_in("coordinator@eastbrook.example");
+  EXPECT_EQ(c.get("/lettings-logs/bulk-upload-logs/start").status, 403);
+  int64_t uploads = t.count("bulk_uploads");
+  EXPECT_EQ(upload(c, "/lettings-logs/bulk-upload-logs/upload-your-file?year=2026", "x.csv", "a,b\r\n").status, 403);
+  test::Client r(t);
+  r.sign_in("coordinator@riverside.example");
+  web::Request req;
+  req.method = "POST";
+  req.path = "/lettings-logs/bulk-upload-logs/upload-your-file";
+  req.query_string = "year=2026";
+  req.query.emplace("year", "2026");
+  req.files["file"] = {"x.csv", "text/csv", file_for(t, 1, 0)};
+  EXPECT_EQ(r.request(req).status, 403) << "no CSRF token";
+  EXPECT_EQ(t.count("bulk_uploads"), uploads);
+}
+
+TEST(Multipart, ParsesFieldsAndFilesAndRefusesMalformedBodies) {
+  std::string body =
+      "--xyz\r\nContent-Disposition: form-data; name=\"csrf_token\"\r\n\r\nabc\r\n"
+      "--xyz\r\nContent-Disposition: form-data; name=\"file\"; filename=\"C:\\\\x\\\\a.csv\"\r\nContent-Type: text/csv\r\n\r\n1,2\r\n3,4\r\n"
+      "--xyz--\r\n";
+  auto b = web::multipart_boundary("multipart/form-data; boundary=xyz");
+  ASSERT_TRUE(b);
+  auto m = web::parse_multipart(body, *b);
+  ASSERT_TRUE(m);
+  EXPECT_EQ(m->fields.find("csrf_token")->second, "abc");
+  ASSERT_TRUE(m->files.count("file"));
+  EXPECT_EQ(m->files["file"].filename, "a.csv");
+  EXPECT_EQ(m->files["file"].data, "1,2\r\n3,4");
+  EXPECT_FALSE(web::parse_multipart("--xyz\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\nno end", "xyz"));
+  EXPECT_FALSE(web::parse_multipart("no boundary at all", "xyz"));
+  EXPECT_FALSE(web::parse_multipart("--xyz\r\nContent-Disposition: form-data\r\n\r\nx\r\n--xyz--", "xyz")) << "a part without a name";
+  std::string many;
+  for (int i = 0; i < 200; ++i) many += "--xyz\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\nx\r\n";
+  EXPECT_FALSE(web::parse_multipart(many + "--xyz--", "xyz")) << "too many parts";
+  EXPECT_FALSE(web::multipart_boundary("text/plain"));
+  EXPECT_FALSE(web::multipart_boundary("multipart/form-data; boundary=" + std::string(100, 'a')));
+}
