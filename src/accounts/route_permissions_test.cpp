@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "accounts/store.h"
+#include "bulk/store.h"
 #include "logs/store.h"
 #include "schemes/store.h"
 #include "test_app.h"
@@ -34,8 +35,13 @@ std::string fingerprint(TestApp& t) {
 }
 
 struct Ids {
-  int64_t org, user, other, scheme, location, log, request, sales_log;
+  int64_t org, user, other, scheme, location, log, request, sales_log, bulk_upload, sales_bulk_upload;
 };
+
+// The bulk-upload journey's own pages (no id): they answer everyone whose organisation may upload.
+bool bulk_journey_route(const std::string& pattern) {
+  return pattern.find("/bulk-upload-logs/") != std::string::npos || pattern.find("/bulk-uploads") != std::string::npos;
+}
 
 std::string fill(const std::string& pattern, const Ids& ids) {
   std::string p = std::regex_replace(pattern, std::regex(":other_id"), std::to_string(ids.other));
@@ -47,8 +53,14 @@ std::string fill(const std::string& pattern, const Ids& ids) {
   p = std::regex_replace(p, std::regex(":page"), location_route ? "units" : lettings_route ? "tenant-code" : sales_route ? "purchaser-code" : "support");
   p = std::regex_replace(p, std::regex(":subsection"), "setup");
   bool user_route = p.rfind("/users/", 0) == 0, scheme_route = p.rfind("/schemes/", 0) == 0;
+  bool bulk_route = p.find("/bulk-upload-results/") != std::string::npos || p.find("/bulk-upload-mapping/") != std::string::npos;
   p = std::regex_replace(p, std::regex(":id"),
-                         std::to_string(user_route ? ids.user : scheme_route ? ids.scheme : lettings_route ? ids.log : sales_route ? ids.sales_log : ids.org));
+                         std::to_string(bulk_route   ? (lettings_route ? ids.bulk_upload : ids.sales_bulk_upload)
+                                        : user_route ? ids.user
+                                        : scheme_route ? ids.scheme
+                                        : lettings_route ? ids.log
+                                        : sales_route    ? ids.sales_log
+                                                         : ids.org));
   if (p == "/schemes/download") p += "?type=combined";
   if (p == "/lettings-logs/delete") p += "?ids=" + std::to_string(ids.log);
   if (p == "/sales-logs/delete") p += "?ids=" + std::to_string(ids.sales_log);
@@ -112,8 +124,31 @@ class RoutePermissions : public ::testing::Test {
     int64_t la_sale = log_of(la, "NORTHSALE", "sales"), east_sale = log_of(east, "EASTSALESECRET", "sales");
     // A pending request between two other organisations: Riverside asks Eastbrook to be its stock owner.
     int64_t request = accounts::store::create_relationship_request(*c, east, ha, ha, std::nullopt);
-    inside = {la, t.user_id("coordinator@northshire.example"), ha, la_scheme, la_location, la_log, request, la_sale};
-    outside = {east, t.user_id("coordinator@eastbrook.example"), ha, east_scheme, east_location, east_log, request, east_sale};
+    // Bulk uploads (checked, with a report naming the organisation's own references), by a provider
+    // so that both the uploader and their coordinator may see them.
+    auto upload_of = [&](int64_t org, const std::string& email, const std::string& type, const std::string& code) {
+      bulk::store::Upload u;
+      u.type = type;
+      u.year = 2026;
+      u.organisation_id = org;
+      u.user_id = t.user_id(email);
+      u.filename = code + ".csv";
+      int64_t id = bulk::store::create(*c, u, "a,b\r\n");
+      bulk::store::set_checked(*c, id, {"checked", nlohmann::json({{"file_errors", nlohmann::json::array()}, {"rows", 1},
+                                                                    {"logs", {{{"row", 9}, {"status", "in_progress"}, {"reference", code},
+                                                                               {"errors", {{{"field", 13}, {"cell", "N9"}, {"category", "critical"},
+                                                                                            {"message", "Wrong"}, {"question", "Tenant code"}}}}}}}})
+                                                   .dump(),
+                                        "critical", "", 1, 1, 1});
+      return id;
+    };
+    int64_t la_upload = upload_of(la, "provider@northshire.example", "lettings", "NORTHUPLOAD");
+    int64_t la_sales_upload = upload_of(la, "provider@northshire.example", "sales", "NORTHSALESUPLOAD");
+    int64_t east_upload = upload_of(east, "coordinator@eastbrook.example", "lettings", "EASTSECRET");
+    int64_t east_sales_upload = upload_of(east, "coordinator@eastbrook.example", "sales", "EASTSALESECRET");
+    inside = {la, t.user_id("coordinator@northshire.example"), ha, la_scheme, la_location, la_log, request, la_sale, la_upload, la_sales_upload};
+    outside = {east, t.user_id("coordinator@eastbrook.example"), ha, east_scheme, east_location, east_log, request, east_sale, east_upload,
+               east_sales_upload};
   }
   TestApp t;
   int64_t la = 0, ha = 0, east = 0;
@@ -147,7 +182,7 @@ TEST_F(RoutePermissions, OtherOrganisationsDataIsNeverShownOrChanged) {
       if (r.pattern == "/organisations" || r.pattern == "/organisations/new" || r.pattern == "/users/new" ||
           r.pattern == "/schemes" || r.pattern == "/schemes/new" || r.pattern == "/schemes/download" ||
           r.pattern == "/lettings-logs" || r.pattern == "/lettings-logs/clear-filters" || r.pattern == "/sales-logs" ||
-          r.pattern == "/sales-logs/clear-filters" || r.pattern == "/duplicate-logs") {
+          r.pattern == "/sales-logs/clear-filters" || r.pattern == "/duplicate-logs" || bulk_journey_route(r.pattern)) {
         // Lists and downloads of one's own: they answer, but never with another organisation's data.
         Client c(t);
         c.sign_in(email);
@@ -218,7 +253,8 @@ TEST_F(RoutePermissions, ReadingRoutesWorkInsideTheOrganisation) {
           r.pattern.find("/new") != std::string::npos || r.pattern == "/organisations" ||
           r.pattern.find(":page") != std::string::npos || r.pattern.find("check-answers") != std::string::npos ||
           r.pattern.find("/confirm") != std::string::npos || r.pattern.find("/delete") != std::string::npos ||
-          r.pattern.find("clear-filters") != std::string::npos)
+          r.pattern.find("clear-filters") != std::string::npos || r.pattern.find("bulk-upload-logs/start") != std::string::npos ||
+          r.pattern.find("bulk-upload-mapping") != std::string::npos)  // checked uploads: their mapping pages go to the results
         continue;
       std::string path = fill(r.pattern, inside);
       EXPECT_EQ(c.get(path).status, 200) << email << " " << path;

@@ -2,9 +2,12 @@
 
 #include <algorithm>
 #include <map>
+#include <mutex>
+#include <set>
 
 #include "accounts/permissions.h"
 #include "accounts/store.h"
+#include "bulk/mapper.h"
 #include "bulk/upload.h"
 #include "form/registry.h"
 #include "jobs/jobs.h"
@@ -189,6 +192,7 @@ json results_data(Context& ctx, const Type& t, const store::Upload& up) {
 Response results(Context& ctx, const Type& t) {
   auto up = load_upload(ctx);
   type_of_upload(up, t);
+  if (up.state == "mapping") return Response::redirect(results_path(up));
   if (up.state == "checking") {
     int64_t done = 0, total = 0;
     if (up.check_job_id)
@@ -298,12 +302,17 @@ Response prepare(Context& ctx, const Type& t) {
   return ctx.page("bulk/prepare", {{"title", "Prepare your file"}, {"year_combo", year_combo(year)}, {"type", t.type},
                                    {"template", t.base + "/bulk-upload-logs/template" + q},
                                    {"specification", t.base + "/bulk-upload-logs/specification" + q},
-                                   {"next", t.base + "/bulk-upload-logs/upload-your-file" + q}, {"back", t.base}});
+                                   {"next", t.base + "/bulk-upload-logs/upload-your-file" + q},
+                                   {"own", t.base + "/bulk-upload-logs/upload-your-file" + q + "&own=1"}, {"back", t.base}});
 }
 
 json upload_page(Context& ctx, const Type& t, int year, const std::string& error, const std::string& error_field) {
-  json j = {{"title", "Upload " + t.type + " logs in bulk (" + year_combo(year) + ")"}, {"year", year}, {"type", t.type},
-            {"action", t.base + "/bulk-upload-logs/upload-your-file?year=" + std::to_string(year)},
+  bool own = ctx.req.q("own") == "1" || ctx.req.f("own") == "1";
+  json j = {{"title", own ? "Upload your own spreadsheet of " + t.type + " logs (" + year_combo(year) + ")"
+                          : "Upload " + t.type + " logs in bulk (" + year_combo(year) + ")"},
+            {"year", year}, {"type", t.type}, {"own", own},
+            {"own_hint", "Any CSV or XLSX file with one log a row and your own column headers in its first row. You match its columns to CORE's questions next."},
+            {"action", t.base + "/bulk-upload-logs/upload-your-file?year=" + std::to_string(year) + (own ? "&own=1" : "")},
             {"back", t.base + "/bulk-upload-logs/prepare-your-file?year=" + std::to_string(year)}};
   if (perm::is_support(ctx.current_user())) {
     json orgs = json::array({{{"value", ""}, {"label", "Select an organisation"}}});
@@ -340,12 +349,15 @@ Response upload_post(Context& ctx, const Type& t) {
   auto it = ctx.req.files.find("file");
   if (it == ctx.req.files.end() || (it->second.data.empty() && it->second.filename.empty()))
     return ctx.page("bulk/upload", upload_page(ctx, t, year, spec->message("no_file"), "file"), 422);
-  auto r = submit(ctx.conn(), u, {t.type, year, org, it->second.filename, it->second.data});
+  bool own = ctx.req.q("own") == "1" || ctx.req.f("own") == "1";
+  auto r = submit(ctx.conn(), u, {t.type, year, org, it->second.filename, it->second.data, own});
   if (auto* why = std::get_if<std::string>(&r))
     return ctx.page("bulk/upload", upload_page(ctx, t, year, *why, perm::is_support(u) && why->find("agreement") != std::string::npos ? "organisation_id" : "file"),
                     422);
+  int64_t id = std::get<int64_t>(r);
+  if (own) return Response::redirect(t.base + "/bulk-upload-mapping/" + std::to_string(id));
   ctx.app.wake_jobs();
-  return Response::redirect(t.base + "/bulk-upload-results/" + std::to_string(std::get<int64_t>(r)));
+  return Response::redirect(t.base + "/bulk-upload-results/" + std::to_string(id));
 }
 
 Response uploads(Context& ctx, const Type& t) {
@@ -361,6 +373,203 @@ Response uploads(Context& ctx, const Type& t) {
                       {"when", up.created_at.substr(0, 16)}, {"rows", up.rows}, {"errors", up.errors}});
   return ctx.page("bulk/uploads", {{"title", t.title + " bulk uploads"}, {"uploads", rows}, {"any", !rows.empty()},
                                    {"support", perm::is_support(u)}, {"start", t.base + "/bulk-upload-logs/start"}, {"back", t.base}});
+}
+
+// --- a landlord's own spreadsheet: mapping its columns, then its values
+
+const ColumnMapper& mapper_for(const std::string& type, int year) {
+  static std::mutex m;
+  static std::map<std::pair<std::string, int>, std::shared_ptr<ColumnMapper>> built;
+  std::lock_guard<std::mutex> g(m);
+  auto& slot = built[{type, year}];
+  if (!slot) {
+    std::string error;
+    auto f = form::get(type, year);
+    slot = ColumnMapper::build(*f, form::data_dir(), &error);
+    if (!slot) throw std::runtime_error("the column mapper cannot be built: " + error);
+    auto spec = form::template_spec(type, year);
+    for (auto& fd : spec->fields)
+      if (!fd.attribute.empty()) slot->add_evidence(fd.attribute, fd.question);
+  }
+  return *slot;
+}
+
+// An upload whose columns are already matched: its pages go to its results.
+struct AlreadyMapped {
+  std::string results;
+};
+
+struct MappingContext {
+  store::Upload up;
+  std::shared_ptr<const form::TemplateSpec> spec;
+  std::shared_ptr<const form::Form> form;
+  OwnSheet own;
+  std::string file_error;
+};
+
+MappingContext mapping_context(Context& ctx, const Type& t) {
+  MappingContext m{load_upload(ctx), nullptr, nullptr, {}, ""};
+  type_of_upload(m.up, t);
+  if (m.up.state != "mapping") throw AlreadyMapped{results_path(m.up)};
+  m.spec = form::template_spec(m.up.type, m.up.year);
+  m.form = form::get(m.up.type, m.up.year);
+  auto bytes = store::file(ctx.conn(), m.up.id);
+  ReadResult sheet = read_sheet(bytes.value_or(""));
+  if (!sheet.ok()) m.file_error = sheet.error;
+  else if (sheet.rows.size() < 2) m.file_error = m.spec->message("blank_template");
+  m.own = own_sheet(sheet);
+  return m;
+}
+
+// The mapping being made: the one on the upload (a page saved before), else the proposal.
+Mapping current_mapping(Context& ctx, const MappingContext& m) {
+  if (m.up.mapping) return Mapping::from_json(json::parse(*m.up.mapping, nullptr, false));
+  std::optional<Mapping> saved;
+  if (auto text = store::mapping(ctx.conn(), m.up.organisation_id, m.up.type, m.up.year))
+    saved = Mapping::from_json(json::parse(*text, nullptr, false));
+  return propose_mapping(mapper_for(m.up.type, m.up.year), *m.spec, *m.form, m.own, saved);
+}
+
+json columns_page(Context& ctx, const Type& t, const MappingContext& m, const Mapping& mapping, const std::string& error) {
+  auto attrs = mappable_attributes(*m.spec, *m.form);
+  json rows = json::array();
+  for (size_t c = 0; c < m.own.headers.size() && c < 500; ++c) {
+    std::string chosen = c < mapping.columns.size() ? mapping.columns[c].second : "";
+    json options = json::array({{{"value", ""}, {"label", "Do not use this column"}, {"selected", chosen.empty()}}});
+    for (auto& [a, label] : attrs) options.push_back({{"value", a}, {"label", label}, {"selected", a == chosen}});
+    std::string examples;
+    for (size_t i = 0; i < m.own.values[c].size() && i < 3; ++i) examples += (i ? ", " : "") + m.own.values[c][i];
+    rows.push_back({{"index", c}, {"header", m.own.headers[c].empty() ? "(no header)" : m.own.headers[c]}, {"examples", examples},
+                    {"options", options}, {"letter", column_letters(int(c))}});
+  }
+  json j = {{"title", "Match your columns to CORE’s questions"}, {"filename", m.up.filename}, {"columns", rows},
+            {"action", t.base + "/bulk-upload-mapping/" + std::to_string(m.up.id)}, {"back", t.base + "/bulk-uploads"},
+            {"file_error", m.file_error}, {"rows", m.own.data_rows}};
+  if (!error.empty()) {
+    j["errors"] = json::array({{{"href", "#column-0"}, {"text", error}}});
+  }
+  return j;
+}
+
+Response mapping_get_(Context& ctx, const Type& t);
+Response mapping_get(Context& ctx, const Type& t) {
+  try {
+    return mapping_get_(ctx, t);
+  } catch (const AlreadyMapped& a) {
+    return Response::redirect(a.results);
+  }
+}
+Response mapping_get_(Context& ctx, const Type& t) {
+  auto m = mapping_context(ctx, t);
+  return ctx.page("bulk/mapping", columns_page(ctx, t, m, current_mapping(ctx, m), ""));
+}
+
+Response mapping_post_(Context& ctx, const Type& t);
+Response mapping_post(Context& ctx, const Type& t) {
+  try {
+    return mapping_post_(ctx, t);
+  } catch (const AlreadyMapped& a) {
+    return Response::redirect(a.results);
+  }
+}
+Response mapping_post_(Context& ctx, const Type& t) {
+  auto m = mapping_context(ctx, t);
+  if (!m.file_error.empty()) throw web::BadRequest(m.file_error);
+  Mapping chosen;
+  std::set<std::string> used;
+  std::string error;
+  auto offered = mappable_attributes(*m.spec, *m.form);
+  for (size_t c = 0; c < m.own.headers.size() && c < 500; ++c) {
+    std::string a = ctx.req.f("column_" + std::to_string(c));
+    bool known = a.empty() || std::any_of(offered.begin(), offered.end(), [&](auto& o) { return o.first == a; });
+    if (!known) throw web::BadRequest("That is not one of the questions offered.");
+    if (!a.empty() && !used.insert(a).second) error = "Two columns are matched to the same question. Match each question to one column.";
+    chosen.columns.emplace_back(m.own.headers[c], a);
+  }
+  if (used.empty()) error = "Match at least one column to a CORE question.";
+  if (!error.empty()) return ctx.page("bulk/mapping", columns_page(ctx, t, m, chosen, error), 422);
+  // The values of the coded columns, proposed for the next page.
+  std::optional<Mapping> saved;
+  if (auto text = store::mapping(ctx.conn(), m.up.organisation_id, m.up.type, m.up.year)) saved = Mapping::from_json(json::parse(*text, nullptr, false));
+  for (size_t c = 0; c < chosen.columns.size(); ++c) {
+    const std::string& a = chosen.columns[c].second;
+    if (a.empty()) continue;
+    auto vs = propose_values(mapper_for(m.up.type, m.up.year), *m.form, a, m.own.values[c], saved);
+    if (!attribute_options(*m.form, a).empty()) chosen.values[a] = vs;
+  }
+  store::set_mapping_draft(ctx.conn(), m.up.id, chosen.to_json().dump());
+  return Response::redirect(t.base + "/bulk-upload-mapping/" + std::to_string(m.up.id) + "/values");
+}
+
+json values_page(const Type& t, const MappingContext& m, const Mapping& mapping, const std::string& error) {
+  json groups = json::array();
+  for (size_t c = 0; c < mapping.columns.size() && c < m.own.values.size(); ++c) {
+    const std::string& a = mapping.columns[c].second;
+    auto options = attribute_options(*m.form, a);
+    if (a.empty() || options.empty() || m.own.values[c].empty()) continue;
+    auto it = mapping.values.find(a);
+    json values = json::array();
+    for (size_t i = 0; i < m.own.values[c].size(); ++i) {
+      const std::string& v = m.own.values[c][i];
+      std::string chosen = it != mapping.values.end() && it->second.count(v) ? it->second.at(v) : "";
+      json opts = json::array({{{"value", ""}, {"label", "Leave blank"}, {"selected", chosen.empty()}}});
+      for (auto& [code, label] : options) opts.push_back({{"value", code}, {"label", label}, {"selected", code == chosen}});
+      values.push_back({{"name", "value_" + std::to_string(c) + "_" + std::to_string(i)}, {"value", v}, {"options", opts}});
+    }
+    groups.push_back({{"header", mapping.columns[c].first}, {"question", a}, {"values", values}});
+  }
+  json j = {{"title", "Match your answers to CORE’s"}, {"groups", groups}, {"any", !groups.empty()},
+            {"action", t.base + "/bulk-upload-mapping/" + std::to_string(m.up.id) + "/values"},
+            {"back", t.base + "/bulk-upload-mapping/" + std::to_string(m.up.id)}};
+  if (!error.empty()) j["errors"] = json::array({{{"href", "#main-content"}, {"text", error}}});
+  return j;
+}
+
+Response values_get_(Context& ctx, const Type& t);
+Response values_get(Context& ctx, const Type& t) {
+  try {
+    return values_get_(ctx, t);
+  } catch (const AlreadyMapped& a) {
+    return Response::redirect(a.results);
+  }
+}
+Response values_get_(Context& ctx, const Type& t) {
+  auto m = mapping_context(ctx, t);
+  if (!m.up.mapping) return Response::redirect(t.base + "/bulk-upload-mapping/" + std::to_string(m.up.id));
+  return ctx.page("bulk/values", values_page(t, m, current_mapping(ctx, m), ""));
+}
+
+Response values_post_(Context& ctx, const Type& t);
+Response values_post(Context& ctx, const Type& t) {
+  try {
+    return values_post_(ctx, t);
+  } catch (const AlreadyMapped& a) {
+    return Response::redirect(a.results);
+  }
+}
+Response values_post_(Context& ctx, const Type& t) {
+  auto m = mapping_context(ctx, t);
+  if (!m.up.mapping) return Response::redirect(t.base + "/bulk-upload-mapping/" + std::to_string(m.up.id));
+  Mapping mapping = current_mapping(ctx, m);
+  for (size_t c = 0; c < mapping.columns.size() && c < m.own.values.size(); ++c) {
+    const std::string& a = mapping.columns[c].second;
+    auto options = attribute_options(*m.form, a);
+    if (a.empty() || options.empty()) continue;
+    auto& chosen = mapping.values[a];
+    chosen.clear();
+    for (size_t i = 0; i < m.own.values[c].size(); ++i) {
+      std::string code = ctx.req.f("value_" + std::to_string(c) + "_" + std::to_string(i));
+      if (code.empty()) continue;
+      if (std::none_of(options.begin(), options.end(), [&](auto& o) { return o.first == code; }))
+        throw web::BadRequest("That is not one of the answers offered.");
+      chosen[m.own.values[c][i]] = code;
+    }
+  }
+  // set_mapping checks the mapping as chosen, keeps it (for the organisation too) and queues the check.
+  if (auto why = set_mapping(ctx.conn(), ctx.current_user(), m.up.id, mapping))
+    return ctx.page("bulk/values", values_page(t, m, mapping, *why), 422);
+  ctx.app.wake_jobs();
+  return Response::redirect(results_path(m.up));
 }
 
 }  // namespace
@@ -384,6 +593,10 @@ void register_routes(web::App& app) {
     get("/bulk-upload-results/:id/errors.csv", errors_csv);
     post("/bulk-upload-results/:id/choice", post_choice);
     get("/bulk-uploads", uploads);
+    get("/bulk-upload-mapping/:id", mapping_get);
+    post("/bulk-upload-mapping/:id", mapping_post);
+    get("/bulk-upload-mapping/:id/values", values_get);
+    post("/bulk-upload-mapping/:id/values", values_post);
   }
 }
 

@@ -101,6 +101,14 @@ void set_check_job(db::Connection& c, int64_t id, int64_t job_id) {
   c.exec("UPDATE bulk_uploads SET check_job_id = ?, updated_at = ? WHERE id = ?", {job_id, util::now_iso(), id});
 }
 
+void set_mapping(db::Connection& c, int64_t id, const std::string& mapping) {
+  c.exec("UPDATE bulk_uploads SET mapping = ?, state = 'checking', updated_at = ? WHERE id = ?", {mapping, util::now_iso(), id});
+}
+
+void set_mapping_draft(db::Connection& c, int64_t id, const std::string& mapping) {
+  c.exec("UPDATE bulk_uploads SET mapping = ?, updated_at = ? WHERE id = ? AND state = 'mapping'", {db::null_if_empty(mapping), util::now_iso(), id});
+}
+
 void set_create_job(db::Connection& c, int64_t id, int64_t job_id, const std::string& choice) {
   c.exec("UPDATE bulk_uploads SET create_job_id = ?, choice = ?, state = 'creating', updated_at = ? WHERE id = ?",
          {job_id, choice, util::now_iso(), id});

@@ -29,6 +29,10 @@ std::optional<Upload> find(db::Connection& c, int64_t id);
 // The file's bytes; nothing when they are not stored (or cannot be read back).
 std::optional<std::string> file(db::Connection& c, int64_t id);
 void set_check_job(db::Connection& c, int64_t id, int64_t job_id);
+// A landlord's own spreadsheet: the mapping its columns are read with; the upload is then checked.
+void set_mapping(db::Connection& c, int64_t id, const std::string& mapping);
+// The mapping as far as the user has got ("" for none), while the upload waits for it.
+void set_mapping_draft(db::Connection& c, int64_t id, const std::string& mapping);
 void set_create_job(db::Connection& c, int64_t id, int64_t job_id, const std::string& choice);
 // The check's outcome: the report and its counts; `state` is checked or failed.
 struct Checked {

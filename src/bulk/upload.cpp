@@ -1,6 +1,7 @@
 #include "bulk/upload.h"
 
 #include <iostream>
+#include <set>
 #include <memory>
 #include <thread>
 
@@ -74,16 +75,35 @@ bool ServiceRunner::duplicate_exists(const form::Form& f, const form::Values& va
 
 // --- checking a file
 
+namespace {
+Report check_file_sheet(db::Connection* c, const accounts::User* as, const form::TemplateSpec& spec, const form::Form& form,
+                        const ReadResult& sheet, const util::Date& today, const std::function<bool(int, int)>& progress);
+}  // namespace
+
 Report check_file(db::Connection* c, const accounts::User* as, const std::string& type, int year, const std::string& bytes,
-                  const util::Date& today, const std::function<bool(int, int)>& progress) {
+                  const util::Date& today, const std::function<bool(int, int)>& progress, const Mapping* mapping) {
   auto spec = form::template_spec(type, year);
   auto f = form::get(type, year);
   Limits limits;
   limits.max_file_bytes = size_t(spec->max_bytes > 0 ? spec->max_bytes : int64_t(limits.max_file_bytes));
   limits.max_data_rows = size_t(spec->max_rows > 0 ? spec->max_rows : int64_t(limits.max_data_rows));
   ReadResult sheet = read_sheet(bytes, limits);
+  if (mapping) {
+    Converted conv = to_template(*spec, *f, sheet, *mapping);
+    Report r = check_file_sheet(c, as, *spec, *f, conv.sheet, today, progress);
+    to_user_cells(r, conv);
+    return r;
+  }
+  return check_file_sheet(c, as, *spec, *f, sheet, today, progress);
+}
+
+namespace {
+Report check_file_sheet(db::Connection* c, const accounts::User* as, const form::TemplateSpec& spec_, const form::Form& form_,
+                        const ReadResult& sheet, const util::Date& today, const std::function<bool(int, int)>& progress) {
+  const form::TemplateSpec* spec = &spec_;
+  const form::Form* f = &form_;
   CheckOptions opt;
-  opt.year = year;
+  opt.year = spec->year;
   opt.progress = progress;
   if (c && as) {
     ServiceRunner runner(*c, *as, today);
@@ -99,6 +119,7 @@ Report check_file(db::Connection* c, const accounts::User* as, const std::string
   }
   return check(*spec, *f, sheet, runner, opt);
 }
+}  // namespace
 
 // --- submitting
 
@@ -144,14 +165,47 @@ std::variant<int64_t, std::string> submit(db::Connection& c, const accounts::Use
   std::string name = s.filename.empty() ? "upload" : s.filename;
   if (util::single_line_problem(name)) name = "upload";
   up.filename = name.substr(0, 255);
-  up.state = "checking";
+  up.state = s.own_spreadsheet ? "mapping" : "checking";
   int64_t id = 0;
   c.transaction([&] {
     id = store::create(c, up, s.bytes);
+    if (s.own_spreadsheet) return;
     int64_t job = jobs::enqueue(c, "bulk_upload.check", std::to_string(id));
     store::set_check_job(c, id, job);
   });
   return id;
+}
+
+std::optional<std::string> set_mapping(db::Connection& c, const accounts::User& u, int64_t upload_id, const Mapping& m) {
+  auto up = store::find(c, upload_id);
+  if (!up || !perm::can_view_bulk_upload(u, up->organisation_id, up->user_id)) return std::string("There is no such upload.");
+  if (up->state != "mapping") return std::string("This upload's columns are already mapped.");
+  auto spec = form::template_spec(up->type, up->year);
+  auto f = form::get(up->type, up->year);
+  std::set<std::string> offered, used;
+  for (auto& [a, label] : mappable_attributes(*spec, *f)) offered.insert(a);
+  bool any = false;
+  for (auto& [h, a] : m.columns) {
+    if (a.empty()) continue;
+    if (!offered.count(a)) return "The column “" + h + "” is mapped to something that is not a CORE question.";
+    if (!used.insert(a).second) return "Two columns are mapped to the same CORE question. Map each question once.";
+    any = true;
+  }
+  if (!any) return std::string("Map at least one column to a CORE question.");
+  for (auto& [a, values] : m.values) {
+    auto options = attribute_options(*f, a);
+    for (auto& [v, code] : values)
+      if (!code.empty() && std::none_of(options.begin(), options.end(), [&](auto& o) { return o.first == code; }))
+        return "The value “" + v + "” is mapped to an answer the question does not have.";
+  }
+  std::string text = m.to_json().dump();
+  c.transaction([&] {
+    store::set_mapping(c, upload_id, text);
+    store::save_mapping(c, up->organisation_id, up->type, up->year, text, u.id);
+    int64_t job = jobs::enqueue(c, "bulk_upload.check", std::to_string(upload_id));
+    store::set_check_job(c, upload_id, job);
+  });
+  return std::nullopt;
 }
 
 std::optional<std::string> choose(db::Connection& c, const accounts::User& u, int64_t upload_id, Choice choice) {
@@ -209,11 +263,13 @@ std::string run_check(db::Connection& c, int64_t upload_id, mail::Mailer* mailer
     return "the upload's file or user is missing";
   }
   int last = 0;
+  std::optional<Mapping> mapping;
+  if (up->mapping) mapping = Mapping::from_json(json::parse(*up->mapping, nullptr, false));
   Report r = check_file(&c, &*uploader, up->type, up->year, *bytes, today, [&](int done, int total) {
     if (!progress || (done - last < 250 && done != total)) return true;
     last = done;
     return progress(done, total);
-  });
+  }, mapping ? &*mapping : nullptr);
   int64_t with_errors = 0;
   for (auto& l : r.logs) with_errors += l.errors.empty() ? 0 : 1;
   store::Checked k;
@@ -254,7 +310,9 @@ std::string run_create(db::Connection& c, int64_t upload_id, const util::Date& t
     return "missing";
   }
   // Checked again: logs saved since may make a row a duplicate, or a record may have gone.
-  Report r = check_file(&c, &*uploader, up->type, up->year, *bytes, today);
+  std::optional<Mapping> mapping;
+  if (up->mapping) mapping = Mapping::from_json(json::parse(*up->mapping, nullptr, false));
+  Report r = check_file(&c, &*uploader, up->type, up->year, *bytes, today, {}, mapping ? &*mapping : nullptr);
   if (!r.can_create()) {
     store::set_checked(c, upload_id,
                        {"checked", r.to_json(true).dump(), worst_category(r), "", r.rows, 0, r.error_count()});
@@ -299,10 +357,12 @@ void register_jobs(jobs::Worker& w, db::Database& db, mail::Mailer& mailer, std:
 }
 
 std::string results_path(const store::Upload& u) {
+  if (u.state == "mapping") return "/" + u.type + "-logs/bulk-upload-mapping/" + std::to_string(u.id);
   return "/" + u.type + "-logs/bulk-upload-results/" + std::to_string(u.id);
 }
 
 std::string status_label(const store::Upload& u) {
+  if (u.state == "mapping") return "Waiting for its columns to be matched";
   if (u.state == "checking") return "Checking";
   if (u.state == "creating") return "Creating logs";
   if (u.state == "created") return u.errors > 0 ? "Logs created with errors to fix" : "Logs created";

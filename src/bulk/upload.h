@@ -11,6 +11,7 @@
 
 #include "accounts/model.h"
 #include "bulk/check.h"
+#include "bulk/flexible.h"
 #include "bulk/store.h"
 #include "db/database.h"
 #include "jobs/jobs.h"
@@ -39,8 +40,10 @@ class ServiceRunner : public Runner {
 
 // The file read (CSV or XLSX) and checked against the type and year's template spec, as `as` would
 // get it. Never throws on what the file holds.
+// A landlord's own spreadsheet is read with its mapping (bulk/flexible.h) and its errors' cells are
+// its own columns.
 Report check_file(db::Connection* c, const accounts::User* as, const std::string& type, int year, const std::string& bytes,
-                  const util::Date& today, const std::function<bool(int, int)>& progress = {});
+                  const util::Date& today, const std::function<bool(int, int)>& progress = {}, const Mapping* mapping = nullptr);
 
 // An upload as a user sends it.
 struct Submission {
@@ -48,10 +51,16 @@ struct Submission {
   int year = 0;
   int64_t organisation_id = 0;
   std::string filename, bytes;
+  bool own_spreadsheet = false;  // the landlord's own columns: mapped (set_mapping) before it is checked
 };
 // Stores the upload and queues its check (one transaction). The upload's id, or the message to show
 // on the upload page (no file, too big, not CSV or XLSX, not allowed).
 std::variant<int64_t, std::string> submit(db::Connection& c, const accounts::User& u, const Submission& s);
+
+// A landlord's own spreadsheet, once its columns and values are mapped: the mapping is kept on the
+// upload and for the organisation (offered again next time), and the check queued. The message when
+// it cannot be (not this user's, not waiting for a mapping, a column mapped to something not offered).
+std::optional<std::string> set_mapping(db::Connection& c, const accounts::User& u, int64_t upload_id, const Mapping& m);
 
 // The user's choice after the check: create the logs and fix the rest in the service, or confirm
 // every soft check at once. Queues the import, or says why it cannot be done now.

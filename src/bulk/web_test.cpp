@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "bulk/generate.h"
+#include "bulk/store.h"
 #include "bulk/upload.h"
 #include "form/registry.h"
 #include "test_app.h"
@@ -166,4 +167,64 @@ TEST(Multipart, ParsesFieldsAndFilesAndRefusesMalformedBodies) {
   EXPECT_FALSE(web::parse_multipart(many + "--xyz--", "xyz")) << "too many parts";
   EXPECT_FALSE(web::multipart_boundary("text/plain"));
   EXPECT_FALSE(web::multipart_boundary("multipart/form-data; boundary=" + std::string(100, 'a')));
+}
+
+TEST(BulkUploadWeb, OwnSpreadsheetIsMappedThenCheckedOnItsOwnColumns) {
+  test::PinToday pin("2026-12-01");
+  test::TestApp t;
+  test::Client c(t);
+  c.sign_in("coordinator@riverside.example");
+  std::string own =
+      "Tenant code,Tenancy start date,Lead tenant age,Lead tenant sex,Notes\r\n"
+      "ABC1,01/05/2026,34,Female,first\r\n"
+      "ABC2,2026-06-02,thirty,Male,second\r\n";
+  auto r = upload(c, "/lettings-logs/bulk-upload-logs/upload-your-file?year=2026&own=1", "ours.csv", own);
+  ASSERT_EQ(r.status, 303) << r.body;
+  std::string mapping = r.header("Location");
+  ASSERT_TRUE(contains(mapping, "/lettings-logs/bulk-upload-mapping/"));
+  int64_t id = upload_id(r);
+  auto page = c.get(mapping);
+  ASSERT_EQ(page.status, 200);
+  // The proposal: each column's select has its question chosen; "Notes" is left unused.
+  EXPECT_TRUE(contains(page.body, "<option value=\"tenancycode\" selected>")) << page.body.substr(0, 0);
+  EXPECT_TRUE(contains(page.body, "<option value=\"startdate\" selected>"));
+  EXPECT_TRUE(contains(page.body, "<option value=\"age1\" selected>"));
+  EXPECT_TRUE(contains(page.body, "<option value=\"sexrab1\" selected>"));
+  // Two columns on one question: refused, nothing saved.
+  auto twice = c.post(mapping, {{"column_0", "tenancycode"}, {"column_1", "tenancycode"}});
+  EXPECT_EQ(twice.status, 422);
+  EXPECT_TRUE(contains(twice.body, "same question"));
+  EXPECT_EQ(c.post(mapping, {{"column_0", "not_a_question"}}).status, 400);
+  auto saved = c.post(mapping, {{"column_0", "tenancycode"}, {"column_1", "startdate"}, {"column_2", "age1"}, {"column_3", "sexrab1"}, {"column_4", ""}});
+  ASSERT_EQ(saved.status, 303);
+  auto values = c.get(saved.header("Location"));
+  ASSERT_EQ(values.status, 200);
+  EXPECT_TRUE(contains(values.body, "Female"));
+  // Female → F and Male → M proposed (value_3_0 and value_3_1: column 3, its first and second values).
+  EXPECT_TRUE(contains(values.body, "name=\"value_3_0\"><option value=\"\">Leave blank</option><option value=\"F\" selected>"));
+  auto done = c.post(saved.header("Location"), {{"value_3_0", "F"}, {"value_3_1", "M"}});
+  ASSERT_EQ(done.status, 303) << done.body;
+  {
+    auto conn = t.conn();
+    EXPECT_EQ(bulk::run_check(*conn, id, nullptr, "", {}, kToday), "checked");
+    auto up = bulk::store::find(*conn, id);
+    auto report = bulk::Report::from_json(nlohmann::json::parse(*up->report));
+    ASSERT_TRUE(report.file_errors.empty());
+    ASSERT_EQ(report.logs.size(), 2u);
+    EXPECT_EQ(report.logs[0].row, 2) << "the user's own row numbers";
+    EXPECT_EQ(report.logs[0].reference, "ABC1");
+    bool age_on_c3 = false;
+    for (auto& e : report.logs[1].errors) age_on_c3 = age_on_c3 || (e.field == 41 && e.cell == "C3");
+    EXPECT_TRUE(age_on_c3) << "the age error is on the user's column C, row 3";
+    for (auto& e : report.logs[0].errors) EXPECT_NE(e.cell, "D2") << "Female was read as the lead tenant's sex: " << e.message;
+    // The organisation's mapping is kept and offered next time.
+    EXPECT_TRUE(bulk::store::mapping(*conn, t.org_id("Riverside Homes Housing Association"), "lettings", 2026));
+  }
+  auto again = upload(c, "/lettings-logs/bulk-upload-logs/upload-your-file?year=2026&own=1", "ours2.csv",
+                      "Tenant code,Tenancy start date,Lead tenant age,Lead tenant sex,Notes\r\nX,01/05/2026,30,Female,n\r\n");
+  auto page2 = c.get(again.header("Location"));
+  EXPECT_TRUE(contains(page2.body, "<option value=\"sexrab1\" selected>"));
+  test::Client other(t);
+  other.sign_in("coordinator@northshire.example");
+  EXPECT_EQ(other.get(again.header("Location")).status, 404);
 }
