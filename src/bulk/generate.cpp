@@ -64,7 +64,7 @@ std::string generate_csv(const form::TemplateSpec& spec, const GenerateOptions& 
     if (reference) row[size_t(reference)] = prefix + std::to_string(100000 + i);
     if (age && !row[size_t(age)].empty() && row[size_t(age)] != "R") row[size_t(age)] = std::to_string(25 + i % 40);
     if (day) row[size_t(day)] = std::to_string(1 + i % 28);
-    if (month) row[size_t(month)] = std::to_string(4 + i % 9);  // April to December
+    if (month) row[size_t(month)] = std::to_string(4 + i % 8);  // April to November
     if (o.errors_every > 0 && i % o.errors_every == o.errors_every - 1) {
       switch ((i / o.errors_every) % 3) {
         case 0:  // text in a number field

@@ -81,7 +81,7 @@ Response refusal_page(Context& ctx, const Type& t, const std::string& message) {
 store::Upload load_upload(Context& ctx) {
   auto up = store::find(ctx.conn(), ctx.req.id_param("id"));
   if (!up || !perm::can_view_bulk_upload(ctx.current_user(), up->organisation_id, up->user_id)) throw web::NotFound();
-  return *up;
+  return settle_failed_job(ctx.conn(), *up);
 }
 
 const Type& type_of_upload(const store::Upload& up, const Type& t) {

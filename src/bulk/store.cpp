@@ -121,9 +121,9 @@ void set_checked(db::Connection& c, int64_t id, const Checked& k) {
           util::now_iso(), id});
 }
 
-void set_created(db::Connection& c, int64_t id, int64_t logs_created) {
-  c.exec("UPDATE bulk_uploads SET state = 'created', logs_created = ?, failure = NULL, updated_at = ? WHERE id = ?",
-         {logs_created, util::now_iso(), id});
+bool set_created(db::Connection& c, int64_t id, int64_t logs_created) {
+  return c.exec("UPDATE bulk_uploads SET state = 'created', logs_created = ?, failure = NULL, updated_at = ? WHERE id = ? AND state = 'creating'",
+                {logs_created, util::now_iso(), id}) == 1;
 }
 
 void set_state(db::Connection& c, int64_t id, const std::string& state, const std::optional<std::string>& failure) {

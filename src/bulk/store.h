@@ -40,8 +40,9 @@ struct Checked {
   int64_t rows = 0, logs_with_errors = 0, errors = 0;
 };
 void set_checked(db::Connection& c, int64_t id, const Checked& k);
-// The logs were created (in the transaction that created them).
-void set_created(db::Connection& c, int64_t id, int64_t logs_created);
+// The logs were created (in the transaction that created them). False when the upload was no longer
+// waiting to be created (another worker's run got there first): the caller rolls back.
+bool set_created(db::Connection& c, int64_t id, int64_t logs_created);
 // Back to waiting for the user's choice, with why the import could not be done.
 void set_state(db::Connection& c, int64_t id, const std::string& state, const std::optional<std::string>& failure);
 

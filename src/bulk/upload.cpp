@@ -230,6 +230,8 @@ namespace {
 
 std::optional<int64_t> id_from(const std::string& payload) { return util::parse_id(payload); }
 
+struct AlreadyCreated {};
+
 std::string year_combo(int year) { return std::to_string(year) + " to " + std::to_string(year + 1); }
 
 void send_checked_email(db::Connection& c, mail::Mailer& mailer, const std::string& base_url, const store::Upload& up,
@@ -298,7 +300,7 @@ std::string run_check(db::Connection& c, int64_t upload_id, mail::Mailer* mailer
   return k.state;
 }
 
-std::string run_create(db::Connection& c, int64_t upload_id, const util::Date& today) {
+std::string run_create(db::Connection& c, int64_t upload_id, const util::Date& today, const std::function<bool(int64_t, int64_t)>& progress) {
   auto up = store::find(c, upload_id);
   if (!up) return "no such upload";
   if (up->state == "created") return "already created";  // a retry after the import committed
@@ -332,9 +334,22 @@ std::string run_create(db::Connection& c, int64_t upload_id, const util::Date& t
     batch.answers.push_back(std::move(answers));
     batch.names.push_back("Row " + std::to_string(l.row));
   }
-  batch.in_transaction = [&](const std::vector<int64_t>& ids) { store::set_created(c, upload_id, int64_t(ids.size())); };
+  // Marked created in the same commit as its logs, and only if it was still waiting: a second run of
+  // the job (its lease ran out while the first still worked) rolls back instead of creating them twice.
+  batch.in_transaction = [&](const std::vector<int64_t>& ids) {
+    if (!store::set_created(c, upload_id, int64_t(ids.size()))) throw AlreadyCreated();
+  };
+  int last = 0;
+  batch.progress = [&](int done, int total) {
+    if (progress && (done - last >= 250 || done == total)) {
+      last = done;
+      progress(done, total);
+    }
+  };
   try {
     logs::service::create_many(c, *uploader, batch, today);
+  } catch (const AlreadyCreated&) {
+    return "already created";
   } catch (const logs::service::Refused& e) {
     store::set_state(c, upload_id, "checked", std::string(e.what()));
     return std::string("refused: ") + e.what();
@@ -352,8 +367,18 @@ void register_jobs(jobs::Worker& w, db::Database& db, mail::Mailer& mailer, std:
   w.handle("bulk_upload.create", [](db::Connection& c, jobs::Run& run) {
     auto id = id_from(run.job.payload);
     if (!id) return std::string("bad payload");
-    return run_create(c, *id, util::system_clock().today());
+    return run_create(c, *id, util::system_clock().today(), run.progress);
   });
+}
+
+store::Upload settle_failed_job(db::Connection& c, const store::Upload& up) {
+  std::optional<int64_t> job = up.state == "checking" ? up.check_job_id : up.state == "creating" ? up.create_job_id : std::nullopt;
+  if (!job) return up;
+  auto j = jobs::find(c, *job);
+  if (!j || j->state != "failed") return up;
+  if (up.state == "checking") store::set_state(c, up.id, "failed", std::string("file_error"));
+  else store::set_state(c, up.id, "checked", std::string("The logs could not be created. Nothing was created: try again."));
+  return *store::find(c, up.id);
 }
 
 std::string results_path(const store::Upload& u) {

@@ -75,7 +75,12 @@ void register_jobs(jobs::Worker& w, db::Database& db, mail::Mailer& mailer, std:
 // state in one transaction, and does nothing when the upload is already imported.
 std::string run_check(db::Connection& c, int64_t upload_id, mail::Mailer* mailer, const std::string& base_url,
                       const std::function<bool(int64_t, int64_t)>& progress, const util::Date& today);
-std::string run_create(db::Connection& c, int64_t upload_id, const util::Date& today);
+std::string run_create(db::Connection& c, int64_t upload_id, const util::Date& today,
+                       const std::function<bool(int64_t, int64_t)>& progress = {});
+// An upload whose job failed for good (out of attempts: its server was killed each time) is shown as
+// failed (a check) or back to waiting for a choice (an import, which wrote nothing). Returns the
+// upload as it is now.
+store::Upload settle_failed_job(db::Connection& c, const store::Upload& up);
 
 // Where an upload's results are on the web (<type>-logs/bulk-upload-results/<id>).
 std::string results_path(const store::Upload& u);

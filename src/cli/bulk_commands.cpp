@@ -11,6 +11,8 @@
 #include "bulk/upload.h"
 #include "db/database.h"
 #include "form/registry.h"
+#include "jobs/jobs.h"
+#include "logs/store.h"
 #include "util/clock.h"
 #include "util/dates.h"
 #include "util/text.h"
@@ -114,43 +116,106 @@ int bulk_generate(const std::string& type, const std::string& year_text, const s
   return 0;
 }
 
-int bulk_import(const std::string& type, const std::string& year_text, const std::string& file, const std::string& database_url,
-                const std::string& as_email, const std::string& organisation, bool fix_in_service) {
+namespace {
+
+// What submit and import share: the file, the user and the upload stored (its check queued).
+struct Submitted {
+  std::optional<accounts::User> user;
+  int64_t id = 0;
+  int rc = 0;
+};
+
+Submitted submit_file(db::Connection& c, const std::string& type, const std::string& year_text, const std::string& file,
+                      const std::string& as_email, const std::string& organisation) {
+  Submitted out;
   auto year = year_of(year_text);
   if (!known_type(type) || !year || file.empty() || as_email.empty()) {
-    std::cerr << "usage: core bulk-upload import --type lettings|sales --year 2026 FILE --as EMAIL [--organisation ID] [--fix-in-service] "
-                 "[--database URL]\n";
-    return 2;
+    std::cerr << "usage: core bulk-upload submit|import --type lettings|sales --year 2026 FILE --as EMAIL [--organisation ID] [--database URL]\n";
+    out.rc = 2;
+    return out;
   }
   std::ifstream in(file, std::ios::binary);
   if (!in) {
     std::cerr << "core: cannot read " << file << "\n";
-    return 1;
+    out.rc = 1;
+    return out;
   }
   std::ostringstream ss;
   ss << in.rdbuf();
-  db::Database db(database_url, 2);
-  auto conn = db.acquire();
-  auto user = accounts::store::find_user_by_email(*conn, as_email);
-  if (!user || !user->active) {
+  out.user = accounts::store::find_user_by_email(c, as_email);
+  if (!out.user || !out.user->active) {
     std::cerr << "core: --as: there is no active user with the email " << as_email << "\n";
-    return 2;
+    out.rc = 2;
+    return out;
   }
-  int64_t org = user->organisation_id;
+  int64_t org = out.user->organisation_id;
   if (!organisation.empty()) {
     auto id = util::parse_id(organisation);
     if (!id) {
       std::cerr << "core: --organisation must be an organisation's id\n";
-      return 2;
+      out.rc = 2;
+      return out;
     }
     org = *id;
   }
-  auto submitted = bulk::submit(*conn, *user, {type, *year, org, std::filesystem::path(file).filename().string(), ss.str()});
+  auto submitted = bulk::submit(c, *out.user, {type, *year, org, std::filesystem::path(file).filename().string(), ss.str()});
   if (auto* why = std::get_if<std::string>(&submitted)) {
     std::cerr << "core: " << *why << "\n";
+    out.rc = 1;
+    return out;
+  }
+  out.id = std::get<int64_t>(submitted);
+  return out;
+}
+
+}  // namespace
+
+int bulk_submit(const std::string& type, const std::string& year, const std::string& file, const std::string& database_url,
+                const std::string& as_email, const std::string& organisation) {
+  db::Database db(database_url, 1);
+  auto conn = db.acquire();
+  auto s = submit_file(*conn, type, year, file, as_email, organisation);
+  if (s.rc) return s.rc;
+  std::cout << s.id << "\n";
+  return 0;
+}
+
+int bulk_status(const std::string& id_text, const std::string& database_url) {
+  auto id = util::parse_id(id_text);
+  if (!id) {
+    std::cerr << "usage: core bulk-upload status ID [--database URL]\n";
+    return 2;
+  }
+  db::Database db(database_url, 1);
+  auto conn = db.acquire();
+  auto up = bulk::store::find(*conn, *id);
+  if (!up) {
+    std::cerr << "core: there is no upload " << *id << "\n";
     return 1;
   }
-  int64_t id = std::get<int64_t>(submitted);
+  logs::store::Filter f;
+  f.type = up->type;
+  f.all_organisations = true;
+  f.bulk_upload_id = up->id;
+  f.per_page = 1;
+  int64_t in_db = logs::store::list(*conn, f).total;
+  int64_t checked = 0;
+  if (up->check_job_id)
+    if (auto job = jobs::find(*conn, *up->check_job_id)) checked = job->progress;
+  nlohmann::json out = {{"upload", up->id}, {"state", up->state}, {"rows", up->rows}, {"errors", up->errors}, {"rows_checked", checked},
+                        {"logs_created", up->logs_created}, {"logs_in_database", in_db}};
+  std::cout << out.dump() << "\n";
+  return 0;
+}
+
+int bulk_import(const std::string& type, const std::string& year_text, const std::string& file, const std::string& database_url,
+                const std::string& as_email, const std::string& organisation, bool fix_in_service) {
+  db::Database db(database_url, 2);
+  auto conn = db.acquire();
+  auto s = submit_file(*conn, type, year_text, file, as_email, organisation);
+  if (s.rc) return s.rc;
+  auto user = s.user;
+  int64_t id = s.id;
   util::Date today = util::system_clock().today();
   auto t0 = std::chrono::steady_clock::now();
   std::string checked = bulk::run_check(*conn, id, nullptr, "", {}, today);

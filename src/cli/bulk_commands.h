@@ -25,4 +25,11 @@ int bulk_generate(const std::string& type, const std::string& year, const std::s
 int bulk_import(const std::string& type, const std::string& year, const std::string& file, const std::string& database_url,
                 const std::string& as_email, const std::string& organisation, bool fix_in_service);
 
+// core bulk-upload submit …: stores the upload and queues its check, as the web's upload page does,
+// for a running `core serve` to check and import; prints the upload's id.
+int bulk_submit(const std::string& type, const std::string& year, const std::string& file, const std::string& database_url,
+                const std::string& as_email, const std::string& organisation);
+// core bulk-upload status ID: the upload's state and how many logs in the database came from it (JSON).
+int bulk_status(const std::string& id, const std::string& database_url);
+
 }  // namespace core::cli

@@ -108,6 +108,8 @@ int usage() {
                "  form test [--database URL] FILE...\n"
                "  log check --type lettings --year 2026 [--today YYYY-MM-DD] [--database URL [--as EMAIL]] FILE.json\n"
                "  bulk-upload check --type lettings|sales --year 2026 FILE [--database URL [--as EMAIL]] [--today YYYY-MM-DD]\n"
+               "  bulk-upload submit --type lettings|sales --year 2026 FILE --as EMAIL [--organisation ID] [--database URL]\n"
+               "  bulk-upload status ID [--database URL]\n"
                "  bulk-upload import --type lettings|sales --year 2026 FILE --as EMAIL [--organisation ID] [--fix-in-service] [--database URL]\n"
                "  bulk-upload generate --type lettings|sales --year 2026 --rows N [--errors-every K] [--organisation ID] [--email EMAIL] --out FILE\n"
                "Database URLs: sqlite:///absolute/path.db, sqlite://relative/path.db,\n"
@@ -139,7 +141,15 @@ int cmd_serve(const Args& a) {
   logs::register_routes(app);
   home::register_routes(app);
   // The job worker (ADR 0015): bulk-upload checks and imports run here, in the background.
-  jobs::Worker worker(db, "serve-" + std::to_string(::getpid()));
+  // CORE_JOB_LEASE_SECONDS: how long a job stays claimed without word from its worker (a killed
+  // server's job is claimed again after it); the worker extends it as the job reports progress.
+  const char* lease_env = std::getenv("CORE_JOB_LEASE_SECONDS");
+  auto lease = util::parse_int64(lease_env ? lease_env : "60");
+  if (!lease || *lease < 1 || *lease > 3600) {
+    std::cerr << "core serve: CORE_JOB_LEASE_SECONDS must be a number of seconds from 1 to 3600\n";
+    return 2;
+  }
+  jobs::Worker worker(db, "serve-" + std::to_string(::getpid()), int(*lease));
   bulk::register_jobs(worker, db, *mailer, app.base_url());
   app.set_job_waker([&worker] { worker.wake(); });
   worker.start();
@@ -337,6 +347,11 @@ int main(int argc, char** argv) {
     if (cmd == "bulk-upload" && a.positional.size() >= 2 && a.positional[1] == "check")
       return cli::bulk_check(opt(a, "--type"), opt(a, "--year"), a.positional.size() > 2 ? a.positional[2] : "", opt(a, "--database"),
                              opt(a, "--as"), opt(a, "--today"));
+    if (cmd == "bulk-upload" && a.positional.size() >= 2 && a.positional[1] == "submit")
+      return cli::bulk_submit(opt(a, "--type"), opt(a, "--year"), a.positional.size() > 2 ? a.positional[2] : "", database_url(a), opt(a, "--as"),
+                              opt(a, "--organisation"));
+    if (cmd == "bulk-upload" && a.positional.size() >= 2 && a.positional[1] == "status")
+      return cli::bulk_status(a.positional.size() > 2 ? a.positional[2] : "", database_url(a));
     if (cmd == "bulk-upload" && a.positional.size() >= 2 && a.positional[1] == "import")
       return cli::bulk_import(opt(a, "--type"), opt(a, "--year"), a.positional.size() > 2 ? a.positional[2] : "", database_url(a), opt(a, "--as"),
                               opt(a, "--organisation"), a.flags.count("--fix-in-service") > 0);
