@@ -9,6 +9,7 @@
 #include "accounts/store.h"
 #include "bulk/mapper.h"
 #include "bulk/upload.h"
+#include "bulk/workbook.h"
 #include "form/registry.h"
 #include "jobs/jobs.h"
 #include "util/csv.h"
@@ -185,6 +186,7 @@ json results_data(Context& ctx, const Type& t, const store::Upload& up) {
   j["failure"] = up.state == "checked" && up.failure ? *up.failure : "";
   j["upload_again"] = t.base + "/bulk-upload-logs/start";
   j["errors_csv"] = results_path(up) + "/errors.csv";
+  j["errors_xlsx"] = results_path(up) + "/errors.xlsx";
   j["choice_action"] = results_path(up) + "/choice";
   return j;
 }
@@ -235,6 +237,61 @@ Response errors_csv(Context& ctx, const Type& t) {
   res.set_header("Content-Disposition", "attachment; filename=\"bulk-upload-" + std::to_string(up.id) + "-errors.csv\"");
   return res;
 }
+
+// "K12" → column 10, row 12; nothing for anything else.
+std::optional<std::pair<int, int>> parse_cell(const std::string& cell) {
+  size_t i = 0;
+  int col = 0, row = 0;
+  while (i < cell.size() && cell[i] >= 'A' && cell[i] <= 'Z' && i < 3) col = col * 26 + (cell[i++] - 'A' + 1);
+  if (i == 0 || i == cell.size() || cell.size() - i > 7) return std::nullopt;
+  for (; i < cell.size(); ++i) {
+    if (cell[i] < '0' || cell[i] > '9') return std::nullopt;
+    row = row * 10 + (cell[i] - '0');
+  }
+  if (row < 1) return std::nullopt;
+  return std::pair{col - 1, row};
+}
+
+Response xlsx_response(std::string bytes, const std::string& filename) {
+  Response r = Response::text(std::move(bytes), 200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+  r.set_header("Content-Disposition", "attachment; filename=\"" + filename + "\"");
+  return r;
+}
+
+// The uploaded rows with every cell that has an error highlighted and its errors as a comment.
+Response errors_xlsx(Context& ctx, const Type& t) {
+  auto up = load_upload(ctx);
+  type_of_upload(up, t);
+  Report r = Report::from_json(json::parse(up.report.value_or("{}"), nullptr, false));
+  ReadResult sheet = read_sheet(store::file(ctx.conn(), up.id).value_or(""));
+  std::vector<CellNote> notes;
+  for (auto& l : r.logs)
+    for (auto& e : l.errors)
+      if (auto at = parse_cell(e.cell)) notes.push_back({at->second, at->first, e.message});
+  return xlsx_response(annotated_workbook(sheet.ok() ? sheet.rows : std::vector<Row>{}, notes),
+                       "bulk-upload-" + std::to_string(up.id) + "-errors.xlsx");
+}
+
+// The template and the specification, generated from the definition once per process.
+Response workbook(Context& ctx, const Type& t, bool specification) {
+  int year = chosen_year(ctx, t);
+  static std::mutex m;
+  static std::map<std::tuple<std::string, int, bool>, std::string> made;
+  std::string bytes;
+  {
+    std::lock_guard<std::mutex> g(m);
+    auto& slot = made[{t.type, year, specification}];
+    if (slot.empty()) {
+      auto spec = form::template_spec(t.type, year);
+      auto f = form::get(t.type, year);
+      slot = specification ? specification_workbook(*spec, *f) : template_workbook(*spec, *f);
+    }
+    bytes = slot;
+  }
+  return xlsx_response(std::move(bytes), t.type + "-" + std::to_string(year) + "-bulk-upload-" + (specification ? "specification" : "template") + ".xlsx");
+}
+Response template_download(Context& ctx, const Type& t) { return workbook(ctx, t, false); }
+Response specification_download(Context& ctx, const Type& t) { return workbook(ctx, t, true); }
 
 Response post_choice(Context& ctx, const Type& t) {
   auto up = load_upload(ctx);
@@ -591,6 +648,9 @@ void register_routes(web::App& app) {
     get("/bulk-upload-results/:id", results);
     get("/bulk-upload-results/:id/progress", progress);
     get("/bulk-upload-results/:id/errors.csv", errors_csv);
+    get("/bulk-upload-results/:id/errors.xlsx", errors_xlsx);
+    get("/bulk-upload-logs/template", template_download);
+    get("/bulk-upload-logs/specification", specification_download);
     post("/bulk-upload-results/:id/choice", post_choice);
     get("/bulk-uploads", uploads);
     get("/bulk-upload-mapping/:id", mapping_get);

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "bulk/generate.h"
+#include "bulk/sheet.h"
 #include "bulk/store.h"
 #include "bulk/upload.h"
 #include "form/registry.h"
@@ -97,7 +98,24 @@ TEST(BulkUploadWeb, JourneyUploadResultsAndCreate) {
   EXPECT_EQ(csv.status, 200);
   EXPECT_TRUE(contains(csv.content_type, "text/csv"));
   EXPECT_TRUE(contains(csv.body, "AP18"));
+  auto xlsx = c.get("/lettings-logs/bulk-upload-results/" + std::to_string(id) + "/errors.xlsx");
+  EXPECT_EQ(xlsx.status, 200);
+  EXPECT_EQ(xlsx.body.substr(0, 2), "PK") << "an XLSX (a zip)";
+  {
+    auto back = bulk::read_xlsx(xlsx.body);
+    ASSERT_TRUE(back.ok()) << back.error;
+    bool row18 = false;
+    for (auto& row : back.rows) row18 = row18 || (row.number == 18 && row.text(41) == "thirty");
+    EXPECT_TRUE(row18) << "the user's rows, as uploaded, at their own row numbers";
+  }
+  for (const char* what : {"template", "specification"}) {
+    auto w = c.get(std::string("/lettings-logs/bulk-upload-logs/") + what + "?year=2026");
+    EXPECT_EQ(w.status, 200) << what;
+    EXPECT_TRUE(contains(w.content_type, "spreadsheetml")) << what;
+    EXPECT_TRUE(bulk::read_xlsx(w.body).ok()) << what;
+  }
   // Another organisation's coordinator cannot see it.
+  EXPECT_EQ(test::Client(t).get("/lettings-logs/bulk-upload-results/" + std::to_string(id) + "/errors.xlsx").status, 303) << "signed out";
   test::Client other(t);
   other.sign_in("coordinator@northshire.example");
   EXPECT_EQ(other.get("/lettings-logs/bulk-upload-results/" + std::to_string(id)).status, 404);
