@@ -49,7 +49,7 @@ import() {  # import URL LABEL
     --email provider@riverside.example --out "$work/import.csv" >/dev/null
   echo "-- 2. core bulk-upload import, 10,000 rows, $label"
   "$core" bulk-upload import --type lettings --year 2026 "$work/import.csv" --as coordinator@riverside.example --database "$url" |
-    python3 -c 'import json,sys; r=json.load(sys.stdin); print(f"state {r[\"state\"]}, logs created {r[\"logs_created\"]}, check {r[\"check_seconds\"]:.2f} s, create {r[\"create_seconds\"]:.2f} s")'
+    python3 -c 'import json,sys; r=json.load(sys.stdin); print("state %s, logs created %d, check %.2f s, create %.2f s" % (r["state"], r["logs_created"], r["check_seconds"], r["create_seconds"]))'
 }
 sqlish() {
   if [[ $1 == postgresql://* ]]; then psql "$1" -Atc "$2"; else sqlite3 "${1#sqlite://}" "$2" 2>/dev/null || python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute(sys.argv[2]).fetchone()[0])" "${1#sqlite://}" "$2"; fi

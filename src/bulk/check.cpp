@@ -690,11 +690,8 @@ RowReport RowReader::read(const Row& row) {
   if (status == form::Status::Completed && critical) status = form::Status::InProgress;
   report_.status = form::status_name(status);
   if (result.errors.empty()) report_.duplicate_text = form::duplicate_text(f_, result.outcome.values);
-  if (report_.duplicate_text && runner_.duplicate_exists(f_, result.outcome.values)) {
-    for (int no : spec_.duplicate_log_fields)
-      if (spec_.field(no) && L_.column[size_t(no)] >= 0) error(no, "critical", spec_.message("duplicate_log"));
-    report_.blocks = true;
-  }
+  if (int s = f_.slot("owning_organisation_id"); s >= 0 && result.outcome.values[size_t(s)].is_int())
+    report_.owner = result.outcome.values[size_t(s)].as_int();
   for (auto& e : report_.errors)
     if (e.category == "setup") report_.blocks = true;
   return report_;
@@ -867,8 +864,7 @@ Report check(const TemplateSpec& spec, const Form& form, const ReadResult& sheet
     auto& l = out.logs[i];
     if (!l.duplicate_text) continue;
     std::string owner;
-    for (auto& [a, v] : l.answers)
-      if (owner_slot >= 0 && a == "owning_organisation_id") owner = v.dump();
+    if (owner_slot >= 0 && l.owner) owner = std::to_string(*l.owner);
     by_key[owner + "|" + *l.duplicate_text].push_back(i);
   }
   for (auto& [key, rows] : by_key) {
@@ -883,6 +879,23 @@ Report check(const TemplateSpec& spec, const Form& form, const ReadResult& sheet
       }
       l.blocks = true;
     }
+  }
+  // Duplicates of logs already stored: asked once for the whole file.
+  std::vector<std::pair<int64_t, std::string>> keys;
+  std::vector<size_t> which;
+  for (size_t i = 0; i < out.logs.size(); ++i)
+    if (out.logs[i].duplicate_text && out.logs[i].owner) {
+      keys.emplace_back(*out.logs[i].owner, *out.logs[i].duplicate_text);
+      which.push_back(i);
+    }
+  auto existing = keys.empty() ? std::vector<bool>{} : runner.existing_duplicates(form, keys);
+  for (size_t k = 0; k < which.size() && k < existing.size(); ++k) {
+    if (!existing[k]) continue;
+    auto& l = out.logs[which[k]];
+    for (int no : spec.duplicate_log_fields)
+      if (spec.field(no) && L.column[size_t(no)] >= 0)
+        l.errors.push_back({no, cell_ref(L.column[size_t(no)], l.row), "critical", spec.message("duplicate_log"), spec.field(no)->question});
+    l.blocks = true;
   }
   for (auto& l : out.logs) sort_errors(l);
   return out;

@@ -43,6 +43,7 @@ struct RowReport {
   // The answers its log would be created with (invalid ones left out), in the order they were read.
   form::Changes answers;
   std::optional<std::string> duplicate_text;  // form::duplicate_text of those answers
+  std::optional<int64_t> owner;               // the owning organisation they name
 };
 
 struct Report {
@@ -82,8 +83,9 @@ class Runner {
     form::Outcome outcome;
   };
   virtual Result run(const form::Form& f, const form::Changes& changes) = 0;
-  // Whether a log already stored duplicates one with these answers (ADR 0013).
-  virtual bool duplicate_exists(const form::Form& f, const form::Values& values) = 0;
+  // For each (owning organisation, form::duplicate_text) whether a log already stored has the same
+  // (ADR 0013): asked once for the whole file.
+  virtual std::vector<bool> existing_duplicates(const form::Form& f, const std::vector<std::pair<int64_t, std::string>>& keys) = 0;
 };
 
 // The gateway alone, on `today`: references checked for form only, no existing logs.
@@ -95,7 +97,9 @@ class FormOnlyRunner : public Runner {
   std::optional<int64_t> uploader() const override { return std::nullopt; }
   form::Context context(const form::Form& f, const form::Values& values) override;
   Result run(const form::Form& f, const form::Changes& changes) override;
-  bool duplicate_exists(const form::Form&, const form::Values&) override { return false; }
+  std::vector<bool> existing_duplicates(const form::Form&, const std::vector<std::pair<int64_t, std::string>>& keys) override {
+    return std::vector<bool>(keys.size(), false);
+  }
 
  private:
   util::Date today_;

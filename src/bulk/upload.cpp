@@ -14,6 +14,7 @@
 #include "logs/store.h"
 #include "mail/email_template.h"
 #include "util/clock.h"
+#include "util/crypto.h"
 #include "util/text.h"
 
 namespace core::bulk {
@@ -54,7 +55,7 @@ form::Context ServiceRunner::context(const form::Form& f, const form::Values& va
 }
 
 Runner::Result ServiceRunner::run(const form::Form& f, const form::Changes& changes) {
-  auto r = logs::service::check(c_, user_, f, form::Values(f.size()), changes, today_);
+  auto r = logs::service::check(c_, user_, f, form::Values(f.size()), changes, today_, &checks_);
   Result out;
   out.errors = r.errors;
   out.outcome = std::move(r.outcome);
@@ -62,15 +63,14 @@ Runner::Result ServiceRunner::run(const form::Form& f, const form::Changes& chan
   return out;
 }
 
-bool ServiceRunner::duplicate_exists(const form::Form& f, const form::Values& values) {
-  int owner_slot = f.slot("owning_organisation_id");
-  if (owner_slot < 0 || !values[size_t(owner_slot)].is_int()) return false;
-  logs::store::Log probe;
-  probe.type = f.type;
-  probe.owning_organisation_id = values[size_t(owner_slot)].as_int();
-  probe.duplicate_key = logs::duplicate_key_of(f, values, probe.owning_organisation_id);
-  if (!probe.duplicate_key) return false;
-  return !logs::store::duplicates_of(c_, probe).empty();
+std::vector<bool> ServiceRunner::existing_duplicates(const form::Form& f, const std::vector<std::pair<int64_t, std::string>>& keys) {
+  // The digest a stored log's duplicate_key holds (logs/columns.h), found in bulk.
+  std::vector<std::pair<int64_t, std::string>> digests;
+  for (auto& [owner, text] : keys) digests.emplace_back(owner, util::sha256_hex(text));
+  auto found = logs::store::existing_duplicate_keys(c_, f.type, digests);
+  std::vector<bool> out;
+  for (auto& d : digests) out.push_back(found.count(d) > 0);
+  return out;
 }
 
 // --- checking a file

@@ -15,6 +15,7 @@
 #include "bulk/store.h"
 #include "db/database.h"
 #include "jobs/jobs.h"
+#include "logs/service.h"
 #include "mail/mailer.h"
 
 namespace core::bulk {
@@ -28,7 +29,7 @@ class ServiceRunner : public Runner {
   std::optional<int64_t> uploader() const override;
   form::Context context(const form::Form& f, const form::Values& values) override;
   Result run(const form::Form& f, const form::Changes& changes) override;
-  bool duplicate_exists(const form::Form& f, const form::Values& values) override;
+  std::vector<bool> existing_duplicates(const form::Form& f, const std::vector<std::pair<int64_t, std::string>>& keys) override;
 
  private:
   db::Connection& c_;
@@ -36,6 +37,7 @@ class ServiceRunner : public Runner {
   util::Date today_;
   std::map<std::string, std::optional<int64_t>> users_;
   std::map<std::string, form::Context> contexts_;
+  logs::service::CheckCache checks_;
 };
 
 // The file read (CSV or XLSX) and checked against the type and year's template spec, as `as` would

@@ -45,7 +45,7 @@ struct Checked {
 };
 
 Checked check_changes(db::Connection& c, const accounts::User& u, const form::Form& f, const form::Values& stored,
-                      const form::Changes& changes, const util::Date& today) {
+                      const form::Changes& changes, const util::Date& today, CheckCache* cache = nullptr) {
   Checked k;
   // Who a log is assigned to is for coordinators and support only.
   // (Anyone may have a new log assigned to themselves, as the web's new log is: bulk upload names them.)
@@ -59,6 +59,22 @@ Checked check_changes(db::Connection& c, const accounts::User& u, const form::Fo
   // One context for the log as it will be: the records named by the new answers (a posted "12"
   // for a scheme is read in as the gateway reads it), each looked up once.
   k.after = form::with_changes(f, stored, changes);
+  // For a new log, the context and the refusals depend only on the records its answers name and its
+  // date: many new logs naming the same ones (a bulk upload) share one lookup.
+  std::string key;
+  bool fresh = std::all_of(stored.begin(), stored.end(), [](const Value& v) { return v.null(); });
+  if (cache && fresh) {
+    for (const char* a : {"owning_organisation_id", "managing_organisation_id", "assigned_to_id", "scheme_id", "location_id"}) {
+      int s = f.slot(a);
+      key += (s >= 0 ? k.after[size_t(s)].debug() : "-") + "|";
+    }
+    if (f.log.date_slot >= 0) key += k.after[size_t(f.log.date_slot)].debug();
+    if (auto it = cache->entries.find(key); it != cache->entries.end()) {
+      k.context = it->second.first;
+      k.errors = it->second.second;
+      return k;
+    }
+  }
   std::vector<form::Error> records;
   k.context = log_context(c, u, f, k.after, stored, today, &records);
   // An organisation, user, scheme or location the page would not have offered this actor.
@@ -67,6 +83,10 @@ Checked check_changes(db::Connection& c, const accounts::User& u, const form::Fo
   for (auto& e : records) {
     bool named = std::any_of(k.errors.begin(), k.errors.end(), [&](const form::Error& x) { return x.fields == e.fields; });
     if (!named) k.errors.push_back(e);
+  }
+  if (cache && fresh) {
+    if (cache->entries.size() > 5000) cache->entries.clear();
+    cache->entries[key] = {k.context, k.errors};
   }
   return k;
 }
@@ -153,11 +173,11 @@ std::vector<int64_t> create_many(db::Connection& c, const accounts::User& u, con
   if (today > f->new_logs_end_date) throw Refused(Refused::Kind::Forbidden, "The collection year is closed for new logs.");
   // Every log is checked as a save would check it, before anything is written.
   form::Values empty(f->size());
+  CheckCache cache;
   std::vector<store::Log> logs;
-  std::vector<std::vector<store::FieldChange>> audits;
   logs.reserve(batch.answers.size());
   for (size_t i = 0; i < batch.answers.size(); ++i) {
-    Checked k = check_changes(c, u, *f, empty, batch.answers[i], today);
+    Checked k = check_changes(c, u, *f, empty, batch.answers[i], today, &cache);
     std::string which = batch.names.size() > i ? batch.names[i] : "Log " + std::to_string(i + 1);
     if (!k.forbidden.empty()) throw Refused(Refused::Kind::Forbidden, which + ": " + k.forbidden);
     if (!k.errors.empty()) throw Refused(Refused::Kind::Forbidden, which + ": " + k.errors.front().message);
@@ -170,17 +190,21 @@ std::vector<int64_t> create_many(db::Connection& c, const accounts::User& u, con
     l.creation_method = batch.creation_method;
     l.bulk_upload_id = batch.bulk_upload_id;
     sync_columns(l, *f, o.values, o.status);
-    audits.push_back(diff(*f, empty, o.values));
     logs.push_back(std::move(l));
     if (batch.progress) batch.progress(int(i + 1), int(batch.answers.size()));
   }
   std::vector<int64_t> ids;
   c.transaction([&] {
-    for (size_t i = 0; i < logs.size(); ++i) {
-      logs[i].id = store::create(c, logs[i], audits[i]);
-      if (logs[i].duplicate_key) logs[i].duplicate_set_id = store::regroup_log(c, nullptr, &logs[i]);
-      ids.push_back(logs[i].id);
-    }
+    ids = store::create_batch(c, logs);
+    for (size_t i = 0; i < logs.size() && i < ids.size(); ++i) logs[i].id = ids[i];
+    // The sets the new logs join (those whose key another log shares), each worked out again.
+    std::vector<std::pair<int64_t, std::string>> keys;
+    for (auto& l : logs)
+      if (l.duplicate_key && l.owning_organisation_id) keys.emplace_back(*l.owning_organisation_id, *l.duplicate_key);
+    auto shared = store::shared_duplicate_keys(c, batch.type, keys);
+    for (auto& l : logs)
+      if (l.duplicate_key && l.owning_organisation_id && shared.count({*l.owning_organisation_id, *l.duplicate_key}))
+        l.duplicate_set_id = store::regroup_log(c, nullptr, &l);
     if (batch.in_transaction) batch.in_transaction(ids);
   });
   return ids;
@@ -264,9 +288,9 @@ SaveResult save(db::Connection& c, const accounts::User& u, const store::Log& lo
 }
 
 SaveResult check(db::Connection& c, const accounts::User& u, const form::Form& f, const form::Values& values,
-                 const form::Changes& changes, const util::Date& today) {
+                 const form::Changes& changes, const util::Date& today, CheckCache* cache) {
   SaveResult r;
-  Checked k = check_changes(c, u, f, values, changes, today);
+  Checked k = check_changes(c, u, f, values, changes, today, cache);
   r.context = std::move(k.context);
   if (!k.forbidden.empty()) {
     r.status = Status::Forbidden;

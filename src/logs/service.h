@@ -20,6 +20,7 @@
 // The result says which of these decided, with the gateway's outcome and the context it ran in.
 #pragma once
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -60,7 +61,8 @@ store::Log create(db::Connection& c, const accounts::User& u, const std::string&
 // Many new logs at once, all or none (bulk upload): each is checked exactly as a save of its answers
 // would be (the same refusals, the same gateway), then all are written in one transaction, with
 // `in_transaction` run inside it (the upload marks itself done in the same commit). Any log refused
-// throws Refused{Forbidden} naming it (`names`, else "Log N"), and nothing is written.
+// throws Refused{Forbidden} naming it (`names`, else "Log N"), and nothing is written. No audit row
+// per answer is written: the log records the upload it came from, whose file is kept.
 struct NewLogs {
   std::string type;
   int year = 0;
@@ -112,8 +114,14 @@ SaveResult save(db::Connection& c, const accounts::User& u, const store::Log& lo
 
 // The same checks without writing anything (the command line's `log check --as`): the result of a
 // save of `changes` onto `values`, as `u` would get it.
+// `cache` (optional): for checking many new logs as one user in one go (a bulk upload): the context
+// and the refusals of logs naming the same records are looked up once. Only for a short run of
+// checks, during which the records do not change.
+struct CheckCache {
+  std::map<std::string, std::pair<form::Context, std::vector<form::Error>>> entries;
+};
 SaveResult check(db::Connection& c, const accounts::User& u, const form::Form& f, const form::Values& values,
-                 const form::Changes& changes, const util::Date& today);
+                 const form::Changes& changes, const util::Date& today, CheckCache* cache = nullptr);
 
 // Soft-deletes logs (while their collection is open for new logs): Refused{NotFound} for any the user
 // cannot reach, Refused{Forbidden} for any they may not delete; nothing is deleted then.

@@ -1,6 +1,7 @@
 #include "logs/store.h"
 
 #include <algorithm>
+#include <map>
 
 #include "util/crypto.h"
 #include "util/text.h"
@@ -428,6 +429,56 @@ std::optional<int64_t> regroup_log(db::Connection& c, const Log* before, const L
   if (const Log* alone = now ? (is ? nullptr : now) : before)
     c.exec("UPDATE logs SET duplicate_set_id = NULL WHERE id = ? AND duplicate_set_id IS NOT NULL", {alone->id});
   return set;
+}
+
+namespace {
+// Which (owner, key) pairs stored logs have, at least `at_least` of them.
+std::set<std::pair<int64_t, std::string>> keys_held(db::Connection& c, const std::string& type,
+                                                     const std::vector<std::pair<int64_t, std::string>>& keys, int at_least) {
+  std::set<std::pair<int64_t, std::string>> out;
+  // By owner, up to 500 keys a query (the duplicate_key index: type, owner, key).
+  std::map<int64_t, std::vector<std::string>> by_owner;
+  for (auto& [owner, key] : keys) by_owner[owner].push_back(key);
+  for (auto& [owner, list] : by_owner)
+    for (size_t from = 0; from < list.size(); from += 500) {
+      std::string sql = "SELECT duplicate_key FROM logs WHERE log_type = ? AND owning_organisation_id = ? AND deleted_at IS NULL "
+                        "AND duplicate_key IN (";
+      Params p{type, owner};
+      for (size_t i = from; i < list.size() && i < from + 500; ++i) {
+        sql += i == from ? "?" : ", ?";
+        p.push_back(list[i]);
+      }
+      sql += ") GROUP BY duplicate_key HAVING COUNT(*) >= ?";
+      p.push_back(int64_t(at_least));
+      for (auto& r : c.query(sql, p)) out.insert({owner, r.str(0)});
+    }
+  return out;
+}
+}  // namespace
+
+std::set<std::pair<int64_t, std::string>> existing_duplicate_keys(db::Connection& c, const std::string& type,
+                                                                  const std::vector<std::pair<int64_t, std::string>>& keys) {
+  return keys_held(c, type, keys, 1);
+}
+
+std::set<std::pair<int64_t, std::string>> shared_duplicate_keys(db::Connection& c, const std::string& type,
+                                                                const std::vector<std::pair<int64_t, std::string>>& keys) {
+  return keys_held(c, type, keys, 2);
+}
+
+std::vector<int64_t> create_batch(db::Connection& c, const std::vector<Log>& logs) {
+  std::vector<int64_t> ids;
+  std::string now = util::now_iso();
+  for (size_t from = 0; from < logs.size(); from += 500) {
+    std::string sql = kInsert;
+    Params p;
+    for (size_t i = from; i < logs.size() && i < from + 500; ++i) {
+      sql += std::string(i == from ? "" : ", ") + kInsertRow;
+      add_row(p, logs[i], now);
+    }
+    for (auto& r : c.query(sql + " RETURNING id", p)) ids.push_back(r.i64(0));
+  }
+  return ids;
 }
 
 void regroup_all(db::Connection& c) {

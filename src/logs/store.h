@@ -4,6 +4,7 @@
 #pragma once
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -49,6 +50,12 @@ struct FieldChange {
 int64_t create(db::Connection& c, const Log& log, const std::vector<FieldChange>& changes);
 // Many logs in one statement, without audit rows: for generated benchmark data only.
 void insert_many(db::Connection& c, const std::vector<Log>& logs);
+// Many new logs (a bulk upload's), a few hundred a statement: their ids, in order. No audit rows: the
+// upload they came from (logs.bulk_upload_id, its stored file) records where their answers came from.
+std::vector<int64_t> create_batch(db::Connection& c, const std::vector<Log>& logs);
+// Of these (owning organisation, duplicate key) pairs, those two or more stored logs of the type share.
+std::set<std::pair<int64_t, std::string>> shared_duplicate_keys(db::Connection& c, const std::string& type,
+                                                                const std::vector<std::pair<int64_t, std::string>>& keys);
 std::optional<Log> find(db::Connection& c, int64_t id);  // not deleted
 // Saves new answers if the log is still at `expected_version`; false when someone saved in between.
 // `previous` is the log as read: only the indexed columns that changed are written, so indexes
@@ -106,6 +113,10 @@ void regroup_all(db::Connection& c);
 std::vector<Log> batch_after(db::Connection& c, int64_t after_id, int limit);
 // Writes a log's duplicate key, if the log is still at `version` (a save since has written its own).
 bool set_duplicate_key(db::Connection& c, int64_t id, int64_t version, const std::optional<std::string>& key);
+// Which of these (owning organisation, duplicate key) pairs a stored log (not deleted) of the type
+// has: for checking a whole file of new logs at once (bulk upload), in a few queries.
+std::set<std::pair<int64_t, std::string>> existing_duplicate_keys(db::Connection& c, const std::string& type,
+                                                                  const std::vector<std::pair<int64_t, std::string>>& keys);
 // The logs (not deleted) of the log's type and owner with its key, in id order, itself included;
 // none when it has no key.
 std::vector<Log> duplicates_of(db::Connection& c, const Log& log);
