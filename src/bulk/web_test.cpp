@@ -137,6 +137,12 @@ TEST(BulkUploadWeb, JourneyUploadResultsAndCreate) {
   EXPECT_TRUE(contains(done.body, "12 logs created"));
   auto listed = c.get("/lettings-logs?filtered=1&bulk_upload_id=" + std::to_string(id));
   EXPECT_TRUE(contains(listed.body, "12 logs found")) << listed.body.substr(0, 0);
+  {
+    auto conn = t.conn();
+    int64_t first = conn->query_one("SELECT MIN(id) FROM logs WHERE bulk_upload_id = ?", {id})->i64(0);
+    auto history = c.get("/lettings-logs/" + std::to_string(first) + "/history");
+    EXPECT_TRUE(contains(history.body, "Created from bulk upload " + std::to_string(id)));
+  }
   auto from_bulk = c.get("/lettings-logs?filtered=1&creation=bulk_upload");
   EXPECT_TRUE(contains(from_bulk.body, "12 logs found"));
   auto list = c.get("/lettings-logs/bulk-uploads");
@@ -245,4 +251,41 @@ TEST(BulkUploadWeb, OwnSpreadsheetIsMappedThenCheckedOnItsOwnColumns) {
   test::Client other(t);
   other.sign_in("coordinator@northshire.example");
   EXPECT_EQ(other.get(again.header("Location")).status, 404);
+}
+
+TEST(BulkUploadWeb, SupportChoosesTheOrganisationAndTheUploaderIsEmailed) {
+  test::PinToday pin("2026-12-01");
+  test::TestApp t;
+  test::Client s(t);
+  s.sign_in("support@example.gov.uk");
+  auto page = s.get("/lettings-logs/bulk-upload-logs/upload-your-file?year=2026");
+  ASSERT_EQ(page.status, 200);
+  EXPECT_TRUE(contains(page.body, "Which organisation are these logs for?"));
+  EXPECT_FALSE(contains(page.body, ">Eastbrook Housing Trust<")) << "an organisation that cannot create logs is not offered";
+  auto none = upload(s, "/lettings-logs/bulk-upload-logs/upload-your-file?year=2026", "x.csv", file_for(t, 2, 0));
+  EXPECT_EQ(none.status, 422);
+  EXPECT_TRUE(contains(none.body, "Select the organisation the logs are for."));
+  int64_t eastbrook = t.org_id("Eastbrook Housing Trust"), riverside = t.org_id("Riverside Homes Housing Association");
+  auto refused = upload(s, "/lettings-logs/bulk-upload-logs/upload-your-file?year=2026", "x.csv", file_for(t, 2, 0),
+                        {{"organisation_id", std::to_string(eastbrook)}});
+  EXPECT_EQ(refused.status, 422) << "the data sharing agreement is not signed";
+  auto r = upload(s, "/lettings-logs/bulk-upload-logs/upload-your-file?year=2026", "support.csv", file_for(t, 2, 0),
+                  {{"organisation_id", std::to_string(riverside)}});
+  ASSERT_EQ(r.status, 303) << r.body;
+  int64_t id = upload_id(r);
+  auto conn = t.conn();
+  EXPECT_EQ(bulk::store::find(*conn, id)->organisation_id, riverside);
+  // Support must name who each log is for: the generated rows do (the provider's email).
+  bulk::run_check(*conn, id, &t.app().mailer(), t.app().base_url(), {}, kToday);
+  auto up = bulk::store::find(*conn, id);
+  EXPECT_TRUE(up->state == "creating" || up->state == "checked") << up->state;
+  // A file with errors is emailed to the uploader with a link to its results.
+  test::Client c(t);
+  c.sign_in("coordinator@riverside.example");
+  auto mine = upload(c, "/lettings-logs/bulk-upload-logs/upload-your-file?year=2026", "mine.csv", file_for(t, 10, 10));
+  int64_t id2 = upload_id(mine);
+  bulk::run_check(*conn, id2, &t.app().mailer(), t.app().base_url(), {}, kToday);
+  std::string mail = t.last_email_to("coordinator@riverside.example");
+  EXPECT_TRUE(contains(mail, "mine.csv"));
+  EXPECT_TRUE(contains(mail, "/lettings-logs/bulk-upload-results/" + std::to_string(id2)));
 }

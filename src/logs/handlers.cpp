@@ -321,7 +321,13 @@ Response history(Context& ctx, const Kind& kind) {
     json row = {{"at", util::display_datetime(h.changed_at)}, {"who", h.user_name}, {"field", label}, {"before", show(h.before)}, {"after", show(h.after)}};
     (derived ? worked_out : given).push_back(row);
   }
-  json j = {{"title", "History of log " + std::to_string(log.id)}, {"log_id", log.id}, {"rows", given}, {"count", given.size()},
+  // A log created by bulk upload has no row per answer: its answers came from the upload, whose file is kept.
+  json created = nullptr;
+  if (log.bulk_upload_id)
+    created = {{"text", "Created from bulk upload " + std::to_string(*log.bulk_upload_id) + " on " + util::display_datetime(log.created_at) +
+                            ". The answers it was created with are the upload’s; changes since are listed here."},
+               {"href", kind.base + "/bulk-upload-results/" + std::to_string(*log.bulk_upload_id)}};
+  json j = {{"title", "History of log " + std::to_string(log.id)}, {"log_id", log.id}, {"rows", given}, {"count", given.size()}, {"created", created},
             {"derived_rows", worked_out}, {"derived_count", worked_out.size()}, {"has_derived", !worked_out.empty()}, {"back", urls(kind).log(log.id)}, {"base", kind.base}};
   return ctx.page("logs/history", j);
 }
