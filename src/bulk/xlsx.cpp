@@ -425,6 +425,14 @@ ReadResult read_xlsx_unguarded(std::string_view bytes, const Limits& limits) {
   size_t entries = 0;
   for (size_t at = bytes.find("PK\x03\x04"); at != std::string_view::npos; at = bytes.find("PK\x03\x04", at + 4))
     if (++entries > kMaxZipEntries) return fail(kNotValidXlsxMessage);
+  // A ZIP64 end-of-central-directory record says how long it is, and Poco allocates that much before
+  // reading it: a record claiming more bytes than the file has is refused first (found by fuzzing).
+  for (size_t at = bytes.find("PK\x06\x06"); at != std::string_view::npos; at = bytes.find("PK\x06\x06", at + 4)) {
+    if (bytes.size() - at < 12) return fail(kNotValidXlsxMessage);
+    uint64_t size = 0;
+    for (int i = 7; i >= 0; --i) size = (size << 8) | uint8_t(bytes[at + 4 + size_t(i)]);
+    if (size > bytes.size() - at - 12) return fail(kNotValidXlsxMessage);
+  }
   Poco::MemoryInputStream in(bytes.data(), bytes.size());
   Poco::Zip::ZipArchive archive(in);
   Zip zip{in, archive, limits.max_unzipped_bytes};
