@@ -12,15 +12,9 @@ check() {  # check NAME CONDITION...
   local name=$1; shift
   if "$@"; then pass=$((pass+1)); else fail=$((fail+1)); echo "FAIL: $name"; fi
 }
-if [ -n "${CORE_TEST_PG:-}" ]; then
-  dbname="core_bulk_kill_$$_$RANDOM"
-  psql "$CORE_TEST_PG" -q -c "CREATE DATABASE $dbname" >/dev/null
-  db="${CORE_TEST_PG%/*}/$dbname"
-  dropdb() { psql "$CORE_TEST_PG" -q -c "DROP DATABASE IF EXISTS $dbname WITH (FORCE)" >/dev/null 2>&1; }
-else
-  db="sqlite://$work/kill.db"
-  dropdb() { :; }
-fi
+root=$(cd "$(dirname "$0")/.." && pwd)
+source "$root/tests/support/test_db.sh"
+test_database bulk_kill
 pid=""
 cleanup() {
   [ -n "$pid" ] && kill -9 "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
@@ -31,7 +25,6 @@ export CORE_ARGON2=min CORE_MAIL_DIR="$work/mail" CORE_TODAY=2026-12-01
 
 "$core" migrate --database "$db" >/dev/null
 "$core" seed --demo --database "$db" >/dev/null
-root=$(cd "$(dirname "$0")/.." && pwd)
 source "$root/tests/support/serve.sh"
 # The generated file names Riverside: the demo data's third organisation (src/accounts/seed.cpp).
 riverside=3

@@ -11,15 +11,9 @@ check() {  # check NAME CONDITION...
   local name=$1; shift
   if "$@"; then pass=$((pass+1)); else fail=$((fail+1)); echo "FAIL: $name"; fi
 }
-if [ -n "${CORE_TEST_PG:-}" ]; then
-  dbname="core_two_$$_$RANDOM"
-  psql "$CORE_TEST_PG" -q -c "CREATE DATABASE $dbname" >/dev/null
-  db="${CORE_TEST_PG%/*}/$dbname"
-  dropdb() { psql "$CORE_TEST_PG" -q -c "DROP DATABASE IF EXISTS $dbname WITH (FORCE)" >/dev/null 2>&1; }
-else
-  db="sqlite://$work/two.db"
-  dropdb() { :; }
-fi
+root=$(cd "$(dirname "$0")/.." && pwd)
+source "$root/tests/support/test_db.sh"
+test_database two
 a=""; b=""; c=""
 cleanup() {
   [ -n "$a" ] && kill "$a" 2>/dev/null && wait "$a" 2>/dev/null
@@ -37,7 +31,6 @@ coord=$(echo "Gable-Window-77" | "$core" users add --email coord@two.example --n
 echo "Gable-Window-77" | "$core" users add --email support@two.example --name "Two Support" \
   --organisation "$org" --role support --password-stdin --database "$db" >/dev/null
 
-root=$(cd "$(dirname "$0")/.." && pwd)
 source "$root/tests/support/serve.sh"
 start() { serve_core "$1" "$core" "$db" "${@:2}"; }  # start LOG [ENV=VALUE...]
 read -r a port_a <<<"$(start "$work/a.log")"

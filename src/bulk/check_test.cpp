@@ -52,18 +52,17 @@ std::set<std::string> messages_of(const bulk::RowReport& l, int field) {
   return out;
 }
 
-// The generated file's rows with one cell of one data row replaced.
-std::string with_cell(std::string csv, int data_row, int field, const std::string& text) {
+// A generated CSV's lines (CRLF), and one line's cells (generated cells hold no commas or quotes).
+std::vector<std::string> lines_of(const std::string& csv) {
   std::vector<std::string> lines;
-  size_t at = 0;
-  while (at < csv.size()) {
+  for (size_t at = 0; at < csv.size();) {
     size_t end = csv.find("\r\n", at);
     lines.push_back(csv.substr(at, end - at));
     at = end + 2;
   }
-  auto spec = form::template_spec("lettings", 2026);
-  std::string& line = lines[spec->header_rows.size() + size_t(data_row)];
-  // Generated cells hold no commas or quotes, except quoted ones we do not touch here.
+  return lines;
+}
+std::vector<std::string> cells_of(const std::string& line) {
   std::vector<std::string> cells;
   size_t from = 0;
   for (size_t i = 0; i <= line.size(); ++i)
@@ -71,6 +70,15 @@ std::string with_cell(std::string csv, int data_row, int field, const std::strin
       cells.push_back(line.substr(from, i - from));
       from = i + 1;
     }
+  return cells;
+}
+
+// The generated file's rows with one cell of one data row replaced.
+std::string with_cell(std::string csv, int data_row, int field, const std::string& text) {
+  auto lines = lines_of(csv);
+  auto spec = form::template_spec("lettings", 2026);
+  std::string& line = lines[spec->header_rows.size() + size_t(data_row)];
+  auto cells = cells_of(line);
   cells[size_t(field)] = text;
   line = util::csv_row(cells, false);
   line.resize(line.size() - 2);
@@ -145,20 +153,7 @@ TEST(BulkCheck, ColumnsInAnyOrderAndWithoutHeaders) {
   EXPECT_EQ(headless.logs[0].errors.size(), straight.logs[0].errors.size()) << describe(headless);
   // Columns swapped (with their field numbers): the same answers.
   std::vector<std::vector<std::string>> rows;
-  size_t at = 0;
-  while (at < file.size()) {
-    size_t end = file.find("\r\n", at);
-    std::string line = file.substr(at, end - at);
-    std::vector<std::string> cells;
-    size_t from = 0;
-    for (size_t i = 0; i <= line.size(); ++i)
-      if (i == line.size() || line[i] == ',') {
-        cells.push_back(line.substr(from, i - from));
-        from = i + 1;
-      }
-    rows.push_back(cells);
-    at = end + 2;
-  }
+  for (auto& line : lines_of(file)) rows.push_back(cells_of(line));
   for (auto& r : rows) std::swap(r[13], r[42]);  // fields 13 (tenant code) and 42 (sex)
   std::string swapped;
   for (auto& r : rows) swapped += util::csv_row(r, false);

@@ -508,28 +508,12 @@ json columns_page(Context& ctx, const Type& t, const MappingContext& m, const Ma
   return j;
 }
 
-Response mapping_get_(Context& ctx, const Type& t);
 Response mapping_get(Context& ctx, const Type& t) {
-  try {
-    return mapping_get_(ctx, t);
-  } catch (const AlreadyMapped& a) {
-    return Response::redirect(a.results);
-  }
-}
-Response mapping_get_(Context& ctx, const Type& t) {
   auto m = mapping_context(ctx, t);
   return ctx.page("bulk/mapping", columns_page(ctx, t, m, current_mapping(ctx, m), ""));
 }
 
-Response mapping_post_(Context& ctx, const Type& t);
 Response mapping_post(Context& ctx, const Type& t) {
-  try {
-    return mapping_post_(ctx, t);
-  } catch (const AlreadyMapped& a) {
-    return Response::redirect(a.results);
-  }
-}
-Response mapping_post_(Context& ctx, const Type& t) {
   auto m = mapping_context(ctx, t);
   if (!m.file_error.empty()) throw web::BadRequest(m.file_error);
   Mapping chosen;
@@ -582,29 +566,13 @@ json values_page(const Type& t, const MappingContext& m, const Mapping& mapping,
   return j;
 }
 
-Response values_get_(Context& ctx, const Type& t);
 Response values_get(Context& ctx, const Type& t) {
-  try {
-    return values_get_(ctx, t);
-  } catch (const AlreadyMapped& a) {
-    return Response::redirect(a.results);
-  }
-}
-Response values_get_(Context& ctx, const Type& t) {
   auto m = mapping_context(ctx, t);
   if (!m.up.mapping) return Response::redirect(t.base + "/bulk-upload-mapping/" + std::to_string(m.up.id));
   return ctx.page("bulk/values", values_page(t, m, current_mapping(ctx, m), ""));
 }
 
-Response values_post_(Context& ctx, const Type& t);
 Response values_post(Context& ctx, const Type& t) {
-  try {
-    return values_post_(ctx, t);
-  } catch (const AlreadyMapped& a) {
-    return Response::redirect(a.results);
-  }
-}
-Response values_post_(Context& ctx, const Type& t) {
   auto m = mapping_context(ctx, t);
   if (!m.up.mapping) return Response::redirect(t.base + "/bulk-upload-mapping/" + std::to_string(m.up.id));
   Mapping mapping = current_mapping(ctx, m);
@@ -627,6 +595,16 @@ Response values_post_(Context& ctx, const Type& t) {
     return ctx.page("bulk/values", values_page(t, m, mapping, *why), 422);
   ctx.app.wake_jobs();
   return Response::redirect(results_path(m.up));
+}
+
+// A mapping page of an upload whose columns are already matched goes to its results.
+template <Response (*H)(Context&, const Type&)>
+Response unless_mapped(Context& ctx, const Type& t) {
+  try {
+    return H(ctx, t);
+  } catch (const AlreadyMapped& a) {
+    return Response::redirect(a.results);
+  }
 }
 
 }  // namespace
@@ -653,10 +631,10 @@ void register_routes(web::App& app) {
     get("/bulk-upload-logs/specification", specification_download);
     post("/bulk-upload-results/:id/choice", post_choice);
     get("/bulk-uploads", uploads);
-    get("/bulk-upload-mapping/:id", mapping_get);
-    post("/bulk-upload-mapping/:id", mapping_post);
-    get("/bulk-upload-mapping/:id/values", values_get);
-    post("/bulk-upload-mapping/:id/values", values_post);
+    get("/bulk-upload-mapping/:id", unless_mapped<mapping_get>);
+    post("/bulk-upload-mapping/:id", unless_mapped<mapping_post>);
+    get("/bulk-upload-mapping/:id/values", unless_mapped<values_get>);
+    post("/bulk-upload-mapping/:id/values", unless_mapped<values_post>);
   }
 }
 

@@ -1,4 +1,5 @@
 #include "cli/bulk_commands.h"
+#include "cli/options.h"
 
 #include <chrono>
 #include <filesystem>
@@ -23,11 +24,7 @@ namespace {
 
 bool known_type(const std::string& t) { return t == "lettings" || t == "sales"; }
 
-std::optional<int> year_of(const std::string& text) {
-  auto y = util::parse_int64(text);
-  if (!y || *y < 2000 || *y > 2200) return std::nullopt;
-  return int(*y);
-}
+std::optional<int> year_of(const std::string& text) { return year_option(text); }
 
 }  // namespace
 
@@ -37,20 +34,10 @@ int bulk_check(const std::string& type, const std::string& year_text, const std:
     std::cerr << "usage: core bulk-upload check --type lettings|sales --year 2026 FILE [--database URL [--as EMAIL]] [--today YYYY-MM-DD]\n";
     return 2;
   }
-  auto year = year_of(year_text);
-  if (!year) {
-    std::cerr << "core: --year must be a year such as 2026\n";
-    return 2;
-  }
-  util::Date today = util::today_utc();
-  if (!today_text.empty()) {
-    auto d = util::parse_iso_date(today_text);
-    if (!d) {
-      std::cerr << "core: --today must be a date written YYYY-MM-DD\n";
-      return 2;
-    }
-    today = *d;
-  }
+  auto year = year_option(year_text);
+  auto today_date = today_option(today_text);
+  if (!year || !today_date) return 2;
+  util::Date today = *today_date;
   try {
     form::template_spec(type, *year);
   } catch (const std::exception& e) {

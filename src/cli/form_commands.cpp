@@ -1,4 +1,5 @@
 #include "cli/form_commands.h"
+#include "cli/options.h"
 
 #include <chrono>
 #include <filesystem>
@@ -148,21 +149,11 @@ int log_check(const std::string& type, const std::string& year_text, const std::
     std::cerr << "usage: core log check --type lettings --year 2026 [--today YYYY-MM-DD] [--database URL [--as EMAIL]] FILE.json\n";
     return 2;
   }
-  auto year_number = util::parse_int64(year_text);
-  if (!year_number || *year_number < 2000 || *year_number > 2200) {
-    std::cerr << "core: --year must be a year such as 2026\n";
-    return 2;
-  }
-  int year = int(*year_number);
-  util::Date today = util::today_utc();
-  if (!today_text.empty()) {
-    auto d = util::parse_iso_date(today_text);
-    if (!d) {
-      std::cerr << "core: --today must be a date written YYYY-MM-DD\n";
-      return 2;
-    }
-    today = *d;
-  }
+  auto year_number = year_option(year_text);
+  auto today_date = today_option(today_text);
+  if (!year_number || !today_date) return 2;
+  int year = *year_number;
+  util::Date today = *today_date;
   auto f = form::get(type, year);
   json input;
   try {
