@@ -554,8 +554,10 @@ void RowReader::map_errors(const std::vector<form::Error>& errors, const std::st
     for (int no : fields) {
       if (invalid_.count(no)) continue;  // the reader's message stands
       const TemplateField* fd = spec_.field(no);
-      // A record the lookup refused (an organisation, user, scheme or location): the template's own words.
-      bool record = fd && fd->reader &&
+      // A record the lookup refused (one that does not exist, or that the uploader may not name: an
+      // organisation, user, scheme or location): the template's own words. Other rules keep theirs.
+      bool lookup = e.rule == "H-RECORD" || e.rule == "H-CHOICE" || e.rule == "H-FORBIDDEN";
+      bool record = lookup && fd && fd->reader &&
                     (*fd->reader == form::Reader::Organisation || *fd->reader == form::Reader::User ||
                      *fd->reader == form::Reader::Scheme || *fd->reader == form::Reader::Location);
       std::string message = record && !fd->invalid.empty() ? fd->invalid : e.message;

@@ -316,3 +316,33 @@ TEST(BulkUpload, RefusedForAnotherOrganisationOrWithoutTheAgreement) {
   EXPECT_EQ(std::get<std::string>(binary), form::template_spec("lettings", 2026)->message("not_csv_or_xlsx"));
   EXPECT_EQ(t.count("bulk_uploads"), uploads) << "nothing stored";
 }
+
+// Soft checks only: confirmed all at once, and the logs are created complete. A hard rule that names
+// the scheme keeps its own message there (the template's "scheme code" words are for lookups only).
+TEST(BulkUpload, SoftChecksConfirmedAtOnceAndRulesKeepTheirWords) {
+  test::TestApp t;
+  auto c = t.conn();
+  int64_t riverside = t.org_id("Riverside Homes Housing Association");
+  auto coordinator = accounts::store::find_user_by_email(*c, "coordinator@riverside.example");
+  std::string file = lettings_file(3, 0, riverside, "provider@riverside.example");
+  auto high = bulk::check_file(&*c, &*coordinator, "lettings", 2026, with_cell(file, 0, 142, "1500"), kToday);
+  auto on_scheme = messages_of(high.logs[0], 5);
+  ASSERT_EQ(on_scheme.size(), 1u) << describe(high);
+  EXPECT_EQ(on_scheme.begin()->rfind("Rent is higher than the absolute maximum", 0), 0u) << *on_scheme.begin();
+  auto soft = with_cell(file, 0, 142, "250");
+  auto submitted = bulk::submit(*c, *coordinator, {"lettings", 2026, riverside, "soft.csv", soft});
+  int64_t id = std::get<int64_t>(submitted);
+  bulk::run_check(*c, id, nullptr, "", {}, kToday);
+  auto report = bulk::Report::from_json(json::parse(*bulk::store::find(*c, id)->report));
+  ASSERT_FALSE(report.logs[0].errors.empty()) << describe(report);
+  for (auto& e : report.logs[0].errors) EXPECT_EQ(e.category, "soft") << e.message;
+  EXPECT_EQ(report.logs[0].status, "in_progress") << "a soft check not yet confirmed";
+  ASSERT_EQ(bulk::choose(*c, *coordinator, id, bulk::Choice::ConfirmSoft), std::nullopt);
+  EXPECT_EQ(bulk::run_create(*c, id, kToday), "created");
+  logs::store::Filter lf;
+  lf.all_organisations = true;
+  lf.bulk_upload_id = id;
+  auto listed = logs::store::list(*c, lf);
+  ASSERT_EQ(listed.total, 3);
+  for (auto& l : listed.logs) EXPECT_EQ(l.status, "completed") << "log " << l.id << " (soft checks confirmed) " << l.answers;
+}

@@ -326,12 +326,15 @@ std::string run_create(db::Connection& c, int64_t upload_id, const util::Date& t
   batch.type = up->type;
   batch.year = up->year;
   batch.bulk_upload_id = upload_id;
+  // Confirming every soft check: its interruption's answer (0, "confirmed"), given after the answers.
+  form::Changes confirmations;
+  if (confirm)
+    for (auto& s : f->soft_rules)
+      if (!s.confirm.empty() && std::none_of(confirmations.begin(), confirmations.end(), [&](auto& c) { return c.first == s.confirm; }))
+        confirmations.emplace_back(s.confirm, 0);
   for (auto& l : r.logs) {
-    form::Changes answers = l.answers;
-    if (confirm)
-      for (auto& s : f->soft_rules)
-        if (!s.confirm.empty()) answers.emplace_back(s.confirm, 0);
-    batch.answers.push_back(std::move(answers));
+    batch.answers.push_back(l.answers);
+    batch.then.push_back(confirmations);
     batch.names.push_back("Row " + std::to_string(l.row));
   }
   // Marked created in the same commit as its logs, and only if it was still waiting: a second run of

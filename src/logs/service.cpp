@@ -182,6 +182,7 @@ std::vector<int64_t> create_many(db::Connection& c, const accounts::User& u, con
     if (!k.forbidden.empty()) throw Refused(Refused::Kind::Forbidden, which + ": " + k.forbidden);
     if (!k.errors.empty()) throw Refused(Refused::Kind::Forbidden, which + ": " + k.errors.front().message);
     auto o = form::apply(*f, empty, batch.answers[i], k.context);
+    if (o.errors.empty() && i < batch.then.size() && !batch.then[i].empty()) o = form::apply(*f, o.values, batch.then[i], k.context);
     if (!o.errors.empty()) throw Refused(Refused::Kind::Forbidden, which + ": " + o.errors.front().message);
     store::Log l;
     l.type = batch.type;

@@ -67,6 +67,9 @@ struct NewLogs {
   std::string type;
   int year = 0;
   std::vector<form::Changes> answers;
+  // Answers given once those are in (confirming soft checks: an interruption is asked only once the
+  // answers it checks are stored), by log; may be shorter than `answers`.
+  std::vector<form::Changes> then;
   std::vector<std::string> names;  // how a refusal names each log ("Row 12")
   std::string creation_method = "bulk upload";
   std::optional<int64_t> bulk_upload_id;
