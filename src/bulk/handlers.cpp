@@ -422,13 +422,24 @@ Response uploads(Context& ctx, const Type& t) {
   store::Filter f;
   f.type = t.type;
   if (!perm::can_list_all_bulk_uploads(u)) f.organisation_id = u.organisation_id;
+  else if (auto org = util::parse_id(ctx.req.q("organisation_id"))) f.organisation_id = *org;
+  bool mine = ctx.req.q("uploaded_by") == "you";
+  if (mine) f.user_id = u.id;
+  json filters = {{"mine", mine}, {"action", t.base + "/bulk-uploads"}};
+  if (perm::can_list_all_bulk_uploads(u)) {
+    json orgs = json::array({{{"value", ""}, {"label", "All organisations"}}});
+    for (auto& o : accounts::store::list_organisations(ctx.conn(), "", 1, 2000).organisations)
+      orgs.push_back({{"value", std::to_string(o.id)}, {"label", o.name}, {"selected", f.organisation_id && *f.organisation_id == o.id}});
+    filters["organisations"] = orgs;
+    filters["has_organisations"] = true;
+  }
   json rows = json::array();
   for (auto& up : store::list(ctx.conn(), f))
     if (perm::can_view_bulk_upload(u, up.organisation_id, up.user_id))
       rows.push_back({{"id", up.id}, {"filename", up.filename}, {"year_combo", year_combo(up.year)}, {"uploaded_by", up.user_name},
                       {"organisation", up.organisation_name}, {"status", status_label(up)}, {"href", results_path(up)},
                       {"when", up.created_at.substr(0, 16)}, {"rows", up.rows}, {"errors", up.errors}});
-  return ctx.page("bulk/uploads", {{"title", t.title + " bulk uploads"}, {"uploads", rows}, {"any", !rows.empty()},
+  return ctx.page("bulk/uploads", {{"title", t.title + " bulk uploads"}, {"uploads", rows}, {"any", !rows.empty()}, {"filters", filters},
                                    {"support", perm::is_support(u)}, {"start", t.base + "/bulk-upload-logs/start"}, {"back", t.base}});
 }
 

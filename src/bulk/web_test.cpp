@@ -148,6 +148,14 @@ TEST(BulkUploadWeb, JourneyUploadResultsAndCreate) {
   auto list = c.get("/lettings-logs/bulk-uploads");
   EXPECT_TRUE(contains(list.body, "riverside.csv"));
   EXPECT_FALSE(contains(other.get("/lettings-logs/bulk-uploads").body, "riverside.csv")) << "not in another organisation's list";
+  EXPECT_TRUE(contains(c.get("/lettings-logs/bulk-uploads?uploaded_by=you").body, "riverside.csv"));
+  test::Client support(t);
+  support.sign_in("support@example.gov.uk");
+  EXPECT_TRUE(contains(support.get("/lettings-logs/bulk-uploads").body, "riverside.csv")) << "support see every upload";
+  EXPECT_FALSE(contains(support.get("/lettings-logs/bulk-uploads?organisation_id=" + std::to_string(t.org_id("Northshire County Council"))).body,
+                        "riverside.csv"))
+      << "filtered to another organisation";
+  EXPECT_FALSE(contains(support.get("/lettings-logs/bulk-uploads?uploaded_by=you").body, "riverside.csv")) << "not uploaded by support";
 }
 
 TEST(BulkUploadWeb, RefusedWithoutTheAgreementAndNoCsrf) {
