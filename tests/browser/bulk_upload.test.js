@@ -36,6 +36,8 @@ async function templateFile(rows, errorsEvery) {
 test('a template file: uploaded, checked while the page waits, its logs created', async () => {
   const file = await templateFile(20, 10);  // rows 18 and 28 have errors (an age, a sex), neither blocks
   await h.visit(page, '/lettings-logs');
+  await h.follow(page, 'Upload logs in bulk');
+  assert.match(h.pathOf(page), /bulk-uploads$/);
   await h.navigateBy(page, () => page.getByRole('button', { name: 'Upload logs in bulk', exact: true }).click());
   assert.match(h.pathOf(page), /prepare-your-file$/);
   await h.checkA11y(page);
