@@ -1,6 +1,29 @@
-// The bulk-upload check's progress, without reloading the page by hand: while the check runs the
-// page asks for its progress every second and shows it; once the check is done it loads the
-// results. Without JavaScript the page has a "Refresh this page" link instead.
+// The bulk-upload check's progress, without reloading the page: while the check runs the page asks
+// for its progress every second and shows it; once the check is done it fetches the results and puts
+// them in place of the progress (focus moves to the new heading, so a screen reader announces it).
+// Without JavaScript the page has a "Refresh this page" link instead.
+const showResults = async () => {
+  const res = await fetch(window.location.href, { credentials: 'same-origin' });
+  if (!res.ok) {
+    window.location.reload();
+    return;
+  }
+  const doc = new DOMParser().parseFromString(await res.text(), 'text/html');
+  const fresh = doc.getElementById('main-content');
+  const main = document.getElementById('main-content');
+  if (!fresh || !main) {
+    window.location.reload();
+    return;
+  }
+  main.replaceChildren(...Array.from(fresh.childNodes).map((n) => document.importNode(n, true)));
+  document.title = doc.title;
+  const heading = main.querySelector('h1');
+  if (heading) {
+    heading.setAttribute('tabindex', '-1');
+    heading.focus();
+  }
+};
+
 document.querySelectorAll('[data-bulk-progress]').forEach((box) => {
   const text = box.querySelector('[data-bulk-progress-text]');
   const poll = async () => {
@@ -9,7 +32,7 @@ document.querySelectorAll('[data-bulk-progress]').forEach((box) => {
       if (res.ok) {
         const p = await res.json();
         if (p.state !== 'checking') {
-          window.location.reload();
+          await showResults();
           return;
         }
         if (text && p.total > 0) text.textContent = `${p.done} of ${p.total} rows checked.`;

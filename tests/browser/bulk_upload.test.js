@@ -98,3 +98,20 @@ test('their own spreadsheet: columns and answers matched, then checked on their 
   await h.visit(page, '/lettings-logs/bulk-uploads');
   assert.ok(await page.getByRole('link', { name: 'ours.csv' }).count());
 });
+
+test('a large file: the progress shows, then the results replace it without a page reload', async () => {
+  const file = await templateFile(3000, 0);
+  await h.visit(page, '/lettings-logs/bulk-upload-logs/upload-your-file?year=2026');
+  await page.setInputFiles('#file', file);
+  await Promise.all([page.waitForURL(/bulk-upload-results\/\d+$/), page.getByRole('button', { name: 'Upload', exact: true }).click()]);
+  await h.settle(page);
+  assert.ok(await page.locator('[data-bulk-progress]').count(), 'the check is still running when the page loads');
+  await h.checkA11y(page);
+  let navigations = 0;
+  page.on('framenavigated', (f) => { if (f === page.mainFrame()) navigations += 1; });
+  await page.waitForSelector('#rows-read', { timeout: 60000 });
+  assert.equal(navigations, 0, 'the results came without a page reload');
+  assert.equal(await page.evaluate(() => document.activeElement && document.activeElement.tagName), 'H1', 'focus moves to the new heading');
+  assert.equal((await page.locator('#rows-read').textContent()).trim(), '3000');
+  await h.checkA11y(page);
+});
