@@ -40,6 +40,12 @@ PY
   awk -v r="$rows" -v w="$wall" -v k="$kb" 'BEGIN { printf "%8d %10.2f %10.1f %12.0f\n", r, w, k / 1024, w * 1e6 / r }'
 done
 
+echo "-- 1b. the same check on an XLSX of 10,000 rows (every cell as text)"
+"$core" bulk-upload generate --type lettings --year 2026 --rows 10000 --errors-every 10 --out "$work/l10000.xlsx" >/dev/null
+/usr/bin/time -f '%e %M' -o "$work/time" "$core" bulk-upload check --type lettings --year 2026 "$work/l10000.xlsx" >"$work/report.json"
+read -r wall kb <"$work/time"
+awk -v w="$wall" -v k="$kb" -v b="$(stat -c %s "$work/l10000.xlsx")" 'BEGIN { printf "   10000 rows (%.1f MB file): %.2f s, %.1f MB peak\n", b / 1048576, w, k / 1024 }'
+
 import() {  # import URL LABEL
   local url=$1 label=$2 riverside
   CORE_ARGON2=min "$core" migrate --database "$url" >/dev/null

@@ -10,6 +10,7 @@
 #include "accounts/store.h"
 #include "bulk/generate.h"
 #include "bulk/upload.h"
+#include "bulk/workbook.h"
 #include "db/database.h"
 #include "form/registry.h"
 #include "jobs/jobs.h"
@@ -93,8 +94,20 @@ int bulk_generate(const std::string& type, const std::string& year_text, const s
   o.errors_every = int(*every);
   o.organisation_id = *org;
   o.email = email;
+  std::string bytes = bulk::generate_csv(*spec, o);
+  // An .xlsx name: the same rows as a workbook (every cell as text, as a spreadsheet export has them).
+  if (out.size() > 5 && out.compare(out.size() - 5, 5, ".xlsx") == 0) {
+    bulk::Limits limits;
+    limits.max_data_rows = size_t(*n) + 100;
+    auto rows = bulk::read_csv(bytes, limits);
+    if (!rows.ok()) {
+      std::cerr << "core: " << rows.error << "\n";
+      return 1;
+    }
+    bytes = bulk::annotated_workbook(rows.rows, {}, "Template");
+  }
   std::ofstream f(out, std::ios::binary);
-  f << bulk::generate_csv(*spec, o);
+  f << bytes;
   if (!f) {
     std::cerr << "core: cannot write " << out << "\n";
     return 1;

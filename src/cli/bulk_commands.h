@@ -11,7 +11,7 @@ int bulk_check(const std::string& type, const std::string& year, const std::stri
                const std::string& as_email, const std::string& today);
 
 // core bulk-upload generate --type lettings|sales --year 2026 --rows N [--errors-every K] [--organisation ID]
-//   [--email EMAIL] [--format csv|xlsx] --out FILE
+//   [--email EMAIL] --out FILE(.csv|.xlsx)
 // A template file of N rows with realistic answers (tests/fixtures/bulk/<type>-<year>-row.json, each
 // row with its own references, ages and dates), every Kth row carrying errors.
 int bulk_generate(const std::string& type, const std::string& year, const std::string& rows, const std::string& errors_every,
