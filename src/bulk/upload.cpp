@@ -24,6 +24,14 @@ namespace perm = accounts::permissions;
 
 // --- ServiceRunner
 
+ServiceRunner::ServiceRunner(db::Connection& c, const accounts::User& user, util::Date today, std::optional<int64_t> for_organisation)
+    : c_(c), user_(user), support_(perm::is_support(user)), today_(today) {
+  if (support_ && for_organisation) {
+    user_.role = accounts::Role::Coordinator;
+    user_.organisation_id = *for_organisation;
+  }
+}
+
 std::optional<int64_t> ServiceRunner::user_by_email(const std::string& email) {
   auto it = users_.find(email);
   if (it != users_.end()) return it->second;
@@ -34,7 +42,7 @@ std::optional<int64_t> ServiceRunner::user_by_email(const std::string& email) {
 }
 
 std::optional<int64_t> ServiceRunner::uploader() const {
-  if (perm::is_support(user_)) return std::nullopt;  // support must name who the log is for
+  if (support_) return std::nullopt;  // support must name who the log is for
   return user_.id;
 }
 
@@ -77,11 +85,13 @@ std::vector<bool> ServiceRunner::existing_duplicates(const form::Form& f, const 
 
 namespace {
 Report check_file_sheet(db::Connection* c, const accounts::User* as, const form::TemplateSpec& spec, const form::Form& form,
-                        const ReadResult& sheet, const util::Date& today, const std::function<bool(int, int)>& progress);
+                        const ReadResult& sheet, const util::Date& today, const std::function<bool(int, int)>& progress,
+                        std::optional<int64_t> for_organisation);
 }  // namespace
 
 Report check_file(db::Connection* c, const accounts::User* as, const std::string& type, int year, const std::string& bytes,
-                  const util::Date& today, const std::function<bool(int, int)>& progress, const Mapping* mapping) {
+                  const util::Date& today, const std::function<bool(int, int)>& progress, const Mapping* mapping,
+                  std::optional<int64_t> for_organisation) {
   auto spec = form::template_spec(type, year);
   auto f = form::get(type, year);
   Limits limits;
@@ -90,23 +100,24 @@ Report check_file(db::Connection* c, const accounts::User* as, const std::string
   ReadResult sheet = read_sheet(bytes, limits);
   if (mapping) {
     Converted conv = to_template(*spec, *f, sheet, *mapping);
-    Report r = check_file_sheet(c, as, *spec, *f, conv.sheet, today, progress);
+    Report r = check_file_sheet(c, as, *spec, *f, conv.sheet, today, progress, for_organisation);
     to_user_cells(r, conv);
     return r;
   }
-  return check_file_sheet(c, as, *spec, *f, sheet, today, progress);
+  return check_file_sheet(c, as, *spec, *f, sheet, today, progress, for_organisation);
 }
 
 namespace {
 Report check_file_sheet(db::Connection* c, const accounts::User* as, const form::TemplateSpec& spec_, const form::Form& form_,
-                        const ReadResult& sheet, const util::Date& today, const std::function<bool(int, int)>& progress) {
+                        const ReadResult& sheet, const util::Date& today, const std::function<bool(int, int)>& progress,
+                        std::optional<int64_t> for_organisation) {
   const form::TemplateSpec* spec = &spec_;
   const form::Form* f = &form_;
   CheckOptions opt;
   opt.year = spec->year;
   opt.progress = progress;
   if (c && as) {
-    ServiceRunner runner(*c, *as, today);
+    ServiceRunner runner(*c, *as, today, for_organisation);
     return check(*spec, *f, sheet, runner, opt);
   }
   // Without the database every row is the gateway's alone: one runner per core.
@@ -271,7 +282,7 @@ std::string run_check(db::Connection& c, int64_t upload_id, mail::Mailer* mailer
     if (!progress || (done - last < 250 && done != total)) return true;
     last = done;
     return progress(done, total);
-  }, mapping ? &*mapping : nullptr);
+  }, mapping ? &*mapping : nullptr, up->organisation_id);
   int64_t with_errors = 0;
   for (auto& l : r.logs) with_errors += l.errors.empty() ? 0 : 1;
   store::Checked k;
@@ -314,7 +325,7 @@ std::string run_create(db::Connection& c, int64_t upload_id, const util::Date& t
   // Checked again: logs saved since may make a row a duplicate, or a record may have gone.
   std::optional<Mapping> mapping;
   if (up->mapping) mapping = Mapping::from_json(json::parse(*up->mapping, nullptr, false));
-  Report r = check_file(&c, &*uploader, up->type, up->year, *bytes, today, {}, mapping ? &*mapping : nullptr);
+  Report r = check_file(&c, &*uploader, up->type, up->year, *bytes, today, {}, mapping ? &*mapping : nullptr, up->organisation_id);
   if (!r.can_create()) {
     store::set_checked(c, upload_id,
                        {"checked", r.to_json(true).dump(), worst_category(r), "", r.rows, 0, r.error_count()});

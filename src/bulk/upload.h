@@ -21,9 +21,12 @@
 namespace core::bulk {
 
 // The log service as the checker's Runner: every row as `user` would get it when saving, on `today`.
+// A support user uploading for an organisation (`for_organisation`) is checked as that organisation's
+// coordinator would be: its rows may name only the organisations, users and schemes that organisation
+// may (the real service's "not affiliated with" check), though support could name any.
 class ServiceRunner : public Runner {
  public:
-  ServiceRunner(db::Connection& c, const accounts::User& user, util::Date today) : c_(c), user_(user), today_(today) {}
+  ServiceRunner(db::Connection& c, const accounts::User& user, util::Date today, std::optional<int64_t> for_organisation = std::nullopt);
   bool resolves_references() const override { return true; }
   std::optional<int64_t> user_by_email(const std::string& email) override;
   std::optional<int64_t> uploader() const override;
@@ -33,7 +36,8 @@ class ServiceRunner : public Runner {
 
  private:
   db::Connection& c_;
-  const accounts::User& user_;
+  accounts::User user_;  // as the rows are checked
+  bool support_ = false;
   util::Date today_;
   std::map<std::string, std::optional<int64_t>> users_;
   std::map<std::string, form::Context> contexts_;
@@ -45,7 +49,8 @@ class ServiceRunner : public Runner {
 // A landlord's own spreadsheet is read with its mapping (bulk/flexible.h) and its errors' cells are
 // its own columns.
 Report check_file(db::Connection* c, const accounts::User* as, const std::string& type, int year, const std::string& bytes,
-                  const util::Date& today, const std::function<bool(int, int)>& progress = {}, const Mapping* mapping = nullptr);
+                  const util::Date& today, const std::function<bool(int, int)>& progress = {}, const Mapping* mapping = nullptr,
+                  std::optional<int64_t> for_organisation = std::nullopt);
 
 // An upload as a user sends it.
 struct Submission {

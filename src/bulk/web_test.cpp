@@ -2,6 +2,7 @@
 // what another organisation's user gets.
 #include <gtest/gtest.h>
 
+#include "accounts/store.h"
 #include "bulk/generate.h"
 #include "bulk/sheet.h"
 #include "bulk/store.h"
@@ -296,4 +297,33 @@ TEST(BulkUploadWeb, SupportChoosesTheOrganisationAndTheUploaderIsEmailed) {
   std::string mail = t.last_email_to("coordinator@riverside.example");
   EXPECT_TRUE(contains(mail, "mine.csv"));
   EXPECT_TRUE(contains(mail, "/lettings-logs/bulk-upload-results/" + std::to_string(id2)));
+}
+
+// Support upload for an organisation: its rows may name only what that organisation's coordinator may.
+TEST(BulkUploadWeb, SupportUploadsNameOnlyWhatTheOrganisationMay) {
+  test::PinToday pin("2026-12-01");
+  test::TestApp t;
+  auto conn = t.conn();
+  accounts::Organisation other;
+  other.name = "Unrelated Homes";
+  other.provider_type = 2;
+  other.holds_own_stock = true;
+  other.active = true;
+  int64_t unrelated = accounts::store::create_organisation(*conn, other);
+  auto support = accounts::store::find_user_by_email(*conn, "support@example.gov.uk");
+  int64_t riverside = t.org_id("Riverside Homes Housing Association");
+  bulk::GenerateOptions o;
+  o.rows = 2;
+  o.errors_every = 0;
+  o.organisation_id = unrelated;  // the rows name an organisation Riverside has nothing to do with
+  o.email = "provider@riverside.example";
+  std::string file = bulk::generate_csv(*form::template_spec("lettings", 2026), o);
+  auto id = std::get<int64_t>(bulk::submit(*conn, *support, {"lettings", 2026, riverside, "for-riverside.csv", file}));
+  bulk::run_check(*conn, id, nullptr, "", {}, kToday);
+  auto report = bulk::Report::from_json(nlohmann::json::parse(*bulk::store::find(*conn, id)->report));
+  ASSERT_EQ(report.logs.size(), 2u);
+  bool refused = false;
+  for (auto& e : report.logs[0].errors) refused = refused || (e.field == 1 && e.category == "setup");
+  EXPECT_TRUE(refused) << "the owning organisation is refused for an upload for Riverside";
+  EXPECT_FALSE(report.can_create());
 }
