@@ -169,7 +169,7 @@ Mapping propose_mapping(const ColumnMapper& mapper, const form::TemplateSpec& sp
   return m;
 }
 
-Converted to_template(const form::TemplateSpec& spec, const form::Form& form, const ReadResult& own, const Mapping& m) {
+Converted to_template(const form::TemplateSpec& spec, const form::Form&, const ReadResult& own, const Mapping& m) {
   Converted out;
   out.sheet.format = own.format;
   out.sheet.date1904 = own.date1904;
@@ -247,7 +247,6 @@ Converted to_template(const form::TemplateSpec& spec, const form::Form& form, co
     }
     out.sheet.rows.push_back(std::move(row));
   }
-  (void)form;
   return out;
 }
 

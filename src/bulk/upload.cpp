@@ -371,8 +371,7 @@ std::string run_create(db::Connection& c, int64_t upload_id, const util::Date& t
   return "created";
 }
 
-void register_jobs(jobs::Worker& w, db::Database& db, mail::Mailer& mailer, std::string base_url) {
-  (void)db;
+void register_jobs(jobs::Worker& w, mail::Mailer& mailer, std::string base_url) {
   w.handle("bulk_upload.check", [&mailer, base_url](db::Connection& c, jobs::Run& run) {
     auto id = id_from(run.job.payload);
     if (!id) return std::string("bad payload");

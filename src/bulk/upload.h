@@ -76,7 +76,7 @@ std::optional<std::string> choose(db::Connection& c, const accounts::User& u, in
 
 // The job kinds, for `core serve`'s worker: "bulk_upload.check" and "bulk_upload.create".
 // `base_url` is for the link in the email sent when the check is done.
-void register_jobs(jobs::Worker& w, db::Database& db, mail::Mailer& mailer, std::string base_url);
+void register_jobs(jobs::Worker& w, mail::Mailer& mailer, std::string base_url);
 // The handlers themselves (tests run them without a worker). Each is safe to run again after a crash:
 // the check writes its report in one statement; the import writes every log and the upload's new
 // state in one transaction, and does nothing when the upload is already imported.

@@ -150,7 +150,7 @@ int cmd_serve(const Args& a) {
     return 2;
   }
   jobs::Worker worker(db, "serve-" + std::to_string(::getpid()), int(*lease));
-  bulk::register_jobs(worker, db, *mailer, app.base_url());
+  bulk::register_jobs(worker, *mailer, app.base_url());
   app.set_job_waker([&worker] { worker.wake(); });
   worker.start();
   int rc = web::serve(app);
