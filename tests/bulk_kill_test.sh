@@ -7,11 +7,7 @@ set -uo pipefail
 core="$1"
 rows=${BULK_KILL_ROWS:-4000}
 work=$(mktemp -d)
-pass=0; fail=0
-check() {  # check NAME CONDITION...
-  local name=$1; shift
-  if "$@"; then pass=$((pass+1)); else fail=$((fail+1)); echo "FAIL: $name"; fi
-}
+source "$(cd "$(dirname "$0")" && pwd)/support/checks.sh"
 root=$(cd "$(dirname "$0")/.." && pwd)
 source "$root/tests/support/test_db.sh"
 test_database bulk_kill
@@ -32,6 +28,15 @@ riverside=3
   --email provider@riverside.example --out "$work/file.csv" >/dev/null
 status() { "$core" bulk-upload status "$1" --database "$db"; }
 field() { sed -n "s/.*\"$2\":\\(\"[^\"]*\"\\|[0-9]*\\).*/\\1/p" <<<"$1" | tr -d '"'; }
+# kill -9 the server, then the upload's logs must be all there or none of them.
+kill_server() {  # kill_server WHEN
+  kill -9 "$pid"; wait "$pid" 2>/dev/null; pid=""
+  local s in_db
+  s=$(status "$id")
+  echo "bulk_kill: killed $1, with the upload $(field "$s" state) ($s)"
+  in_db=$(field "$s" logs_in_database)
+  check "after a kill $1: all of the logs or none ($in_db)" [ "$in_db" = 0 ] || [ "$in_db" = "$rows" ]
+}
 start() { read -r pid port <<<"$(serve_core "$work/serve.log" "$core" "$db" CORE_JOB_LEASE_SECONDS=2)"; [ -n "${port:-}" ]; }
 
 id=$("$core" bulk-upload submit --type lettings --year 2026 "$work/file.csv" --as coordinator@riverside.example --database "$db")
@@ -43,20 +48,12 @@ for _ in $(seq 1 600); do
   { [ "$(field "$s" state)" != checking ] || [ "$(field "$s" rows_checked)" != 0 ]; } && break
   sleep 0.05
 done
-kill -9 "$pid"; wait "$pid" 2>/dev/null; pid=""
-s=$(status "$id")
-echo "bulk_kill: first kill with the upload $(field "$s" state) ($s)"
-in_db=$(field "$s" logs_in_database)
-check "after a kill during the check: all of the logs or none ($in_db)" [ "$in_db" = 0 ] || [ "$in_db" = "$rows" ]
+kill_server "during the check"
 # 2. Restarted, then killed again once it creates the logs (or as soon as it can be).
 check "the server restarts" start
 for _ in $(seq 1 600); do s=$(status "$id"); [ "$(field "$s" state)" = creating ] || [ "$(field "$s" state)" = created ] && break; sleep 0.05; done
 sleep 0.5
-kill -9 "$pid"; wait "$pid" 2>/dev/null; pid=""
-s=$(status "$id")
-echo "bulk_kill: second kill with the upload $(field "$s" state) ($s)"
-in_db=$(field "$s" logs_in_database)
-check "after a kill during the import: all of the logs or none ($in_db)" [ "$in_db" = 0 ] || [ "$in_db" = "$rows" ]
+kill_server "during the import"
 # 3. Restarted: the import runs again and finishes, every log once.
 check "the server restarts again" start
 for _ in $(seq 1 1200); do s=$(status "$id"); [ "$(field "$s" state)" = created ] && break; sleep 0.1; done

@@ -4,12 +4,8 @@
 set -uo pipefail
 core="$1"
 work=$(mktemp -d)
-pass=0; fail=0
+source "$(cd "$(dirname "$0")" && pwd)/support/checks.sh"
 is_number() { [[ "$1" =~ ^[0-9]+$ ]]; }
-check() {  # check NAME CONDITION...
-  local name=$1; shift
-  if "$@"; then pass=$((pass+1)); else fail=$((fail+1)); echo "FAIL: $name"; fi
-}
 if [ -n "${CORE_TEST_PG:-}" ]; then
   dbname="core_cli_$$_$RANDOM"
   psql "$CORE_TEST_PG" -q -c "CREATE DATABASE $dbname" >/dev/null

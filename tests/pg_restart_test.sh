@@ -15,11 +15,7 @@ if [ -z "${CORE_TEST_PG:-}" ]; then echo "skipped: PostgreSQL only (scripts/test
 root=$(cd "$(dirname "$0")/.." && pwd)
 PGBIN=${PGBIN:-/usr/lib/postgresql/15/bin}
 work=$(mktemp -d); chmod 755 "$work"
-pass=0; fail=0
-check() {  # check NAME CONDITION...
-  local name=$1; shift
-  if "$@"; then pass=$((pass+1)); else fail=$((fail+1)); echo "FAIL: $name"; fi
-}
+source "$(cd "$(dirname "$0")" && pwd)/support/checks.sh"
 run_pg() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 server=""; loops=()
 cleanup() {

@@ -6,11 +6,7 @@
 set -uo pipefail
 core="$1"
 work=$(mktemp -d)
-pass=0; fail=0
-check() {  # check NAME CONDITION...
-  local name=$1; shift
-  if "$@"; then pass=$((pass+1)); else fail=$((fail+1)); echo "FAIL: $name"; fi
-}
+source "$(cd "$(dirname "$0")" && pwd)/support/checks.sh"
 root=$(cd "$(dirname "$0")/.." && pwd)
 source "$root/tests/support/test_db.sh"
 test_database two
