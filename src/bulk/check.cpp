@@ -26,26 +26,7 @@ using json = nlohmann::json;
 
 namespace {
 
-std::string lower(std::string s) {
-  for (auto& c : s)
-    if (c >= 'A' && c <= 'Z') c = char(c - 'A' + 'a');
-  return s;
-}
-
-std::string upper(std::string s) {
-  for (auto& c : s)
-    if (c >= 'a' && c <= 'z') c = char(c - 'a' + 'A');
-  return s;
-}
-
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
-
-std::string trim(const std::string& s) {
-  size_t a = 0, b = s.size();
-  while (a < b && is_space(s[a])) ++a;
-  while (b > a && is_space(s[b - 1])) --b;
-  return s.substr(a, b - a);
-}
 
 bool all_digits(const std::string& s) {
   if (s.empty()) return false;
@@ -72,7 +53,7 @@ std::string in_sentence(const std::string& question) {
 // A number as a cell holds it: the text typed into a CSV (an optional sign, digits, a point), or
 // Excel's own digits for a number cell of an XLSX ("1E-3" too). Never throws.
 std::optional<double> read_number(const Cell& cell) {
-  std::string t = trim(cell.text);
+  std::string t = util::trim_blanks(cell.text);
   if (t.empty()) return std::nullopt;
   if (cell.number) {
     double d = 0;
@@ -103,8 +84,8 @@ json number_json(double d) {
 
 // "ORG12" / "org12" → 12 (the prefix, then a positive id).
 std::optional<int64_t> prefixed_id(const std::string& text, const std::string& prefix) {
-  std::string t = trim(text);
-  if (t.size() <= prefix.size() || upper(t.substr(0, prefix.size())) != prefix) return std::nullopt;
+  std::string t = util::trim_blanks(text);
+  if (t.size() <= prefix.size() || util::ascii_upper(t.substr(0, prefix.size())) != prefix) return std::nullopt;
   return util::parse_id(std::string_view(t).substr(prefix.size()));
 }
 
@@ -143,9 +124,9 @@ Compiled compile(const TemplateSpec& spec, const Form& f) {
     Compiled::Codes codes;
     if (fd.reader == form::Reader::Code) {
       if (!fd.codes.empty()) {
-        for (auto& [code, v] : fd.codes) codes.by_code[lower(code)] = v.null() || fd.attribute.empty() ? json() : expr::to_json(v);
+        for (auto& [code, v] : fd.codes) codes.by_code[util::ascii_lower(code)] = v.null() || fd.attribute.empty() ? json() : expr::to_json(v);
       } else if (int s = f.slot(fd.attribute); s >= 0) {
-        for (auto& v : f.attributes[size_t(s)].codes) codes.by_code[lower(v.text())] = expr::to_json(v);
+        for (auto& v : f.attributes[size_t(s)].codes) codes.by_code[util::ascii_lower(v.text())] = expr::to_json(v);
         codes.table = f.attributes[size_t(s)].codes.empty();
       }
     }
@@ -169,8 +150,8 @@ struct Layout {
 };
 
 bool header_row(const Row& r, const TemplateSpec& spec) {
-  std::string label = lower(spec.field_number_label.empty() ? "field number" : spec.field_number_label);
-  return lower(r.text(0)).find(label) != std::string::npos;
+  std::string label = util::ascii_lower(spec.field_number_label.empty() ? "field number" : spec.field_number_label);
+  return util::ascii_lower(r.text(0)).find(label) != std::string::npos;
 }
 
 Layout layout(const TemplateSpec& spec, const ReadResult& sheet) {
@@ -189,7 +170,7 @@ Layout layout(const TemplateSpec& spec, const ReadResult& sheet) {
     int numbered = 0;
     bool out_of_range = false;
     for (size_t col = spec.label_column ? 1 : 0; col < r.cells.size(); ++col) {
-      std::string t = trim(r.cells[col].text);
+      std::string t = util::trim_blanks(r.cells[col].text);
       if (!all_digits(t)) continue;
       ++numbered;
       auto no = util::parse_int64(t);
@@ -212,7 +193,7 @@ Layout layout(const TemplateSpec& spec, const ReadResult& sheet) {
   bool a_blank = true;
   for (auto& r : sheet.rows) {
     widest = std::max(widest, r.cells.size());
-    a_blank = a_blank && trim(r.text(0)).empty();
+    a_blank = a_blank && util::trim_blanks(r.text(0)).empty();
   }
   int offset = (a_blank && widest == size_t(n) + 1) ? 1 : 0;
   if (widest > size_t(n) + size_t(offset)) {
@@ -241,7 +222,7 @@ bool blank_text(const std::string& s) {
 
 // A year cell: 1 or 2 digits are 2000 onwards, 4 digits as they are.
 std::optional<int> year_of(const std::string& text) {
-  std::string t = trim(text);
+  std::string t = util::trim_blanks(text);
   if (!all_digits(t) || (t.size() != 1 && t.size() != 2 && t.size() != 4)) return std::nullopt;
   auto y = util::parse_int64(t);
   if (!y) return std::nullopt;
@@ -360,7 +341,7 @@ void RowReader::read_field(const TemplateField& fd) {
       else if (!runner_.resolves_references()) unresolved_.insert(fd.attribute);  // the uploader, whoever runs it
       return;
     }
-    std::string email = lower(trim(c.text));
+    std::string email = util::ascii_lower(util::trim_blanks(c.text));
     if (!runner_.resolves_references()) {
       if (email.find('@') == std::string::npos) {
         invalid_.insert(fd.number);
@@ -380,7 +361,7 @@ void RowReader::read_field(const TemplateField& fd) {
     return;
   }
   if (is_blank) return;
-  std::string t = trim(c.text);
+  std::string t = util::trim_blanks(c.text);
   auto refuse = [&](bool number) {
     invalid_.insert(fd.number);
     error(fd.number, fd.setup ? "setup" : "critical", invalid_message(fd, number));
@@ -392,10 +373,10 @@ void RowReader::read_field(const TemplateField& fd) {
         int s = f_.slot(fd.attribute);
         auto i = util::parse_int64(t);
         if (i && f_.attributes[size_t(s)].type == expr::Type::Number) set(fd.attribute, *i);
-        else set(fd.attribute, upper(t));
+        else set(fd.attribute, util::ascii_upper(t));
         return;
       }
-      auto it = codes.by_code.find(lower(t));
+      auto it = codes.by_code.find(util::ascii_lower(t));
       if (it == codes.by_code.end())  // "1.0" for 1
         if (auto d = read_number(c); d && std::floor(*d) == *d && std::fabs(*d) < 1e15) it = codes.by_code.find(std::to_string(int64_t(*d)));
       if (it == codes.by_code.end()) return refuse(false);
@@ -410,7 +391,7 @@ void RowReader::read_field(const TemplateField& fd) {
     }
     case form::Reader::Number:
     case form::Reader::NumberOrR: {
-      if (*fd.reader == form::Reader::NumberOrR && upper(t) == "R") {
+      if (*fd.reader == form::Reader::NumberOrR && util::ascii_upper(t) == "R") {
         if (fd.flag) set(fd.flag->attribute, expr::to_json(fd.flag->r));
         return;
       }
@@ -455,7 +436,7 @@ void RowReader::finish_dates_and_postcodes() {
     if (!dt) {
       // Parts that are numbers but no real date (31/02), or a year of 3 digits: the spec's rules name
       // a year of the wrong length; otherwise each part is marked.
-      if (!year_of(d.year->text) && all_digits(trim(d.year->text))) continue;
+      if (!year_of(d.year->text) && all_digits(util::trim_blanks(d.year->text))) continue;
       for (int no : d.fields) {
         invalid_.insert(no);
         const TemplateField* fd = spec_.field(no);
@@ -472,8 +453,8 @@ void RowReader::finish_dates_and_postcodes() {
       if (auto* fd = spec_.field(no)) need_both = need_both || fd->need_both;
     if (!p.first && !p.second) continue;
     if (need_both && (!p.first || !p.second)) continue;
-    std::string joined = trim(p.first ? p.first->text : "") + " " + trim(p.second ? p.second->text : "");
-    set(attr, util::normalise_postcode(trim(joined)));
+    std::string joined = util::trim_blanks(p.first ? p.first->text : "") + " " + util::trim_blanks(p.second ? p.second->text : "");
+    set(attr, util::normalise_postcode(util::trim_blanks(joined)));
   }
 }
 

@@ -14,19 +14,6 @@ using nlohmann::json;
 
 namespace {
 
-std::string trim(const std::string& s) {
-  size_t a = 0, b = s.size();
-  while (a < b && (s[a] == ' ' || s[a] == '\t' || s[a] == '\r' || s[a] == '\n')) ++a;
-  while (b > a && (s[b - 1] == ' ' || s[b - 1] == '\t' || s[b - 1] == '\r' || s[b - 1] == '\n')) --b;
-  return s.substr(a, b - a);
-}
-
-std::string lower(std::string s) {
-  for (auto& c : s)
-    if (c >= 'A' && c <= 'Z') c = char(c - 'A' + 'a');
-  return s;
-}
-
 const form::TemplateField* first_field(const form::TemplateSpec& spec, const std::string& attribute) {
   for (auto& f : spec.fields)
     if (f.attribute == attribute && f.reader && *f.reader != form::Reader::Ignored) return &f;
@@ -36,7 +23,7 @@ const form::TemplateField* first_field(const form::TemplateSpec& spec, const std
 // A date as spreadsheets write it: 01/05/2026, 1/5/26, 2026-05-01, 01-05-2026, 01.05.2026, or an
 // Excel serial number. Day, month and year as text, or nothing.
 std::optional<std::array<std::string, 3>> date_parts(const Cell& c, bool date1904) {
-  std::string t = trim(c.text);
+  std::string t = util::trim_blanks(c.text);
   if (c.number) {
     if (auto d = excel_serial_date(t, date1904)) return std::array<std::string, 3>{std::to_string(d->d), std::to_string(d->m), std::to_string(d->y)};
     return std::nullopt;
@@ -82,13 +69,13 @@ Mapping Mapping::from_json(const json& j) {
 OwnSheet own_sheet(const ReadResult& sheet, size_t max_values) {
   OwnSheet o;
   if (sheet.rows.empty()) return o;
-  for (auto& c : sheet.rows[0].cells) o.headers.push_back(trim(c.text));
+  for (auto& c : sheet.rows[0].cells) o.headers.push_back(util::trim_blanks(c.text));
   o.values.resize(o.headers.size());
   std::vector<std::set<std::string>> seen(o.headers.size());
   for (size_t r = 1; r < sheet.rows.size(); ++r) {
     ++o.data_rows;
     for (size_t c = 0; c < o.headers.size(); ++c) {
-      std::string v = trim(sheet.rows[r].text(c));
+      std::string v = util::trim_blanks(sheet.rows[r].text(c));
       if (v.empty() || o.values[c].size() >= max_values || !seen[c].insert(v).second) continue;
       o.values[c].push_back(v);
     }
@@ -144,7 +131,7 @@ Mapping propose_mapping(const ColumnMapper& mapper, const form::TemplateSpec& sp
     m.columns[c].first = own.headers[c];
     if (!saved) continue;
     for (auto& [h, a] : saved->columns)
-      if (lower(h) == lower(own.headers[c]) && (a.empty() || (mappable.count(a) && !used.count(a)))) {
+      if (util::ascii_lower(h) == util::ascii_lower(own.headers[c]) && (a.empty() || (mappable.count(a) && !used.count(a)))) {
         m.columns[c].second = a.empty() ? "-" : a;
         if (!a.empty()) used.insert(a);
         break;
@@ -208,7 +195,7 @@ Converted to_template(const form::TemplateSpec& spec, const form::Form&, const R
     row.cells.resize(n + 1);
     for (auto& t : targets) {
       Cell cell = t.column < src.cells.size() ? src.cells[t.column] : Cell{};
-      std::string text = trim(cell.text);
+      std::string text = util::trim_blanks(cell.text);
       if (text.empty()) continue;
       const form::TemplateField& first = *t.fields.front();
       if (*first.reader == form::Reader::DatePart) {

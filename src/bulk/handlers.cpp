@@ -10,6 +10,7 @@
 #include "bulk/mapper.h"
 #include "bulk/upload.h"
 #include "bulk/workbook.h"
+#include "logs/kinds.h"
 #include "form/registry.h"
 #include "jobs/jobs.h"
 #include "util/csv.h"
@@ -25,14 +26,8 @@ namespace perm = accounts::permissions;
 
 namespace {
 
-struct Type {
-  std::string type, base, title;  // "lettings", "/lettings-logs", "Lettings"
-};
-
-const std::vector<Type>& types() {
-  static const std::vector<Type> t = {{"lettings", "/lettings-logs", "Lettings"}, {"sales", "/sales-logs", "Sales"}};
-  return t;
-}
+// Bulk upload serves every kind of log (logs/kinds.h: its type, list address, title and references).
+using Type = logs::Kind;
 
 util::Date today(const Context& ctx) { return ctx.app.clock().today(); }
 
@@ -165,8 +160,9 @@ json results_data(Context& ctx, const Type& t, const store::Upload& up) {
   for (size_t i = size_t(page - 1) * size_t(per_page); i < rows.size() && i < size_t(page) * size_t(per_page); ++i) {
     const RowReport& l = *rows[i];
     json card = {{"row", l.row}, {"reference", l.reference}, {"property_reference", l.property_reference}, {"errors", json::array()}};
-    card["reference_label"] = up.type == "sales" ? "Purchaser code" : "Tenant code";
-    card["has_property_reference"] = up.type != "sales";
+    card["reference_label"] = t.reference_label;
+    card["property_reference_label"] = t.property_reference_label;
+    card["has_property_reference"] = !t.property_reference_label.empty();
     for (auto& e : l.errors)
       card["errors"].push_back({{"cell", e.cell}, {"question", e.question}, {"message", e.message}, {"field", e.field},
                                 {"category", category_label(e.category)}});
@@ -226,7 +222,8 @@ Response errors_csv(Context& ctx, const Type& t) {
   type_of_upload(up, t);
   Report r = Report::from_json(json::parse(up.report.value_or("{}"), nullptr, false));
   std::string out = "\xEF\xBB\xBF";  // a BOM, so that Excel reads UTF-8
-  out += util::csv_row({"Row", t.type == "sales" ? "Purchaser code" : "Tenant code", "Property reference", "Cell", "Field number", "Question",
+  out += util::csv_row({"Row", t.reference_label, t.property_reference_label.empty() ? "Property reference" : t.property_reference_label, "Cell",
+                        "Field number", "Question",
                         "Error", "Category"});
   for (auto& m : r.file_errors) out += util::csv_row({"", "", "", "", "", "", m, "File"});
   for (auto& l : r.logs)
@@ -439,7 +436,7 @@ Response uploads(Context& ctx, const Type& t) {
       rows.push_back({{"id", up.id}, {"filename", up.filename}, {"year_combo", year_combo(up.year)}, {"uploaded_by", up.user_name},
                       {"organisation", up.organisation_name}, {"status", status_label(up)}, {"href", results_path(up)},
                       {"when", up.created_at.substr(0, 16)}, {"rows", up.rows}, {"errors", up.errors}});
-  return ctx.page("bulk/uploads", {{"title", t.title + " bulk uploads"}, {"uploads", rows}, {"any", !rows.empty()}, {"filters", filters},
+  return ctx.page("bulk/uploads", {{"title", "Bulk uploads: " + t.title}, {"uploads", rows}, {"any", !rows.empty()}, {"filters", filters},
                                    {"support", perm::is_support(u)}, {"start", t.base + "/bulk-upload-logs/start"}, {"back", t.base}});
 }
 
@@ -621,7 +618,7 @@ Response unless_mapped(Context& ctx, const Type& t) {
 }  // namespace
 
 void register_routes(web::App& app) {
-  for (const Type& t : types()) {
+  for (const Type& t : logs::kinds()) {
     auto get = [&app, &t](const std::string& p, Response (*h)(Context&, const Type&)) {
       app.get(t.base + p, [&t, h](Context& ctx) { return h(ctx, t); });
     };

@@ -9,6 +9,7 @@
 #include "accounts/store.h"
 #include "form/registry.h"
 #include "logs/columns.h"
+#include "logs/kinds.h"
 #include "logs/options.h"
 #include "logs/service.h"
 #include "logs/store.h"
@@ -47,19 +48,7 @@ std::optional<int64_t> ServiceRunner::uploader() const {
 }
 
 form::Context ServiceRunner::context(const form::Form& f, const form::Values& values) {
-  // The context depends only on the records the setup answers name and the tenancy or sale date.
-  std::string key;
-  for (const char* a : {"owning_organisation_id", "managing_organisation_id", "assigned_to_id", "scheme_id", "location_id"}) {
-    int s = f.slot(a);
-    key += (s >= 0 && size_t(s) < values.size() ? values[size_t(s)].debug() : "-") + "|";
-  }
-  if (f.log.date_slot >= 0 && size_t(f.log.date_slot) < values.size()) key += values[size_t(f.log.date_slot)].debug();
-  auto it = contexts_.find(key);
-  if (it != contexts_.end()) return it->second;
-  if (contexts_.size() > 10000) contexts_.clear();
-  auto ctx = logs::log_context(c_, user_, f, values, form::Values(f.size()), today_);
-  contexts_[key] = ctx;
-  return ctx;
+  return logs::service::new_log_context(c_, user_, f, values, today_, &checks_);
 }
 
 Runner::Result ServiceRunner::run(const form::Form& f, const form::Changes& changes) {
@@ -136,7 +125,7 @@ Report check_file_sheet(db::Connection* c, const accounts::User* as, const form:
 
 namespace {
 
-bool known_type(const std::string& type) { return type == "lettings" || type == "sales"; }
+bool known_type(const std::string& type) { return logs::kind_of(type) != nullptr; }
 
 std::string worst_category(const Report& r) {
   if (r.has_category("setup")) return "setup";
@@ -395,8 +384,9 @@ store::Upload settle_failed_job(db::Connection& c, const store::Upload& up) {
 }
 
 std::string results_path(const store::Upload& u) {
-  if (u.state == "mapping") return "/" + u.type + "-logs/bulk-upload-mapping/" + std::to_string(u.id);
-  return "/" + u.type + "-logs/bulk-upload-results/" + std::to_string(u.id);
+  const logs::Kind* kind = logs::kind_of(u.type);
+  std::string base = kind ? kind->base : "/" + u.type + "-logs";
+  return base + (u.state == "mapping" ? "/bulk-upload-mapping/" : "/bulk-upload-results/") + std::to_string(u.id);
 }
 
 std::string status_label(const store::Upload& u) {

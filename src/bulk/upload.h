@@ -40,7 +40,6 @@ class ServiceRunner : public Runner {
   bool support_ = false;
   util::Date today_;
   std::map<std::string, std::optional<int64_t>> users_;
-  std::map<std::string, form::Context> contexts_;
   logs::service::CheckCache checks_;
 };
 

@@ -194,12 +194,6 @@ std::string join(const std::vector<std::string>& parts, const std::string& separ
   return out;
 }
 
-std::string lower(std::string s) {
-  for (auto& c : s)
-    if (c >= 'A' && c <= 'Z') c = char(c - 'A' + 'a');
-  return s;
-}
-
 bool starts_with(const std::string& s, const std::string& prefix) { return s.rfind(prefix, 0) == 0; }
 
 }  // namespace
@@ -453,7 +447,7 @@ bool always_required(const form::Form& form, const std::string& attribute) {
 // - else "Yes": any other missing answer only leaves the log in progress.
 std::string can_be_empty(const form::TemplateField& f, const form::Form& form) {
   for (const auto& check : f.checks) {
-    std::string when = lower(check.when);
+    std::string when = util::ascii_lower(check.when);
     if (when == "blank") return "No";
     for (const char* prefix : {"blank when ", "blank if ", "required when ", "required if "})
       if (starts_with(when, prefix)) return "No, if " + check.when.substr(std::strlen(prefix));
@@ -532,7 +526,7 @@ struct HeaderRows {
 
 HeaderRow header_row_kind(const HeaderRows& rows, size_t i) {
   if (int(i) + 1 == rows.number_row) return HeaderRow::Number;
-  std::string label = lower(rows.labels[i]);
+  std::string label = util::ascii_lower(rows.labels[i]);
   if (starts_with(label, "section")) return HeaderRow::Section;
   if (starts_with(label, "question")) return HeaderRow::Question;
   if (starts_with(label, "additional")) return HeaderRow::Info;

@@ -14,6 +14,7 @@
 #include "db/database.h"
 #include "form/registry.h"
 #include "jobs/jobs.h"
+#include "logs/kinds.h"
 #include "logs/store.h"
 #include "util/clock.h"
 #include "util/dates.h"
@@ -23,7 +24,7 @@ namespace core::cli {
 
 namespace {
 
-bool known_type(const std::string& t) { return t == "lettings" || t == "sales"; }
+bool known_type(const std::string& t) { return logs::kind_of(t) != nullptr; }
 
 std::optional<int> year_of(const std::string& text) { return year_option(text); }
 

@@ -44,23 +44,11 @@ struct Checked {
   std::string forbidden;
 };
 
-Checked check_changes(db::Connection& c, const accounts::User& u, const form::Form& f, const form::Values& stored,
-                      const form::Changes& changes, const util::Date& today, CheckCache* cache = nullptr) {
-  Checked k;
-  // Who a log is assigned to is for coordinators and support only.
-  // (Anyone may have a new log assigned to themselves, as the web's new log is: bulk upload names them.)
-  if (!perm::can_assign_logs(u)) {
-    int at = f.slot("assigned_to_id");
-    bool unassigned = at < 0 || size_t(at) >= stored.size() || stored[size_t(at)].null();
-    for (auto& ch : changes)
-      if (ch.first == "assigned_to_id" && !(unassigned && ch.second.is_number_integer() && ch.second.get<int64_t>() == u.id))
-        k.forbidden = "Only data coordinators and support users can choose who a log is assigned to.";
-  }
-  // One context for the log as it will be: the records named by the new answers (a posted "12"
-  // for a scheme is read in as the gateway reads it), each looked up once.
-  k.after = form::with_changes(f, stored, changes);
-  // For a new log, the context and the refusals depend only on the records its answers name and its
-  // date: many new logs naming the same ones (a bulk upload) share one lookup.
+// The context for the answers as they will be (k.after), and the refusals of records the actor may
+// not name or that do not exist. For a new log they depend only on the records its answers name and
+// its date: many new logs naming the same ones (a bulk upload) share one lookup through `cache`.
+void look_up_records(db::Connection& c, const accounts::User& u, const form::Form& f, const form::Values& stored,
+                     const util::Date& today, CheckCache* cache, Checked& k) {
   std::string key;
   bool fresh = std::all_of(stored.begin(), stored.end(), [](const Value& v) { return v.null(); });
   if (cache && fresh) {
@@ -72,7 +60,7 @@ Checked check_changes(db::Connection& c, const accounts::User& u, const form::Fo
     if (auto it = cache->entries.find(key); it != cache->entries.end()) {
       k.context = it->second.first;
       k.errors = it->second.second;
-      return k;
+      return;
     }
   }
   std::vector<form::Error> records;
@@ -88,10 +76,36 @@ Checked check_changes(db::Connection& c, const accounts::User& u, const form::Fo
     if (cache->entries.size() > 5000) cache->entries.clear();
     cache->entries[key] = {k.context, k.errors};
   }
+}
+
+Checked check_changes(db::Connection& c, const accounts::User& u, const form::Form& f, const form::Values& stored,
+                      const form::Changes& changes, const util::Date& today, CheckCache* cache = nullptr) {
+  Checked k;
+  // Who a log is assigned to is for coordinators and support only.
+  // (Anyone may have a new log assigned to themselves, as the web's new log is: bulk upload names them.)
+  if (!perm::can_assign_logs(u)) {
+    int at = f.slot("assigned_to_id");
+    bool unassigned = at < 0 || size_t(at) >= stored.size() || stored[size_t(at)].null();
+    for (auto& ch : changes)
+      if (ch.first == "assigned_to_id" && !(unassigned && ch.second.is_number_integer() && ch.second.get<int64_t>() == u.id))
+        k.forbidden = "Only data coordinators and support users can choose who a log is assigned to.";
+  }
+  // One context for the log as it will be: the records named by the new answers (a posted "12"
+  // for a scheme is read in as the gateway reads it), each looked up once.
+  k.after = form::with_changes(f, stored, changes);
+  look_up_records(c, u, f, stored, today, cache, k);
   return k;
 }
 
 }  // namespace
+
+form::Context new_log_context(db::Connection& c, const accounts::User& u, const form::Form& f, const form::Values& values,
+                              const util::Date& today, CheckCache* cache) {
+  Checked k;
+  k.after = values;
+  look_up_records(c, u, f, form::Values(f.size()), today, cache, k);
+  return k.context;
+}
 
 store::Log find(db::Connection& c, const accounts::User& u, int64_t id) {
   auto l = store::find(c, id);

@@ -125,6 +125,9 @@ struct CheckCache {
 };
 SaveResult check(db::Connection& c, const accounts::User& u, const form::Form& f, const form::Values& values,
                  const form::Changes& changes, const util::Date& today, CheckCache* cache = nullptr);
+// The context a new log with these answers is checked in, as check() works it out (through `cache`).
+form::Context new_log_context(db::Connection& c, const accounts::User& u, const form::Form& f, const form::Values& values,
+                              const util::Date& today, CheckCache* cache = nullptr);
 
 // Soft-deletes logs (while their collection is open for new logs): Refused{NotFound} for any the user
 // cannot reach, Refused{Forbidden} for any they may not delete; nothing is deleted then.

@@ -32,6 +32,12 @@ std::optional<double> parse_decimal(std::string_view s);
 // Refused: invalid UTF-8, control characters (U+0000-U+001F, U+007F-U+009F) and the characters
 // that reorder text on screen (U+061C, U+200E, U+200F, U+202A-U+202E, U+2066-U+2069).
 const char* single_line_problem(const std::string& s);
+// ASCII letters folded to lower or upper case (other bytes, UTF-8 included, as they are).
+std::string ascii_lower(std::string s);
+std::string ascii_upper(std::string s);
+// The text without the spaces, tabs, CRs and LFs at either end.
+std::string trim_blanks(std::string_view s);
+
 // A label as it reads inside a sentence: "Housing benefit" -> "housing benefit", but "UPRN" and
 // "LA" stay as they are.
 std::string lower_first_word(std::string s);
