@@ -327,3 +327,49 @@ TEST(BulkUploadWeb, SupportUploadsNameOnlyWhatTheOrganisationMay) {
   EXPECT_TRUE(refused) << "the owning organisation is refused for an upload for Riverside";
   EXPECT_FALSE(report.can_create());
 }
+
+// Inputs the pages never offer: a forged organisation, a file over the limit, an answer no select had.
+TEST(BulkUploadWeb, ForgedInputsChangeNothing) {
+  test::PinToday pin("2026-12-01");
+  test::TestApp t;
+  test::Client c(t);
+  c.sign_in("coordinator@riverside.example");
+  int64_t riverside = t.org_id("Riverside Homes Housing Association"), northshire = t.org_id("Northshire County Council");
+  // Only support choose the organisation: anyone else's upload is their own organisation's.
+  auto r = upload(c, "/lettings-logs/bulk-upload-logs/upload-your-file?year=2026", "forged.csv", file_for(t, 1, 0),
+                  {{"organisation_id", std::to_string(northshire)}});
+  ASSERT_EQ(r.status, 303);
+  {
+    auto conn = t.conn();
+    EXPECT_EQ(bulk::store::find(*conn, upload_id(r))->organisation_id, riverside);
+  }
+  // Over 10MB: refused with the template's message, nothing stored.
+  int64_t uploads = t.count("bulk_uploads");
+  auto big = upload(c, "/lettings-logs/bulk-upload-logs/upload-your-file?year=2026", "big.csv", std::string(10 * 1024 * 1024 + 1, 'a'));
+  EXPECT_EQ(big.status, 422);
+  EXPECT_TRUE(contains(big.body, "File must be 10MB or less."));
+  EXPECT_EQ(t.count("bulk_uploads"), uploads);
+  // A year the page did not offer.
+  EXPECT_EQ(upload(c, "/lettings-logs/bulk-upload-logs/upload-your-file?year=1999", "x.csv", file_for(t, 1, 0)).status, 404);
+  EXPECT_EQ(t.count("bulk_uploads"), uploads);
+  // An own spreadsheet's value mapped to an answer the question does not have: refused, nothing queued.
+  auto own = upload(c, "/lettings-logs/bulk-upload-logs/upload-your-file?year=2026&own=1", "ours.csv",
+                    "Tenant code,Lead tenant sex\r\nA1,Female\r\n");
+  std::string mapping = own.header("Location");
+  ASSERT_EQ(c.post(mapping, {{"column_0", "tenancycode"}, {"column_1", "sexrab1"}}).status, 303);
+  EXPECT_EQ(c.post(mapping + "/values", {{"value_1_0", "ZZ"}}).status, 400);
+  int64_t jobs = t.count("jobs");
+  {
+    auto conn = t.conn();
+    EXPECT_EQ(bulk::store::find(*conn, upload_id(own))->state, "mapping") << "still waiting for its mapping";
+  }
+  EXPECT_EQ(t.count("jobs"), jobs);
+  // A choice that is not one of the page's: back with the message, no job queued.
+  {
+    auto conn = t.conn();
+    bulk::run_check(*conn, upload_id(r), nullptr, "", {}, kToday);
+  }
+  jobs = t.count("jobs");
+  EXPECT_EQ(c.post("/lettings-logs/bulk-upload-results/" + std::to_string(upload_id(r)) + "/choice", {{"choice", "delete-everything"}}).status, 303);
+  EXPECT_EQ(t.count("jobs"), jobs);
+}
