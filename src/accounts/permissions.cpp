@@ -132,6 +132,8 @@ bool can_bulk_upload_for(const User& u, const Organisation& org) {
   return is_support(u) || u.organisation_id == org.id;
 }
 
+bool chooses_upload_organisation(const User& u) { return is_support(u); }
+
 bool can_view_bulk_upload(const User& u, int64_t upload_organisation_id, int64_t uploader_id) {
   if (!u.active) return false;
   return is_support(u) || u.id == uploader_id || is_coordinator_of(u, upload_organisation_id);

@@ -116,6 +116,8 @@ bool can_view_audit(const User& u);
 // any; an upload's results are the uploader's, their organisation's coordinators' and support's;
 // the list of uploads shows support everything, others their organisation's.
 bool can_bulk_upload_for(const User& u, const Organisation& org);
+// Whether the user chooses the organisation an upload is for (support), rather than it being theirs.
+bool chooses_upload_organisation(const User& u);
 bool can_view_bulk_upload(const User& u, int64_t upload_organisation_id, int64_t uploader_id);
 bool can_list_all_bulk_uploads(const User& u);
 

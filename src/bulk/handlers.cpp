@@ -62,7 +62,7 @@ int chosen_year(const Context& ctx, const Type& t) {
 // Only users whose organisation may create logs (or support) use bulk upload.
 std::optional<std::string> refused(Context& ctx) {
   const auto& u = ctx.current_user();
-  if (perm::is_support(u)) return std::nullopt;
+  if (perm::chooses_upload_organisation(u)) return std::nullopt;  // each upload's organisation is checked
   auto org = accounts::store::find_organisation(ctx.conn(), u.organisation_id);
   if (!org || !perm::can_bulk_upload_for(u, *org))
     return std::string("Your organisation must accept the data sharing agreement before it can upload logs. "
@@ -368,7 +368,7 @@ json upload_page(Context& ctx, const Type& t, int year, const std::string& error
             {"own_hint", "Any CSV or XLSX file with one log a row and your own column headers in its first row. You match its columns to CORE's questions next."},
             {"action", t.base + "/bulk-upload-logs/upload-your-file?year=" + std::to_string(year) + (own ? "&own=1" : "")},
             {"back", t.base + "/bulk-upload-logs/prepare-your-file?year=" + std::to_string(year)}};
-  if (perm::is_support(ctx.current_user())) {
+  if (perm::chooses_upload_organisation(ctx.current_user())) {
     json orgs = json::array({{{"value", ""}, {"label", "Select an organisation"}}});
     std::string chosen = ctx.req.f("organisation_id");
     for (auto& o : accounts::store::list_organisations(ctx.conn(), "", 1, 2000).organisations)
@@ -394,7 +394,7 @@ Response upload_post(Context& ctx, const Type& t) {
   int year = chosen_year(ctx, t);
   const auto& u = ctx.current_user();
   int64_t org = u.organisation_id;
-  if (perm::is_support(u)) {
+  if (perm::chooses_upload_organisation(u)) {
     auto id = util::parse_id(ctx.req.f("organisation_id"));
     if (!id) return ctx.page("bulk/upload", upload_page(ctx, t, year, "Select the organisation the logs are for.", "organisation_id"), 422);
     org = *id;
@@ -406,7 +406,7 @@ Response upload_post(Context& ctx, const Type& t) {
   bool own = ctx.req.q("own") == "1" || ctx.req.f("own") == "1";
   auto r = submit(ctx.conn(), u, {t.type, year, org, it->second.filename, it->second.data, own});
   if (auto* why = std::get_if<std::string>(&r))
-    return ctx.page("bulk/upload", upload_page(ctx, t, year, *why, perm::is_support(u) && why->find("agreement") != std::string::npos ? "organisation_id" : "file"),
+    return ctx.page("bulk/upload", upload_page(ctx, t, year, *why, perm::chooses_upload_organisation(u) && why->find("agreement") != std::string::npos ? "organisation_id" : "file"),
                     422);
   int64_t id = std::get<int64_t>(r);
   if (own) return Response::redirect(t.base + "/bulk-upload-mapping/" + std::to_string(id));
@@ -437,7 +437,7 @@ Response uploads(Context& ctx, const Type& t) {
                       {"organisation", up.organisation_name}, {"status", status_label(up)}, {"href", results_path(up)},
                       {"when", up.created_at.substr(0, 16)}, {"rows", up.rows}, {"errors", up.errors}});
   return ctx.page("bulk/uploads", {{"title", "Bulk uploads: " + t.title}, {"uploads", rows}, {"any", !rows.empty()}, {"filters", filters},
-                                   {"support", perm::is_support(u)}, {"start", t.base + "/bulk-upload-logs/start"}, {"back", t.base}});
+                                   {"support", perm::can_list_all_bulk_uploads(u)}, {"start", t.base + "/bulk-upload-logs/start"}, {"back", t.base}});
 }
 
 // --- a landlord's own spreadsheet: mapping its columns, then its values
