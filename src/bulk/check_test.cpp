@@ -346,3 +346,29 @@ TEST(BulkUpload, SoftChecksConfirmedAtOnceAndRulesKeepTheirWords) {
   ASSERT_EQ(listed.total, 3);
   for (auto& l : listed.logs) EXPECT_EQ(l.status, "completed") << "log " << l.id << " (soft checks confirmed) " << l.answers;
 }
+
+// A job that failed for good (its server killed on every attempt) leaves its upload where the user can
+// act: a check as failed, an import back to waiting for a choice, with why, and no log written.
+TEST(BulkUpload, AJobThatFailedForGoodSettlesItsUpload) {
+  test::TestApp t;
+  auto c = t.conn();
+  int64_t riverside = t.org_id("Riverside Homes Housing Association");
+  auto coordinator = accounts::store::find_user_by_email(*c, "coordinator@riverside.example");
+  auto file = lettings_file(12, 10, riverside, "provider@riverside.example");
+  int64_t checking = std::get<int64_t>(bulk::submit(*c, *coordinator, {"lettings", 2026, riverside, "a.csv", file}));
+  c->exec("UPDATE jobs SET state = 'failed' WHERE id = ?", {*bulk::store::find(*c, checking)->check_job_id});
+  auto a = bulk::settle_failed_job(*c, *bulk::store::find(*c, checking));
+  EXPECT_EQ(a.state, "failed");
+  EXPECT_EQ(a.failure.value_or(""), "file_error");
+  EXPECT_EQ(bulk::status_label(a), "Error reading file");
+  int64_t creating = std::get<int64_t>(bulk::submit(*c, *coordinator, {"lettings", 2026, riverside, "b.csv", with_cell(file, 0, 13, "OTHER")}));
+  bulk::run_check(*c, creating, nullptr, "", {}, kToday);
+  ASSERT_EQ(bulk::choose(*c, *coordinator, creating, bulk::Choice::CreateAndFix), std::nullopt);
+  int64_t logs = t.count("logs");
+  c->exec("UPDATE jobs SET state = 'failed' WHERE id = ?", {*bulk::store::find(*c, creating)->create_job_id});
+  auto b = bulk::settle_failed_job(*c, *bulk::store::find(*c, creating));
+  EXPECT_EQ(b.state, "checked");
+  EXPECT_EQ(b.message.value_or(""), "The logs could not be created. Nothing was created: try again.");
+  EXPECT_FALSE(b.failure) << "a message is not a kind of file failure";
+  EXPECT_EQ(t.count("logs"), logs);
+}

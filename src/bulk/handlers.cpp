@@ -179,7 +179,7 @@ json results_data(Context& ctx, const Type& t, const store::Upload& up) {
   j["creating"] = up.state == "creating";
   j["logs_created"] = up.logs_created;
   j["logs_link"] = t.base + "?filtered=1&bulk_upload_id=" + std::to_string(up.id);
-  j["failure"] = up.state == "checked" && up.failure ? *up.failure : "";
+  j["failure"] = up.state == "checked" ? up.message.value_or("") : "";
   j["upload_again"] = t.base + "/bulk-upload-logs/start";
   j["errors_csv"] = results_path(up) + "/errors.csv";
   j["errors_xlsx"] = results_path(up) + "/errors.xlsx";

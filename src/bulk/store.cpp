@@ -17,7 +17,7 @@ namespace {
 
 const char* kSelect =
     "SELECT b.id, b.log_type, b.year, b.organisation_id, b.user_id, b.filename, b.file_bytes, b.state, b.check_job_id, "
-    "b.create_job_id, b.report, b.rows_count, b.logs_with_errors, b.errors_count, b.worst_category, b.failure, b.choice, "
+    "b.create_job_id, b.report, b.rows_count, b.logs_with_errors, b.errors_count, b.worst_category, b.failure, b.message, b.choice, "
     "b.logs_created, b.mapping, b.created_at, b.updated_at, o.name AS organisation_name, u.name AS user_name "
     "FROM bulk_uploads b LEFT JOIN organisations o ON o.id = b.organisation_id LEFT JOIN users u ON u.id = b.user_id ";
 
@@ -39,6 +39,7 @@ Upload from_row(const db::Row& r, bool with_report) {
   u.errors = r.i64("errors_count");
   u.worst_category = r.opt_str("worst_category");
   u.failure = r.opt_str("failure");
+  u.message = r.opt_str("message");
   u.choice = r.opt_str("choice");
   u.logs_created = r.i64("logs_created");
   u.mapping = r.opt_str("mapping");
@@ -122,12 +123,16 @@ void set_checked(db::Connection& c, int64_t id, const Checked& k) {
 }
 
 bool set_created(db::Connection& c, int64_t id, int64_t logs_created) {
-  return c.exec("UPDATE bulk_uploads SET state = 'created', logs_created = ?, failure = NULL, updated_at = ? WHERE id = ? AND state = 'creating'",
+  return c.exec("UPDATE bulk_uploads SET state = 'created', logs_created = ?, message = NULL, updated_at = ? WHERE id = ? AND state = 'creating'",
                 {logs_created, util::now_iso(), id}) == 1;
 }
 
-void set_state(db::Connection& c, int64_t id, const std::string& state, const std::optional<std::string>& failure) {
-  c.exec("UPDATE bulk_uploads SET state = ?, failure = ?, updated_at = ? WHERE id = ?", {state, opt(failure), util::now_iso(), id});
+void set_waiting(db::Connection& c, int64_t id, const std::string& message) {
+  c.exec("UPDATE bulk_uploads SET state = 'checked', message = ?, updated_at = ? WHERE id = ?", {message, util::now_iso(), id});
+}
+
+void set_failed(db::Connection& c, int64_t id, const std::string& failure) {
+  c.exec("UPDATE bulk_uploads SET state = 'failed', failure = ?, updated_at = ? WHERE id = ?", {failure, util::now_iso(), id});
 }
 
 std::vector<Upload> list(db::Connection& c, const Filter& f) {

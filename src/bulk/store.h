@@ -16,7 +16,9 @@ struct Upload {
   int year = 0;
   int64_t organisation_id = 0, user_id = 0, file_bytes = 0;
   std::optional<int64_t> check_job_id, create_job_id;
-  std::optional<std::string> report, worst_category, failure, choice, mapping;
+  std::optional<std::string> report, worst_category, choice, mapping;
+  std::optional<std::string> failure;  // the kind of file failure: blank_template, wrong_template, file_error
+  std::optional<std::string> message;  // why the import could not be done, for the user
   int64_t rows = 0, logs_with_errors = 0, errors = 0, logs_created = 0;
   std::string created_at, updated_at;
   // For display, read with the upload:
@@ -44,7 +46,9 @@ void set_checked(db::Connection& c, int64_t id, const Checked& k);
 // waiting to be created (another worker's run got there first): the caller rolls back.
 bool set_created(db::Connection& c, int64_t id, int64_t logs_created);
 // Back to waiting for the user's choice, with why the import could not be done.
-void set_state(db::Connection& c, int64_t id, const std::string& state, const std::optional<std::string>& failure);
+void set_waiting(db::Connection& c, int64_t id, const std::string& message);
+// Failed for good (its check could not run): a file failure of this kind.
+void set_failed(db::Connection& c, int64_t id, const std::string& failure);
 
 struct Filter {
   std::string type;

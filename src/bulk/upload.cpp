@@ -308,7 +308,7 @@ std::string run_create(db::Connection& c, int64_t upload_id, const util::Date& t
   auto uploader = accounts::store::find_user(c, up->user_id);
   auto bytes = store::file(c, upload_id);
   if (!uploader || !bytes) {
-    store::set_state(c, upload_id, "checked", std::string("The file or the user who uploaded it is missing."));
+    store::set_waiting(c, upload_id, "The file or the user who uploaded it is missing.");
     return "missing";
   }
   // Checked again: logs saved since may make a row a duplicate, or a record may have gone.
@@ -354,7 +354,7 @@ std::string run_create(db::Connection& c, int64_t upload_id, const util::Date& t
   } catch (const AlreadyCreated&) {
     return "already created";
   } catch (const logs::service::Refused& e) {
-    store::set_state(c, upload_id, "checked", std::string(e.what()));
+    store::set_waiting(c, upload_id, e.what());
     return std::string("refused: ") + e.what();
   }
   return "created";
@@ -378,8 +378,8 @@ store::Upload settle_failed_job(db::Connection& c, const store::Upload& up) {
   if (!job) return up;
   auto j = jobs::find(c, *job);
   if (!j || j->state != "failed") return up;
-  if (up.state == "checking") store::set_state(c, up.id, "failed", std::string("file_error"));
-  else store::set_state(c, up.id, "checked", std::string("The logs could not be created. Nothing was created: try again."));
+  if (up.state == "checking") store::set_failed(c, up.id, "file_error");
+  else store::set_waiting(c, up.id, "The logs could not be created. Nothing was created: try again.");
   return *store::find(c, up.id);
 }
 

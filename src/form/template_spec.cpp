@@ -365,6 +365,8 @@ std::optional<Reader> reader_from_name(std::string_view name) {
 }
 
 const TemplateField* TemplateSpec::field(int number) const {
+  // Fields run 1 to N in order in a spec that lints clean: found at once; otherwise searched.
+  if (number >= 1 && size_t(number) <= fields.size() && fields[size_t(number) - 1].number == number) return &fields[size_t(number) - 1];
   for (auto& f : fields)
     if (f.number == number) return &f;
   return nullptr;
