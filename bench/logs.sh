@@ -40,7 +40,7 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/core-bench-logs.XXXXXX")
 chmod 755 "$work"
 server_pid=""
 cleanup() {
-  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
+  if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null; wait "$server_pid" 2>/dev/null || true; fi
   ./scripts/pg.sh stop "$work/pg" >/dev/null 2>&1 || true
   rm -rf "$work"
 }
@@ -63,7 +63,9 @@ sign_in() {  # sign_in [EMAIL]: sets $cookie and $csrf for EMAIL (coordinator@no
   curl -fsS -o /dev/null -b "$jar" -c "$jar" --data-urlencode "csrf_token=$token" --data-urlencode "email=${1:-coordinator@northshire.example}" \
     --data-urlencode "password=Housing-Demo-2026" "$base/account/sign-in"
   cookie="Cookie: core_session=$(awk '$6 == "core_session" {print $7}' "$jar" | tail -n1)"
-  csrf=$(curl -fsS -H "$cookie" "$base/$list" | grep -o 'name="csrf_token" value="[^"]*"' | head -n1 | sed 's/.*value="//;s/"$//')
+  # Not every role's list holds a form (support's has none until an organisation is chosen): no token then.
+  csrf=$(curl -fsS -H "$cookie" "$base/$list" | { grep -o 'name="csrf_token" value="[^"]*"' || true; } | head -n1 | sed 's/.*value="//;s/"$//')
+  [ -n "$(awk '$6 == "core_session" {print $7}' "$jar")" ] || { echo "FAIL: ${1:-coordinator@northshire.example} could not sign in" >&2; exit 2; }
 }
 result() { grep '^RESULT' "$1" | sed 's/^RESULT //'; }
 # The server's CPU time so far in clock ticks (user + system): a figure other load on the machine
