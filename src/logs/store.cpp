@@ -339,11 +339,24 @@ ListPage list(db::Connection& c, const Filter& f) {
   return out;
 }
 
+namespace {
+std::string status_count_sql(const Part& part) { return "SELECT l.status, COUNT(*) " + part.from_where + " GROUP BY l.status"; }
+}  // namespace
+
 std::map<std::string, int64_t> count_by_status(db::Connection& c, const Filter& f) {
   std::map<std::string, int64_t> out;
   for (auto& part : parts(f))
-    for (auto& r : c.query("SELECT l.status, COUNT(*) " + part.from_where + " GROUP BY l.status", part.params)) out[r.str(0)] += r.i64(1);
+    for (auto& r : c.query(status_count_sql(part), part.params)) out[r.str(0)] += r.i64(1);
   return out;
+}
+
+std::string count_by_status_plan(db::Connection& c, const Filter& f) {
+  bool pg = c.dialect() == db::Dialect::PostgreSQL;
+  std::string plan;
+  for (auto& part : parts(f))
+    for (auto& r : c.query((pg ? "EXPLAIN " : "EXPLAIN QUERY PLAN ") + status_count_sql(part), part.params))
+      plan += r.str(r.size() - 1) + "\n";
+  return plan;
 }
 
 std::vector<int64_t> ids(db::Connection& c, const Filter& f, int limit) {
