@@ -63,9 +63,9 @@ sign_in() {  # sign_in [EMAIL]: sets $cookie and $csrf for EMAIL (coordinator@no
   curl -fsS -o /dev/null -b "$jar" -c "$jar" --data-urlencode "csrf_token=$token" --data-urlencode "email=${1:-coordinator@northshire.example}" \
     --data-urlencode "password=Housing-Demo-2026" "$base/account/sign-in"
   cookie="Cookie: core_session=$(awk '$6 == "core_session" {print $7}' "$jar" | tail -n1)"
+  [ "$cookie" != "Cookie: core_session=" ] || { echo "FAIL: ${1:-coordinator@northshire.example} could not sign in" >&2; exit 2; }
   # Not every role's list holds a form (support's has none until an organisation is chosen): no token then.
   csrf=$(curl -fsS -H "$cookie" "$base/$list" | { grep -o 'name="csrf_token" value="[^"]*"' || true; } | head -n1 | sed 's/.*value="//;s/"$//')
-  [ -n "$(awk '$6 == "core_session" {print $7}' "$jar")" ] || { echo "FAIL: ${1:-coordinator@northshire.example} could not sign in" >&2; exit 2; }
 }
 result() { grep '^RESULT' "$1" | sed 's/^RESULT //'; }
 # The server's CPU time so far in clock ticks (user + system): a figure other load on the machine

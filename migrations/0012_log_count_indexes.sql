@@ -1,6 +1,6 @@
 -- The home page's count tiles and the list's count read a year's logs by status. Without these the
 -- counts fetch every matching row from the table (1,000,000 wide rows for a support user); with
--- them they are counted from an index alone. One index for each part the list and counts are read
+-- them PostgreSQL counts from the index alone (SQLite searches it and still checks each row). One index for each part the list and counts are read
 -- in (logs it owns, logs it manages for another owner, every log of a type), written with the same
 -- conditions as the list's indexes (0005) so both databases use them.
 CREATE INDEX logs_counts_owning ON logs (log_type, owning_organisation_id, collection_year, status) WHERE deleted_at IS NULL;

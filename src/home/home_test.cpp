@@ -333,7 +333,7 @@ TEST(HomePage, DuplicateSetsHaveAPlaceButNoTileYet) {
 // The home page's counts are searched in their own indexes (migration 0012), for each part the list is
 // read in: every log of a type (support), and an organisation's own and managed logs. Without the
 // indexes they fetched every matching row (docs/performance.md: past 2 s for support on 1,000,000).
-TEST(HomePage, CountsAreReadFromAnIndexAlone) {
+TEST(HomePage, CountsSearchTheirOwnIndexes) {
   TestApp t;
   auto c = t.conn();
   bool pg = c->dialect() == db::Dialect::PostgreSQL;
@@ -358,5 +358,13 @@ TEST(HomePage, CountsAreReadFromAnIndexAlone) {
       EXPECT_EQ(plan.find("logs_list_"), std::string::npos) << kind.type << "\n" << plan;
       EXPECT_EQ(plan.find("Seq Scan"), std::string::npos) << kind.type << "\n" << plan;
     }
+  // Support's count of duplicate sets reads only the logs in a set.
+  for (auto& kind : logs::kinds()) {
+    logs::store::SetFilter sets;
+    sets.type = kind.type;
+    sets.years = {2026};
+    std::string plan = logs::store::count_sets_plan(*c, sets);
+    EXPECT_NE(plan.find("logs_duplicate_sets_all"), std::string::npos) << kind.type << "\n" << plan;
+  }
   if (pg) c->exec("RESET enable_seqscan");
 }

@@ -341,6 +341,15 @@ ListPage list(db::Connection& c, const Filter& f) {
 
 namespace {
 std::string status_count_sql(const Part& part) { return "SELECT l.status, COUNT(*) " + part.from_where + " GROUP BY l.status"; }
+
+// How the database plans (and on PostgreSQL, with `run`, also runs) a statement: one line per step.
+std::string plan_of(db::Connection& c, const std::string& sql, const Params& params, bool run) {
+  bool pg = c.dialect() == db::Dialect::PostgreSQL;
+  std::string plan;
+  for (auto& r : c.query((pg ? (run ? "EXPLAIN (ANALYZE, BUFFERS) " : "EXPLAIN ") : "EXPLAIN QUERY PLAN ") + sql, params))
+    plan += r.str(r.size() - 1) + "\n";
+  return plan;
+}
 }  // namespace
 
 std::map<std::string, int64_t> count_by_status(db::Connection& c, const Filter& f) {
@@ -351,11 +360,8 @@ std::map<std::string, int64_t> count_by_status(db::Connection& c, const Filter& 
 }
 
 std::string count_by_status_plan(db::Connection& c, const Filter& f) {
-  bool pg = c.dialect() == db::Dialect::PostgreSQL;
   std::string plan;
-  for (auto& part : parts(f))
-    for (auto& r : c.query((pg ? "EXPLAIN " : "EXPLAIN QUERY PLAN ") + status_count_sql(part), part.params))
-      plan += r.str(r.size() - 1) + "\n";
+  for (auto& part : parts(f)) plan += plan_of(c, status_count_sql(part), part.params, false);
   return plan;
 }
 
@@ -525,12 +531,7 @@ std::vector<Log> duplicates_of(db::Connection& c, const Log& log) {
 
 std::string duplicate_lookup_plan(db::Connection& c, const Log& log) {
   auto g = group_of(&log);
-  if (!g) return "";
-  bool pg = c.dialect() == db::Dialect::PostgreSQL;
-  std::string plan;
-  for (auto& r : c.query((pg ? "EXPLAIN (ANALYZE, BUFFERS) " : "EXPLAIN QUERY PLAN ") + kGroupLookup, {g->type, g->owner, g->key}))
-    plan += r.str(r.size() - 1) + "\n";
-  return plan;
+  return g ? plan_of(c, kGroupLookup, {g->type, g->owner, g->key}, true) : "";
 }
 
 namespace {
@@ -564,10 +565,20 @@ std::string grouped_sets(const SetFilter& f, Params& p) {
 
 }  // namespace
 
+namespace {
+std::string count_sets_sql(const SetFilter& f, Params& p) { return "SELECT COUNT(*) FROM (" + grouped_sets(f, p) + ") s"; }
+}  // namespace
+
 int64_t count_sets(db::Connection& c, const SetFilter& f) {
   Params p;
-  auto r = c.query_one("SELECT COUNT(*) FROM (" + grouped_sets(f, p) + ") s", p);
+  auto r = c.query_one(count_sets_sql(f, p), p);
   return r ? r->i64(0) : 0;
+}
+
+std::string count_sets_plan(db::Connection& c, const SetFilter& f) {
+  Params p;
+  std::string sql = count_sets_sql(f, p);
+  return plan_of(c, sql, p, false);
 }
 
 std::vector<DuplicateSet> list_sets(db::Connection& c, const SetFilter& f, int limit) {
