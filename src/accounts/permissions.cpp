@@ -141,4 +141,11 @@ bool can_view_bulk_upload(const User& u, int64_t upload_organisation_id, int64_t
 
 bool can_list_all_bulk_uploads(const User& u) { return is_support(u); }
 
+bool can_download_codes(const User& u) { return is_support(u); }
+bool sees_support_columns(const User& u) { return is_support(u); }
+bool can_view_csv_download(const User& u, int64_t requester_organisation_id, int64_t requester_id) {
+  // The same people as a bulk upload's results.
+  return can_view_bulk_upload(u, requester_organisation_id, requester_id);
+}
+
 }  // namespace core::accounts::permissions

@@ -121,4 +121,11 @@ bool chooses_upload_organisation(const User& u);
 bool can_view_bulk_upload(const User& u, int64_t upload_organisation_id, int64_t uploader_id);
 bool can_list_all_bulk_uploads(const User& u);
 
+// CSV downloads of logs: anyone may download the logs their list shows, with labels; only support
+// may have codes instead and the support-only columns. A big download's link opens for the person
+// who asked, their organisation's coordinators and support.
+bool can_download_codes(const User& u);
+bool sees_support_columns(const User& u);
+bool can_view_csv_download(const User& u, int64_t requester_organisation_id, int64_t requester_id);
+
 }  // namespace core::accounts::permissions

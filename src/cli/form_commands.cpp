@@ -8,6 +8,7 @@
 #include <iostream>
 
 #include "db/database.h"
+#include "exports/csv_download.h"
 #include "form/cases.h"
 #include "form/gateway.h"
 #include "form/lint.h"
@@ -70,6 +71,36 @@ bool lint_template_spec_file(const std::string& path) {
   return true;
 }
 
+// A CSV download description (forms/<year>/<type>-download.json), checked against its form.
+bool lint_download_spec_file(const std::string& path) {
+  std::filesystem::path p(path);
+  std::string name = p.filename().string();
+  std::string type = name.substr(0, name.size() - std::string("-download.json").size());
+  std::string form_path = (p.parent_path() / (type + ".json")).string();
+  std::shared_ptr<form::Form> f;
+  try {
+    f = form::Form::load(form_path, form::data_dir());
+  } catch (const std::exception& e) {
+    std::cerr << path << ": its form " << form_path << " does not load: " << e.what() << "\n";
+    return false;
+  }
+  if (!f->problems.empty()) {
+    std::cerr << path << ": its form " << form_path << " has problems; lint it first\n";
+    return false;
+  }
+  json j = read_json_file(path);
+  if (!j.is_object() || !j.contains("download")) {
+    std::cerr << path << ": not a download description (an object with `download`)\n";
+    return false;
+  }
+  auto problems = exports::lint_download_spec(*f, j["download"]);
+  for (auto& pr : problems) std::cerr << path << ": " << pr << "\n";
+  if (!problems.empty()) return false;
+  std::cout << path << ": ok (" << type << " CSV download: " << exports::csv_columns(*f, j["download"], true).size() << " columns for support, "
+            << exports::csv_columns(*f, j["download"], false).size() << " for everyone else)\n";
+  return true;
+}
+
 }  // namespace
 
 int form_lint(const std::vector<std::string>& files) {
@@ -79,6 +110,10 @@ int form_lint(const std::vector<std::string>& files) {
   }
   int bad = 0;
   for (auto& path : files) {
+    if (exports::is_download_spec_path(path)) {
+      if (!lint_download_spec_file(path)) ++bad;
+      continue;
+    }
     if (form::is_template_spec_path(path)) {
       if (!lint_template_spec_file(path)) ++bad;
       continue;

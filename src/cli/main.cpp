@@ -27,6 +27,8 @@
 #include "jobs/jobs.h"
 #include <unistd.h>
 #include "cli/form_commands.h"
+#include "cli/export_commands.h"
+#include "exports/routes.h"
 #include "logs/generate.h"
 #include "logs/service.h"
 #include "logs/kinds.h"
@@ -112,6 +114,7 @@ int usage() {
                "  bulk-upload status ID [--database URL]\n"
                "  bulk-upload import --type lettings|sales --year 2026 FILE --as EMAIL [--organisation ID] [--fix-in-service] [--database URL]\n"
                "  bulk-upload generate --type lettings|sales --year 2026 --rows N [--errors-every K] [--organisation ID] [--email EMAIL] --out FILE\n"
+               "  export csv --type lettings|sales --year 2026 [--codes] [--organisation ID] --out FILE [--database URL]\n"
                "Database URLs: sqlite:///absolute/path.db, sqlite://relative/path.db,\n"
                "               postgresql://user[:password]@host:port/dbname\n";
   return 2;
@@ -137,6 +140,7 @@ int cmd_serve(const Args& a) {
   accounts::register_routes(app);
   auto lookup = schemes::postcode_lookup_from_env();
   schemes::register_routes(app, *lookup);
+  exports::register_routes(app);  // before the log pages too
   bulk::register_routes(app);  // before the log pages, whose <base>/:id/:page would take its addresses
   logs::register_routes(app);
   home::register_routes(app);
@@ -151,6 +155,7 @@ int cmd_serve(const Args& a) {
   }
   jobs::Worker worker(db, "serve-" + std::to_string(::getpid()), int(*lease));
   bulk::register_jobs(worker, *mailer, app.base_url());
+  exports::register_jobs(worker, *mailer, app.base_url());
   app.set_job_waker([&worker] { worker.wake(); });
   worker.start();
   int rc = web::serve(app);
@@ -358,6 +363,9 @@ int main(int argc, char** argv) {
     if (cmd == "bulk-upload" && a.positional.size() >= 2 && a.positional[1] == "generate")
       return cli::bulk_generate(opt(a, "--type"), opt(a, "--year"), opt(a, "--rows"), opt(a, "--errors-every"), opt(a, "--organisation"),
                                 opt(a, "--email"), opt(a, "--out"));
+    if (cmd == "export" && a.positional.size() >= 2 && a.positional[1] == "csv")
+      return cli::export_csv(opt(a, "--type"), opt(a, "--year"), a.flags.count("--codes") > 0, opt(a, "--organisation"), opt(a, "--out"),
+                             database_url(a));
     if (cmd == "--help" || cmd == "help") {
       usage();
       return 0;

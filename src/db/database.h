@@ -144,6 +144,11 @@ class Connection {
   virtual Dialect dialect() const = 0;
   // Runs a statement and returns its rows (none for statements without results).
   virtual Rows query(const std::string& sql, const Params& params = {}) = 0;
+  // Runs a query and hands its rows to `fn` one at a time as the database returns them, so that
+  // memory stays flat however many rows there are (a CSV download, an export): SQLite steps one
+  // statement; PostgreSQL reads a cursor (DECLARE … CURSOR, FETCH in batches) inside a transaction,
+  // opened for the purpose when none is. `fn` may run other statements on this connection.
+  virtual void each(const std::string& sql, const Params& params, const std::function<void(const Row&)>& fn) = 0;
   // Runs a statement and returns the number of rows it changed.
   virtual int64_t exec(const std::string& sql, const Params& params = {}) = 0;
   // Runs several statements without parameters (migrations).

@@ -105,3 +105,31 @@ TEST(Connection, AfterCommitRunsOnlyOnceTheOutermostTransactionHasCommitted) {
   c->transaction([] {});
   EXPECT_EQ(ran, 12) << "and not run by a later commit either";
 }
+
+// each() hands rows over one at a time (on PostgreSQL through a cursor, fetched 1,000 at a time),
+// in order, and lets the caller run other statements on the same connection meanwhile.
+TEST(Connection, EachStreamsRowsAcrossBatchesAndAllowsOtherStatements) {
+  test::TestDatabase t;
+  auto c = t.db().acquire();
+  c->transaction([&] {
+    for (int i = 0; i < 2500; ++i)
+      c->exec("INSERT INTO app_settings (key, value) VALUES (?, ?)", {"each-" + std::to_string(10000 + i), std::to_string(i)});
+  });
+  int64_t seen = 0, sum = 0, inner = 0;
+  std::string last;
+  c->each("SELECT key, value FROM app_settings WHERE key LIKE ? ORDER BY key", {std::string("each-%")}, [&](const db::Row& r) {
+    EXPECT_LT(last, r.str(0)) << "rows come in the query's order";
+    last = r.str(0);
+    sum += r.i64(1);
+    ++seen;
+    if (seen % 1000 == 1) inner += c->query_one("SELECT COUNT(*) FROM app_settings WHERE key = ?", {r.str(0)})->i64(0);
+  });
+  EXPECT_EQ(seen, 2500);
+  EXPECT_EQ(sum, int64_t(2499) * 2500 / 2);
+  EXPECT_EQ(inner, 3);
+  // Nothing matched: fn is never called; and an error in the query is reported, not swallowed.
+  c->each("SELECT key FROM app_settings WHERE key = ?", {std::string("none")}, [&](const db::Row&) { ADD_FAILURE(); });
+  EXPECT_THROW(c->each("SELECT no_such_column FROM app_settings", {}, [](const db::Row&) {}), db::DatabaseError);
+  // The connection is still usable after the failed cursor (its transaction was rolled back).
+  EXPECT_EQ(c->query_one("SELECT COUNT(*) FROM app_settings WHERE key LIKE ?", {std::string("each-%")})->i64(0), 2500);
+}

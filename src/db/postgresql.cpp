@@ -74,6 +74,21 @@ class PgConnection : public Connection {
     return rows;
   }
 
+  void each(const std::string& sql, const Params& params, const std::function<void(const Row&)>& fn) override {
+    // A cursor lives in a transaction; its rows are fetched a batch at a time.
+    std::string name = "core_each_" + std::to_string(++cursors_);
+    transaction([&] {
+      exec("DECLARE " + name + " NO SCROLL CURSOR FOR " + sql, params);
+      const std::string fetch = "FETCH 1000 FROM " + name;
+      for (;;) {
+        Rows batch = query(fetch, {});
+        for (const Row& r : batch) fn(r);
+        if (batch.size() < 1000) break;
+      }
+      exec("CLOSE " + name, {});
+    });
+  }
+
   int64_t exec(const std::string& sql, const Params& params) override {
     PGresult* res = run(sql, params);
     const char* n = PQcmdTuples(res);
@@ -204,6 +219,7 @@ class PgConnection : public Connection {
   }
 
   PGconn* conn_ = nullptr;
+  int64_t cursors_ = 0;  // for naming each()'s cursors
   std::unordered_map<std::string, std::string> cache_;
 };
 

@@ -109,32 +109,25 @@ class SqliteConnection : public Connection {
       int rc = sqlite3_step(st);
       if (rc == SQLITE_DONE) break;
       if (rc != SQLITE_ROW) fail(rc, sql);
-      int n = sqlite3_column_count(st);
-      if (!names) {
-        names = std::make_shared<std::vector<std::string>>();
-        for (int i = 0; i < n; ++i) names->push_back(sqlite3_column_name(st, i));
-      }
-      Row::Builder row(static_cast<size_t>(n), row_bytes_);
-      for (int i = 0; i < n; ++i) {
-        switch (sqlite3_column_type(st, i)) {
-          case SQLITE_NULL: row.null(); break;
-          case SQLITE_INTEGER: {
-            // The same decimal text sqlite3_column_text would give, without converting in SQLite.
-            char buf[24];
-            auto r = std::to_chars(buf, buf + sizeof buf, static_cast<int64_t>(sqlite3_column_int64(st, i)));
-            row.text(buf, static_cast<size_t>(r.ptr - buf));
-            break;
-          }
-          default: {
-            const unsigned char* t = sqlite3_column_text(st, i);
-            row.text(reinterpret_cast<const char*>(t), static_cast<size_t>(sqlite3_column_bytes(st, i)));
-          }
-        }
-      }
-      row_bytes_ = std::max(row_bytes_, row.bytes());
-      rows.push_back(row.build(names));
+      rows.push_back(read_row(st, names));
     }
     return rows;
+  }
+
+  void each(const std::string& sql, const Params& params, const std::function<void(const Row&)>& fn) override {
+    // A statement of its own (not the cache's), so that `fn` may run the same SQL meanwhile.
+    sqlite3_stmt* st = nullptr;
+    if (sqlite3_prepare_v2(db_, sql.c_str(), static_cast<int>(sql.size()), &st, nullptr) != SQLITE_OK)
+      throw DatabaseError(std::string("SQLite prepare: ") + sqlite3_errmsg(db_) + " in: " + sql);
+    std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt*)> owned(st, sqlite3_finalize);
+    bind(st, params);
+    std::shared_ptr<std::vector<std::string>> names;
+    for (;;) {
+      int rc = sqlite3_step(st);
+      if (rc == SQLITE_DONE) break;
+      if (rc != SQLITE_ROW) fail(rc, sql);
+      fn(read_row(st, names));
+    }
   }
 
   int64_t exec(const std::string& sql, const Params& params) override {
@@ -188,6 +181,34 @@ class SqliteConnection : public Connection {
         sqlite3_bind_text(st, idx, s.data(), static_cast<int>(s.size()), SQLITE_TRANSIENT);
       }
     }
+  }
+
+  // The current row of a stepped statement (`names` is filled on the first row and shared).
+  Row read_row(sqlite3_stmt* st, std::shared_ptr<std::vector<std::string>>& names) {
+    int n = sqlite3_column_count(st);
+    if (!names) {
+      names = std::make_shared<std::vector<std::string>>();
+      for (int i = 0; i < n; ++i) names->push_back(sqlite3_column_name(st, i));
+    }
+    Row::Builder row(static_cast<size_t>(n), row_bytes_);
+    for (int i = 0; i < n; ++i) {
+      switch (sqlite3_column_type(st, i)) {
+        case SQLITE_NULL: row.null(); break;
+        case SQLITE_INTEGER: {
+          // The same decimal text sqlite3_column_text would give, without converting in SQLite.
+          char buf[24];
+          auto r = std::to_chars(buf, buf + sizeof buf, static_cast<int64_t>(sqlite3_column_int64(st, i)));
+          row.text(buf, static_cast<size_t>(r.ptr - buf));
+          break;
+        }
+        default: {
+          const unsigned char* t = sqlite3_column_text(st, i);
+          row.text(reinterpret_cast<const char*>(t), static_cast<size_t>(sqlite3_column_bytes(st, i)));
+        }
+      }
+    }
+    row_bytes_ = std::max(row_bytes_, row.bytes());
+    return row.build(names);
   }
 
   [[noreturn]] void fail(int rc, const std::string& sql) {

@@ -72,4 +72,11 @@ std::shared_ptr<const TemplateSpec> template_spec(const std::string& type, int y
   });
 }
 
+bool is_definition_path(const std::string& path) {
+  auto ends = [&](const std::string& suffix) {
+    return path.size() >= suffix.size() && path.compare(path.size() - suffix.size(), suffix.size(), suffix) == 0;
+  };
+  return ends(".json") && !is_template_spec_path(path) && !ends("-download.json");
+}
+
 }  // namespace core::form

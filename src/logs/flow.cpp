@@ -65,6 +65,18 @@ bool page_unanswered(const Flow& fl, int p) {
   return false;
 }
 
+std::vector<const form::Question*> unanswered_questions(const Flow& fl) {
+  std::vector<const form::Question*> out;
+  for (size_t p = 0; p < fl.f.pages.size(); ++p) {
+    if (!page_asked(fl, int(p))) continue;
+    for (auto& q : fl.f.pages[p].questions) {
+      bool missing = q.type == form::QType::Interruption ? fl.values[size_t(q.slot)].null() : required_now(fl, q) && !answered(q, fl.values);
+      if (missing) out.push_back(&q);
+    }
+  }
+  return out;
+}
+
 int next_page(const Flow& fl, int page, bool from_cya) {
   const auto& sub = fl.f.subsections[size_t(fl.f.pages[size_t(page)].subsection)];
   auto it = std::find(sub.pages.begin(), sub.pages.end(), page);

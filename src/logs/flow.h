@@ -34,6 +34,9 @@ bool required_now(const Flow& fl, const form::Question& q);
 bool page_asked(const Flow& fl, int p);
 // Has the page a required question without an answer, or an interruption not yet confirmed?
 bool page_unanswered(const Flow& fl, int p);
+// What a log still lacks, page by page in form order: every required question without an answer
+// and every interruption not yet confirmed, on the pages asked (downloads of logs with errors, the API).
+std::vector<const form::Question*> unanswered_questions(const Flow& fl);
 // Where "Save and continue" goes from `page`: the next page asked in its subsection (from check
 // answers: the next one still unanswered); -1 for the subsection's check answers.
 int next_page(const Flow& fl, int page, bool from_cya);

@@ -59,8 +59,7 @@ const std::vector<Kind>& kinds() {
       int year = 0;
       for (char c : name) year = year * 10 + (c - '0');
       for (auto& file : std::filesystem::directory_iterator(dir.path(), ec))
-        if (file.is_regular_file() && file.path().extension() == ".json" &&
-            !form::is_template_spec_path(file.path().string()))  // a form's bulk-upload spec, not a form
+        if (file.is_regular_file() && form::is_definition_path(file.path().string()))
           years[file.path().stem().string()].push_back(year);
     }
     std::vector<Kind> out;

@@ -21,6 +21,12 @@ namespace perm = accounts::permissions;
 
 std::string session_hash(Context& ctx) { return util::sha256_hex(ctx.session_token); }
 
+// The collection years the list offers: the newest form's and the one before it.
+std::vector<int> list_years(const Kind& kind) {
+  int newest = kind.years.empty() ? 0 : kind.years.front();
+  return {newest, newest - 1};
+}
+
 namespace {
 
 // The list's filters in its query string: several values each, and one value each.
@@ -34,11 +40,6 @@ json session_lists(Context& ctx) {
   return all.is_object() ? all : json::object();
 }
 
-// The collection years the list offers: the newest form's and the one before it.
-std::vector<int> list_years(const Kind& kind) {
-  int newest = kind.years.empty() ? 0 : kind.years.front();
-  return {newest, newest - 1};
-}
 std::vector<std::pair<std::string, std::string>> year_options(const Kind& kind) {
   std::vector<std::pair<std::string, std::string>> out;
   for (int y : list_years(kind)) out.emplace_back(std::to_string(y), std::to_string(y) + " to " + std::to_string(y + 1));
@@ -130,25 +131,74 @@ std::optional<std::map<std::string, FilteredCount>> filtered_counts(Context& ctx
   return out;
 }
 
-Response list_page(Context& ctx, const Kind& kind, const accounts::Organisation* of) {
-  const auto& u = ctx.current_user();
-  const std::string list_path = of ? "/organisations/" + std::to_string(of->id) + kind.base : kind.base;
-  // The filters of each kind's list, kept for the session.
+namespace {
+
+// The list's filters: from the query when the list was filtered or searched (and then kept for the
+// session), else those kept.
+json list_state(Context& ctx, const Kind& kind, bool from_query) {
   json all = session_lists(ctx);
-  json state;
-  if (!ctx.req.q("filtered").empty() || !ctx.req.q("search").empty()) {
-    state = list_state_from_query(ctx.req);
+  if (from_query && (!ctx.req.q("filtered").empty() || !ctx.req.q("search").empty())) {
+    json state = list_state_from_query(ctx.req);
     all[kind.type] = state;
     store::set_session_filters(ctx.conn(), session_hash(ctx), all.dump());
-  } else {
-    state = all.value(kind.type, json::object());
-    if (!state.is_object()) state = json::object();
+    return state;
   }
+  json state = all.value(kind.type, json::object());
+  return state.is_object() ? state : json::object();
+}
+
+store::Filter filter_for(Context& ctx, const Kind& kind, const json& state, const accounts::Organisation* of) {
   store::Filter f = filter_from(ctx, kind, state);
   if (of) {
     f.all_organisations = false;
     f.organisation_id = of->id;
   }
+  return f;
+}
+
+}  // namespace
+
+store::Filter current_filter(Context& ctx, const Kind& kind, const accounts::Organisation* of) {
+  return filter_for(ctx, kind, list_state(ctx, kind, false), of);
+}
+
+std::vector<std::pair<std::string, std::string>> filter_summary(Context& ctx, const Kind& kind, const store::Filter& f) {
+  std::vector<std::pair<std::string, std::string>> out;
+  auto joined = [](const std::vector<std::string>& parts) {
+    std::string s;
+    for (auto& p : parts) s += (s.empty() ? "" : ", ") + p;
+    return s;
+  };
+  std::vector<std::string> parts;
+  for (int y : f.years) parts.push_back(std::to_string(y) + " to " + std::to_string(y + 1));
+  if (!parts.empty()) out.emplace_back("Collection year", joined(parts));
+  parts.clear();
+  for (auto& s : f.statuses) parts.push_back(status_label(s));
+  if (!parts.empty()) out.emplace_back("Status", joined(parts));
+  parts.clear();
+  for (int c : f.categories) parts.push_back(kind.category_text(c));
+  if (!parts.empty()) out.emplace_back(kind.category_label, joined(parts));
+  if (f.assigned_to_id) {
+    auto u = accounts::store::find_user(ctx.conn(), *f.assigned_to_id);
+    out.emplace_back("Assigned to", *f.assigned_to_id == ctx.current_user().id ? "You" : u ? u->name : "Unknown user");
+  }
+  for (auto [id, label] : {std::pair{f.owned_by, "Owned by"}, std::pair{f.managed_by, "Managed by"}})
+    if (id) {
+      auto o = accounts::store::find_organisation(ctx.conn(), *id);
+      out.emplace_back(label, o ? o->name : "Unknown organisation");
+    }
+  if (f.from_bulk_upload) out.emplace_back("How the log was created", "From bulk upload");
+  if (f.bulk_upload_id) out.emplace_back("Bulk upload", std::to_string(*f.bulk_upload_id));
+  if (!f.search.empty()) out.emplace_back("Search", f.search);
+  return out;
+}
+
+Response list_page(Context& ctx, const Kind& kind, const accounts::Organisation* of) {
+  const auto& u = ctx.current_user();
+  const std::string list_path = of ? "/organisations/" + std::to_string(of->id) + kind.base : kind.base;
+  // The filters of each kind's list, kept for the session.
+  json state = list_state(ctx, kind, true);
+  store::Filter f = filter_for(ctx, kind, state, of);
   f.page = page_number(ctx.req.q("page"));
   auto page = store::list(ctx.conn(), f);
   auto own = accounts::store::find_organisation(ctx.conn(), u.organisation_id);
@@ -174,6 +224,7 @@ Response list_page(Context& ctx, const Kind& kind, const accounts::Organisation*
   // Bulk delete: support always; coordinators on a filtered or searched list; providers only their own logs.
   bool bulk = perm::can_bulk_delete_logs(u, filtered, f.assigned_to_id && *f.assigned_to_id == u.id);
   j["can_bulk_delete"] = bulk;
+  j["can_download_codes"] = perm::can_download_codes(u);
   std::string count = std::to_string(page.total);
   for (int i = int(count.size()) - 3; i > 0; i -= 3) count.insert(size_t(i), ",");
   j["total_text"] = count + (page.total == 1 ? " log" : " logs") + (filtered ? " found" : "");

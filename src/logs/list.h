@@ -5,9 +5,12 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "accounts/model.h"
 #include "logs/kinds.h"
+#include "logs/store.h"
 #include "web/app.h"
 
 namespace core::logs {
@@ -28,6 +31,14 @@ struct FilteredCount {
 // not offer the year as a filter (a link could not show those logs alone).
 std::optional<std::map<std::string, FilteredCount>> filtered_counts(web::Context& ctx, const Kind& kind, int year,
                                                                     bool assigned_to_user);
+// The logs the user's list shows now (for `of`: that organisation's list): its stored filters and
+// search, paging aside. For downloads of what the list shows.
+store::Filter current_filter(web::Context& ctx, const Kind& kind, const accounts::Organisation* of);
+// The collection years the list offers as a filter, newest first.
+std::vector<int> list_years(const Kind& kind);
+// What a filter selects, in words, for confirmation pages: ("Status", "In progress, Completed")…;
+// only the filters that are set.
+std::vector<std::pair<std::string, std::string>> filter_summary(web::Context& ctx, const Kind& kind, const store::Filter& f);
 // The key the session's stored filters are kept under.
 std::string session_hash(web::Context& ctx);
 

@@ -365,6 +365,29 @@ std::string count_by_status_plan(db::Connection& c, const Filter& f) {
   return plan;
 }
 
+void each_log(db::Connection& c, const Filter& f, const std::function<void(const LogWithPeople&)>& fn) {
+  Params p;
+  std::string w = where(f, p);
+  // The users the log names; the last save's author by the log_changes index (log_id, version).
+  std::string sql = kSelect;
+  sql.insert(sql.find(" FROM logs l"),
+             ", cu.email AS created_by_email, u.email AS assigned_email, u.is_dpo AS assigned_is_dpo, "
+             "ub.id AS updated_by_id, ub.email AS updated_by_email");
+  sql += "LEFT JOIN users cu ON cu.id = l.created_by_id LEFT JOIN users ub ON ub.id = "
+         "(SELECT lc.user_id FROM log_changes lc WHERE lc.log_id = l.id ORDER BY lc.version DESC LIMIT 1) " +
+         w + " ORDER BY l.id";
+  c.each(sql, p, [&](const db::Row& r) {
+    LogWithPeople x;
+    x.log = from_row(r);
+    x.created_by_email = r.str("created_by_email");
+    x.assigned_to_email = r.str("assigned_email");
+    x.updated_by_id = r.opt_i64("updated_by_id");
+    x.updated_by_email = r.str("updated_by_email");
+    x.assigned_is_dpo = !r.is_null("assigned_is_dpo") && r.boolean("assigned_is_dpo");
+    fn(x);
+  });
+}
+
 std::vector<int64_t> ids(db::Connection& c, const Filter& f, int limit) {
   Params p;
   std::string w = where(f, p);

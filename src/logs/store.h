@@ -2,6 +2,7 @@
 // a version number for concurrent edits, and one log_changes row per answer changed by a save.
 // All the SQL of logs lives here.
 #pragma once
+#include <functional>
 #include <map>
 #include <optional>
 #include <set>
@@ -99,6 +100,15 @@ std::map<std::string, int64_t> count_by_status(db::Connection& c, const Filter& 
 // How the database plans count_by_status's statements, one line per plan step (for tests): each part
 // searches its count index (migration 0012), not the table.
 std::string count_by_status_plan(db::Connection& c, const Filter& f);
+// Every log the filter matches (paging aside), in id order, handed over one at a time as a database
+// cursor returns them (db::Connection::each), with the users it names: for downloads and exports.
+struct LogWithPeople {
+  Log log;
+  std::string created_by_email, assigned_to_email, updated_by_email;  // "" when none
+  std::optional<int64_t> updated_by_id;  // who saved it last
+  bool assigned_is_dpo = false;
+};
+void each_log(db::Connection& c, const Filter& f, const std::function<void(const LogWithPeople&)>& fn);
 // Ids of every log the filter matches (for "delete these logs"), newest first.
 std::vector<int64_t> ids(db::Connection& c, const Filter& f, int limit = 10000);
 void soft_delete(db::Connection& c, const std::vector<int64_t>& ids, int64_t user_id);

@@ -107,7 +107,7 @@ class Connection : public Poco::Net::TCPServerConnection {
         deadline.disarm();
         if (!r) break;
         Response res = r->refusal ? *r->refusal : handle(r->req);
-        bool keep = r->keep_alive && !r->refusal && res.header("Connection") != "close";
+        bool keep = r->keep_alive && !r->refusal && res.header("Connection") != "close" && !(res.stream && r->http10);
         write_response(socket(), std::move(res),
                        {r->req.method == "HEAD", keep, r->http10, app_.config().secure_cookies});
         if (!keep) break;

@@ -52,6 +52,13 @@ Response Response::redirect(const std::string& location, int status) {
 Response Response::json(const std::string& body, int status) {
   return text(body, status, "application/json");
 }
+std::string Response::collect() const {
+  if (!stream) return body;
+  std::string out;
+  stream([&](std::string_view part) { out.append(part); });
+  return out;
+}
+
 Response Response::text(const std::string& body, int status, const std::string& type) {
   Response r;
   r.status = status;

@@ -3,10 +3,12 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "web/multipart.h"
@@ -37,11 +39,23 @@ struct Request {
   int64_t id_param(const std::string& name) const;
 };
 
+// A body written as it is produced (a CSV download of many logs): the writer sends it in chunks,
+// so the server never holds it whole. It runs after the handler has returned, outside the request's
+// database lease: it takes what it needs itself. Once it has started the status cannot change: if
+// it throws, the connection is closed without the chunked body's end, which the client sees as a
+// failed download.
+using BodyWriter = std::function<void(std::string_view)>;
+using BodyStream = std::function<void(const BodyWriter& write)>;
+
 struct Response {
   int status = 200;
   std::string content_type = "text/html; charset=utf-8";
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
+  BodyStream stream;  // when set, the body (`body` is ignored)
+
+  // The whole body: `body`, or what `stream` writes (for tests and small callers).
+  std::string collect() const;
 
   static Response redirect(const std::string& location, int status = 303);
   static Response json(const std::string& body, int status = 200);

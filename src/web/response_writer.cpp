@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <sstream>
 
 #include "web/security_headers.h"
@@ -57,6 +58,38 @@ void write_response(Poco::Net::StreamSocket& socket, Response res, const WriteOp
     if (k == "Connection") continue;  // decided by keep_alive
     if (k == "Set-Cookie") head.add(k, v);
     else head.set(k, v);
+  }
+  if (res.stream) {
+    // Chunked (HTTP/1.1), or to the end of the connection (HTTP/1.0, which has no chunks).
+    bool chunked = !options.http10;
+    head.setKeepAlive(options.keep_alive && chunked);
+    if (chunked) head.setChunkedTransferEncoding(true);
+    std::ostringstream out;
+    head.write(out);
+    static const std::string none;
+    send_all(socket, out.str(), none);
+    if (options.head_only) return;
+    // Sent in parts of about 64 KB: big enough for few system calls, small enough to stay flat.
+    std::string buffer;
+    auto flush = [&] {
+      if (buffer.empty()) return;
+      if (chunked) {
+        char size[24];
+        int n = std::snprintf(size, sizeof size, "%zx\r\n", buffer.size());
+        buffer += "\r\n";
+        send_all(socket, std::string(size, size_t(n)), buffer);
+      } else {
+        send_all(socket, buffer, none);
+      }
+      buffer.clear();
+    };
+    res.stream([&](std::string_view part) {
+      buffer.append(part);
+      if (buffer.size() >= (64 << 10)) flush();
+    });
+    flush();
+    if (chunked) send_all(socket, "0\r\n\r\n", none);
+    return;
   }
   head.setKeepAlive(options.keep_alive);
   head.setContentLength64(static_cast<Poco::Int64>(res.body.size()));

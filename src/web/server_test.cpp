@@ -114,3 +114,35 @@ TEST(ErrorPages, AnUnexpectedFailureGetsTheGovuk500PageNotTheDetails) {
   EXPECT_NE(r.body.find("govuk-template"), std::string::npos);
   EXPECT_EQ(r.body.find("secret detail"), std::string::npos);
 }
+
+// A streamed body (a CSV download) goes out chunked over HTTP/1.1, whole and in order, the
+// connection stays usable afterwards, and HEAD gets the headers alone.
+TEST_F(Server, StreamedBodiesAreSentChunkedAndWhole) {
+  std::string expected;
+  for (int i = 0; i < 30000; ++i) expected += "row " + std::to_string(i) + ",some,cells\r\n";
+  t.app().get("/test-stream", [](web::Context&) {
+    web::Response r;
+    r.content_type = "text/csv; charset=utf-8";
+    r.stream = [](const web::BodyWriter& write) {
+      for (int i = 0; i < 30000; ++i) write("row " + std::to_string(i) + ",some,cells\r\n");
+    };
+    return r;
+  }, web::Access::Public);
+  Poco::Net::HTTPClientSession s("127.0.0.1", static_cast<Poco::UInt16>(port));
+  for (int round = 0; round < 2; ++round) {
+    Poco::Net::HTTPRequest req("GET", "/test-stream", Poco::Net::HTTPMessage::HTTP_1_1);
+    s.sendRequest(req);
+    Poco::Net::HTTPResponse head;
+    std::istream& in = s.receiveResponse(head);
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    EXPECT_EQ(head.getStatus(), 200);
+    EXPECT_TRUE(head.getChunkedTransferEncoding());
+    EXPECT_EQ(ss.str().size(), expected.size());
+    EXPECT_TRUE(ss.str() == expected) << "the body arrives whole and in order (round " << round << ")";
+    EXPECT_FALSE(head.get("Content-Security-Policy", "").empty()) << "security headers on streamed responses too";
+  }
+  auto h = send(port, "HEAD", "/test-stream");
+  EXPECT_EQ(h.status, 200);
+  EXPECT_TRUE(h.body.empty());
+}

@@ -1,6 +1,7 @@
 #include "test_app.h"
 
 #include "bulk/handlers.h"
+#include "exports/routes.h"
 
 #include "logs/store.h"
 
@@ -37,6 +38,7 @@ TestApp::TestApp(bool seed, const std::function<void(web::Config&)>& configure) 
   app_ = std::make_unique<web::App>(cfg, tdb_.db(), accounts::sessions(), *templates_, *mailer_);
   accounts::register_routes(*app_);
   schemes::register_routes(*app_, lookup_);
+  exports::register_routes(*app_);
   bulk::register_routes(*app_);
   logs::register_routes(*app_);
   home::register_routes(*app_);

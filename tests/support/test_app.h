@@ -24,6 +24,7 @@ class TestApp {
   ~TestApp();
   web::App& app() { return *app_; }
   db::Database& db() { return tdb_.db(); }
+  const std::string& db_url() const { return tdb_.url(); }
   db::Lease conn() { return tdb_.db().acquire(); }
   const std::filesystem::path& mail_dir() const { return mail_dir_; }
   // Every email written so far, oldest first (file contents).

@@ -1,0 +1,364 @@
+// CSV downloads of logs: the columns against the real service's, the file's layout, labels and
+// codes, who gets which columns, the filters and other organisations' logs, the record of each
+// download, big downloads behind an emailed link, and the command line.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "cli/export_commands.h"
+#include "exports/csv_download.h"
+#include "exports/routes.h"
+#include "exports/store.h"
+#include "form/registry.h"
+#include "jobs/jobs.h"
+#include "test_app.h"
+#include "util/paths.h"
+
+using namespace core;
+using test::contains;
+
+namespace {
+
+std::vector<std::string> expected_headers(const std::string& name) {
+  std::ifstream in(resource_root() / "tests" / "fixtures" / "exports" / name);
+  std::vector<std::string> out;
+  std::string line;
+  while (std::getline(in, line))
+    if (!line.empty() && line[0] != '#') out.push_back(line);
+  return out;
+}
+
+std::vector<std::string> headers(const std::string& type, bool support) {
+  auto f = form::get(type, 2026);
+  std::vector<std::string> out;
+  for (auto& c : exports::csv_columns(*f, exports::download_spec(type, 2026), support)) out.push_back(c.header);
+  return out;
+}
+
+// RFC 4180 rows (quoted cells, doubled quotes, CRLF), as a spreadsheet reads them.
+std::vector<std::vector<std::string>> parse_csv(const std::string& text) {
+  std::vector<std::vector<std::string>> rows(1);
+  std::string cell;
+  bool quoted = false, any = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    char ch = text[i];
+    if (quoted) {
+      if (ch == '"' && i + 1 < text.size() && text[i + 1] == '"') cell += '"', ++i;
+      else if (ch == '"') quoted = false;
+      else cell += ch;
+    } else if (ch == '"') {
+      quoted = true;
+    } else if (ch == ',') {
+      rows.back().push_back(cell), cell.clear();
+    } else if (ch == '\r' && i + 1 < text.size() && text[i + 1] == '\n') {
+      rows.back().push_back(cell), cell.clear();
+      rows.emplace_back();
+      ++i;
+    } else {
+      cell += ch;
+    }
+    any = true;
+  }
+  if (!cell.empty()) rows.back().push_back(cell);
+  if (rows.back().empty()) rows.pop_back();
+  (void)any;
+  return rows;
+}
+
+struct Csv {
+  std::vector<std::string> definitions, headers;
+  std::vector<std::vector<std::string>> rows;
+  std::string column(size_t row, const std::string& header) const {
+    for (size_t i = 0; i < headers.size(); ++i)
+      if (headers[i] == header) return i < rows[row].size() ? rows[row][i] : "";
+    ADD_FAILURE() << "no column " << header;
+    return "";
+  }
+  bool has(const std::string& header) const { return std::find(headers.begin(), headers.end(), header) != headers.end(); }
+  int row_of(int64_t id) const {
+    for (size_t r = 0; r < rows.size(); ++r)
+      if (!rows[r].empty() && rows[r][0] == std::to_string(id)) return int(r);
+    return -1;
+  }
+};
+
+Csv read_csv(const std::string& body) {
+  EXPECT_EQ(body.substr(0, 3), "\xEF\xBB\xBF") << "UTF-8 with a byte order mark, for Excel";
+  auto rows = parse_csv(body.substr(3));
+  Csv c;
+  if (rows.size() < 2) {
+    ADD_FAILURE() << "no header rows in: " << body.substr(0, 200);
+    return c;
+  }
+  c.definitions = rows[0];
+  c.headers = rows[1];
+  c.rows.assign(rows.begin() + 2, rows.end());
+  return c;
+}
+
+// Filters the list to 2026 (the download's year) and downloads it.
+web::Response download(test::Client& c, const std::string& list = "/lettings-logs", std::multimap<std::string, std::string> form = {{"year", "2026"}}) {
+  return c.post(list + "/csv-download", std::move(form));
+}
+
+}  // namespace
+
+// The columns, in order, are the real service's for each audience (csv-downloads.md §4.1).
+TEST(CsvColumns, LettingsHeadersAreTheRealServicesForEachAudience) {
+  EXPECT_EQ(headers("lettings", true), expected_headers("lettings-2026-support-headers.txt"));
+  EXPECT_EQ(headers("lettings", false), expected_headers("lettings-2026-non-support-headers.txt"));
+  EXPECT_EQ(expected_headers("lettings-2026-support-headers.txt").size(), 232u);
+  EXPECT_EQ(expected_headers("lettings-2026-non-support-headers.txt").size(), 185u);
+}
+
+// The description lints clean, and a description naming what the form does not have does not.
+TEST(CsvColumns, DescriptionsAreLintedAgainstTheirForm) {
+  auto f = form::get("lettings", 2026);
+  nlohmann::json spec = exports::download_spec("lettings", 2026);
+  EXPECT_TRUE(exports::lint_download_spec(*f, spec).empty());
+  spec["exclude"].push_back("no_such_question");
+  spec["trailing"].push_back("made_up_column");
+  spec["colour"] = "blue";
+  auto problems = exports::lint_download_spec(*f, spec);
+  auto mentions = [&](const std::string& s) {
+    return std::any_of(problems.begin(), problems.end(), [&](const std::string& p) { return contains(p, s); });
+  };
+  EXPECT_TRUE(mentions("no_such_question"));
+  EXPECT_TRUE(mentions("made_up_column"));
+  EXPECT_TRUE(mentions("colour"));
+}
+
+TEST(CsvDownload, AProviderGetsLabelsOfTheirOwnLogsWithoutTheSupportColumns) {
+  test::PinToday pin("2026-12-01");
+  test::TestApp t;
+  test::Client c(t), other(t);
+  c.sign_in("provider@riverside.example");
+  // A reference that a spreadsheet would run as a formula, and one with a comma and quotes.
+  int64_t mine = test::create_log_with_setup(c, "=HYPERLINK(\"http://x\")", "Flat 1, \"Mill\"");
+  other.sign_in("provider@northshire.example");
+  int64_t theirs = test::create_log_with_setup(other, "NS-1", "NS-P1");
+
+  c.get("/lettings-logs?filtered=1&years=2026");
+  auto confirm = c.get("/lettings-logs/csv-download");
+  EXPECT_EQ(confirm.status, 200);
+  EXPECT_TRUE(contains(confirm.body, "You have selected <strong>1 log</strong>")) << confirm.body;
+  EXPECT_TRUE(contains(confirm.body, "2026 to 2027"));
+  EXPECT_FALSE(contains(confirm.body, "codes only"));
+
+  auto res = download(c);
+  ASSERT_EQ(res.status, 200) << res.collect();
+  EXPECT_EQ(res.content_type, "text/csv; charset=utf-8");
+  EXPECT_TRUE(contains(res.header("Content-Disposition"), "attachment; filename=\"lettings-logs-2026-27-"));
+  Csv csv = read_csv(res.collect());
+  EXPECT_EQ(csv.headers, expected_headers("lettings-2026-non-support-headers.txt"));
+  EXPECT_EQ(csv.definitions[0], "Log ID");
+  ASSERT_EQ(csv.rows.size(), 1u);
+  EXPECT_EQ(csv.row_of(theirs), -1) << "another organisation's log is not in the file";
+  int r = csv.row_of(mine);
+  ASSERT_EQ(r, 0);
+  EXPECT_EQ(csv.column(0, "tenancycode"), "'=HYPERLINK(\"http://x\")") << "neutralised against formula injection";
+  EXPECT_EQ(csv.column(0, "propcode"), "Flat 1, \"Mill\"");
+  EXPECT_EQ(csv.column(0, "needstype"), "General needs");
+  EXPECT_EQ(csv.column(0, "renttype_detail"), "Social Rent");
+  EXPECT_EQ(csv.column(0, "startdate"), "2026-05-01");
+  EXPECT_EQ(csv.column(0, "status"), "in_progress");
+  EXPECT_EQ(csv.column(0, "assigned_to"), "provider@riverside.example");
+  EXPECT_FALSE(csv.has("created_by")) << "who created a log is for support";
+  EXPECT_EQ(csv.column(0, "owning_organisation_name"), "Riverside Homes Housing Association");
+  EXPECT_EQ(csv.column(0, "declaration"), "Yes");
+  EXPECT_EQ(csv.column(0, "creation_method"), "Single log");
+  EXPECT_FALSE(csv.has("hhtype")) << "support-only columns are left out";
+  // The download is recorded: who, the year, the filters, how many rows.
+  auto conn = t.conn();
+  auto row = conn->query_one("SELECT user_id, log_type, year, codes, filters, rows_count, state FROM csv_downloads");
+  ASSERT_TRUE(row);
+  EXPECT_EQ(row->i64(0), t.user_id("provider@riverside.example"));
+  EXPECT_EQ(row->str(1), "lettings");
+  EXPECT_EQ(row->i64(2), 2026);
+  EXPECT_EQ(row->i64(3), 0);
+  EXPECT_TRUE(contains(row->str(4), "\"years\":[2026]"));
+  EXPECT_EQ(row->i64(5), 1);
+  EXPECT_EQ(row->str(6), "downloaded");
+}
+
+TEST(CsvDownload, TheFiltersAndSearchDecideWhichLogs) {
+  test::PinToday pin("2026-12-01");
+  test::TestApp t;
+  test::Client c(t);
+  c.sign_in("coordinator@riverside.example");
+  int64_t a = test::create_log_with_setup(c, "ALPHA-1", "P-A");
+  int64_t b = test::create_log_with_setup(c, "BETA-2", "P-B");
+  c.get("/lettings-logs?filtered=1&years=2026&search=BETA-2");
+  auto confirm = c.get("/lettings-logs/csv-download");
+  EXPECT_TRUE(contains(confirm.body, "BETA-2")) << "the confirmation shows the search";
+  Csv csv = read_csv(download(c).collect());
+  EXPECT_EQ(csv.row_of(a), -1);
+  EXPECT_GE(csv.row_of(b), 0);
+  // A status filter that excludes them.
+  c.get("/lettings-logs?filtered=1&years=2026&status=completed");
+  EXPECT_TRUE(read_csv(download(c).collect()).rows.empty());
+}
+
+TEST(CsvDownload, OneCollectionYearIsRequired) {
+  test::PinToday pin("2026-12-01");
+  test::TestApp t;
+  test::Client c(t);
+  c.sign_in("provider@riverside.example");
+  c.get("/lettings-logs/clear-filters");
+  auto picker = c.get("/lettings-logs/csv-download");
+  EXPECT_EQ(picker.status, 200);
+  EXPECT_TRUE(contains(picker.body, "Which collection year do you want to download?"));
+  EXPECT_TRUE(contains(picker.body, "value=\"2025\""));
+  // A year the list does not offer is not taken.
+  EXPECT_TRUE(contains(c.get("/lettings-logs/csv-download?year=1999").body, "Which collection year"));
+  EXPECT_TRUE(contains(c.get("/lettings-logs/csv-download?year=2026x").body, "Which collection year"));
+  EXPECT_TRUE(contains(c.get("/lettings-logs/csv-download?year=2026").body, "You have selected"));
+  // Posting without one is refused and records nothing.
+  EXPECT_EQ(download(c, "/lettings-logs", {}).status, 400);
+  EXPECT_EQ(download(c, "/lettings-logs", {{"year", "-1"}}).status, 400);
+  EXPECT_EQ(t.count("csv_downloads"), 0);
+}
+
+TEST(CsvDownload, CodesAndEveryColumnAreForSupportOnly) {
+  test::PinToday pin("2026-12-01");
+  test::TestApp t;
+  test::Client p(t), s(t);
+  p.sign_in("provider@riverside.example");
+  int64_t id = test::create_log_with_setup(p, "T-CODES", "P-CODES");
+  EXPECT_EQ(p.get("/lettings-logs/csv-download?year=2026&codes=1").status, 403);
+  EXPECT_EQ(download(p, "/lettings-logs", {{"year", "2026"}, {"codes", "1"}}).status, 403);
+  EXPECT_EQ(t.count("csv_downloads"), 0);
+  // Without a CSRF token, nothing.
+  EXPECT_EQ(p.post("/lettings-logs/csv-download", {{"year", "2026"}}, false).status, 403);
+  EXPECT_EQ(t.count("csv_downloads"), 0);
+
+  s.sign_in("support@example.gov.uk");
+  EXPECT_TRUE(contains(s.get("/lettings-logs?filtered=1&years=2026").body, "Download (CSV, codes only)"));
+  Csv codes = read_csv(download(s, "/lettings-logs", {{"year", "2026"}, {"codes", "1"}}).collect());
+  EXPECT_EQ(codes.headers, expected_headers("lettings-2026-support-headers.txt"));
+  int r = codes.row_of(id);
+  ASSERT_GE(r, 0);
+  EXPECT_EQ(codes.column(size_t(r), "needstype"), "1");
+  EXPECT_EQ(codes.column(size_t(r), "renttype_detail"), "1") << "rent type + 1, the bulk-upload code";
+  EXPECT_EQ(codes.column(size_t(r), "creation_method"), "1");
+  Csv labels = read_csv(download(s).collect());
+  EXPECT_EQ(labels.column(size_t(labels.row_of(id)), "needstype"), "General needs");
+}
+
+TEST(CsvDownload, AnOrganisationsListDownloadsThatOrganisationsLogs) {
+  test::PinToday pin("2026-12-01");
+  test::TestApp t;
+  test::Client p(t), s(t), n(t);
+  p.sign_in("provider@riverside.example");
+  int64_t id = test::create_log_with_setup(p, "T-ORG", "P-ORG");
+  std::string list = "/organisations/" + std::to_string(t.org_id("Riverside Homes Housing Association")) + "/lettings-logs";
+  s.sign_in("support@example.gov.uk");
+  EXPECT_EQ(s.get(list + "/csv-download?year=2026").status, 200);
+  auto res = download(s, list);
+  ASSERT_EQ(res.status, 200);
+  EXPECT_TRUE(contains(res.header("Content-Disposition"), "Riverside-Homes-Housing-Association")) << res.header("Content-Disposition");
+  EXPECT_GE(read_csv(res.collect()).row_of(id), 0);
+  // Another organisation's user cannot reach it.
+  n.sign_in("coordinator@northshire.example");
+  EXPECT_EQ(n.get(list + "/csv-download?year=2026").status, 404);
+  EXPECT_EQ(download(n, list).status, 404);
+  EXPECT_EQ(n.get("/organisations/999999/lettings-logs/csv-download?year=2026").status, 404);
+}
+
+TEST(CsvDownload, LogsWithErrorsSayWhatIsMissing) {
+  test::PinToday pin("2026-12-01");
+  test::TestApp t;
+  test::Client c(t);
+  c.sign_in("provider@riverside.example");
+  int64_t id = test::create_log_with_setup(c, "T-ERR", "P-ERR");
+  c.get("/lettings-logs?filtered=1&years=2026");
+  EXPECT_TRUE(contains(c.get("/lettings-logs/csv-download?errors=1").body, "Download logs with errors"));
+  Csv csv = read_csv(download(c, "/lettings-logs", {{"year", "2026"}, {"errors", "1"}}).collect());
+  ASSERT_EQ(csv.headers.back(), "errors");
+  int r = csv.row_of(id);
+  ASSERT_GE(r, 0);
+  std::string errors = csv.column(size_t(r), "errors");
+  EXPECT_TRUE(contains(errors, "You must answer")) << errors;
+  EXPECT_FALSE(contains(csv.column(size_t(r), "errors"), "tenant code")) << "answered questions are not listed: " << errors;
+}
+
+// More logs than the stream limit: a job writes the file, the person gets an email with a link, and
+// the link opens for them, their coordinators and support only, for 48 hours.
+TEST(CsvDownload, BigDownloadsRunAsAJobBehindALink) {
+  test::PinToday pin("2026-12-01");
+  setenv("CORE_CSV_STREAM_LIMIT", "1", 1);
+  test::TestApp t;
+  test::Client c(t), coordinator(t), outsider(t);
+  c.sign_in("provider@riverside.example");
+  int64_t a = test::create_log_with_setup(c, "BIG-1", "P-1");
+  int64_t b = test::create_log_with_setup(c, "BIG-2", "P-2");
+  c.get("/lettings-logs?filtered=1&years=2026");
+  EXPECT_TRUE(contains(c.get("/lettings-logs/csv-download").body, "email you a link"));
+  auto res = download(c);
+  unsetenv("CORE_CSV_STREAM_LIMIT");
+  ASSERT_EQ(res.status, 303);
+  std::string page = res.header("Location");
+  ASSERT_TRUE(page.rfind("/csv-downloads/", 0) == 0) << page;
+  EXPECT_TRUE(contains(c.get(page).body, "We are preparing your CSV download"));
+  EXPECT_EQ(c.get(page + "/download").status, 303) << "no file before it is written";
+
+  mail::FileMailer mailer(t.mail_dir(), "CORE <noreply@core.test>");
+  jobs::Worker worker(t.db(), "test");
+  exports::register_jobs(worker, mailer, "http://localhost:8080");
+  EXPECT_EQ(worker.run_due(), 1);
+  std::string email = t.last_email_to("provider@riverside.example");
+  EXPECT_TRUE(contains(email, "http://localhost:8080" + page)) << email;
+
+  EXPECT_TRUE(contains(c.get(page).body, "Your CSV download is ready"));
+  auto file = c.get(page + "/download");
+  ASSERT_EQ(file.status, 200);
+  Csv csv = read_csv(file.collect());
+  EXPECT_EQ(csv.headers, expected_headers("lettings-2026-non-support-headers.txt"));
+  EXPECT_EQ(csv.rows.size(), 2u);
+  EXPECT_GE(csv.row_of(a), 0);
+  EXPECT_GE(csv.row_of(b), 0);
+
+  coordinator.sign_in("coordinator@riverside.example");
+  EXPECT_EQ(coordinator.get(page + "/download").status, 200) << "their organisation's coordinator may open it";
+  outsider.sign_in("coordinator@northshire.example");
+  EXPECT_EQ(outsider.get(page).status, 404);
+  EXPECT_EQ(outsider.get(page + "/download").status, 404);
+  EXPECT_EQ(outsider.get("/csv-downloads/abc").status, 404);
+
+  // After 48 hours the link has expired.
+  t.conn()->exec("UPDATE csv_downloads SET expires_at = ?", {std::string("2020-01-01T00:00:00Z")});
+  EXPECT_TRUE(contains(c.get(page).body, "This download link has expired"));
+  EXPECT_EQ(c.get(page + "/download").status, 303);
+}
+
+// `core export csv` writes the file support would download.
+TEST(CsvDownload, TheCommandLineWritesTheSameFile) {
+  test::PinToday pin("2026-12-01");
+  test::TestApp t;
+  test::Client p(t), s(t);
+  p.sign_in("provider@riverside.example");
+  int64_t id = test::create_log_with_setup(p, "CLI-1", "P-CLI");
+  s.sign_in("support@example.gov.uk");
+  auto out = std::filesystem::temp_directory_path() / "core-export-test.csv";
+  ASSERT_EQ(cli::export_csv("lettings", "2026", true, "", out.string(), t.db_url()), 0);
+  std::ifstream in(out, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  Csv file = read_csv(ss.str());
+  Csv web = read_csv(download(s, "/lettings-logs", {{"year", "2026"}, {"codes", "1"}}).collect());
+  EXPECT_EQ(file.headers, web.headers);
+  EXPECT_EQ(file.rows, web.rows);
+  EXPECT_EQ(file.rows.size(), 1u);
+  EXPECT_GE(file.row_of(id), 0);
+  EXPECT_FALSE(std::filesystem::exists(out.string() + ".part"));
+  std::filesystem::remove(out);
+  // Bad options change nothing and say why.
+  EXPECT_EQ(cli::export_csv("rentals", "2026", false, "", out.string(), t.db_url()), 2);
+  EXPECT_EQ(cli::export_csv("lettings", "1999", false, "", out.string(), t.db_url()), 2);
+  EXPECT_EQ(cli::export_csv("lettings", "2026", false, "x", out.string(), t.db_url()), 2);
+  EXPECT_EQ(cli::export_csv("lettings", "2026", false, "", "", t.db_url()), 2);
+  EXPECT_FALSE(std::filesystem::exists(out));
+}

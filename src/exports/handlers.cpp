@@ -1,0 +1,306 @@
+#include <algorithm>
+#include <cstdlib>
+
+#include "accounts/permissions.h"
+#include "accounts/store.h"
+#include "exports/csv_download.h"
+#include "exports/routes.h"
+#include "exports/store.h"
+#include "logs/kinds.h"
+#include "logs/list.h"
+#include "mail/email_template.h"
+#include "util/text.h"
+#include "util/time.h"
+
+namespace core::exports {
+
+using namespace core::web;
+using nlohmann::json;
+namespace perm = accounts::permissions;
+
+int64_t stream_limit() {
+  const char* v = std::getenv("CORE_CSV_STREAM_LIMIT");
+  auto n = util::parse_int64(v ? v : "");
+  return n && *n >= 0 ? *n : 10000;
+}
+
+namespace {
+
+constexpr int64_t kLinkSeconds = 48 * 3600;
+constexpr size_t kPartBytes = 1 << 20;  // a big download's file is kept in parts of about 1 MB
+
+// What the person asked for: which year, codes or labels, all logs or those with errors. From the
+// query (the confirmation page) or the form (the download itself).
+struct Ask {
+  std::optional<int> year;
+  bool codes = false, with_errors = false;
+  std::string query() const {
+    std::string q;
+    auto add = [&](const std::string& kv) { q += (q.empty() ? "?" : "&") + kv; };
+    if (year) add("year=" + std::to_string(*year));
+    if (codes) add("codes=1");
+    if (with_errors) add("errors=1");
+    return q;
+  }
+};
+
+Ask read_ask(Context& ctx, const logs::Kind& kind, const logs::store::Filter& f, bool from_form) {
+  auto value = [&](const char* k) { return from_form ? ctx.req.f(k) : ctx.req.q(k); };
+  Ask a;
+  a.codes = value("codes") == "1";
+  a.with_errors = value("errors") == "1";
+  if (a.codes && !perm::can_download_codes(ctx.current_user())) throw HttpError(403, "Only support users can download codes.");
+  std::vector<int> offered = logs::list_years(kind);
+  if (auto y = util::parse_int64(value("year")); y && std::find(offered.begin(), offered.end(), int(*y)) != offered.end())
+    a.year = int(*y);
+  else if (f.years.size() == 1)
+    a.year = f.years.front();
+  return a;
+}
+
+// The organisation whose list this is (an organisation's logs), or nullptr for the user's own list.
+std::optional<accounts::Organisation> list_organisation(Context& ctx) {
+  if (ctx.req.params.count("id") == 0) return std::nullopt;
+  auto org = accounts::store::find_organisation(ctx.conn(), ctx.req.id_param("id"));
+  if (!org || !perm::can_view_organisation(ctx.current_user(), org->id)) throw NotFound();
+  return org;
+}
+
+std::string list_path(const logs::Kind& kind, const std::optional<accounts::Organisation>& of) {
+  return of ? "/organisations/" + std::to_string(of->id) + kind.base : kind.base;
+}
+
+CsvRequest csv_request(Context& ctx, const logs::Kind& kind, const logs::store::Filter& f, const Ask& a) {
+  CsvRequest r;
+  r.type = kind.type;
+  r.year = *a.year;
+  r.support = perm::sees_support_columns(ctx.current_user());
+  r.codes = a.codes;
+  r.with_errors = a.with_errors;
+  r.filter = f;
+  r.user = &ctx.current_user();
+  r.today = ctx.app.clock().today();
+  return r;
+}
+
+std::string count_text(int64_t n) {
+  std::string s = std::to_string(n);
+  for (int i = int(s.size()) - 3; i > 0; i -= 3) s.insert(size_t(i), ",");
+  return s + (n == 1 ? " log" : " logs");
+}
+
+Response year_picker(Context& ctx, const logs::Kind& kind, const std::string& action, const Ask& a) {
+  json options = json::array();
+  for (int y : logs::list_years(kind)) options.push_back({{"value", y}, {"label", std::to_string(y) + " to " + std::to_string(y + 1)}});
+  return ctx.page("exports/year", {{"title", "Which collection year do you want to download?"}, {"action", action}, {"options", options},
+                                   {"codes", a.codes}, {"errors", a.with_errors}, {"back", action.substr(0, action.rfind('/'))}});
+}
+
+Response confirm(Context& ctx, const logs::Kind& kind) {
+  auto of = list_organisation(ctx);
+  logs::store::Filter f = logs::current_filter(ctx, kind, of ? &*of : nullptr);
+  Ask a = read_ask(ctx, kind, f, false);
+  const std::string back = list_path(kind, of);
+  const std::string action = back + "/csv-download";
+  if (!a.year) return year_picker(ctx, kind, action, a);
+  CsvRequest r = csv_request(ctx, kind, f, a);
+  int64_t n = count_csv(ctx.conn(), r);
+  json rows = json::array();
+  f.years = {*a.year};
+  for (auto& [label, value] : logs::filter_summary(ctx, kind, f)) rows.push_back({{"key", label}, {"value", value}});
+  bool big = n > stream_limit();
+  std::string what = a.with_errors ? "in-progress " + kind.name + "s with what is still missing or wrong on each" : kind.name + "s";
+  return ctx.page("exports/confirm", {{"title", a.with_errors ? "Download logs with errors" : "Download CSV"},
+                                      {"count_text", count_text(n)},
+                                      {"what", what},
+                                      {"none", n == 0},
+                                      {"big", big},
+                                      {"rows", rows},
+                                      {"codes", a.codes},
+                                      {"errors", a.with_errors},
+                                      {"year", *a.year},
+                                      {"variant", a.codes ? "codes" : "labels"},
+                                      {"action", action},
+                                      {"change", back},
+                                      {"back", back}});
+}
+
+Response download(Context& ctx, const logs::Kind& kind) {
+  auto of = list_organisation(ctx);
+  logs::store::Filter f = logs::current_filter(ctx, kind, of ? &*of : nullptr);
+  Ask a = read_ask(ctx, kind, f, true);
+  if (!a.year) throw BadRequest("Choose a collection year to download.");
+  CsvRequest r = csv_request(ctx, kind, f, a);
+  const auto& u = ctx.current_user();
+  r.filter.years = {*a.year};
+  int64_t n = count_csv(ctx.conn(), r);
+  store::Download d;
+  d.user_id = u.id;
+  d.organisation_id = u.organisation_id;
+  d.type = kind.type;
+  d.year = *a.year;
+  d.codes = a.codes;
+  d.with_errors = a.with_errors;
+  d.filters = filter_json(r.filter);
+  d.filename = csv_filename(kind.type, *a.year, of && perm::is_support(u) ? of->name : "", util::now_iso());
+  d.created_at = util::now_iso();
+  if (n > stream_limit()) {
+    // A big download: written by a job, then fetched from its link.
+    d.state = "queued";
+    d.rows = n;
+    d.expires_at = util::iso_from_seconds(util::now_seconds() + kLinkSeconds);
+    int64_t id = 0;
+    ctx.conn().transaction([&] {
+      id = store::create(ctx.conn(), d);
+      store::set_job(ctx.conn(), id, jobs::enqueue(ctx.conn(), "csv_download", std::to_string(id)));
+    });
+    ctx.app.wake_jobs();
+    return Response::redirect("/csv-downloads/" + std::to_string(id));
+  }
+  d.state = "downloaded";
+  d.rows = n;
+  int64_t id = store::create(ctx.conn(), d);
+  Response res;
+  res.content_type = "text/csv; charset=utf-8";
+  res.headers.push_back({"Content-Disposition", "attachment; filename=\"" + d.filename + "\""});
+  res.headers.push_back({"Cache-Control", "no-store"});
+  // Written after the handler returns, on a connection of its own (the request's goes back to the pool).
+  App& app = ctx.app;
+  accounts::User user = u;
+  res.stream = [&app, r, user, id](const BodyWriter& write) mutable {
+    auto lease = app.db().acquire();
+    r.user = &user;
+    int64_t written = write_csv(*lease, r, write);
+    store::set_state(*lease, id, "downloaded", written);
+  };
+  return res;
+}
+
+store::Download viewable(Context& ctx) {
+  auto d = store::find(ctx.conn(), ctx.req.id_param("id"));
+  if (!d || !perm::can_view_csv_download(ctx.current_user(), d->organisation_id, d->user_id)) throw NotFound();
+  return *d;
+}
+
+bool expired(const store::Download& d) {
+  return d.expires_at && util::seconds_from_iso(*d.expires_at) <= util::now_seconds();
+}
+
+Response download_page(Context& ctx) {
+  store::Download d = viewable(ctx);
+  const logs::Kind* kind = logs::kind_of(d.type);
+  std::string back = kind ? kind->base : "/";
+  json j = {{"back", back}, {"list", back}, {"filename", d.filename}, {"count_text", count_text(d.rows)}};
+  if (d.state == "ready" && !expired(d)) {
+    j["title"] = "Your CSV download is ready";
+    j["ready"] = true;
+    j["href"] = "/csv-downloads/" + std::to_string(d.id) + "/download";
+    j["expires"] = util::display_datetime(*d.expires_at);
+  } else if (expired(d) || d.state == "downloaded") {
+    j["title"] = "This download link has expired";
+    j["gone"] = true;
+  } else if (d.state == "failed") {
+    j["title"] = "Your CSV download could not be made";
+    j["failed"] = true;
+  } else {
+    j["title"] = "We are preparing your CSV download";
+    j["waiting"] = true;
+    if (d.job_id)
+      if (auto job = jobs::find(ctx.conn(), *d.job_id); job && job->progress_total > 0)
+        j["progress"] = std::to_string(job->progress) + " of " + std::to_string(job->progress_total) + " logs written.";
+    j["refresh"] = "/csv-downloads/" + std::to_string(d.id);
+  }
+  return ctx.page("exports/download", j);
+}
+
+Response download_file(Context& ctx) {
+  store::Download d = viewable(ctx);
+  if (d.state != "ready" || expired(d)) return Response::redirect("/csv-downloads/" + std::to_string(d.id));
+  Response res;
+  res.content_type = "text/csv; charset=utf-8";
+  res.headers.push_back({"Content-Disposition", "attachment; filename=\"" + d.filename + "\""});
+  res.headers.push_back({"Cache-Control", "no-store"});
+  App& app = ctx.app;
+  int64_t id = d.id;
+  res.stream = [&app, id](const BodyWriter& write) {
+    auto lease = app.db().acquire();
+    store::each_part(*lease, id, write);
+  };
+  return res;
+}
+
+}  // namespace
+
+int64_t write_download(db::Connection& c, int64_t download_id, const std::function<bool(int64_t, int64_t)>& progress) {
+  auto d = store::find(c, download_id);
+  if (!d) throw std::runtime_error("no such download");
+  auto f = filter_from_json(d->filters);
+  auto user = accounts::store::find_user(c, d->user_id);
+  if (!f || !user) throw std::runtime_error("the download's record cannot be read");
+  CsvRequest r;
+  r.type = d->type;
+  r.year = d->year;
+  r.support = perm::sees_support_columns(*user);
+  r.codes = d->codes && perm::can_download_codes(*user);
+  r.with_errors = d->with_errors;
+  r.filter = *f;
+  r.user = &*user;
+  r.today = util::today_utc();
+  int64_t total = d->rows, calls = 0;
+  int64_t written = 0;
+  // All or nothing: a run that stops part-way leaves no parts behind, and the next run starts again.
+  c.transaction([&] {
+    store::clear_parts(c, download_id);
+    store::set_state(c, download_id, "writing", total);
+    std::string buffer;
+    int part = 0;
+    written = write_csv(c, r, [&](std::string_view s) {
+      buffer.append(s);
+      // Each write is one row, after the byte order mark and the two header rows.
+      if (++calls > 3 && (calls - 3) % 1000 == 0 && progress) progress(calls - 3, total);
+      if (buffer.size() >= kPartBytes) {
+        store::add_part(c, download_id, part++, buffer);
+        buffer.clear();
+      }
+    });
+    if (!buffer.empty()) store::add_part(c, download_id, part++, buffer);
+    store::set_state(c, download_id, "ready", written);
+  });
+  return written;
+}
+
+void register_jobs(jobs::Worker& w, mail::Mailer& mailer, std::string base_url) {
+  w.handle("csv_download", [&mailer, base_url](db::Connection& c, jobs::Run& run) {
+    auto id = util::parse_id(run.job.payload);
+    if (!id) return std::string("bad payload");
+    try {
+      int64_t n = write_download(c, *id, run.progress);
+      auto d = store::find(c, *id);
+      auto u = accounts::store::find_user(c, d->user_id);
+      if (u) {
+        std::string body = mail::render_email("csv_download_ready", {{"name", u->name.empty() ? u->email : u->name},
+                                                                     {"type", d->type},
+                                                                     {"count", count_text(n)},
+                                                                     {"link", base_url + "/csv-downloads/" + std::to_string(*id)}});
+        mailer.send({u->email, "Your " + d->type + " logs CSV download is ready", body});
+      }
+      return "written " + std::to_string(n);
+    } catch (...) {
+      if (run.job.attempts >= run.job.max_attempts) store::set_state(c, *id, "failed", 0);
+      throw;
+    }
+  });
+}
+
+void register_routes(App& app) {
+  for (const logs::Kind& kind : logs::kinds()) {
+    for (const std::string& prefix : {std::string(), std::string("/organisations/:id")}) {
+      app.get(prefix + kind.base + "/csv-download", [&kind](Context& ctx) { return confirm(ctx, kind); });
+      app.post(prefix + kind.base + "/csv-download", [&kind](Context& ctx) { return download(ctx, kind); });
+    }
+  }
+  app.get("/csv-downloads/:id", download_page);
+  app.get("/csv-downloads/:id/download", download_file);
+}
+
+}  // namespace core::exports
