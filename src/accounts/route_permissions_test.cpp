@@ -8,6 +8,8 @@
 
 #include "accounts/store.h"
 #include "bulk/store.h"
+#include "exports/store.h"
+#include "util/time.h"
 #include "logs/store.h"
 #include "schemes/store.h"
 #include "test_app.h"
@@ -35,7 +37,7 @@ std::string fingerprint(TestApp& t) {
 }
 
 struct Ids {
-  int64_t org, user, other, scheme, location, log, request, sales_log, bulk_upload, sales_bulk_upload;
+  int64_t org, user, other, scheme, location, log, request, sales_log, bulk_upload, sales_bulk_upload, csv_download;
 };
 
 // The bulk-upload journey's own pages (no id): they answer everyone whose organisation may upload.
@@ -53,9 +55,11 @@ std::string fill(const std::string& pattern, const Ids& ids) {
   p = std::regex_replace(p, std::regex(":page"), location_route ? "units" : lettings_route ? "tenant-code" : sales_route ? "purchaser-code" : "support");
   p = std::regex_replace(p, std::regex(":subsection"), "setup");
   bool user_route = p.rfind("/users/", 0) == 0, scheme_route = p.rfind("/schemes/", 0) == 0;
+  bool download_route = p.rfind("/csv-downloads/", 0) == 0;
   bool bulk_route = p.find("/bulk-upload-results/") != std::string::npos || p.find("/bulk-upload-mapping/") != std::string::npos;
   p = std::regex_replace(p, std::regex(":id"),
-                         std::to_string(bulk_route   ? (lettings_route ? ids.bulk_upload : ids.sales_bulk_upload)
+                         std::to_string(download_route ? ids.csv_download
+                                        : bulk_route   ? (lettings_route ? ids.bulk_upload : ids.sales_bulk_upload)
                                         : user_route ? ids.user
                                         : scheme_route ? ids.scheme
                                         : lettings_route ? ids.log
@@ -146,9 +150,28 @@ class RoutePermissions : public ::testing::Test {
     int64_t la_sales_upload = upload_of(la, "provider@northshire.example", "sales", "NORTHSALESUPLOAD");
     int64_t east_upload = upload_of(east, "coordinator@eastbrook.example", "lettings", "EASTSECRET");
     int64_t east_sales_upload = upload_of(east, "coordinator@eastbrook.example", "sales", "EASTSALESECRET");
-    inside = {la, t.user_id("coordinator@northshire.example"), ha, la_scheme, la_location, la_log, request, la_sale, la_upload, la_sales_upload};
+    // Big CSV downloads, ready behind their links, holding the organisation's own references.
+    auto download_of = [&](int64_t org, const std::string& email, const std::string& code) {
+      exports::store::Download d;
+      d.user_id = t.user_id(email);
+      d.organisation_id = org;
+      d.type = "lettings";
+      d.year = 2026;
+      d.filters = "{}";
+      d.filename = code + ".csv";
+      d.state = "ready";
+      d.rows = 1;
+      d.expires_at = util::iso_from_seconds(util::now_seconds() + 3600);
+      int64_t id = exports::store::create(*c, d);
+      exports::store::add_part(*c, id, 0, "id,tenancycode\r\n1," + code + "\r\n");
+      return id;
+    };
+    int64_t la_download = download_of(la, "provider@northshire.example", "NORTHDOWNLOAD");
+    int64_t east_download = download_of(east, "coordinator@eastbrook.example", "EASTSECRET");
+    inside = {la, t.user_id("coordinator@northshire.example"), ha, la_scheme, la_location, la_log, request, la_sale, la_upload, la_sales_upload,
+              la_download};
     outside = {east, t.user_id("coordinator@eastbrook.example"), ha, east_scheme, east_location, east_log, request, east_sale, east_upload,
-               east_sales_upload};
+               east_sales_upload, east_download};
   }
   TestApp t;
   int64_t la = 0, ha = 0, east = 0;
@@ -182,7 +205,8 @@ TEST_F(RoutePermissions, OtherOrganisationsDataIsNeverShownOrChanged) {
       if (r.pattern == "/organisations" || r.pattern == "/organisations/new" || r.pattern == "/users/new" ||
           r.pattern == "/schemes" || r.pattern == "/schemes/new" || r.pattern == "/schemes/download" ||
           r.pattern == "/lettings-logs" || r.pattern == "/lettings-logs/clear-filters" || r.pattern == "/sales-logs" ||
-          r.pattern == "/sales-logs/clear-filters" || r.pattern == "/duplicate-logs" || bulk_journey_route(r.pattern)) {
+          r.pattern == "/sales-logs/clear-filters" || r.pattern == "/duplicate-logs" || r.pattern == "/lettings-logs/csv-download" ||
+          r.pattern == "/sales-logs/csv-download" || bulk_journey_route(r.pattern)) {
         // Lists and downloads of one's own: they answer, but never with another organisation's data.
         Client c(t);
         c.sign_in(email);

@@ -155,7 +155,7 @@ int cmd_serve(const Args& a) {
   }
   jobs::Worker worker(db, "serve-" + std::to_string(::getpid()), int(*lease));
   bulk::register_jobs(worker, *mailer, app.base_url());
-  exports::register_jobs(worker, *mailer, app.base_url());
+  exports::register_jobs(worker, db, *mailer, app.base_url());
   app.set_job_waker([&worker] { worker.wake(); });
   worker.start();
   int rc = web::serve(app);

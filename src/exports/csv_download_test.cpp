@@ -14,6 +14,7 @@
 #include "exports/store.h"
 #include "form/registry.h"
 #include "jobs/jobs.h"
+#include "logs/generate.h"
 #include "test_app.h"
 #include "util/paths.h"
 
@@ -307,7 +308,7 @@ TEST(CsvDownload, BigDownloadsRunAsAJobBehindALink) {
 
   mail::FileMailer mailer(t.mail_dir(), "CORE <noreply@core.test>");
   jobs::Worker worker(t.db(), "test");
-  exports::register_jobs(worker, mailer, "http://localhost:8080");
+  exports::register_jobs(worker, t.db(), mailer, "http://localhost:8080");
   EXPECT_EQ(worker.run_due(), 1);
   std::string email = t.last_email_to("provider@riverside.example");
   EXPECT_TRUE(contains(email, "http://localhost:8080" + page)) << email;
@@ -361,4 +362,58 @@ TEST(CsvDownload, TheCommandLineWritesTheSameFile) {
   EXPECT_EQ(cli::export_csv("lettings", "2026", false, "x", out.string(), t.db_url()), 2);
   EXPECT_EQ(cli::export_csv("lettings", "2026", false, "", "", t.db_url()), 2);
   EXPECT_FALSE(std::filesystem::exists(out));
+}
+
+TEST(CsvColumns, SalesHeadersAreTheRealServicesForEachAudience) {
+  EXPECT_EQ(headers("sales", true), expected_headers("sales-2026-support-headers.txt"));
+  EXPECT_EQ(headers("sales", false), expected_headers("sales-2026-non-support-headers.txt"));
+  EXPECT_EQ(expected_headers("sales-2026-support-headers.txt").size(), 164u);
+  EXPECT_EQ(expected_headers("sales-2026-non-support-headers.txt").size(), 154u);
+}
+
+// Complete sales logs: dates split into day, month and year, postcodes into their halves, the
+// service charges by the type of sale, and support's upper-case headers.
+TEST(CsvDownload, SalesLogsDownloadWithTheirWorkedOutColumns) {
+  test::PinToday pin("2026-06-01");
+  test::TestApp t;
+  logs::GenerateOptions o;
+  o.type = "sales";
+  o.count = 3;
+  o.organisations = {t.org_id("Northshire County Council")};
+  o.assigned_to_id = t.user_id("coordinator@northshire.example");
+  ASSERT_EQ(logs::generate(t.db(), o), 3);
+  test::Client c(t), s(t);
+  c.sign_in("coordinator@northshire.example");
+  c.get("/sales-logs?filtered=1&years=2026");
+  EXPECT_TRUE(contains(c.get("/sales-logs/csv-download").body, "You have selected <strong>3 logs</strong>"));
+  Csv csv = read_csv(download(c, "/sales-logs").collect());
+  EXPECT_EQ(csv.headers, expected_headers("sales-2026-non-support-headers.txt"));
+  ASSERT_EQ(csv.rows.size(), 3u);
+  auto conn = t.conn();
+  for (size_t r = 0; r < 3; ++r) {
+    int64_t id = std::stoll(csv.rows[r][0]);
+    auto answers = test::stored_answers(t, id);
+    std::string saledate = answers["saledate"].get<std::string>();
+    EXPECT_EQ(csv.column(r, "year"), saledate.substr(0, 4));
+    EXPECT_EQ(csv.column(r, "month"), std::to_string(std::stoi(saledate.substr(5, 2))));
+    EXPECT_EQ(csv.column(r, "day"), std::to_string(std::stoi(saledate.substr(8, 2))));
+    EXPECT_EQ(csv.column(r, "purchid"), answers["purchid"].get<std::string>());
+    EXPECT_EQ(csv.column(r, "status"), "completed");
+    if (answers.contains("postcode_full") && answers["postcode_full"].is_string()) {
+      std::string pc = answers["postcode_full"].get<std::string>();
+      EXPECT_EQ(csv.column(r, "pcode1") + " " + csv.column(r, "pcode2"), pc);
+    }
+    // Shared ownership (1) has service charges; discounted ownership (2) its own columns.
+    int64_t type = answers["ownershipsch"].get<int64_t>();
+    if (type == 1) EXPECT_EQ(csv.column(r, "has_mscharge"), "");
+    if (type == 2) EXPECT_EQ(csv.column(r, "has_servicecharges"), "");
+    EXPECT_NE(csv.column(r, "ownershipsch"), std::to_string(type)) << "labels, not codes";
+  }
+  s.sign_in("support@example.gov.uk");
+  Csv support = read_csv(download(s, "/sales-logs", {{"year", "2026"}, {"codes", "1"}}).collect());
+  EXPECT_EQ(support.headers, expected_headers("sales-2026-support-headers.txt"));
+  ASSERT_EQ(support.rows.size(), 3u);
+  EXPECT_TRUE(support.column(0, "OWNERSHIP") == "1" || support.column(0, "OWNERSHIP") == "2") << support.column(0, "OWNERSHIP");
+  EXPECT_EQ(support.column(0, "CREATEDBY"), "coordinator@northshire.example");
+  EXPECT_EQ(support.column(0, "CREATEDBYID"), std::to_string(t.user_id("coordinator@northshire.example")));
 }

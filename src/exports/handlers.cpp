@@ -231,7 +231,7 @@ Response download_file(Context& ctx) {
 
 }  // namespace
 
-int64_t write_download(db::Connection& c, int64_t download_id, const std::function<bool(int64_t, int64_t)>& progress) {
+int64_t write_download(db::Database& db, db::Connection& c, int64_t download_id, const std::function<bool(int64_t, int64_t)>& progress) {
   auto d = store::find(c, download_id);
   if (!d) throw std::runtime_error("no such download");
   auto f = filter_from_json(d->filters);
@@ -247,34 +247,37 @@ int64_t write_download(db::Connection& c, int64_t download_id, const std::functi
   r.user = &*user;
   r.today = util::today_utc();
   int64_t total = d->rows, calls = 0;
-  int64_t written = 0;
-  // All or nothing: a run that stops part-way leaves no parts behind, and the next run starts again.
-  c.transaction([&] {
-    store::clear_parts(c, download_id);
-    store::set_state(c, download_id, "writing", total);
-    std::string buffer;
-    int part = 0;
-    written = write_csv(c, r, [&](std::string_view s) {
-      buffer.append(s);
-      // Each write is one row, after the byte order mark and the two header rows.
-      if (++calls > 3 && (calls - 3) % 1000 == 0 && progress) progress(calls - 3, total);
-      if (buffer.size() >= kPartBytes) {
-        store::add_part(c, download_id, part++, buffer);
-        buffer.clear();
-      }
-    });
-    if (!buffer.empty()) store::add_part(c, download_id, part++, buffer);
-    store::set_state(c, download_id, "ready", written);
+  // A run starts afresh (a run before it may have stopped part-way), and the file is served only
+  // once the last part is in and the state says "ready". The logs are read on a connection of
+  // their own (a PostgreSQL cursor lives in a transaction), while each part and the progress are
+  // committed on the job's as they are written: the lease is kept, and a worker that has lost
+  // the job (its lease ran out and another took it) stops.
+  store::clear_parts(c, download_id);
+  store::set_state(c, download_id, "writing", total);
+  auto reader = db.acquire();
+  std::string buffer;
+  int part = 0;
+  int64_t written = write_csv(*reader, r, [&](std::string_view s) {
+    buffer.append(s);
+    // Each write is one row, after the byte order mark and the two header rows.
+    if (++calls > 3 && (calls - 3) % 1000 == 0 && progress && !progress(calls - 3, total))
+      throw std::runtime_error("the download's job is no longer this worker's");
+    if (buffer.size() >= kPartBytes) {
+      store::add_part(c, download_id, part++, buffer);
+      buffer.clear();
+    }
   });
+  if (!buffer.empty()) store::add_part(c, download_id, part++, buffer);
+  store::set_state(c, download_id, "ready", written);
   return written;
 }
 
-void register_jobs(jobs::Worker& w, mail::Mailer& mailer, std::string base_url) {
-  w.handle("csv_download", [&mailer, base_url](db::Connection& c, jobs::Run& run) {
+void register_jobs(jobs::Worker& w, db::Database& db, mail::Mailer& mailer, std::string base_url) {
+  w.handle("csv_download", [&db, &mailer, base_url](db::Connection& c, jobs::Run& run) {
     auto id = util::parse_id(run.job.payload);
     if (!id) return std::string("bad payload");
     try {
-      int64_t n = write_download(c, *id, run.progress);
+      int64_t n = write_download(db, c, *id, run.progress);
       auto d = store::find(c, *id);
       auto u = accounts::store::find_user(c, d->user_id);
       if (u) {
