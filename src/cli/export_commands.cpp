@@ -33,8 +33,9 @@ int export_csv(const std::string& type, const std::string& year_text, bool codes
   r.codes = codes;
   r.filter.type = type;
   r.filter.all_organisations = true;
-  db::Database db(database_url, 1);
+  db::Database db(database_url, 2);
   auto c = db.acquire();
+  auto reader = db.acquire();
   if (!organisation.empty()) {
     auto id = util::parse_id(organisation);
     if (!id || !accounts::store::find_organisation(*c, *id)) {
@@ -53,7 +54,7 @@ int export_csv(const std::string& type, const std::string& year_text, bool codes
       return 1;
     }
     try {
-      n = exports::write_csv(*c, r, [&](std::string_view s) { file.write(s.data(), std::streamsize(s.size())); });
+      n = exports::write_csv(*c, r, [&](std::string_view s) { file.write(s.data(), std::streamsize(s.size())); }, &*reader);
     } catch (...) {
       file.close();
       std::error_code ec;

@@ -1,10 +1,15 @@
 #include "exports/csv_download.h"
 
 #include <algorithm>
+#include <condition_variable>
+#include <deque>
+#include <exception>
+#include <thread>
 #include <fstream>
 #include <map>
 #include <mutex>
 #include <set>
+#include <unordered_map>
 #include <stdexcept>
 
 #include "form/gateway.h"
@@ -139,6 +144,7 @@ enum class Part { Whole, Day, Month, Year, Outward, Inward };
 struct Cell {
   Source source = Source::Blank;
   std::string name;  // metadata, scheme or location field
+  int field = -1;    // metadata: its Meta
   int slot = -1;
   bool codes = false, yes_or_blank = false;
   int64_t code_add = 0;
@@ -146,15 +152,16 @@ struct Cell {
   expr::Value when_value;
   Part part = Part::Whole;
   std::vector<std::pair<expr::Value, std::string>> labels;  // the options the attribute is asked with
-  bool table = false;  // labels from the form's lookup tables (local authorities, countries)
+  bool table = false;  // labels from the form's lookup tables (local authorities, countries)…
+  std::unordered_map<std::string, std::string> table_labels;  // …by code, looked up once per download
 };
 
+// The metadata columns a download description may name.
+enum class Meta { id, status, duplicate_set_id, created_by, created_by_id, assigned_to, assigned_to_id, is_dpo, created_at, updated_by, updated_by_id, updated_at, creation_method, collection_start_year, bulk_upload_id, owning_organisation_name, owning_organisation_id, managing_organisation_name, managing_organisation_id, count };
+const char* const kMetaNames[] = {"id", "status", "duplicate_set_id", "created_by", "created_by_id", "assigned_to", "assigned_to_id", "is_dpo", "created_at", "updated_by", "updated_by_id", "updated_at", "creation_method", "collection_start_year", "bulk_upload_id", "owning_organisation_name", "owning_organisation_id", "managing_organisation_name", "managing_organisation_id"};
+
 const std::set<std::string>& metadata_names() {
-  static const std::set<std::string> names = {
-      "id",         "status",        "duplicate_set_id", "created_by",   "created_by_id",   "assigned_to",
-      "assigned_to_id", "is_dpo",    "created_at",       "updated_by",   "updated_by_id",   "updated_at",
-      "creation_method", "collection_start_year", "bulk_upload_id", "owning_organisation_name",
-      "owning_organisation_id", "managing_organisation_name", "managing_organisation_id"};
+  static const std::set<std::string> names(std::begin(kMetaNames), std::end(kMetaNames));
   return names;
 }
 
@@ -185,6 +192,7 @@ Cell plan_cell(const form::Form& f, const json& spec, const Column& col, bool co
   if (metadata_names().count(col.name)) {
     c.source = Source::Metadata;
     c.name = col.name;
+    c.field = int(std::find_if(std::begin(kMetaNames), std::end(kMetaNames), [&](const char* n) { return col.name == n; }) - std::begin(kMetaNames));
     return c;
   }
   if (col.name.rfind("scheme_", 0) == 0 || col.name == "SCHTYPE") {
@@ -205,8 +213,14 @@ Cell plan_cell(const form::Form& f, const json& spec, const Column& col, bool co
   const form::Attribute& a = f.attributes[size_t(slot)];
   for (const form::Question* q : a.questions) {
     for (auto& o : q->options) c.labels.emplace_back(o.value, o.label);
-    if (q->options_from == "local_authorities_england" || q->options_from == "local_authorities_all" || q->options_from == "countries")
+    const std::vector<std::pair<std::string, std::string>>* table = q->options_from == "local_authorities_england" ? &f.lookups.local_authorities_england
+                                                                   : q->options_from == "local_authorities_all"   ? &f.lookups.local_authorities_all
+                                                                   : q->options_from == "countries"               ? &f.lookups.countries
+                                                                                                                  : nullptr;
+    if (table) {
       c.table = true;
+      for (auto& [code, name] : *table) c.table_labels.emplace(code, name);
+    }
     if (!c.labels.empty() || c.table) break;
   }
   if (a.questions.empty() && a.kind == form::AttrKind::Variable)
@@ -252,7 +266,10 @@ std::string attribute_text(const form::Form& f, const Cell& c, const expr::Value
   if (!c.codes) {
     for (auto& [value, label] : c.labels)
       if (value.equals(v)) return label;
-    if (c.table) return f.label(c.slot, v);
+    if (c.table) {
+      auto it = c.table_labels.find(v.text());
+      if (it != c.table_labels.end()) return it->second;
+    }
   }
   return v.text();
 }
@@ -320,30 +337,31 @@ std::string location_text(const form::Form& f, const Cell& c, const schemes::Loc
 
 std::string metadata_text(const Cell& c, const logs::store::LogWithPeople& x, int year) {
   const auto& l = x.log;
-  const std::string& n = c.name;
-  if (n == "id") return std::to_string(l.id);
-  if (n == "status") return l.status;
-  if (n == "duplicate_set_id") return opt_text(l.duplicate_set_id);
-  if (n == "created_by") return x.created_by_email;
-  if (n == "created_by_id") return opt_text(l.created_by_id);
-  if (n == "assigned_to") return x.assigned_to_email;
-  if (n == "assigned_to_id") return opt_text(l.assigned_to_id);
-  if (n == "is_dpo") return l.assigned_to_id ? (x.assigned_is_dpo ? "true" : "false") : "";
-  if (n == "created_at") return l.created_at;
-  if (n == "updated_by") return x.updated_by_email;
-  if (n == "updated_by_id") return opt_text(x.updated_by_id);
-  if (n == "updated_at") return l.updated_at;
-  if (n == "creation_method") {
-    bool bulk = l.creation_method == "bulk upload";
-    return c.codes ? (bulk ? "2" : "1") : (bulk ? "Bulk upload" : "Single log");
+  switch (Meta(c.field)) {
+    case Meta::id: return std::to_string(l.id);
+    case Meta::status: return l.status;
+    case Meta::duplicate_set_id: return opt_text(l.duplicate_set_id);
+    case Meta::created_by: return x.created_by_email;
+    case Meta::created_by_id: return opt_text(l.created_by_id);
+    case Meta::assigned_to: return x.assigned_to_email;
+    case Meta::assigned_to_id: return opt_text(l.assigned_to_id);
+    case Meta::is_dpo: return l.assigned_to_id ? (x.assigned_is_dpo ? "true" : "false") : "";
+    case Meta::created_at: return l.created_at;
+    case Meta::updated_by: return x.updated_by_email;
+    case Meta::updated_by_id: return opt_text(x.updated_by_id);
+    case Meta::updated_at: return l.updated_at;
+    case Meta::creation_method: {
+      bool bulk = l.creation_method == "bulk upload";
+      return c.codes ? (bulk ? "2" : "1") : (bulk ? "Bulk upload" : "Single log");
+    }
+    case Meta::collection_start_year: return std::to_string(l.collection_year.value_or(year));
+    case Meta::bulk_upload_id: return opt_text(l.bulk_upload_id);
+    case Meta::owning_organisation_name: return l.owning_organisation_name;
+    case Meta::owning_organisation_id: return opt_text(l.owning_organisation_id);
+    case Meta::managing_organisation_name: return l.managing_organisation_name;
+    case Meta::managing_organisation_id: return opt_text(l.managing_organisation_id);
+    default: return "";
   }
-  if (n == "collection_start_year") return std::to_string(l.collection_year.value_or(year));
-  if (n == "bulk_upload_id") return opt_text(l.bulk_upload_id);
-  if (n == "owning_organisation_name") return l.owning_organisation_name;
-  if (n == "owning_organisation_id") return opt_text(l.owning_organisation_id);
-  if (n == "managing_organisation_name") return l.managing_organisation_name;
-  if (n == "managing_organisation_id") return opt_text(l.managing_organisation_id);
-  return "";
 }
 
 logs::store::Filter download_filter(const CsvRequest& r) {
@@ -428,7 +446,7 @@ std::vector<std::string> lint_download_spec(const form::Form& f, const json& spe
   return problems;
 }
 
-int64_t write_csv(db::Connection& c, const CsvRequest& r, const Sink& write) {
+int64_t write_csv(db::Connection& c, const CsvRequest& r, const Sink& write, db::Connection* reader) {
   auto form = form::get(r.type, r.year);
   const json& spec = download_spec(r.type, r.year);
   bool support = r.support;
@@ -453,39 +471,105 @@ int64_t write_csv(db::Connection& c, const CsvRequest& r, const Sink& write) {
   logs::service::CheckCache cache;
   int scheme_slot = form->slot("scheme_id"), location_slot = form->slot("location_id");
   int64_t n = 0;
-  logs::store::each_log(c, download_filter(r), [&](const logs::store::LogWithPeople& x) {
+  std::string line;  // one row, built in place (reused: its capacity stays)
+  auto put = [&](const std::string& cell) { util::append_csv_cell(line, cell); };
+  auto format = [&](const logs::store::LogWithPeople& x) {
     // A log whose answers cannot be read is written with its metadata only (and counted).
     form::Values values = form::try_values_from_text(*form, x.log.answers).value_or(form::Values(form->size()));
     std::optional<int64_t> scheme_id, location_id;
     if (scheme_slot >= 0 && values[size_t(scheme_slot)].is_int()) scheme_id = values[size_t(scheme_slot)].as_int();
     if (location_slot >= 0 && values[size_t(location_slot)].is_int()) location_id = values[size_t(location_slot)].as_int();
-    row.clear();
+    line.clear();
     for (size_t i = 0; i < cells.size(); ++i) {
       const Cell& cell = cells[i];
+      if (i) line += ',';
       switch (cell.source) {
-        case Source::Metadata: row.push_back(metadata_text(cell, x, r.year)); break;
+        case Source::Metadata: put(metadata_text(cell, x, r.year)); break;
         case Source::Attribute:
-          if (cell.when_slot >= 0 && !values[size_t(cell.when_slot)].equals(cell.when_value)) row.push_back("");
-          else row.push_back(attribute_text(*form, cell, values[size_t(cell.slot)]));
+          if (cell.when_slot >= 0 && !values[size_t(cell.when_slot)].equals(cell.when_value)) put("");
+          else put(attribute_text(*form, cell, values[size_t(cell.slot)]));
           break;
         case Source::Scheme: {
           const schemes::Scheme* s = scheme_id ? records.scheme(*scheme_id) : nullptr;
-          row.push_back(s ? scheme_text(cell, *s) : "");
+          put(s ? scheme_text(cell, *s) : "");
           break;
         }
         case Source::Location: {
           const schemes::Location* l = scheme_id && location_id ? records.location(*scheme_id, *location_id) : nullptr;
-          row.push_back(l ? location_text(*form, cell, *l) : "");
+          put(l ? location_text(*form, cell, *l) : "");
           break;
         }
         case Source::Blank:
-          row.push_back(columns[i].name == "errors" && r.with_errors ? errors_text(c, r, *form, values, cache) : "");
+          put(columns[i].name == "errors" && r.with_errors ? errors_text(c, r, *form, values, cache) : "");
           break;
       }
     }
-    write(util::csv_row(row));
+    line += "\r\n";
+    write(line);
     ++n;
+  };
+  if (!reader) {
+    logs::store::each_log(c, download_filter(r), format);
+    return n;
+  }
+  // Two stages on two connections: a thread reads the logs (the database's work and the driver's)
+  // while this one writes them out; at most kQueued batches wait between them, so memory stays flat.
+  constexpr size_t kBatch = 256, kQueued = 8;
+  std::mutex m;
+  std::condition_variable cv;
+  std::deque<std::vector<logs::store::LogWithPeople>> queue;
+  bool finished = false, stopping = false;
+  std::exception_ptr failure;
+  struct Stopped {};
+  std::thread producer([&] {
+    std::vector<logs::store::LogWithPeople> batch;
+    auto hand_over = [&] {
+      std::unique_lock lock(m);
+      cv.wait(lock, [&] { return queue.size() < kQueued || stopping; });
+      if (stopping) throw Stopped{};
+      queue.push_back(std::move(batch));
+      batch.clear();
+      cv.notify_all();
+    };
+    try {
+      logs::store::each_log(*reader, download_filter(r), [&](const logs::store::LogWithPeople& x) {
+        batch.push_back(x);
+        if (batch.size() >= kBatch) hand_over();
+      });
+      if (!batch.empty()) hand_over();
+    } catch (const Stopped&) {
+    } catch (...) {
+      std::lock_guard lock(m);
+      failure = std::current_exception();
+    }
+    std::lock_guard lock(m);
+    finished = true;
+    cv.notify_all();
   });
+  try {
+    for (;;) {
+      std::vector<logs::store::LogWithPeople> batch;
+      {
+        std::unique_lock lock(m);
+        cv.wait(lock, [&] { return !queue.empty() || finished; });
+        if (queue.empty()) break;
+        batch = std::move(queue.front());
+        queue.pop_front();
+        cv.notify_all();
+      }
+      for (auto& x : batch) format(x);
+    }
+  } catch (...) {
+    {
+      std::lock_guard lock(m);
+      stopping = true;
+      cv.notify_all();
+    }
+    producer.join();
+    throw;
+  }
+  producer.join();
+  if (failure) std::rethrow_exception(failure);
   return n;
 }
 

@@ -57,8 +57,10 @@ struct CsvRequest {
 
 using Sink = std::function<void(std::string_view)>;
 // Writes the whole file to `write`; returns the number of logs written. Throws std::runtime_error
-// when the kind has no form or download description for the year.
-int64_t write_csv(db::Connection& c, const CsvRequest& r, const Sink& write);
+// when the kind has no form or download description for the year. With `reader` (a second
+// connection), the logs are read on it in a thread of their own while this one writes them out
+// (`c` then serves the lookups); without, everything runs on `c`.
+int64_t write_csv(db::Connection& c, const CsvRequest& r, const Sink& write, db::Connection* reader = nullptr);
 // How many logs the request would write (the confirmation page's count).
 int64_t count_csv(db::Connection& c, const CsvRequest& r);
 // A filter as JSON text (a big download's record keeps the logs it is of), and back: nullopt when the

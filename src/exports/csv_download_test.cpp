@@ -417,3 +417,32 @@ TEST(CsvDownload, SalesLogsDownloadWithTheirWorkedOutColumns) {
   EXPECT_EQ(support.column(0, "CREATEDBY"), "coordinator@northshire.example");
   EXPECT_EQ(support.column(0, "CREATEDBYID"), std::to_string(t.user_id("coordinator@northshire.example")));
 }
+
+// Read on a second connection in a thread of its own, the file is the same; and when the writing
+// fails part-way (the browser went away), the reading stops too and the failure is reported.
+TEST(CsvDownload, ReadingOnASecondConnectionGivesTheSameFileAndStopsWithTheWriter) {
+  test::PinToday pin("2026-06-01");
+  test::TestApp t(true);
+  logs::GenerateOptions o;
+  o.count = 3000;
+  o.organisations = {t.org_id("Northshire County Council")};
+  ASSERT_EQ(logs::generate(t.db(), o), 3000);
+  exports::CsvRequest r;
+  r.year = 2026;
+  r.support = true;
+  r.filter.all_organisations = true;
+  auto c = t.conn();
+  auto reader = t.conn();
+  std::string one, two;
+  EXPECT_EQ(exports::write_csv(*c, r, [&](std::string_view s) { one.append(s); }), 3000);
+  EXPECT_EQ(exports::write_csv(*c, r, [&](std::string_view s) { two.append(s); }, &*reader), 3000);
+  EXPECT_TRUE(one == two);
+  int rows = 0;
+  EXPECT_THROW(exports::write_csv(*c, r, [&](std::string_view) {
+    if (++rows == 10) throw std::runtime_error("the connection was closed");
+  }, &*reader), std::runtime_error);
+  EXPECT_EQ(rows, 10);
+  // Both connections are usable afterwards.
+  EXPECT_EQ(reader->query_one("SELECT COUNT(*) FROM logs")->i64(0), 3000);
+  EXPECT_EQ(exports::write_csv(*c, r, [&](std::string_view) {}, &*reader), 3000);
+}

@@ -169,8 +169,9 @@ Response download(Context& ctx, const logs::Kind& kind) {
   accounts::User user = u;
   res.stream = [&app, r, user, id](const BodyWriter& write) mutable {
     auto lease = app.db().acquire();
+    auto reader = app.db().acquire();
     r.user = &user;
-    int64_t written = write_csv(*lease, r, write);
+    int64_t written = write_csv(*lease, r, write, &*reader);
     store::set_state(*lease, id, "downloaded", written);
   };
   return res;
@@ -257,7 +258,7 @@ int64_t write_download(db::Database& db, db::Connection& c, int64_t download_id,
   auto reader = db.acquire();
   std::string buffer;
   int part = 0;
-  int64_t written = write_csv(*reader, r, [&](std::string_view s) {
+  int64_t written = write_csv(c, r, [&](std::string_view s) {
     buffer.append(s);
     // Each write is one row, after the byte order mark and the two header rows.
     if (++calls > 3 && (calls - 3) % 1000 == 0 && progress && !progress(calls - 3, total))
@@ -266,7 +267,7 @@ int64_t write_download(db::Database& db, db::Connection& c, int64_t download_id,
       store::add_part(c, download_id, part++, buffer);
       buffer.clear();
     }
-  });
+  }, &*reader);
   if (!buffer.empty()) store::add_part(c, download_id, part++, buffer);
   store::set_state(c, download_id, "ready", written);
   return written;

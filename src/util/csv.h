@@ -4,10 +4,13 @@
 // bulk-upload file) is written as it is.
 #pragma once
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace core::util {
 std::string csv_cell(const std::string& value, bool neutralise = true);
+// The same, appended to `out` (for writers of many rows).
+void append_csv_cell(std::string& out, std::string_view value, bool neutralise = true);
 // The cells as one line, with its CRLF.
 std::string csv_row(const std::vector<std::string>& cells, bool neutralise = true);
 }  // namespace core::util
