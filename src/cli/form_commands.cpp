@@ -36,6 +36,23 @@ json read_json_file(const std::string& path) {
   }
 }
 
+// The form a companion file (a template spec, a download description) at `path` is checked against;
+// nullptr, with the reason on standard error, when it does not load cleanly.
+std::shared_ptr<form::Form> companion_form(const std::string& path, const std::string& form_path) {
+  std::shared_ptr<form::Form> f;
+  try {
+    f = form::Form::load(form_path, form::data_dir());
+  } catch (const std::exception& e) {
+    std::cerr << path << ": its form " << form_path << " does not load: " << e.what() << "\n";
+    return nullptr;
+  }
+  if (!f->problems.empty()) {
+    std::cerr << path << ": its form " << form_path << " has " << f->problems.size() << " problem(s); lint it first\n";
+    return nullptr;
+  }
+  return f;
+}
+
 // A bulk-upload template spec, checked against the form beside it (the spec's template.form).
 bool lint_template_spec_file(const std::string& path) {
   std::string error;
@@ -44,18 +61,8 @@ bool lint_template_spec_file(const std::string& path) {
     std::cerr << path << ": " << error << "\n";
     return false;
   }
-  std::string form_path = (std::filesystem::path(path).parent_path() / spec->form).string();
-  std::shared_ptr<form::Form> f;
-  try {
-    f = form::Form::load(form_path, form::data_dir());
-  } catch (const std::exception& e) {
-    std::cerr << path << ": its form " << form_path << " does not load: " << e.what() << "\n";
-    return false;
-  }
-  if (!f->problems.empty()) {
-    std::cerr << path << ": its form " << form_path << " has " << f->problems.size() << " problem(s); lint it first\n";
-    return false;
-  }
+  auto f = companion_form(path, (std::filesystem::path(path).parent_path() / spec->form).string());
+  if (!f) return false;
   auto problems = form::lint_template_spec(*spec, *f);
   if (!problems.empty()) {
     for (auto& p : problems) std::cerr << path << ": " << p << "\n";
@@ -76,18 +83,8 @@ bool lint_download_spec_file(const std::string& path) {
   std::filesystem::path p(path);
   std::string name = p.filename().string();
   std::string type = name.substr(0, name.size() - std::string("-download.json").size());
-  std::string form_path = (p.parent_path() / (type + ".json")).string();
-  std::shared_ptr<form::Form> f;
-  try {
-    f = form::Form::load(form_path, form::data_dir());
-  } catch (const std::exception& e) {
-    std::cerr << path << ": its form " << form_path << " does not load: " << e.what() << "\n";
-    return false;
-  }
-  if (!f->problems.empty()) {
-    std::cerr << path << ": its form " << form_path << " has problems; lint it first\n";
-    return false;
-  }
+  auto f = companion_form(path, (p.parent_path() / (type + ".json")).string());
+  if (!f) return false;
   json j = read_json_file(path);
   if (!j.is_object() || !j.contains("download")) {
     std::cerr << path << ": not a download description (an object with `download`)\n";
