@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstdio>
+#include <iostream>
 #include <sstream>
 
 #include "web/security_headers.h"
@@ -83,10 +84,17 @@ void write_response(Poco::Net::StreamSocket& socket, Response res, const WriteOp
       }
       buffer.clear();
     };
-    res.stream([&](std::string_view part) {
-      buffer.append(part);
-      if (buffer.size() >= (64 << 10)) flush();
-    });
+    try {
+      res.stream([&](std::string_view part) {
+        buffer.append(part);
+        if (buffer.size() >= (64 << 10)) flush();
+      });
+    } catch (const std::exception& e) {
+      // Too late for an error page: the connection is closed without the last chunk, and the
+      // server log says why (the client went away, or the body could not be written).
+      std::cerr << "streamed response stopped: " << e.what() << std::endl;
+      throw;
+    }
     flush();
     if (chunked) send_all(socket, "0\r\n\r\n", none);
     return;
