@@ -405,8 +405,12 @@ TEST(CsvDownload, SalesLogsDownloadWithTheirWorkedOutColumns) {
     }
     // Shared ownership (1) has service charges; discounted ownership (2) its own columns.
     int64_t type = answers["ownershipsch"].get<int64_t>();
-    if (type == 1) EXPECT_EQ(csv.column(r, "has_mscharge"), "");
-    if (type == 2) EXPECT_EQ(csv.column(r, "has_servicecharges"), "");
+    if (type == 1) {
+      EXPECT_EQ(csv.column(r, "has_mscharge"), "");
+    }
+    if (type == 2) {
+      EXPECT_EQ(csv.column(r, "has_servicecharges"), "");
+    }
     EXPECT_NE(csv.column(r, "ownershipsch"), std::to_string(type)) << "labels, not codes";
   }
   s.sign_in("support@example.gov.uk");
@@ -445,4 +449,29 @@ TEST(CsvDownload, ReadingOnASecondConnectionGivesTheSameFileAndStopsWithTheWrite
   // Both connections are usable afterwards.
   EXPECT_EQ(reader->query_one("SELECT COUNT(*) FROM logs")->i64(0), 3000);
   EXPECT_EQ(exports::write_csv(*c, r, [&](std::string_view) {}, &*reader), 3000);
+}
+
+// While as many downloads stream as the pool can spare (a quarter of its connections, two each),
+// another download is prepared by a job instead of waiting for connections.
+TEST(CsvDownload, StreamsBeyondThePoolsShareArePreparedByAJob) {
+  test::PinToday pin("2026-12-01");
+  test::TestApp t(true, [](web::Config& cfg) { cfg.db_pool = 8; });  // one stream at a time
+  test::Client c(t);
+  c.sign_in("provider@riverside.example");
+  test::create_log_with_setup(c, "POOL-1", "P-1");
+  web::Request req;
+  req.method = "POST";
+  req.path = "/lettings-logs/csv-download";
+  req.cookies = c.cookies;
+  req.form = {{"year", "2026"}, {"csrf_token", c.csrf()}};
+  web::Response held = t.app().handle(req);  // streaming, not yet read
+  ASSERT_EQ(held.status, 200);
+  ASSERT_TRUE(bool(held.stream));
+  auto second = download(c);
+  EXPECT_EQ(second.status, 303);
+  EXPECT_TRUE(second.header("Location").rfind("/csv-downloads/", 0) == 0) << second.header("Location");
+  // Once the first is done, downloads stream again.
+  EXPECT_FALSE(held.collect().empty());
+  held = web::Response();
+  EXPECT_EQ(download(c).status, 200);
 }

@@ -1,4 +1,6 @@
 #include <algorithm>
+#include <atomic>
+#include <memory>
 #include <cstdlib>
 
 #include "accounts/permissions.h"
@@ -27,6 +29,17 @@ int64_t stream_limit() {
 namespace {
 
 constexpr int64_t kLinkSeconds = 48 * 3600;
+
+// Downloads being streamed now: each holds two database connections while it runs, so at most a
+// quarter of the pool's connections go to them; beyond that a download is prepared by a job
+// instead, as a big one is. A slot is held for as long as the response that streams it exists.
+std::atomic<int64_t> streams_in_flight{0};
+struct StreamSlot {
+  StreamSlot() { ++streams_in_flight; }
+  ~StreamSlot() { --streams_in_flight; }
+  StreamSlot(const StreamSlot&) = delete;
+};
+int64_t max_streams(const App& app) { return std::max<int64_t>(1, int64_t(app.config().db_pool) / 8); }
 constexpr size_t kPartBytes = 1 << 20;  // a big download's file is kept in parts of about 1 MB
 
 // What the person asked for: which year, codes or labels, all logs or those with errors. From the
@@ -144,8 +157,9 @@ Response download(Context& ctx, const logs::Kind& kind) {
   d.filters = filter_json(r.filter);
   d.filename = csv_filename(kind.type, *a.year, of && perm::is_support(u) ? of->name : "", util::now_iso());
   d.created_at = util::now_iso();
-  if (n > stream_limit()) {
-    // A big download: written by a job, then fetched from its link.
+  if (n > stream_limit() || streams_in_flight >= max_streams(ctx.app)) {
+    // A big download (or the server is streaming as many as it should): written by a job, then
+    // fetched from its link.
     d.state = "queued";
     d.rows = n;
     d.expires_at = util::iso_from_seconds(util::now_seconds() + kLinkSeconds);
@@ -167,7 +181,8 @@ Response download(Context& ctx, const logs::Kind& kind) {
   // Written after the handler returns, on a connection of its own (the request's goes back to the pool).
   App& app = ctx.app;
   accounts::User user = u;
-  res.stream = [&app, r, user, id](const BodyWriter& write) mutable {
+  auto slot = std::make_shared<StreamSlot>();
+  res.stream = [&app, r, user, id, slot](const BodyWriter& write) mutable {
     auto lease = app.db().acquire();
     auto reader = app.db().acquire();
     r.user = &user;
