@@ -143,9 +143,9 @@ bool can_list_all_bulk_uploads(const User& u) { return is_support(u); }
 
 bool can_download_codes(const User& u) { return is_support(u); }
 bool sees_support_columns(const User& u) { return is_support(u); }
-bool can_view_csv_download(const User& u, int64_t requester_organisation_id, int64_t requester_id) {
-  // The same people as a bulk upload's results.
-  return can_view_bulk_upload(u, requester_organisation_id, requester_id);
+bool can_view_csv_download(const User& u, int64_t requester_organisation_id, int64_t requester_id, bool of_requester_organisation) {
+  if (!u.active) return false;
+  return is_support(u) || u.id == requester_id || (of_requester_organisation && is_coordinator_of(u, requester_organisation_id));
 }
 
 }  // namespace core::accounts::permissions

@@ -123,9 +123,11 @@ bool can_list_all_bulk_uploads(const User& u);
 
 // CSV downloads of logs: anyone may download the logs their list shows, with labels; only support
 // may have codes instead and the support-only columns. A big download's link opens for the person
-// who asked, their organisation's coordinators and support.
+// who asked and support, and for the coordinators of the requester's organisation only when the
+// download holds no more than that organisation's logs (`of_requester_organisation`): a support
+// user's download of every organisation is not their colleagues' to open.
 bool can_download_codes(const User& u);
 bool sees_support_columns(const User& u);
-bool can_view_csv_download(const User& u, int64_t requester_organisation_id, int64_t requester_id);
+bool can_view_csv_download(const User& u, int64_t requester_organisation_id, int64_t requester_id, bool of_requester_organisation);
 
 }  // namespace core::accounts::permissions

@@ -8,6 +8,7 @@
 
 #include "accounts/store.h"
 #include "bulk/store.h"
+#include "exports/csv_download.h"
 #include "exports/store.h"
 #include "util/time.h"
 #include "logs/store.h"
@@ -157,7 +158,9 @@ class RoutePermissions : public ::testing::Test {
       d.organisation_id = org;
       d.type = "lettings";
       d.year = 2026;
-      d.filters = "{}";
+      logs::store::Filter f;
+      f.organisation_id = org;
+      d.filters = exports::filter_json(f);
       d.filename = code + ".csv";
       d.state = "ready";
       d.rows = 1;

@@ -8,6 +8,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "accounts/permissions.h"
+#include "accounts/store.h"
 #include "cli/export_commands.h"
 #include "exports/csv_download.h"
 #include "exports/routes.h"
@@ -219,7 +221,15 @@ TEST(CsvDownload, OneCollectionYearIsRequired) {
   auto picker = c.get("/lettings-logs/csv-download");
   EXPECT_EQ(picker.status, 200);
   EXPECT_TRUE(contains(picker.body, "Which collection year do you want to download?"));
-  EXPECT_TRUE(contains(picker.body, "value=\"2025\""));
+  EXPECT_TRUE(contains(picker.body, "value=\"2026\""));
+  EXPECT_FALSE(contains(picker.body, "value=\"2025\"")) << "the list offers 2025, but there is no 2025 form to download with";
+  EXPECT_TRUE(contains(c.get("/lettings-logs/csv-download?year=2025").body, "Which collection year"));
+  EXPECT_EQ(download(c, "/lettings-logs", {{"year", "2025"}}).status, 400);
+  // Continue without a choice: an error, as GOV.UK forms say it.
+  auto none = c.get("/lettings-logs/csv-download?chose=1");
+  EXPECT_EQ(none.status, 422);
+  EXPECT_TRUE(contains(none.body, "There is a problem"));
+  EXPECT_TRUE(contains(none.body, "href=\"#year-2026\""));
   // A year the list does not offer is not taken.
   EXPECT_TRUE(contains(c.get("/lettings-logs/csv-download?year=1999").body, "Which collection year"));
   EXPECT_TRUE(contains(c.get("/lettings-logs/csv-download?year=2026x").body, "Which collection year"));
@@ -474,4 +484,38 @@ TEST(CsvDownload, StreamsBeyondThePoolsShareArePreparedByAJob) {
   EXPECT_FALSE(held.collect().empty());
   held = web::Response();
   EXPECT_EQ(download(c).status, 200);
+}
+
+// The confirmation names only the people and organisations the user may see, whatever ids the
+// address puts in the filters.
+TEST(CsvDownload, TheConfirmationNamesNoOneFromAnotherOrganisation) {
+  test::PinToday pin("2026-12-01");
+  test::TestApp t;
+  test::Client c(t);
+  c.sign_in("provider@riverside.example");
+  auto outsider = accounts::store::find_user(*t.conn(), t.user_id("coordinator@northshire.example"));
+  ASSERT_TRUE(outsider);
+  c.get("/lettings-logs?filtered=1&years=2026&assigned_to=specific&user=" + std::to_string(outsider->id) +
+        "&owning_organisation=" + std::to_string(t.org_id("Ministry of Housing, Communities and Local Government")));
+  auto page = c.get("/lettings-logs/csv-download");
+  EXPECT_EQ(page.status, 200);
+  EXPECT_FALSE(contains(page.body, outsider->name)) << outsider->name;
+  EXPECT_FALSE(contains(page.body, "Ministry of Housing"));
+  EXPECT_TRUE(contains(page.body, "An organisation you cannot see"));
+}
+
+// A big download's link: support's download of every organisation is not for the coordinators of
+// support's organisation; one organisation's download is for that organisation's coordinators.
+TEST(CsvDownload, ALinkOpensForItsOrganisationsCoordinatorsOnlyWhenItHoldsOnlyThatOrganisation) {
+  accounts::User coordinator;
+  coordinator.id = 7;
+  coordinator.organisation_id = 3;
+  coordinator.role = accounts::Role::Coordinator;
+  coordinator.active = true;
+  EXPECT_TRUE(accounts::permissions::can_view_csv_download(coordinator, 3, 9, true));
+  EXPECT_FALSE(accounts::permissions::can_view_csv_download(coordinator, 3, 9, false));
+  EXPECT_FALSE(accounts::permissions::can_view_csv_download(coordinator, 4, 9, true));
+  EXPECT_TRUE(accounts::permissions::can_view_csv_download(coordinator, 3, 7, false)) << "their own";
+  coordinator.active = false;
+  EXPECT_FALSE(accounts::permissions::can_view_csv_download(coordinator, 3, 7, false));
 }

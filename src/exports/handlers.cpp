@@ -8,6 +8,7 @@
 #include "exports/csv_download.h"
 #include "exports/routes.h"
 #include "exports/store.h"
+#include "form/registry.h"
 #include "logs/kinds.h"
 #include "logs/list.h"
 #include "mail/email_template.h"
@@ -35,7 +36,7 @@ constexpr int64_t kLinkSeconds = 48 * 3600;
 // instead, as a big one is. A slot is held for as long as the response that streams it exists.
 std::atomic<int64_t> streams_in_flight{0};
 struct StreamSlot {
-  StreamSlot() { ++streams_in_flight; }
+  StreamSlot() { streams_in_flight.fetch_add(1); }
   ~StreamSlot() { --streams_in_flight; }
   StreamSlot(const StreamSlot&) = delete;
 };
@@ -63,10 +64,15 @@ Ask read_ask(Context& ctx, const logs::Kind& kind, const logs::store::Filter& f,
   a.codes = value("codes") == "1";
   a.with_errors = value("errors") == "1";
   if (a.codes && !perm::can_download_codes(ctx.current_user())) throw HttpError(403, "Only support users can download codes.");
-  std::vector<int> offered = logs::list_years(kind);
-  if (auto y = util::parse_int64(value("year")); y && std::find(offered.begin(), offered.end(), int(*y)) != offered.end())
+  // A year the list offers and the kind has a form for (the list also offers last year's, which
+  // may have none).
+  auto downloadable = [&](int y) {
+    auto offered = logs::list_years(kind);
+    return std::find(offered.begin(), offered.end(), y) != offered.end() && std::find(kind.years.begin(), kind.years.end(), y) != kind.years.end();
+  };
+  if (auto y = util::parse_int64(value("year")); y && *y > 0 && *y < 10000 && downloadable(int(*y)))
     a.year = int(*y);
-  else if (f.years.size() == 1)
+  else if (f.years.size() == 1 && downloadable(f.years.front()))
     a.year = f.years.front();
   return a;
 }
@@ -104,9 +110,20 @@ std::string count_text(int64_t n) {
 
 Response year_picker(Context& ctx, const logs::Kind& kind, const std::string& action, const Ask& a) {
   json options = json::array();
-  for (int y : logs::list_years(kind)) options.push_back({{"value", y}, {"label", std::to_string(y) + " to " + std::to_string(y + 1)}});
-  return ctx.page("exports/year", {{"title", "Which collection year do you want to download?"}, {"action", action}, {"options", options},
-                                   {"codes", a.codes}, {"errors", a.with_errors}, {"back", action.substr(0, action.rfind('/'))}});
+  for (int y : logs::list_years(kind))
+    if (std::find(kind.years.begin(), kind.years.end(), y) != kind.years.end())
+      options.push_back({{"value", y}, {"label", std::to_string(y) + " to " + std::to_string(y + 1)}});
+  // Sent without a choice (or with one that is not offered): say so, as GOV.UK forms do.
+  bool chose = ctx.req.q("chose") == "1";
+  json j = {{"title", "Which collection year do you want to download?"}, {"action", action}, {"options", options},
+            {"codes", a.codes}, {"with_errors", a.with_errors}, {"back", action.substr(0, action.rfind('/'))}};
+  if (chose && !options.empty()) {
+    j["error"] = "Select a collection year";
+    j["has_errors"] = true;
+    j["errors"] = json::array({{{"text", "Select a collection year"}, {"href", "#year-" + options[0]["value"].dump()}}});
+    j["title"] = "Error: Which collection year do you want to download?";
+  }
+  return ctx.page("exports/year", j, chose ? 422 : 200);
 }
 
 Response confirm(Context& ctx, const logs::Kind& kind) {
@@ -130,7 +147,7 @@ Response confirm(Context& ctx, const logs::Kind& kind) {
                                       {"big", big},
                                       {"rows", rows},
                                       {"codes", a.codes},
-                                      {"errors", a.with_errors},
+                                      {"with_errors", a.with_errors},
                                       {"year", *a.year},
                                       {"variant", a.codes ? "codes" : "labels"},
                                       {"action", action},
@@ -157,7 +174,10 @@ Response download(Context& ctx, const logs::Kind& kind) {
   d.filters = filter_json(r.filter);
   d.filename = csv_filename(kind.type, *a.year, of && perm::is_support(u) ? of->name : "", util::now_iso());
   d.created_at = util::now_iso();
-  if (n > stream_limit() || streams_in_flight >= max_streams(ctx.app)) {
+  // Taken now, so that a download that cannot stream goes to the job instead (and is counted).
+  auto slot = std::make_shared<StreamSlot>();
+  if (n > stream_limit() || streams_in_flight > max_streams(ctx.app)) {
+    slot.reset();
     // A big download (or the server is streaming as many as it should): written by a job, then
     // fetched from its link.
     d.state = "queued";
@@ -171,7 +191,13 @@ Response download(Context& ctx, const logs::Kind& kind) {
     ctx.app.wake_jobs();
     return Response::redirect("/csv-downloads/" + std::to_string(id));
   }
-  d.state = "downloaded";
+  // The form and its description are loaded, and both connections taken, before anything is sent:
+  // a failure here is still an error page, not a cut-off file.
+  form::get(kind.type, *a.year);
+  download_spec(kind.type, *a.year);
+  auto lease = std::make_shared<db::Lease>(ctx.app.db().acquire());
+  auto reader = std::make_shared<db::Lease>(ctx.app.db().acquire());
+  d.state = "streaming";
   d.rows = n;
   int64_t id = store::create(ctx.conn(), d);
   Response res;
@@ -179,22 +205,30 @@ Response download(Context& ctx, const logs::Kind& kind) {
   res.headers.push_back({"Content-Disposition", "attachment; filename=\"" + d.filename + "\""});
   res.headers.push_back({"Cache-Control", "no-store"});
   // Written after the handler returns, on a connection of its own (the request's goes back to the pool).
-  App& app = ctx.app;
   accounts::User user = u;
-  auto slot = std::make_shared<StreamSlot>();
-  res.stream = [&app, r, user, id, slot](const BodyWriter& write) mutable {
-    auto lease = app.db().acquire();
-    auto reader = app.db().acquire();
+  res.stream = [r, user, id, slot, lease, reader](const BodyWriter& write) mutable {
     r.user = &user;
-    int64_t written = write_csv(*lease, r, write, &*reader);
-    store::set_state(*lease, id, "downloaded", written);
+    try {
+      int64_t written = write_csv(**lease, r, write, &**reader);
+      store::set_state(**lease, id, "downloaded", written);
+    } catch (...) {
+      try {
+        store::set_state(**lease, id, "failed", 0);
+      } catch (...) {
+      }
+      throw;
+    }
   };
   return res;
 }
 
 store::Download viewable(Context& ctx) {
   auto d = store::find(ctx.conn(), ctx.req.id_param("id"));
-  if (!d || !perm::can_view_csv_download(ctx.current_user(), d->organisation_id, d->user_id)) throw NotFound();
+  if (!d) throw NotFound();
+  // Whether it holds only its requester's organisation's logs (the logs that organisation owns or manages).
+  auto f = filter_from_json(d->filters);
+  bool own = f && !f->all_organisations && f->organisation_id == d->organisation_id;
+  if (!perm::can_view_csv_download(ctx.current_user(), d->organisation_id, d->user_id, own)) throw NotFound();
   return *d;
 }
 
@@ -212,10 +246,13 @@ Response download_page(Context& ctx) {
     j["ready"] = true;
     j["href"] = "/csv-downloads/" + std::to_string(d.id) + "/download";
     j["expires"] = util::display_datetime(*d.expires_at);
-  } else if (expired(d) || d.state == "downloaded") {
+  } else if (expired(d) || d.state == "downloaded" || d.state == "streaming") {
     j["title"] = "This download link has expired";
     j["gone"] = true;
-  } else if (d.state == "failed") {
+  } else if (d.state == "failed" || (d.job_id && [&] {
+               auto job = jobs::find(ctx.conn(), *d.job_id);
+               return job && job->state == "failed";
+             }())) {
     j["title"] = "Your CSV download could not be made";
     j["failed"] = true;
   } else {
@@ -283,8 +320,12 @@ int64_t write_download(db::Database& db, db::Connection& c, int64_t download_id,
       buffer.clear();
     }
   }, &*reader);
-  if (!buffer.empty()) store::add_part(c, download_id, part++, buffer);
-  store::set_state(c, download_id, "ready", written);
+  // The last part and "ready" together, and only while the job is still this worker's.
+  c.transaction([&] {
+    if (progress && !progress(written, total)) throw std::runtime_error("the download's job is no longer this worker's");
+    if (!buffer.empty()) store::add_part(c, download_id, part++, buffer);
+    store::set_state(c, download_id, "ready", written);
+  });
   return written;
 }
 

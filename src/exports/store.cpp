@@ -59,8 +59,12 @@ void add_part(db::Connection& c, int64_t id, int part, std::string_view content)
 }
 
 void each_part(db::Connection& c, int64_t id, const std::function<void(std::string_view)>& fn) {
-  c.each("SELECT content FROM csv_download_parts WHERE download_id = ? ORDER BY part", {id},
-         [&](const db::Row& r) { fn(r.str(0)); });
+  // One part (about 1 MB) a statement: a cursor would fetch many at once.
+  for (int64_t part = 0;; ++part) {
+    auto r = c.query_one("SELECT content FROM csv_download_parts WHERE download_id = ? AND part = ?", {id, part});
+    if (!r) break;
+    fn(r->str(0));
+  }
 }
 
 int64_t count_for_user(db::Connection& c, int64_t user_id) {

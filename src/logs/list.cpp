@@ -1,6 +1,7 @@
 #include "logs/list.h"
 
 #include <algorithm>
+#include <set>
 
 #include "accounts/handler_helpers.h"
 #include "accounts/permissions.h"
@@ -178,14 +179,24 @@ std::vector<std::pair<std::string, std::string>> filter_summary(Context& ctx, co
   parts.clear();
   for (int c : f.categories) parts.push_back(kind.category_text(c));
   if (!parts.empty()) out.emplace_back(kind.category_label, joined(parts));
+  // Names only of the people and organisations the user may see (an id in the filter is whatever
+  // was typed into the address).
+  const auto& me = ctx.current_user();
   if (f.assigned_to_id) {
     auto u = accounts::store::find_user(ctx.conn(), *f.assigned_to_id);
-    out.emplace_back("Assigned to", *f.assigned_to_id == ctx.current_user().id ? "You" : u ? u->name : "Unknown user");
+    std::string who = *f.assigned_to_id == me.id ? "You" : u && perm::can_view_user(me, *u) ? u->name : "A user you cannot see";
+    out.emplace_back("Assigned to", who);
+  }
+  std::set<int64_t> related;
+  if (!perm::is_support(me)) {
+    related.insert(me.organisation_id);
+    for (auto& o : accounts::store::stock_owners(ctx.conn(), me.organisation_id)) related.insert(o.id);
+    for (auto& o : accounts::store::managing_agents(ctx.conn(), me.organisation_id)) related.insert(o.id);
   }
   for (auto [id, label] : {std::pair{f.owned_by, "Owned by"}, std::pair{f.managed_by, "Managed by"}})
     if (id) {
-      auto o = accounts::store::find_organisation(ctx.conn(), *id);
-      out.emplace_back(label, o ? o->name : "Unknown organisation");
+      auto o = perm::is_support(me) || related.count(*id) ? accounts::store::find_organisation(ctx.conn(), *id) : std::nullopt;
+      out.emplace_back(label, o ? o->name : "An organisation you cannot see");
     }
   if (f.from_bulk_upload) out.emplace_back("How the log was created", "From bulk upload");
   if (f.bulk_upload_id) out.emplace_back("Bulk upload", std::to_string(*f.bulk_upload_id));

@@ -96,7 +96,7 @@ test('a bigger download is prepared by the server and its link emailed', async (
     await h.visit(p2, new URL(link).pathname);
     assert.match(await p2.locator('h1').innerText(), /Your CSV download is ready/);
     await h.checkA11y(p2);
-    const file = await downloadBy(p2, () => p2.getByRole('link', { name: 'Download the file' }).click());
+    const file = await downloadBy(p2, () => p2.getByRole('button', { name: 'Download the file' }).click());
     const rows = parseCsv(file.text.slice(1));
     assert.ok(rows.length >= 2 + 4, `at least the 4 new logs: ${rows.length - 2}`);
   } finally {
