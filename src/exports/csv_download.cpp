@@ -20,6 +20,7 @@
 #include "schemes/store.h"
 #include "util/csv.h"
 #include "util/paths.h"
+#include "util/text.h"
 
 namespace core::exports {
 
@@ -51,12 +52,6 @@ std::vector<std::string> strings(const json& spec, const char* key) {
   return out;
 }
 bool contains(const std::vector<std::string>& v, const std::string& s) { return std::find(v.begin(), v.end(), s) != v.end(); }
-
-std::string upper(std::string s) {
-  for (char& ch : s)
-    if (ch >= 'a' && ch <= 'z') ch = char(ch - 'a' + 'A');
-  return s;
-}
 
 }  // namespace
 
@@ -128,7 +123,7 @@ std::vector<Column> csv_columns(const form::Form& f, const json& spec, bool supp
     Column col;
     col.header = c;
     col.name = attribute_of.count(c) ? attribute_of[c] : c;
-    if (upper_case) col.header = support_headers.contains(c) ? support_headers[c].get<std::string>() : upper(c);
+    if (upper_case) col.header = support_headers.contains(c) ? support_headers[c].get<std::string>() : util::ascii_upper(c);
     if (defs.contains(c)) col.definition = defs[c].get<std::string>();
     cols.push_back(std::move(col));
   }

@@ -480,10 +480,19 @@ TEST(CsvDownload, StreamsBeyondThePoolsShareArePreparedByAJob) {
   auto second = download(c);
   EXPECT_EQ(second.status, 303);
   EXPECT_TRUE(second.header("Location").rfind("/csv-downloads/", 0) == 0) << second.header("Location");
+  // A stored file's link counts too: while the first streams, it is "try again in a minute".
+  mail::FileMailer mailer(t.mail_dir(), "CORE <noreply@core.test>");
+  jobs::Worker worker(t.db(), "test");
+  exports::register_jobs(worker, t.db(), mailer, "http://localhost:8080");
+  EXPECT_EQ(worker.run_due(), 1);
+  auto busy = c.get(second.header("Location") + "/download");
+  EXPECT_EQ(busy.status, 503);
+  EXPECT_EQ(busy.header("Retry-After"), "60");
   // Once the first is done, downloads stream again.
   EXPECT_FALSE(held.collect().empty());
   held = web::Response();
   EXPECT_EQ(download(c).status, 200);
+  EXPECT_EQ(c.get(second.header("Location") + "/download").status, 200);
 }
 
 // The confirmation names only the people and organisations the user may see, whatever ids the
@@ -518,4 +527,55 @@ TEST(CsvDownload, ALinkOpensForItsOrganisationsCoordinatorsOnlyWhenItHoldsOnlyTh
   EXPECT_TRUE(accounts::permissions::can_view_csv_download(coordinator, 3, 7, false)) << "their own";
   coordinator.active = false;
   EXPECT_FALSE(accounts::permissions::can_view_csv_download(coordinator, 3, 7, false));
+}
+
+// What the address bar can hold: ids that are not ids, years that are not years, flags with other values.
+TEST(CsvDownload, HostileAddressesGetA404OrThePickerAndChangeNothing) {
+  test::PinToday pin("2026-12-01");
+  test::TestApp t;
+  test::Client c(t);
+  c.sign_in("provider@riverside.example");
+  test::create_log_with_setup(c, "HOSTILE-1", "P-1");
+  for (std::string id : {"0", "-1", "99999999999999999999", "1e3", "1%00", "..%2f..%2fetc"}) {
+    EXPECT_EQ(c.get("/csv-downloads/" + id).status, 404) << id;
+    EXPECT_EQ(c.get("/csv-downloads/" + id + "/download").status, 404) << id;
+  }
+  for (std::string year : {"99999999999999999999", "-2026", "2026.0", "0", "%00"})
+    EXPECT_TRUE(contains(c.get("/lettings-logs/csv-download?year=" + year).body, "Which collection year")) << year;
+  // Only "1" asks for codes or errors; anything else is the ordinary download.
+  auto other = c.get("/lettings-logs/csv-download?year=2026&codes=yes&errors=2");
+  EXPECT_EQ(other.status, 200);
+  EXPECT_TRUE(contains(other.body, "Labels"));
+  EXPECT_EQ(download(c, "/lettings-logs", {{"year", "99999999999999999999"}}).status, 400);
+  EXPECT_EQ(t.count("csv_downloads"), 0);
+}
+
+// A big download's job works out whose logs from the person as they are when it runs: a record
+// that says "every organisation" for someone who is not support gives only their own.
+TEST(CsvDownload, TheJobUsesWhatThePersonMaySeeWhenItRuns) {
+  test::PinToday pin("2026-12-01");
+  test::TestApp t;
+  test::Client c(t), other(t);
+  c.sign_in("provider@riverside.example");
+  int64_t mine = test::create_log_with_setup(c, "SCOPE-1", "P-1");
+  other.sign_in("provider@northshire.example");
+  int64_t theirs = test::create_log_with_setup(other, "SCOPE-2", "P-2");
+  auto conn = t.conn();
+  logs::store::Filter all;
+  all.all_organisations = true;  // as if they had been support when they asked
+  exports::store::Download d;
+  d.user_id = t.user_id("provider@riverside.example");
+  d.organisation_id = t.org_id("Riverside Homes Housing Association");
+  d.type = "lettings";
+  d.year = 2026;
+  d.filters = exports::filter_json(all);
+  d.filename = "x.csv";
+  d.state = "queued";
+  int64_t id = exports::store::create(*conn, d);
+  EXPECT_EQ(exports::write_download(t.db(), *conn, id, {}), 1);
+  std::string file;
+  exports::store::each_part(*conn, id, [&](std::string_view s) { file.append(s); });
+  Csv csv = read_csv(file);
+  EXPECT_GE(csv.row_of(mine), 0);
+  EXPECT_EQ(csv.row_of(theirs), -1);
 }

@@ -102,10 +102,15 @@ CsvRequest csv_request(Context& ctx, const logs::Kind& kind, const logs::store::
   return r;
 }
 
-std::string count_text(int64_t n) {
-  std::string s = std::to_string(n);
-  for (int i = int(s.size()) - 3; i > 0; i -= 3) s.insert(size_t(i), ",");
-  return s + (n == 1 ? " log" : " logs");
+std::string count_text(int64_t n) { return util::thousands(n) + (n == 1 ? " log" : " logs"); }
+
+// A CSV file's response, its body to be streamed.
+Response csv_response(const std::string& filename) {
+  Response res;
+  res.content_type = "text/csv; charset=utf-8";
+  res.headers.push_back({"Content-Disposition", "attachment; filename=\"" + filename + "\""});
+  res.headers.push_back({"Cache-Control", "no-store"});
+  return res;
 }
 
 Response year_picker(Context& ctx, const logs::Kind& kind, const std::string& action, const Ask& a) {
@@ -200,10 +205,7 @@ Response download(Context& ctx, const logs::Kind& kind) {
   d.state = "streaming";
   d.rows = n;
   int64_t id = store::create(ctx.conn(), d);
-  Response res;
-  res.content_type = "text/csv; charset=utf-8";
-  res.headers.push_back({"Content-Disposition", "attachment; filename=\"" + d.filename + "\""});
-  res.headers.push_back({"Cache-Control", "no-store"});
+  Response res = csv_response(d.filename);
   // Written after the handler returns, on a connection of its own (the request's goes back to the pool).
   accounts::User user = u;
   res.stream = [r, user, id, slot, lease, reader](const BodyWriter& write) mutable {
@@ -269,16 +271,17 @@ Response download_page(Context& ctx) {
 Response download_file(Context& ctx) {
   store::Download d = viewable(ctx);
   if (d.state != "ready" || expired(d)) return Response::redirect("/csv-downloads/" + std::to_string(d.id));
-  Response res;
-  res.content_type = "text/csv; charset=utf-8";
-  res.headers.push_back({"Content-Disposition", "attachment; filename=\"" + d.filename + "\""});
-  res.headers.push_back({"Cache-Control", "no-store"});
-  App& app = ctx.app;
+  // A stored file holds a connection while it is sent: it counts against the streams' share of the pool.
+  auto slot = std::make_shared<StreamSlot>();
+  if (streams_in_flight > max_streams(ctx.app)) {
+    Response busy = ctx.app.error_page(ctx, 503, "Too many files are being sent just now. Try again in a minute.");
+    busy.set_header("Retry-After", "60");
+    return busy;
+  }
+  auto lease = std::make_shared<db::Lease>(ctx.app.db().acquire());
+  Response res = csv_response(d.filename);
   int64_t id = d.id;
-  res.stream = [&app, id](const BodyWriter& write) {
-    auto lease = app.db().acquire();
-    store::each_part(*lease, id, write);
-  };
+  res.stream = [lease, id, slot](const BodyWriter& write) { store::each_part(**lease, id, write); };
   return res;
 }
 
@@ -290,6 +293,12 @@ int64_t write_download(db::Database& db, db::Connection& c, int64_t download_id,
   auto f = filter_from_json(d->filters);
   auto user = accounts::store::find_user(c, d->user_id);
   if (!f || !user) throw std::runtime_error("the download's record cannot be read");
+  // The logs the person may see now, not when they asked: someone who is no longer support, or has
+  // moved organisation, gets their own organisation's logs (an empty file if none match).
+  if (!perm::is_support(*user) && (f->all_organisations || f->organisation_id != user->organisation_id)) {
+    f->all_organisations = false;
+    f->organisation_id = user->organisation_id;
+  }
   CsvRequest r;
   r.type = d->type;
   r.year = d->year;

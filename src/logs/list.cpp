@@ -236,9 +236,7 @@ Response list_page(Context& ctx, const Kind& kind, const accounts::Organisation*
   bool bulk = perm::can_bulk_delete_logs(u, filtered, f.assigned_to_id && *f.assigned_to_id == u.id);
   j["can_bulk_delete"] = bulk;
   j["can_download_codes"] = perm::can_download_codes(u);
-  std::string count = std::to_string(page.total);
-  for (int i = int(count.size()) - 3; i > 0; i -= 3) count.insert(size_t(i), ",");
-  j["total_text"] = count + (page.total == 1 ? " log" : " logs") + (filtered ? " found" : "");
+  j["total_text"] = util::thousands(page.total) + (page.total == 1 ? " log" : " logs") + (filtered ? " found" : "");
   j["logs"] = json::array();
   // The columns, named by the kind's questions ("Tenant code and property reference", "Needs type").
   j["reference_heading"] = kind.reference_label + (kind.property_reference_label.empty() ? "" : " and " + util::lower_first_word(kind.property_reference_label));

@@ -121,6 +121,12 @@ std::string ascii_lower(std::string s) {
   return s;
 }
 
+std::string thousands(int64_t n) {
+  std::string s = std::to_string(n < 0 ? -n : n);
+  for (int i = int(s.size()) - 3; i > 0; i -= 3) s.insert(size_t(i), ",");
+  return n < 0 ? "-" + s : s;
+}
+
 std::string ascii_upper(std::string s) {
   for (auto& c : s)
     if (c >= 'a' && c <= 'z') c = char(c - 'a' + 'A');

@@ -35,6 +35,8 @@ const char* single_line_problem(const std::string& s);
 // ASCII letters folded to lower or upper case (other bytes, UTF-8 included, as they are).
 std::string ascii_lower(std::string s);
 std::string ascii_upper(std::string s);
+// "300,000": a count with thousands separated by commas, as GOV.UK writes numbers.
+std::string thousands(int64_t n);
 // The text without the spaces, tabs, CRs and LFs at either end.
 std::string trim_blanks(std::string_view s);
 
