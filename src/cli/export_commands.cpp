@@ -3,10 +3,12 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <unistd.h>
 
 #include "accounts/store.h"
 #include "cli/options.h"
 #include "db/database.h"
+#include "exports/cds.h"
 #include "exports/csv_download.h"
 #include "logs/kinds.h"
 #include "util/text.h"
@@ -69,6 +71,44 @@ int export_csv(const std::string& type, const std::string& year_text, bool codes
   }
   std::filesystem::rename(part, path);
   std::cout << n << " " << kind->name << "s written to " << out << "\n";
+  return 0;
+}
+
+int export_cds(const std::string& out, bool full, const std::string& collection, const std::string& year_text, const std::string& database_url) {
+  const char* usage = "usage: core export cds --out DIR [--full] [--collection lettings|sales|users|organisations] [--year 2026] [--database URL]\n";
+  if (out.empty()) {
+    std::cerr << usage;
+    return 2;
+  }
+  exports::cds::Options o;
+  o.out = out;
+  o.full = full;
+  o.collection = collection;
+  if (!year_text.empty()) {
+    auto year = year_option(year_text);
+    if (!year) {
+      std::cerr << usage;
+      return 2;
+    }
+    o.year = *year;
+  }
+  o.holder = "cli-" + std::to_string(::getpid());
+  db::Database db(database_url, 2);
+  auto c = db.acquire();
+  auto reader = db.acquire();
+  exports::cds::Result r;
+  try {
+    r = exports::cds::run(*c, o, &*reader);
+  } catch (const exports::cds::Busy& e) {
+    std::cerr << "core export cds: " << e.what() << "\n";
+    return 1;
+  } catch (const std::invalid_argument& e) {
+    std::cerr << "core export cds: " << e.what() << "\n";
+    return 2;
+  }
+  for (auto& a : r.archives) std::cout << a.name << ".zip: " << a.records << " records\n";
+  for (auto& e : r.empty) std::cout << e << ": nothing " << (full ? "to export" : "changed since the last export") << "\n";
+  std::cout << r.manifest << ": " << r.archives.size() << " archive(s), " << r.records << " records in all\n";
   return 0;
 }
 

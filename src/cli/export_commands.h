@@ -11,4 +11,10 @@ namespace core::cli {
 int export_csv(const std::string& type, const std::string& year, bool codes, const std::string& organisation, const std::string& out,
                const std::string& database_url);
 
+// core export cds --out DIR [--full] [--collection lettings|sales|users|organisations] [--year 2026] [--database URL]
+// The export to the department's data store (exports/cds.h) into DIR: the changes since the last
+// run of each collection, or everything with --full. Prints each archive and the master manifest.
+// Exits 1 when another export is running.
+int export_cds(const std::string& out, bool full, const std::string& collection, const std::string& year, const std::string& database_url);
+
 }  // namespace core::cli

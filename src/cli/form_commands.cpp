@@ -3,11 +3,13 @@
 
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <fstream>
 #include <map>
 #include <iostream>
 
 #include "db/database.h"
+#include "exports/cds.h"
 #include "exports/csv_download.h"
 #include "form/cases.h"
 #include "form/gateway.h"
@@ -78,24 +80,39 @@ bool lint_template_spec_file(const std::string& path) {
   return true;
 }
 
-// A CSV download description (forms/<year>/<type>-download.json), checked against its form.
-bool lint_download_spec_file(const std::string& path) {
+// A companion description (forms/<year>/<type>-<kind>.json: a CSV download, the data-store
+// export), checked against its form beside it with `lint`; `summary` says what it holds.
+bool lint_companion_file(const std::string& path, const std::string& kind,
+                         const std::function<std::vector<std::string>(const form::Form&, const json&)>& lint,
+                         const std::function<std::string(const form::Form&, const json&)>& summary) {
   std::filesystem::path p(path);
   std::string name = p.filename().string();
-  std::string type = name.substr(0, name.size() - std::string("-download.json").size());
+  std::string type = name.substr(0, name.size() - std::string("-" + kind + ".json").size());
   auto f = companion_form(path, (p.parent_path() / (type + ".json")).string());
   if (!f) return false;
   json j = read_json_file(path);
-  if (!j.is_object() || !j.contains("download")) {
-    std::cerr << path << ": not a download description (an object with `download`)\n";
+  if (!j.is_object() || !j.contains(kind)) {
+    std::cerr << path << ": not a " << kind << " description (an object with `" << kind << "`)\n";
     return false;
   }
-  auto problems = exports::lint_download_spec(*f, j["download"]);
+  auto problems = lint(*f, j[kind]);
   for (auto& pr : problems) std::cerr << path << ": " << pr << "\n";
   if (!problems.empty()) return false;
-  std::cout << path << ": ok (" << type << " CSV download: " << exports::csv_columns(*f, j["download"], true).size() << " columns for support, "
-            << exports::csv_columns(*f, j["download"], false).size() << " for everyone else)\n";
+  std::cout << path << ": ok (" << type << " " << summary(*f, j[kind]) << ")\n";
   return true;
+}
+
+bool lint_download_spec_file(const std::string& path) {
+  return lint_companion_file(path, "download", exports::lint_download_spec, [](const form::Form& f, const json& spec) {
+    return "CSV download: " + std::to_string(exports::csv_columns(f, spec, true).size()) + " columns for support, " +
+           std::to_string(exports::csv_columns(f, spec, false).size()) + " for everyone else";
+  });
+}
+
+bool lint_cds_spec_file(const std::string& path) {
+  return lint_companion_file(path, "cds", exports::cds::lint_cds_spec, [](const form::Form&, const json& spec) {
+    return "export to the data store: " + std::to_string(spec.value("elements", json::array()).size()) + " elements";
+  });
 }
 
 }  // namespace
@@ -107,6 +124,10 @@ int form_lint(const std::vector<std::string>& files) {
   }
   int bad = 0;
   for (auto& path : files) {
+    if (exports::cds::is_cds_spec_path(path)) {
+      if (!lint_cds_spec_file(path)) ++bad;
+      continue;
+    }
     if (exports::is_download_spec_path(path)) {
       if (!lint_download_spec_file(path)) ++bad;
       continue;

@@ -29,6 +29,7 @@
 #include "cli/form_commands.h"
 #include "cli/export_commands.h"
 #include "exports/routes.h"
+#include "exports/schedule.h"
 #include "logs/generate.h"
 #include "logs/service.h"
 #include "logs/kinds.h"
@@ -57,7 +58,7 @@ struct Args {
 // Options that take a value; everything else starting with -- is a flag.
 const std::set<std::string> kValued = {"--port", "--database", "--name", "--type", "--email", "--organisation",
                                        "--role", "--users", "--year", "--today", "--count", "--organisations", "--assigned-to",
-                                       "--rent-periods", "--as", "--duplicates-every", "--rows", "--errors-every", "--out"};
+                                       "--rent-periods", "--as", "--duplicates-every", "--rows", "--errors-every", "--out", "--collection"};
 
 Args parse(int argc, char** argv, int from) {
   Args a;
@@ -115,6 +116,7 @@ int usage() {
                "  bulk-upload import --type lettings|sales --year 2026 FILE --as EMAIL [--organisation ID] [--fix-in-service] [--database URL]\n"
                "  bulk-upload generate --type lettings|sales --year 2026 --rows N [--errors-every K] [--organisation ID] [--email EMAIL] --out FILE\n"
                "  export csv --type lettings|sales --year 2026 [--codes] [--organisation ID] --out FILE [--database URL]\n"
+               "  export cds --out DIR [--full] [--collection lettings|sales|users|organisations] [--year 2026] [--database URL]\n"
                "Database URLs: sqlite:///absolute/path.db, sqlite://relative/path.db,\n"
                "               postgresql://user[:password]@host:port/dbname\n";
   return 2;
@@ -153,12 +155,30 @@ int cmd_serve(const Args& a) {
     std::cerr << "core serve: CORE_JOB_LEASE_SECONDS must be a number of seconds from 1 to 3600\n";
     return 2;
   }
-  jobs::Worker worker(db, "serve-" + std::to_string(::getpid()), int(*lease));
+  // The nightly export to the data store (exports/schedule.h): off unless CORE_CDS_EXPORT_AT is set.
+  std::optional<exports::ScheduleConfig> schedule_cfg;
+  try {
+    schedule_cfg = exports::ScheduleConfig::from_env();
+  } catch (const std::invalid_argument& e) {
+    std::cerr << "core serve: " << e.what() << "\n";
+    return 2;
+  }
+  const std::string worker_name = "serve-" + std::to_string(::getpid());
+  jobs::Worker worker(db, worker_name, int(*lease));
   bulk::register_jobs(worker, *mailer, app.base_url());
   exports::register_jobs(worker, db, *mailer, app.base_url());
+  exports::register_cds_job(worker, db, worker_name);
   app.set_job_waker([&worker] { worker.wake(); });
   worker.start();
+  std::unique_ptr<exports::Schedule> schedule;
+  if (schedule_cfg) {
+    std::cerr << "core serve: the export to the data store is due every day at " << (schedule_cfg->hour < 10 ? "0" : "") << schedule_cfg->hour
+              << ":" << (schedule_cfg->minute < 10 ? "0" : "") << schedule_cfg->minute << " (England), into " << schedule_cfg->dir << "\n";
+    schedule = std::make_unique<exports::Schedule>(db, *schedule_cfg, [&worker] { worker.wake(); });
+    schedule->start();
+  }
   int rc = web::serve(app);
+  if (schedule) schedule->stop();
   worker.stop();
   return rc;
 }
@@ -366,6 +386,8 @@ int main(int argc, char** argv) {
     if (cmd == "export" && a.positional.size() >= 2 && a.positional[1] == "csv")
       return cli::export_csv(opt(a, "--type"), opt(a, "--year"), a.flags.count("--codes") > 0, opt(a, "--organisation"), opt(a, "--out"),
                              database_url(a));
+    if (cmd == "export" && a.positional.size() >= 2 && a.positional[1] == "cds")
+      return cli::export_cds(opt(a, "--out"), a.flags.count("--full") > 0, opt(a, "--collection"), opt(a, "--year"), database_url(a));
     if (cmd == "--help" || cmd == "help") {
       usage();
       return 0;

@@ -1,19 +1,17 @@
 #include "exports/csv_download.h"
 
 #include <algorithm>
-#include <condition_variable>
-#include <deque>
-#include <exception>
-#include <thread>
 #include <fstream>
 #include <map>
 #include <mutex>
 #include <set>
 #include <unordered_map>
 #include <stdexcept>
+#include <tuple>
 
 #include "form/gateway.h"
 #include "form/registry.h"
+#include "exports/pipeline.h"
 #include "logs/flow.h"
 #include "logs/service.h"
 #include "schemes/model.h"
@@ -26,22 +24,24 @@ namespace core::exports {
 
 using nlohmann::json;
 
-const json& download_spec(const std::string& type, int year) {
+const json& companion_spec(const std::string& type, int year, const std::string& kind) {
   static std::mutex m;
-  static std::map<std::pair<std::string, int>, json> loaded;
+  static std::map<std::tuple<std::string, int, std::string>, json> loaded;
   std::lock_guard lock(m);
-  auto key = std::make_pair(type, year);
+  auto key = std::make_tuple(type, year, kind);
   if (auto it = loaded.find(key); it != loaded.end()) return it->second;
   // Only the kinds and years the registry knows (never a path made of what a user typed).
   form::get(type, year);
-  auto path = resource_root() / "forms" / std::to_string(year) / (type + "-download.json");
+  auto path = resource_root() / "forms" / std::to_string(year) / (type + "-" + kind + ".json");
   std::ifstream in(path);
-  if (!in) throw std::runtime_error("There is no CSV download description for " + type + " logs of " + std::to_string(year) + ".");
+  if (!in) throw std::runtime_error("There is no " + kind + " description for " + type + " logs of " + std::to_string(year) + ".");
   json j = json::parse(in, nullptr, false);
-  if (j.is_discarded() || !j.contains("download") || !j["download"].is_object())
-    throw std::runtime_error(path.string() + ": not a download description (an object with `download`)");
-  return loaded[key] = j["download"];
+  if (j.is_discarded() || !j.contains(kind) || !j[kind].is_object())
+    throw std::runtime_error(path.string() + ": not a " + kind + " description (an object with `" + kind + "`)");
+  return loaded[key] = j[kind];
 }
+
+const json& download_spec(const std::string& type, int year) { return companion_spec(type, year, "download"); }
 
 namespace {
 
@@ -392,10 +392,7 @@ std::string errors_text(db::Connection& c, const CsvRequest& r, const form::Form
 
 }  // namespace
 
-bool is_download_spec_path(const std::string& path) {
-  return !form::is_definition_path(path) && !form::is_template_spec_path(path) && path.size() > 5 &&
-         path.compare(path.size() - 5, 5, ".json") == 0;
-}
+bool is_download_spec_path(const std::string& path) { return path.ends_with("-download.json"); }
 
 std::vector<std::string> lint_download_spec(const form::Form& f, const json& spec) {
   std::vector<std::string> problems;
@@ -507,64 +504,7 @@ int64_t write_csv(db::Connection& c, const CsvRequest& r, const Sink& write, db:
     logs::store::each_log(c, download_filter(r), format);
     return n;
   }
-  // Two stages on two connections: a thread reads the logs (the database's work and the driver's)
-  // while this one writes them out; at most kQueued batches wait between them, so memory stays flat.
-  constexpr size_t kBatch = 256, kQueued = 8;
-  std::mutex m;
-  std::condition_variable cv;
-  std::deque<std::vector<logs::store::LogWithPeople>> queue;
-  bool finished = false, stopping = false;
-  std::exception_ptr failure;
-  struct Stopped {};
-  std::thread producer([&] {
-    std::vector<logs::store::LogWithPeople> batch;
-    auto hand_over = [&] {
-      std::unique_lock lock(m);
-      cv.wait(lock, [&] { return queue.size() < kQueued || stopping; });
-      if (stopping) throw Stopped{};
-      queue.push_back(std::move(batch));
-      batch.clear();
-      cv.notify_all();
-    };
-    try {
-      logs::store::each_log(*reader, download_filter(r), [&](const logs::store::LogWithPeople& x) {
-        batch.push_back(x);
-        if (batch.size() >= kBatch) hand_over();
-      });
-      if (!batch.empty()) hand_over();
-    } catch (const Stopped&) {
-    } catch (...) {
-      std::lock_guard lock(m);
-      failure = std::current_exception();
-    }
-    std::lock_guard lock(m);
-    finished = true;
-    cv.notify_all();
-  });
-  try {
-    for (;;) {
-      std::vector<logs::store::LogWithPeople> batch;
-      {
-        std::unique_lock lock(m);
-        cv.wait(lock, [&] { return !queue.empty() || finished; });
-        if (queue.empty()) break;
-        batch = std::move(queue.front());
-        queue.pop_front();
-        cv.notify_all();
-      }
-      for (auto& x : batch) format(x);
-    }
-  } catch (...) {
-    {
-      std::lock_guard lock(m);
-      stopping = true;
-      cv.notify_all();
-    }
-    producer.join();
-    throw;
-  }
-  producer.join();
-  if (failure) std::rethrow_exception(failure);
+  pipelined([&](const LogFn& fn) { logs::store::each_log(*reader, download_filter(r), fn); }, format);
   return n;
 }
 

@@ -30,6 +30,10 @@ struct Column {
   std::string definition;  // the first row's text ("" when the description has none)
 };
 
+// A form's companion description forms/<year>/<type>-<kind>.json (kind "download": the CSV
+// download; "cds": the export to the data store), its object under the key `kind`, loaded once;
+// throws std::runtime_error when the form has none.
+const nlohmann::json& companion_spec(const std::string& type, int year, const std::string& kind);
 // The download description of a form (forms/<year>/<type>-download.json), loaded once; throws
 // std::runtime_error when the form has none.
 const nlohmann::json& download_spec(const std::string& type, int year);

@@ -76,7 +76,7 @@ bool is_definition_path(const std::string& path) {
   auto ends = [&](const std::string& suffix) {
     return path.size() >= suffix.size() && path.compare(path.size() - suffix.size(), suffix.size(), suffix) == 0;
   };
-  return ends(".json") && !is_template_spec_path(path) && !ends("-download.json");
+  return ends(".json") && !is_template_spec_path(path) && !ends("-download.json") && !ends("-cds.json");
 }
 
 }  // namespace core::form

@@ -14,7 +14,8 @@ std::shared_ptr<const Form> get(const std::string& type, int year);
 std::string definition_path(const std::string& type, int year);
 // Whether a file beside the forms (forms/<year>/*.json) is a form definition, rather than one of a
 // form's companions: its bulk-upload template spec (<type>-bulk-upload.json) or its CSV download
-// description (<type>-download.json, exports/csv_download.h).
+// description (<type>-download.json, exports/csv_download.h) or its data-store export description
+// (<type>-cds.json, exports/cds.h).
 bool is_definition_path(const std::string& path);
 std::string data_dir();
 

@@ -365,17 +365,18 @@ std::string count_by_status_plan(db::Connection& c, const Filter& f) {
   return plan;
 }
 
-void each_log(db::Connection& c, const Filter& f, const std::function<void(const LogWithPeople&)>& fn) {
-  Params p;
-  std::string w = where(f, p);
+namespace {
+// Logs with the users they name, as a cursor returns them: `where` (with its parameters) picks them.
+void each_with_people(db::Connection& c, const std::string& where, const Params& p,
+                      const std::function<void(const LogWithPeople&)>& fn) {
   // The users the log names; the last save's author by the log_changes index (log_id, version).
   std::string sql = kSelect;
   sql.insert(sql.find(" FROM logs l"),
              ", cu.email AS created_by_email, u.email AS assigned_email, u.is_dpo AS assigned_is_dpo, "
-             "ub.id AS updated_by_id, ub.email AS updated_by_email");
+             "ub.id AS updated_by_id, ub.email AS updated_by_email, l.deleted_at");
   sql += "LEFT JOIN users cu ON cu.id = l.created_by_id LEFT JOIN users ub ON ub.id = "
          "(SELECT lc.user_id FROM log_changes lc WHERE lc.log_id = l.id ORDER BY lc.version DESC LIMIT 1) " +
-         w + " ORDER BY l.id";
+         where + " ORDER BY l.id";
   c.each(sql, p, [&](const db::Row& r) {
     LogWithPeople x;
     x.log = from_row(r);
@@ -384,8 +385,35 @@ void each_log(db::Connection& c, const Filter& f, const std::function<void(const
     x.updated_by_id = r.opt_i64("updated_by_id");
     x.updated_by_email = r.str("updated_by_email");
     x.assigned_is_dpo = !r.is_null("assigned_is_dpo") && r.boolean("assigned_is_dpo");
+    x.deleted_at = r.opt_str("deleted_at");
     fn(x);
   });
+}
+}  // namespace
+
+void each_log(db::Connection& c, const Filter& f, const std::function<void(const LogWithPeople&)>& fn) {
+  Params p;
+  std::string w = where(f, p);
+  each_with_people(c, w, p, fn);
+}
+
+void each_export_log(db::Connection& c, const ExportScope& s, const std::function<void(const LogWithPeople&)>& fn) {
+  // Deleted logs too (the data store is told of the deletion); never a bulk upload's logs that are
+  // not yet confirmed, nor a log without its date.
+  Params p{s.type, s.from_date, s.to_date};
+  std::string w = "WHERE l.log_type = ? AND l.status <> 'pending' AND l.log_date >= ? AND l.log_date < ? ";
+  if (s.changed_since) {
+    // Changed in [since, until): the log, or a user or organisation whose details it carries.
+    const std::string& a = *s.changed_since;
+    const std::string& b = s.changed_until;
+    w += "AND ((l.updated_at >= ? AND l.updated_at < ?) OR (l.deleted_at >= ? AND l.deleted_at < ?) "
+         "OR l.owning_organisation_id IN (SELECT id FROM organisations WHERE updated_at >= ? AND updated_at < ?) "
+         "OR l.managing_organisation_id IN (SELECT id FROM organisations WHERE updated_at >= ? AND updated_at < ?) "
+         "OR l.created_by_id IN (SELECT id FROM users WHERE updated_at >= ? AND updated_at < ?) "
+         "OR l.assigned_to_id IN (SELECT id FROM users WHERE updated_at >= ? AND updated_at < ?)) ";
+    for (int i = 0; i < 6; ++i) p.insert(p.end(), {a, b});
+  }
+  each_with_people(c, w, p, fn);
 }
 
 std::vector<int64_t> ids(db::Connection& c, const Filter& f, int limit) {

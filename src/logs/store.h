@@ -107,8 +107,21 @@ struct LogWithPeople {
   std::string created_by_email, assigned_to_email, updated_by_email;  // "" when none
   std::optional<int64_t> updated_by_id;  // who saved it last
   bool assigned_is_dpo = false;
+  std::optional<std::string> deleted_at;  // (each_export_log: deleted logs too)
 };
 void each_log(db::Connection& c, const Filter& f, const std::function<void(const LogWithPeople&)>& fn);
+// The logs of one collection year an export to the data store holds (exports/cds.h), deleted ones
+// included, never a bulk upload's pending logs or a log without its date; in id order (the order
+// they were created in). With `changed_since`: only those changed in [changed_since, changed_until)
+// (the log, or the users and organisations it names); without, all of them (a record changed as
+// the run starts may then be in the next incremental run too: the data store takes the latest).
+struct ExportScope {
+  std::string type;
+  std::string from_date, to_date;  // the log's date in [from_date, to_date): "2026-04-01", "2027-04-01"
+  std::optional<std::string> changed_since;
+  std::string changed_until;
+};
+void each_export_log(db::Connection& c, const ExportScope& s, const std::function<void(const LogWithPeople&)>& fn);
 // Ids of every log the filter matches (for "delete these logs"), newest first.
 std::vector<int64_t> ids(db::Connection& c, const Filter& f, int limit = 10000);
 void soft_delete(db::Connection& c, const std::vector<int64_t>& ids, int64_t user_id);
