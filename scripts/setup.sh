@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 # libkainjow-mustache-dev is for the tests only: the reference the compiled renderer is checked against.
 PACKAGES=(g++ cmake ninja-build pkg-config make libgtest-dev libbenchmark-dev
   libpoco-dev libexpat1-dev zlib1g-dev libpq-dev libsqlite3-dev postgresql libkainjow-mustache-dev
-  nlohmann-json3-dev libsodium-dev libxlsxwriter-dev wrk chromium nodejs npm curl ca-certificates)
+  nlohmann-json3-dev libsodium-dev libxlsxwriter-dev wrk chromium nodejs npm curl ca-certificates unzip)
 
 missing=()
 for p in "${PACKAGES[@]}"; do
