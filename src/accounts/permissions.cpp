@@ -148,4 +148,21 @@ bool can_view_csv_download(const User& u, int64_t requester_organisation_id, int
   return is_support(u) || u.id == requester_id || (of_requester_organisation && is_coordinator_of(u, requester_organisation_id));
 }
 
+bool can_manage_api_tokens(const User& u, int64_t organisation_id) {
+  if (!u.active) return false;
+  if (is_support(u)) return true;
+  return u.role == Role::Coordinator && u.organisation_id == organisation_id;
+}
+
+User api_user(int64_t organisation_id, const std::string& organisation_name, const std::string& token_name) {
+  User u;
+  u.id = 0;
+  u.organisation_id = organisation_id;
+  u.organisation_name = organisation_name;
+  u.name = "API token \u201c" + token_name + "\u201d";
+  u.role = Role::Coordinator;
+  u.active = true;
+  return u;
+}
+
 }  // namespace core::accounts::permissions

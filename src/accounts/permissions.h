@@ -45,6 +45,13 @@ bool can_assign_role(const User& actor, Role role);
 // Which organisation a new user may be put in: support anywhere, coordinators their own.
 bool can_choose_user_organisation(const User& actor);
 
+// API tokens (issue 14): support for any organisation, coordinators for their own. A token acts as
+// its organisation with a coordinator's rights (api_user()).
+bool can_manage_api_tokens(const User& u, int64_t organisation_id);
+// The user an API token acts as: a coordinator of its organisation who is no person (id 0: the logs
+// it writes name no creator, and its requests are recorded against the token).
+User api_user(int64_t organisation_id, const std::string& organisation_name, const std::string& token_name);
+
 // Data sharing agreement
 bool can_view_data_sharing_agreement(const User& u, int64_t organisation_id);
 bool can_accept_data_sharing_agreement(const User& u, const Organisation& org);

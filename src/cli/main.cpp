@@ -28,6 +28,8 @@
 #include <unistd.h>
 #include "cli/form_commands.h"
 #include "cli/export_commands.h"
+#include "api/routes.h"
+#include "api/store.h"
 #include "exports/routes.h"
 #include "exports/schedule.h"
 #include "logs/generate.h"
@@ -116,6 +118,7 @@ int usage() {
                "  bulk-upload import --type lettings|sales --year 2026 FILE --as EMAIL [--organisation ID] [--fix-in-service] [--database URL]\n"
                "  bulk-upload generate --type lettings|sales --year 2026 --rows N [--errors-every K] [--organisation ID] [--email EMAIL] --out FILE\n"
                "  export csv --type lettings|sales --year 2026 [--codes] [--organisation ID] --out FILE [--database URL]\n"
+               "  api-tokens create --organisation ID --name NAME [--database URL]   prints the token as its last line\n"
                "  export cds --out DIR [--full] [--collection lettings|sales|users|organisations] [--year 2026] [--database URL]\n"
                "Database URLs: sqlite:///absolute/path.db, sqlite://relative/path.db,\n"
                "               postgresql://user[:password]@host:port/dbname\n";
@@ -143,6 +146,8 @@ int cmd_serve(const Args& a) {
   auto lookup = schemes::postcode_lookup_from_env();
   schemes::register_routes(app, *lookup);
   exports::register_routes(app);  // before the log pages too
+  api::register_routes(app);
+  api::register_pages(app);
   bulk::register_routes(app);  // before the log pages, whose <base>/:id/:page would take its addresses
   logs::register_routes(app);
   home::register_routes(app);
@@ -181,6 +186,31 @@ int cmd_serve(const Args& a) {
   if (schedule) schedule->stop();
   worker.stop();
   return rc;
+}
+
+// core api-tokens create --organisation ID --name NAME: a token for the organisation's software.
+int cmd_api_token_create(const Args& a) {
+  auto id = util::parse_id(opt(a, "--organisation"));
+  std::string name = util::trim_blanks(opt(a, "--name"));
+  if (!id || name.empty() || name.size() > 100) {
+    std::cerr << "usage: core api-tokens create --organisation ID --name NAME [--database URL]   (a name of 1 to 100 characters)\n";
+    return 2;
+  }
+  db::Database db(database_url(a), 1);
+  require_migrated(db);
+  auto c = db.acquire();
+  auto org = accounts::store::find_organisation(*c, *id);
+  if (!org) {
+    std::cerr << "core api-tokens create: there is no organisation " << *id << "\n";
+    return 2;
+  }
+  std::pair<int64_t, std::string> made;
+  c->transaction([&] {
+    made = api::store::create(*c, org->id, name, std::nullopt);
+    accounts::store::audit(*c, std::nullopt, "api_token.created", "api_token", made.first, org->id, {{"name", name}, {"by", "command line"}});
+  });
+  std::cout << "API token " << made.first << " \u201c" << name << "\u201d for " << org->name << " (shown once: keep it safe)\n" << made.second << "\n";
+  return 0;
 }
 
 int cmd_migrate(const Args& a) {
@@ -386,6 +416,7 @@ int main(int argc, char** argv) {
     if (cmd == "export" && a.positional.size() >= 2 && a.positional[1] == "csv")
       return cli::export_csv(opt(a, "--type"), opt(a, "--year"), a.flags.count("--codes") > 0, opt(a, "--organisation"), opt(a, "--out"),
                              database_url(a));
+    if (cmd == "api-tokens" && a.positional.size() >= 2 && a.positional[1] == "create") return cmd_api_token_create(a);
     if (cmd == "export" && a.positional.size() >= 2 && a.positional[1] == "cds")
       return cli::export_cds(opt(a, "--out"), a.flags.count("--full") > 0, opt(a, "--collection"), opt(a, "--year"), database_url(a));
     if (cmd == "--help" || cmd == "help") {

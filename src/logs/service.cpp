@@ -157,14 +157,14 @@ store::Log create(db::Connection& c, const accounts::User& u, const std::string&
     if (own->holds_own_stock) set("owning_organisation_id", own->id);
     set("managing_organisation_id", own->id);
   }
-  set("assigned_to_id", u.id);
+  if (u.id) set("assigned_to_id", u.id);  // (an API token acts as its organisation, not as a person: id 0)
   form::Values empty(f->size());
   auto fc = log_context(c, u, *f, form::values_from_json(*f, setup), empty, today);
   auto o = form::apply(*f, empty, form::changes_from_json(setup), fc);
   store::Log l;
   l.type = type;
   l.form_year = f->year;
-  l.created_by_id = u.id;
+  if (u.id) l.created_by_id = u.id;
   sync_columns(l, *f, o.values, o.status);
   c.transaction([&] {
     l.id = store::create(c, l, diff(*f, empty, o.values));
@@ -201,7 +201,7 @@ std::vector<int64_t> create_many(db::Connection& c, const accounts::User& u, con
     store::Log l;
     l.type = batch.type;
     l.form_year = f->year;
-    l.created_by_id = u.id;
+    if (u.id) l.created_by_id = u.id;
     l.creation_method = batch.creation_method;
     l.bulk_upload_id = batch.bulk_upload_id;
     sync_columns(l, *f, o.values, o.status);

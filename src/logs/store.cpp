@@ -126,6 +126,10 @@ std::string conditions(const Filter& f, Params& p) {
     p.push_back(*f.bulk_upload_id);
   }
   if (f.from_bulk_upload) w += " AND l.creation_method = 'bulk upload'";
+  if (f.updated_since) {
+    w += " AND l.updated_at >= ?";
+    p.push_back(*f.updated_since);
+  }
   std::string s = f.search;
   if (!s.empty()) {
     // "log123" or "123" finds the log by id; otherwise the landlord's references (tenant code and

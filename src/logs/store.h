@@ -86,6 +86,7 @@ struct Filter {
   std::optional<int64_t> assigned_to_id, owned_by, managed_by;
   std::optional<int64_t> bulk_upload_id;  // only the logs of this upload
   bool from_bulk_upload = false;          // only logs created by bulk upload
+  std::optional<std::string> updated_since;  // only logs changed at or after this time (UTC ISO text; the API's)
   std::string search;
   int page = 1, per_page = 20;
 };

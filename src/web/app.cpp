@@ -229,8 +229,16 @@ void App::load_session(Context& ctx) {
   ctx.csrf_token = csrf_for(ctx.session_token);
 }
 
+bool is_api_path(const std::string& path) { return path == "/api" || path.rfind("/api/", 0) == 0; }
+
+Response api_error(int status, const std::string& message, const std::string& code) {
+  nlohmann::json body = {{"errors", nlohmann::json::array({{{"field", nullptr}, {"message", message}, {"code", code}}})}};
+  return Response::json(body.dump(), status);
+}
+
 Response App::dispatch(Context& ctx, Request& req) {
-  if (req.method != "GET" && req.method != "HEAD") {
+  const bool api = is_api_path(req.path);
+  if (!api && req.method != "GET" && req.method != "HEAD") {
     std::string given = req.f("csrf_token");
     if (given.empty()) given = req.header("x-csrf-token");
     if (!util::constant_time_equal(given, ctx.csrf_token))
@@ -241,6 +249,7 @@ Response App::dispatch(Context& ctx, Request& req) {
   std::string method = req.method == "HEAD" ? "GET" : req.method;
   for (const auto& r : routes_) {
     std::map<std::string, std::string> params;
+    if ((r.access == Access::Token) != api) continue;
     if (!match(r, segs, params)) continue;
     path_known = true;
     if (r.method != method) continue;
@@ -256,6 +265,24 @@ Response App::dispatch(Context& ctx, Request& req) {
   return error_page(ctx, path_known ? 405 : 404);
 }
 
+namespace {
+const char* api_code(int status) {
+  switch (status) {
+    case 400: return "bad_request";
+    case 401: return "unauthorised";
+    case 403: return "forbidden";
+    case 404: return "not_found";
+    case 405: return "method_not_allowed";
+    case 409: return "conflict";
+    case 413: return "too_large";
+    case 422: return "invalid";
+    case 429: return "rate_limited";
+    case 503: return "unavailable";
+    default: return "server_error";
+  }
+}
+}  // namespace
+
 Response App::error_page(Context& ctx, int status, const std::string& message) {
   static const std::map<int, std::string> titles = {
       {400, "There is a problem with your request"}, {403, "You do not have permission to see this page"},
@@ -264,6 +291,15 @@ Response App::error_page(Context& ctx, int status, const std::string& message) {
       {503, "Sorry, the service is busy"}};
   auto it = titles.find(status);
   std::string title = it != titles.end() ? it->second : "Sorry, there is a problem";
+  if (is_api_path(ctx.req.path)) {
+    static const std::map<int, std::string> api_titles = {
+        {404, "There is no such resource"}, {405, "This method is not allowed here"}, {413, "The request body is larger than 1 MB"},
+        {400, "The request could not be read"}, {500, "Sorry, there is a problem with the service"}, {503, "Sorry, the service is busy"}};
+    auto a = api_titles.find(status);
+    Response r = api_error(status, !message.empty() ? message : a != api_titles.end() ? a->second : title, api_code(status));
+    if (status == 503) r.set_header("Retry-After", "5");
+    return r;
+  }
   nlohmann::json data = {{"title", title}, {"message", message == title ? "" : message}, {"status", status}};
   std::string name = templates_.has("pages/errors/" + std::to_string(status)) ? "errors/" + std::to_string(status)
                                                                                : "errors/generic";
@@ -275,6 +311,11 @@ Response App::error_page(Context& ctx, int status, const std::string& message) {
 }
 
 Response App::unavailable_page(Context& ctx) {
+  if (is_api_path(ctx.req.path)) {
+    Response r = api_error(503, "Sorry, the service is unavailable: the database cannot be reached", "unavailable");
+    r.set_header("Retry-After", "30");
+    return r;
+  }
   nlohmann::json data = {{"title", "Sorry, the service is unavailable"}, {"status", 503}};
   Response res;
   try {
@@ -318,7 +359,7 @@ Response App::handle(Request& req) {
                                         {"engine", db_.dialect() == db::Dialect::SQLite ? "sqlite" : "postgresql"}}}};
       res = Response::json(j.dump(), ok ? 200 : 503);
     } else {
-      load_session(ctx);
+      if (!is_api_path(req.path)) load_session(ctx);  // the API takes tokens, never session cookies
       res = dispatch(ctx, req);
     }
   } catch (const HttpError& e) {

@@ -84,7 +84,13 @@ struct NavLink {
 // Each feature gives the navigation its own links for the request (none, for a user who may not
 // use it); the layout shows them in order of `position`.
 using NavItems = std::function<void(const Context& ctx, std::vector<NavLink>& out)>;
-enum class Access { Public, SignedIn };
+// Token: a route of the submission API (under /api/): no session, no CSRF token; the handler
+// authenticates the request itself (api/handlers.cpp), and errors are answered as JSON.
+enum class Access { Public, SignedIn, Token };
+// Whether a path is the API's (/api/...): answered as JSON, never with a session.
+bool is_api_path(const std::string& path);
+// The API's error body: {"errors": [{"field": null, "message": ..., "code": ...}]}.
+Response api_error(int status, const std::string& message, const std::string& code);
 
 struct Route {
   std::string method;

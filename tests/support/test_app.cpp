@@ -1,6 +1,7 @@
 #include "test_app.h"
 
 #include "bulk/handlers.h"
+#include "api/routes.h"
 #include "exports/routes.h"
 
 #include "logs/store.h"
@@ -39,6 +40,8 @@ TestApp::TestApp(bool seed, const std::function<void(web::Config&)>& configure) 
   accounts::register_routes(*app_);
   schemes::register_routes(*app_, lookup_);
   exports::register_routes(*app_);
+  api::register_routes(*app_);
+  api::register_pages(*app_);
   bulk::register_routes(*app_);
   logs::register_routes(*app_);
   home::register_routes(*app_);
