@@ -6,6 +6,7 @@
 #include <regex>
 #include <sstream>
 
+#include "api/store.h"
 #include "accounts/store.h"
 #include "bulk/store.h"
 #include "exports/csv_download.h"
@@ -39,6 +40,7 @@ std::string fingerprint(TestApp& t) {
 
 struct Ids {
   int64_t org, user, other, scheme, location, log, request, sales_log, bulk_upload, sales_bulk_upload, csv_download;
+  int64_t api_token = 0;
 };
 
 // The bulk-upload journey's own pages (no id): they answer everyone whose organisation may upload.
@@ -50,6 +52,7 @@ std::string fill(const std::string& pattern, const Ids& ids) {
   std::string p = std::regex_replace(pattern, std::regex(":other_id"), std::to_string(ids.other));
   p = std::regex_replace(p, std::regex(":request_id"), std::to_string(ids.request));
   p = std::regex_replace(p, std::regex(":location_id"), std::to_string(ids.location));
+  p = std::regex_replace(p, std::regex(":token"), std::to_string(ids.api_token));
   bool location_route = p.find("/locations/") != std::string::npos;
   bool lettings_route = p.rfind("/lettings-logs/", 0) == 0, sales_route = p.rfind("/sales-logs/", 0) == 0;
   bool log_route = lettings_route || sales_route;
@@ -175,6 +178,8 @@ class RoutePermissions : public ::testing::Test {
               la_download};
     outside = {east, t.user_id("coordinator@eastbrook.example"), ha, east_scheme, east_location, east_log, request, east_sale, east_upload,
                east_sales_upload, east_download};
+    inside.api_token = api::store::create(*c, la, "Inside system", std::nullopt).first;
+    outside.api_token = api::store::create(*c, east, "Outside system", std::nullopt).first;
   }
   TestApp t;
   int64_t la = 0, ha = 0, east = 0;
@@ -183,10 +188,11 @@ class RoutePermissions : public ::testing::Test {
 
 }  // namespace
 
+// (The API's routes, web::Access::Token, take no session: ApiRoutes.* in src/api/api_test.cpp walks them.)
 TEST_F(RoutePermissions, SignedOutVisitorsAreSentToSignIn) {
   ASSERT_GE(t.app().routes().size(), 35u) << "the route table is what these tests walk";
   for (const auto& r : t.app().routes()) {
-    if (r.access == web::Access::Public) continue;
+    if (r.access != web::Access::SignedIn) continue;
     Client anon(t);
     std::string before = fingerprint(t);
     std::string path = fill(r.pattern, inside);
@@ -204,7 +210,7 @@ TEST_F(RoutePermissions, OtherOrganisationsDataIsNeverShownOrChanged) {
   for (const std::string email : {"coordinator@northshire.example", "provider@northshire.example",
                                    "dpo@northshire.example", "coordinator@riverside.example"}) {
     for (const auto& r : t.app().routes()) {
-      if (r.access == web::Access::Public || is_own_account_route(r.pattern)) continue;
+      if (r.access != web::Access::SignedIn || is_own_account_route(r.pattern)) continue;
       if (r.pattern == "/organisations" || r.pattern == "/organisations/new" || r.pattern == "/users/new" ||
           r.pattern == "/schemes" || r.pattern == "/schemes/new" || r.pattern == "/schemes/download" ||
           r.pattern == "/lettings-logs" || r.pattern == "/lettings-logs/clear-filters" || r.pattern == "/sales-logs" ||
@@ -254,7 +260,7 @@ TEST_F(RoutePermissions, OrganisationWideRoutesAreLimitedToTheUsersOwnOrganisati
 TEST_F(RoutePermissions, ProvidersAreRefusedEveryChangeInTheirOwnOrganisation) {
   const std::regex coordinator_only(R"((/edit|/add|/remove|/deactivate|/reactivate|/resend-invite|^/users/new|^/organisations/new|data-sharing-agreement|^/schemes/new|:page|check-answers|/locations/new|/confirm))");
   for (const auto& r : t.app().routes()) {
-    if (r.access == web::Access::Public || is_own_account_route(r.pattern)) continue;
+    if (r.access != web::Access::SignedIn || is_own_account_route(r.pattern)) continue;
     if (!std::regex_search(r.pattern, coordinator_only)) continue;
     if (r.pattern.rfind("/lettings-logs", 0) == 0 || r.pattern.rfind("/sales-logs", 0) == 0) continue;  // providers fill in their organisation's logs
     Client p(t);
@@ -274,14 +280,15 @@ TEST_F(RoutePermissions, ReadingRoutesWorkInsideTheOrganisation) {
     Client c(t);
     c.sign_in(email);
     for (const auto& r : t.app().routes()) {
-      if (r.method != "GET" || r.access == web::Access::Public) continue;
+      if (r.method != "GET" || r.access != web::Access::SignedIn) continue;
       if (r.pattern.find("/edit") != std::string::npos || r.pattern.find("/add") != std::string::npos ||
           r.pattern.find("/remove") != std::string::npos || r.pattern.find("activate") != std::string::npos ||
           r.pattern.find("/new") != std::string::npos || r.pattern == "/organisations" ||
           r.pattern.find(":page") != std::string::npos || r.pattern.find("check-answers") != std::string::npos ||
           r.pattern.find("/confirm") != std::string::npos || r.pattern.find("/delete") != std::string::npos ||
           r.pattern.find("clear-filters") != std::string::npos || r.pattern.find("bulk-upload-logs/start") != std::string::npos ||
-          r.pattern.find("bulk-upload-mapping") != std::string::npos)  // checked uploads: their mapping pages go to the results
+          r.pattern.find("bulk-upload-mapping") != std::string::npos ||  // checked uploads: their mapping pages go to the results
+          (r.pattern.find("/api-tokens") != std::string::npos && email.rfind("provider", 0) == 0))  // coordinators' (ApiTokens.*)
         continue;
       std::string path = fill(r.pattern, inside);
       EXPECT_EQ(c.get(path).status, 200) << email << " " << path;

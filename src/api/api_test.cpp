@@ -5,6 +5,7 @@
 // matches its documented schema.
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <fstream>
 #include <set>
 
@@ -451,4 +452,72 @@ TEST(ApiDocument, EveryRouteIsDescribedAndEveryResponseMatchesItsSchema) {
   EXPECT_EQ(page.status, 200);
   EXPECT_TRUE(contains(page.body, "PATCH /api/v1/lettings-logs/{id}"));
   EXPECT_GT(responses_checked, 0) << "(the other API tests check their responses as they go)";
+}
+
+// The fuzzer's corpus (tests/fuzz/corpus/api_json/, kept by scripts/fuzz.sh), replayed on every
+// test run: each body is read as each request reads it, and its answers go through the gateway.
+TEST(ApiBody, TheFuzzCorpusReadsCleanly) {
+  auto f = form::get("lettings", 2026);
+  namespace fs = std::filesystem;
+  fs::path dir = fs::path(CORE_SOURCE_DIR) / "tests/fuzz/corpus/api_json";
+  int files = 0;
+  api::BodyShape create, change, confirm;
+  change.version = change.version_required = true;
+  confirm.answers = false;
+  confirm.version = confirm.version_required = confirm.checks = true;
+  for (auto& entry : fs::directory_iterator(dir)) {
+    std::ifstream in(entry.path(), std::ios::binary);
+    std::string body((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    ++files;
+    for (const auto& shape : {create, change, confirm}) {
+      api::Body b;
+      ASSERT_NO_THROW(b = api::read_body(*f, body, shape)) << entry.path();
+      for (auto& e : b.errors) EXPECT_FALSE(e.message.empty() || e.code.empty()) << entry.path();
+      if (!b.errors.empty()) continue;
+      for (auto& [attr, v] : b.answers) EXPECT_GE(f->slot(attr), 0) << entry.path();
+      form::Context ctx;
+      ctx.today = util::Date{2026, 6, 1};
+      EXPECT_NO_THROW(form::apply(*f, form::Values(f->size()), b.answers, ctx)) << entry.path();
+    }
+  }
+  EXPECT_GE(files, 6);
+}
+
+// Every API route the server registers: without a token, 401 (the description aside); with another
+// organisation's token, that organisation's log is not there (404); and nothing changes either way.
+TEST(ApiRoutes, EveryRouteRefusesWithoutATokenAndHidesOtherOrganisationsLogs) {
+  test::PinToday pin("2026-06-01");
+  test::TestApp t;
+  std::string mine = token_for(t, kRiverside), theirs = token_for(t, "Northshire County Council", "Outsider");
+  auto made = call(t, "POST", "/api/v1/lettings-logs", mine, R"({"answers": {"tenancycode": "WALK-1"}})");
+  ASSERT_EQ(made.status, 201);
+  int64_t id = body_of(made)["log"]["id"];
+  auto fingerprint = [&] {
+    auto c = t.conn();
+    std::string f;
+    for (auto& r : c->query("SELECT id, version, answers, deleted_at FROM logs ORDER BY id"))
+      f += r.str("id") + "/" + r.str("version") + "/" + r.str("answers") + "/" + r.str("deleted_at") + ";";
+    return f;
+  };
+  std::string before = fingerprint();
+  int walked = 0;
+  for (auto& r : t.app().routes()) {
+    if (r.access != web::Access::Token || r.pattern == "/api/v1/openapi.json") continue;
+    std::string path = r.pattern;
+    for (auto [from, to] : {std::pair<std::string, std::string>{":id", std::to_string(id)}, {":year", "2026"}, {":type", "lettings"}})
+      if (auto at = path.find(from); at != std::string::npos) path.replace(at, from.size(), to);
+    std::string body = r.method == "GET" ? "" : R"({"version": 1, "answers": {"tenancycode": "CHANGED"}})";
+    if (r.pattern.ends_with("/confirm")) body = R"({"version": 1})";
+    if (r.pattern.ends_with("-logs") && r.method == "POST") body = R"({"answers": {"tenancycode": "CHANGED"}})";
+    if (r.pattern.ends_with("/validate")) body = R"({"answers": {"tenancycode": "CHANGED"}})";
+    auto anon = call(t, r.method, path, "", body);
+    EXPECT_EQ(anon.status, 401) << r.method << " " << path;
+    if (r.pattern.find(":id") != std::string::npos) {
+      auto other = call(t, r.method, path, theirs, body);
+      EXPECT_EQ(other.status, 404) << r.method << " " << path << ": " << other.body;
+    }
+    ++walked;
+  }
+  EXPECT_GE(walked, 13);
+  EXPECT_EQ(fingerprint(), before);
 }

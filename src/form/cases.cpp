@@ -93,7 +93,8 @@ std::vector<CaseResult> run_cases(const Form& f, const json& file, const Context
       if (fired(id.get<std::string>())) fail("rule " + id.get<std::string>() + " fired but should not have");
     for (const char* key : {"errors", "input_errors"}) {
       const json expected = ex.value(key, json::object());
-      for (auto& [field, msgs] : expected.items()) {
+      for (auto& [key_field, msgs] : expected.items()) {
+        const std::string& field = key_field;  // (a structured binding cannot be captured by clang 14)
         json list = msgs.is_array() ? msgs : json::array({msgs});
         for (auto& m : list) {
           bool found = std::any_of(o.errors.begin(), o.errors.end(), [&](const Error& e) {

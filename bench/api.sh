@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# The submission API (issue 14): POST /api/v1/lettings-logs of a complete 2026 lettings log (the
+# rule cases' first complete log), at 32 connections for BENCH_DURATION (10 s), on PostgreSQL 15
+# started here with the demo data. Each request creates a log: gateway, audit rows, the record of
+# the token's use. Budget (2 cores): p99 at most 30 ms. The per-token limit (20 a second) is raised
+# for the run (CORE_API_RATE_LIMIT): what is measured is the server, not the limit.
+# Checks that every answer was 201 (wrk's errors) and that the logs were made, complete.
+# Builds nothing: runs ./build/core. Environment: BENCH_DURATION, BENCH_CONNECTIONS (32), BENCH_PG_PORT, CORE_BIN.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+core_src=${CORE_BIN:-$root/build/core}
+[ -x "$core_src" ] || { echo "bench/api.sh: build first (make build)" >&2; exit 1; }
+duration=${BENCH_DURATION:-10s}
+conns=${BENCH_CONNECTIONS:-32}
+work=$(mktemp -d "${TMPDIR:-/tmp}/core-bench-api.XXXXXX")
+chmod 755 "$work"
+server_pid=""
+cleanup() {
+  if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null; wait "$server_pid" 2>/dev/null || true; fi
+  ./scripts/pg.sh stop "$work/pg" >/dev/null 2>&1 || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+core="$work/core"
+cp "$core_src" "$core"
+export CORE_ROOT="$root" CORE_MAIL_DIR="$work/mail" CORE_TODAY=2026-06-01 BENCH_DIR="$root/bench"
+
+echo "== CORE submission API benchmark (bench/api.sh)"
+echo "date:    $(date -u '+%Y-%m-%d %H:%M:%S UTC'); machine: $(nproc) cores, $(awk -F': *' '/^model name/{print $2; exit}' /proc/cpuinfo)"
+echo "load:    $(cut -d' ' -f1-3 /proc/loadavg)"
+admin=$(./scripts/pg.sh start "$work/pg" "${BENCH_PG_PORT:-$(( 56000 + RANDOM % 900 ))}")
+psql "$admin" -qc "CREATE DATABASE bench" >/dev/null
+pg="${admin%/*}/bench"
+CORE_ARGON2=min "$core" migrate --database "$pg" >/dev/null
+CORE_ARGON2=min "$core" seed --demo --database "$pg" >/dev/null
+org=$(psql "$pg" -Atc "SELECT id FROM organisations WHERE name = 'Riverside Homes Housing Association'")
+user=$(psql "$pg" -Atc "SELECT id FROM users WHERE email = 'coordinator@riverside.example'")
+token=$("$core" api-tokens create --organisation "$org" --name "Benchmark" --database "$pg" | tail -n1)
+python3 - "$root/tests/cases/lettings-2026/complete-logs.json" "$user" >"$work/body.json" <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1]))["cases"][0]
+a = {k: v for k, v in c["before"].items() if k not in ("owning_organisation_id", "managing_organisation_id")}
+a["assigned_to_id"] = int(sys.argv[2])
+a.update(c["answers"])
+print(json.dumps({"answers": a}))
+PY
+echo "body:    $(wc -c <"$work/body.json") bytes, $(python3 -c "import json,sys; print(len(json.load(open(sys.argv[1]))['answers']))" "$work/body.json") answers"
+source "$root/tests/support/serve.sh"
+read -r server_pid port <<<"$(serve_core "$work/server.log" "$core" "$pg" -u CORE_ARGON2 CORE_API_RATE_LIMIT=1000000)"
+[ -n "${port:-}" ] || { echo "the server did not start: $(tail -n5 "$work/server.log")" >&2; exit 1; }
+base="http://127.0.0.1:$port"
+first=$(curl -s -o "$work/first.json" -w '%{http_code}' -H "Authorization: Bearer $token" -H "Content-Type: application/json" \
+  --data-binary @"$work/body.json" "$base/api/v1/lettings-logs")
+status=$(python3 -c "import json,sys; j=json.load(open(sys.argv[1])); print(j['log']['status'], len(j['errors']), len(j['soft_checks']))" "$work/first.json")
+echo "check:   one POST answered $first, the log: $status (status, errors, soft checks waiting)"
+[ "$first" = 201 ] || { cat "$work/first.json"; exit 2; }
+wrk -t2 -c"$conns" -d2s -s bench/api_post.lua "$base" -- "$token" "$work/body.json" >/dev/null 2>&1 || true
+before=$(psql "$pg" -Atc "SELECT COUNT(*) FROM logs")
+wrk -t2 -c"$conns" -d"$duration" --timeout 60s --latency -s bench/api_post.lua "$base" -- "$token" "$work/body.json" >"$work/post.wrk" 2>&1
+after=$(psql "$pg" -Atc "SELECT COUNT(*) FROM logs")
+completed=$(psql "$pg" -Atc "SELECT COUNT(*) FROM logs WHERE status = 'completed'")
+result=$(grep '^RESULT' "$work/post.wrk" || { cat "$work/post.wrk"; exit 2; })
+echo "-- POST /api/v1/lettings-logs, $conns connections, $duration: $result"
+echo "   logs made during the run: $((after - before)); complete logs in all: $completed"
+p99=$(sed 's/.* p99=\([0-9.]*\).*/\1/' <<<"$result")
+errors=$(sed 's/.* errors=\([0-9]*\).*/\1/' <<<"$result")
+awk -v p="$p99" -v e="$errors" 'BEGIN{ if (e == 0 && p <= 30) print "budget:  p99 " p " ms <= 30 ms, no errors: holds"; else print "budget:  p99 " p " ms, " e " errors: DOES NOT HOLD" }'
