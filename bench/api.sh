@@ -29,11 +29,8 @@ export CORE_ROOT="$root" CORE_MAIL_DIR="$work/mail" CORE_TODAY=2026-06-01 BENCH_
 echo "== CORE submission API benchmark (bench/api.sh)"
 echo "date:    $(date -u '+%Y-%m-%d %H:%M:%S UTC'); machine: $(nproc) cores, $(awk -F': *' '/^model name/{print $2; exit}' /proc/cpuinfo)"
 echo "load:    $(cut -d' ' -f1-3 /proc/loadavg)"
-admin=$(./scripts/pg.sh start "$work/pg" "${BENCH_PG_PORT:-$(( 56000 + RANDOM % 900 ))}")
-psql "$admin" -qc "CREATE DATABASE bench" >/dev/null
-pg="${admin%/*}/bench"
-CORE_ARGON2=min "$core" migrate --database "$pg" >/dev/null
-CORE_ARGON2=min "$core" seed --demo --database "$pg" >/dev/null
+source bench/pg_logs.sh
+pg_demo
 org=$(psql "$pg" -Atc "SELECT id FROM organisations WHERE name = 'Riverside Homes Housing Association'")
 user=$(psql "$pg" -Atc "SELECT id FROM users WHERE email = 'coordinator@riverside.example'")
 token=$("$core" api-tokens create --organisation "$org" --name "Benchmark" --database "$pg" | tail -n1)

@@ -6,14 +6,19 @@
 # $generated_in (seconds). An option given as COORDINATOR stands for the user id of Northshire's
 # coordinator (--assigned-to COORDINATOR). Needs $work and $core; the caller's cleanup stops the
 # cluster.
-pg_logs() {
-  local count=$1 admin t0 i
-  shift
+# pg_demo: the cluster and a database with the demo data only (sets $pg).
+pg_demo() {
+  local admin
   admin=$(./scripts/pg.sh start "$work/pg" "${BENCH_PG_PORT:-$(( 56000 + RANDOM % 900 ))}")
   psql "$admin" -qc "CREATE DATABASE bench" >/dev/null
   pg="${admin%/*}/bench"
   CORE_ARGON2=min "$core" migrate --database "$pg" >/dev/null
   CORE_ARGON2=min "$core" seed --demo --database "$pg" >/dev/null
+}
+pg_logs() {
+  local count=$1 t0 i
+  shift
+  pg_demo
   orgs="2"
   for i in $(seq 1 49); do orgs="$orgs,$("$core" organisations add --name "Bench Housing $i" --type PRP --holds-stock --database "$pg" | tail -n1)"; done
   local uid args=()

@@ -158,7 +158,8 @@ void register_organisation_routes(App& app) {
                                            {"tabs", organisation_tabs(ctx, org, "details")},
                                            {"can_edit", perm::can_edit_organisation(u, org.id)},
                                            {"is_support", perm::is_support(u)},
-                                           {"can_create_logs", perm::organisation_can_create_logs(org)}});
+                                           {"can_create_logs", perm::organisation_can_create_logs(org)},
+                                           {"can_manage_api_tokens", perm::can_manage_api_tokens(u, org.id)}});
   });
 
   auto edit_title = [](const Organisation& o) { return "Change " + o.name + "’s details"; };

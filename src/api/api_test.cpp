@@ -330,6 +330,8 @@ TEST(ApiLogs, ALogFromPartToCompleteThroughTheGateway) {
   auto stale = call(t, "PATCH", "/api/v1/lettings-logs/" + std::to_string(id), token, json{{"version", version}, {"answers", {{"age1", 36}}}}.dump());
   EXPECT_EQ(stale.status, 409) << stale.body;
   EXPECT_EQ(call(t, "PATCH", "/api/v1/lettings-logs/" + std::to_string(id), token, R"({"answers": {"age1": 36}})").status, 422) << "no version";
+  EXPECT_EQ(call(t, "PATCH", "/api/v1/lettings-logs/" + std::to_string(id), token, R"({"version": 999, "answers": {"age1": 36}})").status, 409)
+      << "a version the log has not reached";
   auto nothing = call(t, "POST", "/api/v1/lettings-logs/" + std::to_string(id) + "/confirm", token, json{{"version", d["log"]["version"]}, {"checks", {"rent_value_check"}}}.dump());
   EXPECT_EQ(nothing.status, 422);
   EXPECT_EQ(body_of(nothing)["errors"][0]["code"], "not_pending");

@@ -353,6 +353,9 @@ Response change(Context& ctx, Caller& caller, bool confirming) {
   shape.checks = confirming;
   Body body;
   if (auto bad = read(ctx, *f, shape, body)) return *bad;
+  if (*body.version > l.version)
+    return error_response(409, "The log is at version " + std::to_string(l.version) + ": there is no version " + std::to_string(*body.version) + " yet",
+                          "conflict", "version");
   db::Connection& c = ctx.conn();
   form::Values values = svc::answers_of(*f, l);
   std::vector<FieldError> dropped;

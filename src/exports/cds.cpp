@@ -10,6 +10,7 @@
 
 #include "exports/csv_download.h"
 #include "exports/pipeline.h"
+#include "exports/values.h"
 #include "form/gateway.h"
 #include "form/registry.h"
 #include "schemes/status.h"
@@ -54,7 +55,6 @@ std::optional<Meta> meta_named(const std::string& name) {
 }
 
 enum class Source { Attribute, Meta, Blank };
-enum class Part { Whole, Day, Month, Year };
 
 struct Cond {
   int slot = -1;
@@ -68,10 +68,9 @@ struct Element {
   int slot = -1;
   Meta meta = Meta::id;
   int64_t add = 0;
-  Part part = Part::Whole;
+  DatePart part = DatePart::Whole;
   bool decimal = false, labels = false;
-  std::vector<std::pair<expr::Value, std::string>> option_labels;
-  std::unordered_map<std::string, std::string> table_labels;
+  OptionLabels option_labels;
   std::vector<std::pair<Cond, std::string>> overrides;
   std::optional<Cond> only_when, unless;  // the element is left out unless / when this holds
   std::optional<Cond> when;               // the element is empty unless this holds
@@ -84,21 +83,6 @@ Cond condition(const form::Form& f, const json& j) {
   c.slot = f.slot(str(j, "attribute"));
   c.equals = expr::from_json(j.contains("equals") ? j["equals"] : json());
   return c;
-}
-
-// The option labels an attribute is asked with (LANAME: the local authority's name, not its code).
-void load_labels(const form::Form& f, Element& e) {
-  const form::Attribute& a = f.attributes[size_t(e.slot)];
-  for (const form::Question* q : a.questions) {
-    for (auto& o : q->options) e.option_labels.emplace_back(o.value, o.label);
-    const std::vector<std::pair<std::string, std::string>>* table = q->options_from == "local_authorities_england" ? &f.lookups.local_authorities_england
-                                                                   : q->options_from == "local_authorities_all"   ? &f.lookups.local_authorities_all
-                                                                   : q->options_from == "countries"               ? &f.lookups.countries
-                                                                                                                  : nullptr;
-    if (table)
-      for (auto& [code, name] : *table) e.table_labels.emplace(code, name);
-    if (!e.option_labels.empty() || !e.table_labels.empty()) break;
-  }
 }
 
 // The elements of a description, in order; `problems` collects what does not resolve (lint), and
@@ -141,8 +125,8 @@ std::vector<Element> plan(const form::Form& f, const json& spec, std::vector<std
       }
       e.add = j.value("add", int64_t(0));
       std::string part = str(j, "part");
-      e.part = part == "day" ? Part::Day : part == "month" ? Part::Month : part == "year" ? Part::Year : Part::Whole;
-      if (!part.empty() && e.part == Part::Whole) problem("`" + e.name + "`: `part` is day, month or year");
+      e.part = date_part_named(part);
+      if (!part.empty() && e.part == DatePart::Whole) problem("`" + e.name + "`: `part` is day, month or year");
       e.labels = str(j, "values") == "labels";
       for (const char* key : {"only_when", "unless", "when"})
         if (j.contains(key)) {
@@ -164,7 +148,7 @@ std::vector<Element> plan(const form::Form& f, const json& spec, std::vector<std
       e.source = Source::Attribute;
       e.slot = f.slot(attribute);
       e.decimal = decimals.count(attribute) > 0;
-      if (e.labels) load_labels(f, e);
+      if (e.labels) e.option_labels = option_labels(f, f.attributes[size_t(e.slot)]);  // LANAME: the name, not the code
     }
     out.push_back(std::move(e));
   }
@@ -227,22 +211,13 @@ std::string attribute_text(const form::Form& f, const Element& e, const expr::Va
   if (a.kind == form::AttrKind::CheckboxOption) return v.truthy() ? "1" : "0";
   if (a.type == expr::Type::Bool || v.is_bool()) return v.truthy() ? "true" : "false";
   if (v.is_date() || a.type == expr::Type::Date) {
-    std::optional<util::Date> d;
-    if (v.is_date()) d = v.as_date();
-    else if (v.is_string()) d = util::parse_iso_date(v.as_string());
+    auto d = date_of(v);
     if (!d) return v.text();
-    switch (e.part) {
-      case Part::Day: return std::to_string(d->d);
-      case Part::Month: return std::to_string(d->m);
-      case Part::Year: return std::to_string(d->y);
-      default: return util::london_midnight_iso(d->y, d->m, d->d);
-    }
+    return e.part == DatePart::Whole ? util::london_midnight_iso(d->y, d->m, d->d) : date_part_text(*d, e.part);
   }
   if (e.labels) {
-    for (auto& [value, label] : e.option_labels)
-      if (value.equals(v)) return label;
-    if (auto it = e.table_labels.find(v.text()); it != e.table_labels.end()) return it->second;
-    return v.text();
+    const std::string* label = e.option_labels.find(v);
+    return label ? *label : v.text();
   }
   if (v.is_int()) return e.decimal ? std::to_string(v.as_int() + e.add) + ".0" : std::to_string(v.as_int() + e.add);
   if (v.is_number()) return number_text(v.as_number() + double(e.add), e.decimal);

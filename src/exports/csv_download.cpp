@@ -12,6 +12,7 @@
 #include "form/gateway.h"
 #include "form/registry.h"
 #include "exports/pipeline.h"
+#include "exports/values.h"
 #include "logs/flow.h"
 #include "logs/service.h"
 #include "schemes/model.h"
@@ -135,6 +136,7 @@ namespace {
 // How one column's cells are worked out, decided once per download.
 enum class Source { Metadata, Attribute, Scheme, Location, Blank };
 enum class Part { Whole, Day, Month, Year, Outward, Inward };
+DatePart date_part(Part p) { return p == Part::Day ? DatePart::Day : p == Part::Month ? DatePart::Month : p == Part::Year ? DatePart::Year : DatePart::Whole; }
 
 struct Cell {
   Source source = Source::Blank;
@@ -146,9 +148,7 @@ struct Cell {
   int when_slot = -1;  // the cell is blank unless this answer is `when_value`
   expr::Value when_value;
   Part part = Part::Whole;
-  std::vector<std::pair<expr::Value, std::string>> labels;  // the options the attribute is asked with
-  bool table = false;  // labels from the form's lookup tables (local authorities, countries)…
-  std::unordered_map<std::string, std::string> table_labels;  // …by code, looked up once per download
+  OptionLabels labels;  // the options the attribute is asked with, looked up once per download
 };
 
 // The metadata columns a download description may name.
@@ -206,22 +206,11 @@ Cell plan_cell(const form::Form& f, const json& spec, const Column& col, bool co
   c.source = Source::Attribute;
   c.slot = slot;
   const form::Attribute& a = f.attributes[size_t(slot)];
-  for (const form::Question* q : a.questions) {
-    for (auto& o : q->options) c.labels.emplace_back(o.value, o.label);
-    const std::vector<std::pair<std::string, std::string>>* table = q->options_from == "local_authorities_england" ? &f.lookups.local_authorities_england
-                                                                   : q->options_from == "local_authorities_all"   ? &f.lookups.local_authorities_all
-                                                                   : q->options_from == "countries"               ? &f.lookups.countries
-                                                                                                                  : nullptr;
-    if (table) {
-      c.table = true;
-      for (auto& [code, name] : *table) c.table_labels.emplace(code, name);
-    }
-    if (!c.labels.empty() || c.table) break;
-  }
+  c.labels = option_labels(f, a);
   if (a.questions.empty() && a.kind == form::AttrKind::Variable)
     for (auto& jv : f.source.value("variables", json::array()))
       if (jv.value("id", "") == a.id)
-        for (auto& o : jv.value("options", json::array())) c.labels.emplace_back(expr::from_json(o.value("value", json())), o.value("label", ""));
+        for (auto& o : jv.value("options", json::array())) c.labels.options.emplace_back(expr::from_json(o.value("value", json())), o.value("label", ""));
   return c;
 }
 
@@ -244,28 +233,14 @@ std::string attribute_text(const form::Form& f, const Cell& c, const expr::Value
   if (a.type == expr::Type::Bool || v.is_bool()) return bool_text(v.truthy(), c.codes);
   if (c.part == Part::Outward || c.part == Part::Inward) return postcode_part(v.text(), c.part);
   if (v.is_date() || a.type == expr::Type::Date) {
-    std::optional<util::Date> d;
-    if (v.is_date()) d = v.as_date();
-    else if (v.is_string()) d = util::parse_iso_date(v.as_string());
-    if (!d) return v.text();
-    switch (c.part) {
-      case Part::Day: return std::to_string(d->d);
-      case Part::Month: return std::to_string(d->m);
-      case Part::Year: return std::to_string(d->y);
-      default: return d->iso();
-    }
+    auto d = date_of(v);
+    return d ? date_part_text(*d, date_part(c.part)) : v.text();
   }
   if (c.code_add && v.is_int()) {
     if (c.codes) return std::to_string(v.as_int() + c.code_add);
   }
-  if (!c.codes) {
-    for (auto& [value, label] : c.labels)
-      if (value.equals(v)) return label;
-    if (c.table) {
-      auto it = c.table_labels.find(v.text());
-      if (it != c.table_labels.end()) return it->second;
-    }
-  }
+  if (!c.codes)
+    if (const std::string* label = c.labels.find(v)) return *label;
   return v.text();
 }
 
