@@ -15,7 +15,9 @@ CREATE TABLE api_tokens (
 );
 CREATE UNIQUE INDEX api_tokens_hash ON api_tokens (token_hash);
 CREATE INDEX api_tokens_organisation ON api_tokens (organisation_id, id);
--- Every request made with a token: when, what, the answer's status and the log it was about.
+-- Every request made with a token: when, what, the answer's status and the log it was about; for a
+-- request that made a log, its body: the record of the answers the log was made with (a log made
+-- through the API, as one from bulk upload, has no audit row per answer).
 CREATE TABLE api_requests (
   id {{pk}},
   token_id BIGINT NOT NULL REFERENCES api_tokens (id),
@@ -23,6 +25,8 @@ CREATE TABLE api_requests (
   method TEXT NOT NULL,
   path TEXT NOT NULL,
   status INTEGER NOT NULL,
-  log_id BIGINT
+  log_id BIGINT,
+  body TEXT
 );
+CREATE INDEX api_requests_log ON api_requests (log_id) WHERE log_id IS NOT NULL;
 CREATE INDEX api_requests_token ON api_requests (token_id, id);

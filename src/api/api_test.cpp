@@ -286,6 +286,18 @@ TEST(ApiLogs, ALogFromPartToCompleteThroughTheGateway) {
   EXPECT_TRUE(age_error) << p["errors"].dump();
   EXPECT_FALSE(p["missing"].empty());
   EXPECT_EQ(t.count("logs"), before + 1);
+  {
+    // The request that made it is the record of the answers it was made with; the history says so.
+    auto c = t.conn();
+    auto sent = api::store::creating_request_body(*c, id);
+    ASSERT_TRUE(sent);
+    EXPECT_TRUE(contains(*sent, "\"age1\": 2000")) << *sent;
+    test::Client person(t);
+    person.sign_in("coordinator@riverside.example");
+    auto history = person.get("/lettings-logs/" + std::to_string(id) + "/history");
+    EXPECT_EQ(history.status, 200);
+    EXPECT_TRUE(contains(history.body, "Created through the submission API")) << history.body.substr(0, 2000);
+  }
 
   // Nothing valid: 422 and no log.
   auto invalid = call(t, "POST", "/api/v1/lettings-logs", token, R"({"answers": {"age1": 2000}})");

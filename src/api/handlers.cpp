@@ -163,6 +163,7 @@ struct Caller {
   store::Token token;
   accounts::User user;
   std::optional<int64_t> log_id;  // the log the request was about (recorded with it)
+  bool keep_body = false;         // the request made a log: its body is the record of the answers given
 };
 
 using ApiHandler = std::function<Response(Context&, Caller&)>;
@@ -211,7 +212,8 @@ web::Handler with_token(ApiHandler h) {
       }
     }
     try {
-      store::record_use(ctx.conn(), token->id, ctx.req.method, ctx.req.path, r.status, caller.log_id);
+      store::record_use(ctx.conn(), token->id, ctx.req.method, ctx.req.path, r.status, caller.log_id,
+                        caller.keep_body ? std::optional<std::string>(ctx.req.body) : std::nullopt);
     } catch (const std::exception& e) {
       std::cerr << "api: could not record a request of token " << token->id << ": " << e.what() << std::endl;
     }
@@ -270,10 +272,10 @@ form::Changes drop_refused(db::Connection& c, const accounts::User& u, const for
   return changes;
 }
 
-struct Rollback {};
-
-// POST (create) and validate (create, then undo): a new log of the caller's organisation with the
-// answers that pass, in one transaction.
+// POST (create) and validate (the same, writing nothing): a new log of the caller's organisation,
+// with the setup its organisation implies and the answers that pass. Written as bulk upload writes
+// its logs (create_many: one insert, the same checks as a save); the request, body and all, is the
+// record of the answers it was made with (api_requests), as an upload's file is of its logs.
 Response create(Context& ctx, Caller& caller, bool dry_run) {
   const logs::Kind* kind = kind_from_path(ctx.req.path);
   util::Date today = ctx.app.clock().today();
@@ -282,44 +284,100 @@ Response create(Context& ctx, Caller& caller, bool dry_run) {
   Body body;
   if (auto bad = read(ctx, *f, {}, body)) return *bad;
   db::Connection& c = ctx.conn();
-  Response out;
-  try {
-    c.transaction([&] {
-      logs::store::Log l = svc::create(c, caller.user, kind->type, today);
-      form::Values values = svc::answers_of(*f, l);
-      std::vector<FieldError> dropped;
-      form::Changes changes = drop_refused(c, caller.user, *f, values, body.answers, today, dropped);
-      if (!body.answers.empty() && changes.empty()) {
-        out = error_response(422, dropped.empty() ? std::vector<FieldError>{{"", "None of the answers could be saved", "invalid"}} : dropped);
-        throw Rollback{};
+  auto own = accounts::store::find_organisation(c, caller.user.organisation_id);
+  if (!own || !perm::organisation_can_create_logs(*own))
+    return error_response(403, "Your organisation must accept the data sharing agreement before it can create logs", "forbidden");
+  if (today > f->new_logs_end_date) return error_response(403, "The collection year is closed for new logs", "forbidden");
+  // The setup first, then the client's answers (which win where they give the same one).
+  const form::Changes setup = svc::new_log_setup(c, caller.user, *f);
+  form::Changes changes;
+  for (auto& s : setup)
+    if (std::none_of(body.answers.begin(), body.answers.end(), [&](auto& a) { return a.first == s.first; })) changes.push_back(s);
+  changes.insert(changes.end(), body.answers.begin(), body.answers.end());
+  auto given = [&](const std::string& attr) {
+    return std::any_of(body.answers.begin(), body.answers.end(), [&](auto& a) { return a.first == attr; });
+  };
+  std::vector<FieldError> dropped;
+  const form::Values empty(f->size());
+  std::vector<std::pair<form::Outcome, form::Context>> results;
+  svc::NewLogs batch;
+  batch.type = kind->type;
+  batch.year = f->year;
+  batch.creation_method = "api";
+  batch.results = &results;
+  int64_t id = 0;
+  auto attempt = [&] {
+    if (dry_run) return false;
+    results.clear();
+    batch.answers = {changes};
+    try {
+      id = svc::create_many(c, caller.user, batch, today).at(0);
+      return true;
+    } catch (const svc::Refused& e) {
+      if (e.kind != svc::Refused::Kind::Forbidden) throw;
+      return false;  // an answer refused: found and left out below
+    }
+  };
+  if (!attempt()) {
+    // Which answers are refused, as a save would refuse them; those are left out.
+    changes = drop_refused(c, caller.user, *f, empty, changes, today, dropped);
+    // A setup answer the client gave and the form refused: the log keeps the one it starts with.
+    bool restored = false;
+    for (auto& st : setup)
+      if (std::none_of(changes.begin(), changes.end(), [&](auto& ch) { return ch.first == st.first; })) {
+        changes.insert(changes.begin(), st);
+        restored = true;
       }
-      svc::SaveResult r;
-      if (!changes.empty()) {
-        r = svc::save(c, caller.user, l, changes, l.version, {today, std::nullopt});
-        if (!r.ok()) {
-          std::vector<FieldError> errors = dropped;
-          add_errors(errors, r.errors);
-          if (errors.empty()) errors.push_back({"", r.message.empty() ? "The log could not be saved" : r.message, "invalid"});
-          out = error_response(422, errors);
-          throw Rollback{};
-        }
-        l = r.log;
-        add_not_asked(dropped, changes, r);
-      }
-      svc::SaveResult now = svc::check(c, caller.user, *f, svc::answers_of(*f, l), {}, today);
-      out = Response::json(log_json(*f, l, now, dropped).dump(), dry_run ? 200 : 201);
-      if (dry_run) {
-        json j = json::parse(out.body);
-        j["log"]["id"] = nullptr;
-        j["saved"] = false;
-        out = Response::json(j.dump(), 200);
-        throw Rollback{};
-      }
-      caller.log_id = l.id;
-      out.set_header("Location", "/api/v1" + kind->base + "/" + std::to_string(l.id));
-    });
-  } catch (const Rollback&) {
+    if (restored) changes = drop_refused(c, caller.user, *f, empty, changes, today, dropped);
+    bool any_given = std::any_of(changes.begin(), changes.end(), [&](auto& ch) { return given(ch.first); });
+    if (!body.answers.empty() && !any_given)
+      return error_response(422, dropped.empty() ? std::vector<FieldError>{{"", "None of the answers could be saved", "invalid"}} : dropped);
+    if (dry_run) {
+      svc::SaveResult r = svc::check(c, caller.user, *f, empty, changes, today);
+      if (r.status == svc::Status::Forbidden) return error_response(403, r.message, "forbidden");
+      std::vector<FieldError> errors = dropped;
+      form::Changes answers;
+      for (auto& ch : changes)
+        if (given(ch.first)) answers.push_back(ch);
+      add_not_asked(errors, answers, r);
+      logs::store::Log l;
+      l.type = kind->type;
+      l.form_year = f->year;
+      l.creation_method = "api";
+      l.owning_organisation_id = std::nullopt;
+      json j = log_json(*f, l, r, errors);
+      j["log"]["id"] = nullptr;
+      j["log"]["version"] = 0;
+      auto num = [&](const char* attr) { return j["log"]["answers"].contains(attr) ? j["log"]["answers"][attr] : json(); };
+      j["log"]["owning_organisation_id"] = num("owning_organisation_id");
+      j["log"]["managing_organisation_id"] = num("managing_organisation_id");
+      j["log"]["assigned_to_id"] = num("assigned_to_id");
+      j["log"]["created_at"] = j["log"]["updated_at"] = util::now_iso();
+      j["saved"] = false;
+      return Response::json(j.dump(), 200);
+    }
+    if (!attempt()) {
+      svc::SaveResult r = svc::check(c, caller.user, *f, empty, changes, today);
+      std::vector<FieldError> errors = dropped;
+      add_errors(errors, r.errors);
+      if (r.status == svc::Status::Forbidden) return error_response(403, r.message, "forbidden");
+      if (errors.empty()) errors.push_back({"", "The log could not be saved", "invalid"});
+      return error_response(422, errors);
+    }
   }
+  caller.log_id = id;
+  caller.keep_body = true;
+  auto l = logs::store::find(c, id);
+  svc::SaveResult now;
+  now.outcome = std::move(results.at(0).first);
+  now.context = std::move(results.at(0).second);
+  form::Changes answers;
+  for (auto& ch : changes)
+    if (given(ch.first)) answers.push_back(ch);
+  add_not_asked(dropped, answers, now);
+  now.outcome.errors.clear();  // (written only when it had none)
+  Response out = Response::json(log_json(*f, *l, now, dropped).dump(), 201);
+  out.set_header("Location", "/api/v1" + kind->base + "/" + std::to_string(id));
   return out;
 }
 

@@ -66,11 +66,22 @@ bool revoke(db::Connection& c, int64_t organisation_id, int64_t id, int64_t by_u
 }
 
 void record_use(db::Connection& c, int64_t token_id, const std::string& method, const std::string& path, int status,
-                std::optional<int64_t> log_id) {
-  std::string now = util::now_iso();
-  c.exec("INSERT INTO api_requests (token_id, at, method, path, status, log_id) VALUES (?, ?, ?, ?, ?, ?)",
-         {token_id, now, method, path.substr(0, 200), int64_t(status), log_id ? Value(*log_id) : Value()});
-  c.exec("UPDATE api_tokens SET last_used_at = ? WHERE id = ?", {now, token_id});
+                std::optional<int64_t> log_id, const std::optional<std::string>& body) {
+  int64_t now = util::now_seconds();
+  std::string at = util::iso_from_seconds(now);
+  c.transaction([&] {
+    c.exec("INSERT INTO api_requests (token_id, at, method, path, status, log_id, body) VALUES (?, ?, ?, ?, ?, ?, ?)",
+           {token_id, at, method, path.substr(0, 200), int64_t(status), log_id ? Value(*log_id) : Value(), body ? Value(*body) : Value()});
+    // To the minute: a busy token's row is not rewritten on every request.
+    c.exec("UPDATE api_tokens SET last_used_at = ? WHERE id = ? AND (last_used_at IS NULL OR last_used_at < ?)",
+           {at, token_id, util::iso_from_seconds(now - 60)});
+  });
+}
+
+std::optional<std::string> creating_request_body(db::Connection& c, int64_t log_id) {
+  auto r = c.query_one("SELECT body FROM api_requests WHERE log_id = ? AND body IS NOT NULL ORDER BY id LIMIT 1", {log_id});
+  if (!r) return std::nullopt;
+  return r->opt_str("body");
 }
 
 int64_t uses(db::Connection& c, int64_t token_id) {

@@ -133,6 +133,7 @@ class PgConnection : public Connection {
   }
 
   void reconnect() {
+    prepared_.clear();  // a new session has none
     PQreset(conn_);
     if (PQstatus(conn_) != CONNECTION_OK) throw DatabaseUnavailable(std::string("cannot connect to PostgreSQL: ") + PQerrorMessage(conn_));
     configure();
@@ -173,9 +174,23 @@ class PgConnection : public Connection {
       } else text[i] = std::get<std::string>(v);
       values[i] = text[i].c_str();
     }
-    auto send = [&] {
-      return PQexecParams(conn_, pg_sql.c_str(), static_cast<int>(params.size()), nullptr, values.data(), nullptr,
-                          nullptr, 0);
+    // Statements are prepared once per connection and then only executed: PostgreSQL parses and
+    // plans each text once, not on every request (plans were most of its work on a busy API).
+    const bool prepare = preparable(pg_sql);
+    auto send = [&]() -> PGresult* {
+      const int n = static_cast<int>(params.size());
+      if (prepare) {
+        auto it = prepared_.find(pg_sql);
+        if (it == prepared_.end() && prepared_.size() < kMaxPrepared) {
+          std::string name = "core_s" + std::to_string(prepared_.size() + 1);
+          PGresult* p = PQprepare(conn_, name.c_str(), pg_sql.c_str(), n, nullptr);
+          if (PQresultStatus(p) != PGRES_COMMAND_OK) return p;  // its error is the statement's (check() reports it)
+          PQclear(p);
+          it = prepared_.emplace(pg_sql, std::move(name)).first;
+        }
+        if (it != prepared_.end()) return PQexecPrepared(conn_, it->second.c_str(), n, values.data(), nullptr, nullptr, 0);
+      }
+      return PQexecParams(conn_, pg_sql.c_str(), n, nullptr, values.data(), nullptr, nullptr, 0);
     };
     PGresult* res = send();
     if (lost(res)) {
@@ -195,6 +210,17 @@ class PgConnection : public Connection {
     check(res, sql);
     return res;
   }
+
+  // Plain statements are prepared; not cursors, transaction control or session settings (whose
+  // texts are one-off or cannot be prepared).
+  static bool preparable(const std::string& sql) {
+    size_t i = sql.find_first_not_of(" \t\r\n(");
+    if (i == std::string::npos) return false;
+    auto starts = [&](const char* word) { return strncasecmp(sql.c_str() + i, word, std::strlen(word)) == 0; };
+    return starts("SELECT") || starts("INSERT") || starts("UPDATE") || starts("DELETE") || starts("WITH");
+  }
+  static constexpr size_t kMaxPrepared = 2000;
+  std::unordered_map<std::string, std::string> prepared_;  // statement text → its name on this connection
 
   void check(PGresult* res, const std::string& sql) {
     auto st = PQresultStatus(res);

@@ -327,6 +327,12 @@ Response history(Context& ctx, const Kind& kind) {
     created = {{"text", "Created from bulk upload " + std::to_string(*log.bulk_upload_id) + " on " + util::display_datetime(log.created_at) +
                             ". The answers it was created with are the upload’s; changes since are listed here."},
                {"href", kind.base + "/bulk-upload-results/" + std::to_string(*log.bulk_upload_id)}};
+  // A log made through the submission API: its answers are those the software sent, kept with the
+  // request that made it (api_requests), as an upload's are in its file.
+  if (log.creation_method == "api")
+    created = {{"text", "Created through the submission API on " + util::display_datetime(log.created_at) +
+                            ". The answers it was created with are those the organisation’s software sent; changes since are listed here."},
+               {"href", nullptr}};
   json j = {{"title", "History of log " + std::to_string(log.id)}, {"log_id", log.id}, {"rows", given}, {"count", given.size()}, {"created", created},
             {"derived_rows", worked_out}, {"derived_count", worked_out.size()}, {"has_derived", !worked_out.empty()}, {"back", urls(kind).log(log.id)}, {"base", kind.base}};
   return ctx.page("logs/history", j);

@@ -134,6 +134,20 @@ form::Values answers_of(const form::Form& f, const store::Log& log) {
 
 bool editable(const form::Form& f, const util::Date& today) { return today <= f.edit_end_date; }
 
+form::Changes new_log_setup(db::Connection& c, const accounts::User& u, const form::Form& f) {
+  form::Changes setup;
+  auto set = [&](const char* attr, int64_t id) {
+    if (f.slot(attr) >= 0) setup.emplace_back(attr, id);
+  };
+  if (!perm::is_support(u)) {
+    auto own = accounts::store::find_organisation(c, u.organisation_id);
+    if (own && own->holds_own_stock) set("owning_organisation_id", own->id);
+    set("managing_organisation_id", u.organisation_id);
+  }
+  if (u.id) set("assigned_to_id", u.id);  // (an API token acts as its organisation, not as a person: id 0)
+  return setup;
+}
+
 store::Log create(db::Connection& c, const accounts::User& u, const std::string& type, const util::Date& today) {
   auto own = accounts::store::find_organisation(c, u.organisation_id);
   if (!own || !perm::organisation_can_create_logs(*own))
@@ -149,18 +163,10 @@ store::Log create(db::Connection& c, const accounts::User& u, const std::string&
                                                 " collection year cannot be created yet.");
   }
   if (today > f->new_logs_end_date) throw Refused(Refused::Kind::Forbidden, "The collection year is closed for new logs.");
-  json setup = json::object();
-  auto set = [&](const char* attr, int64_t id) {
-    if (f->slot(attr) >= 0) setup[attr] = id;
-  };
-  if (!perm::is_support(u)) {
-    if (own->holds_own_stock) set("owning_organisation_id", own->id);
-    set("managing_organisation_id", own->id);
-  }
-  if (u.id) set("assigned_to_id", u.id);  // (an API token acts as its organisation, not as a person: id 0)
+  form::Changes setup = new_log_setup(c, u, *f);
   form::Values empty(f->size());
-  auto fc = log_context(c, u, *f, form::values_from_json(*f, setup), empty, today);
-  auto o = form::apply(*f, empty, form::changes_from_json(setup), fc);
+  auto fc = log_context(c, u, *f, form::with_changes(*f, empty, setup), empty, today);
+  auto o = form::apply(*f, empty, setup, fc);
   store::Log l;
   l.type = type;
   l.form_year = f->year;
@@ -206,6 +212,7 @@ std::vector<int64_t> create_many(db::Connection& c, const accounts::User& u, con
     l.bulk_upload_id = batch.bulk_upload_id;
     sync_columns(l, *f, o.values, o.status);
     logs.push_back(std::move(l));
+    if (batch.results) batch.results->emplace_back(std::move(o), std::move(k.context));
     if (batch.progress) batch.progress(int(i + 1), int(batch.answers.size()));
   }
   std::vector<int64_t> ids;

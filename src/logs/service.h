@@ -75,8 +75,15 @@ struct NewLogs {
   std::optional<int64_t> bulk_upload_id;
   std::function<void(int done, int total)> progress;              // while checking
   std::function<void(const std::vector<int64_t>& ids)> in_transaction;
+  // When given: each log's outcome and the context it was checked in, as written (the API answers with them).
+  std::vector<std::pair<form::Outcome, form::Context>>* results = nullptr;
 };
 std::vector<int64_t> create_many(db::Connection& c, const accounts::User& u, const NewLogs& batch, const util::Date& today);
+// The setup answers a new log of the actor's starts with (create() gives them; a channel that
+// creates logs with create_many() puts them before its own): the owning organisation (when the
+// actor's holds its own stock) and the managing one (support: none), and the actor as the one the
+// log is assigned to (a person only).
+form::Changes new_log_setup(db::Connection& c, const accounts::User& u, const form::Form& f);
 
 struct Conflict {
   std::string field;      // the attribute someone else changed
