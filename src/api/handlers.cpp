@@ -284,9 +284,14 @@ Response create(Context& ctx, Caller& caller, bool dry_run) {
   Body body;
   if (auto bad = read(ctx, *f, {}, body)) return *bad;
   db::Connection& c = ctx.conn();
-  auto own = accounts::store::find_organisation(c, caller.user.organisation_id);
-  if (!own || !perm::organisation_can_create_logs(*own))
-    return error_response(403, "Your organisation must accept the data sharing agreement before it can create logs", "forbidden");
+  auto cannot_create = [&]() -> std::optional<Response> {
+    auto own = accounts::store::find_organisation(c, caller.user.organisation_id);
+    if (!own || !perm::organisation_can_create_logs(*own))
+      return error_response(403, "Your organisation must accept the data sharing agreement before it can create logs", "forbidden");
+    return std::nullopt;
+  };
+  if (dry_run)
+    if (auto no = cannot_create()) return *no;
   if (today > f->new_logs_end_date) return error_response(403, "The collection year is closed for new logs", "forbidden");
   // The setup first, then the client's answers (which win where they give the same one).
   const form::Changes setup = svc::new_log_setup(c, caller.user, *f);
@@ -319,6 +324,9 @@ Response create(Context& ctx, Caller& caller, bool dry_run) {
     }
   };
   if (!attempt()) {
+    // Refused: the organisation (create_many checked it: asked again only now), or some answers.
+    if (!dry_run)
+      if (auto no = cannot_create()) return *no;
     // Which answers are refused, as a save would refuse them; those are left out.
     changes = drop_refused(c, caller.user, *f, empty, changes, today, dropped);
     // A setup answer the client gave and the form refused: the log keeps the one it starts with.

@@ -19,6 +19,7 @@
 #include "logs/generate.h"
 #include "test_app.h"
 #include "util/paths.h"
+#include "util/time.h"
 
 using namespace core;
 using test::contains;
@@ -350,6 +351,12 @@ TEST(CsvDownload, BigDownloadsRunAsAJobBehindALink) {
   t.conn()->exec("UPDATE csv_downloads SET expires_at = ?", {std::string("2020-01-01T00:00:00Z")});
   EXPECT_TRUE(contains(c.get(page).body, "This download link has expired"));
   EXPECT_EQ(c.get(page + "/download").status, 303);
+  // Its file is then deleted (by the next big download's job), the record of the download kept.
+  EXPECT_GT(t.count("csv_download_parts"), 0);
+  EXPECT_EQ(exports::store::purge_expired_parts(*t.conn(), util::now_iso()), 1);
+  EXPECT_EQ(t.count("csv_download_parts"), 0);
+  EXPECT_EQ(t.count("csv_downloads"), 1);
+  EXPECT_TRUE(contains(c.get(page).body, "This download link has expired"));
 }
 
 // `core export csv` writes the file support would download.

@@ -1,3 +1,4 @@
+#include <iostream>
 #include <algorithm>
 #include <atomic>
 #include <memory>
@@ -248,7 +249,7 @@ Response download_page(Context& ctx) {
     j["ready"] = true;
     j["href"] = "/csv-downloads/" + std::to_string(d.id) + "/download";
     j["expires"] = util::display_datetime(*d.expires_at);
-  } else if (expired(d) || d.state == "downloaded" || d.state == "streaming") {
+  } else if (expired(d) || d.state == "expired" || d.state == "downloaded" || d.state == "streaming") {
     j["title"] = "This download link has expired";
     j["gone"] = true;
   } else if (d.state == "failed" || (d.job_id && [&] {
@@ -342,6 +343,8 @@ void register_jobs(jobs::Worker& w, db::Database& db, mail::Mailer& mailer, std:
   w.handle("csv_download", [&db, &mailer, base_url](db::Connection& c, jobs::Run& run) {
     auto id = util::parse_id(run.job.payload);
     if (!id) return std::string("bad payload");
+    // Every big download clears out the files of those whose links have run out (48 hours).
+    if (int64_t purged = store::purge_expired_parts(c, util::now_iso())) std::cerr << "csv downloads: " << purged << " expired file(s) deleted\n";
     try {
       int64_t n = write_download(db, c, *id, run.progress);
       auto d = store::find(c, *id);

@@ -156,6 +156,16 @@ void each_export_organisation(db::Connection& c, const std::optional<std::string
   c.each(sql + "ORDER BY o.id", p, fn);
 }
 
+int64_t purge_expired_parts(db::Connection& c, const std::string& now) {
+  int64_t n = 0;
+  c.transaction([&] {
+    c.exec("DELETE FROM csv_download_parts WHERE download_id IN (SELECT id FROM csv_downloads WHERE expires_at IS NOT NULL AND expires_at < ?)",
+           {now});
+    n = c.exec("UPDATE csv_downloads SET state = 'expired' WHERE state = 'ready' AND expires_at IS NOT NULL AND expires_at < ?", {now});
+  });
+  return n;
+}
+
 std::map<int64_t, OrganisationFacts> organisation_facts(db::Connection& c) {
   std::map<int64_t, OrganisationFacts> out;
   for (auto& r : c.query("SELECT id, name, housing_registration_no, provider_type FROM organisations"))

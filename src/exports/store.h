@@ -36,6 +36,9 @@ void clear_parts(db::Connection& c, int64_t id);
 void add_part(db::Connection& c, int64_t id, int part, std::string_view content);
 // Its parts in order, one at a time (the file is never held whole).
 void each_part(db::Connection& c, int64_t id, const std::function<void(std::string_view)>& fn);
+// The files of big downloads whose links ran out before `now` (ISO): their parts are deleted (the
+// record of the download stays). Returns how many downloads lost their file.
+int64_t purge_expired_parts(db::Connection& c, const std::string& now);
 // How many downloads there are of this user's (tests).
 int64_t count_for_user(db::Connection& c, int64_t user_id);
 
