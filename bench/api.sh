@@ -13,17 +13,8 @@ core_src=${CORE_BIN:-$root/build/core}
 [ -x "$core_src" ] || { echo "bench/api.sh: build first (make build)" >&2; exit 1; }
 duration=${BENCH_DURATION:-10s}
 conns=${BENCH_CONNECTIONS:-32}
-work=$(mktemp -d "${TMPDIR:-/tmp}/core-bench-api.XXXXXX")
-chmod 755 "$work"
-server_pid=""
-cleanup() {
-  if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null; wait "$server_pid" 2>/dev/null || true; fi
-  ./scripts/pg.sh stop "$work/pg" >/dev/null 2>&1 || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-core="$work/core"
-cp "$core_src" "$core"
+source bench/common.sh
+bench_work api
 export CORE_ROOT="$root" CORE_MAIL_DIR="$work/mail" CORE_TODAY=2026-06-01 BENCH_DIR="$root/bench"
 
 echo "== CORE submission API benchmark (bench/api.sh)"

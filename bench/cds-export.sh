@@ -11,15 +11,8 @@ root=$PWD
 core_src=${CORE_BIN:-$root/build/core}
 [ -x "$core_src" ] || { echo "bench/cds-export.sh: build first (make build)" >&2; exit 1; }
 count=${BENCH_LOGS:-300000}
-work=$(mktemp -d "${TMPDIR:-/tmp}/core-bench-cds.XXXXXX")
-chmod 755 "$work"
-cleanup() {
-  ./scripts/pg.sh stop "$work/pg" >/dev/null 2>&1 || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-core="$work/core"
-cp "$core_src" "$core"
+source bench/common.sh
+bench_work cds
 export CORE_ROOT="$root" CORE_TODAY=2026-06-01
 
 echo "== CORE export to the data store benchmark (bench/cds-export.sh)"

@@ -13,17 +13,8 @@ root=$PWD
 core_src=${CORE_BIN:-$root/build/core}
 [ -x "$core_src" ] || { echo "bench/csv-download.sh: build first (make build)" >&2; exit 1; }
 count=${BENCH_LOGS:-300000}
-work=$(mktemp -d "${TMPDIR:-/tmp}/core-bench-csv.XXXXXX")
-chmod 755 "$work"
-server_pid=""
-cleanup() {
-  if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null; wait "$server_pid" 2>/dev/null || true; fi
-  ./scripts/pg.sh stop "$work/pg" >/dev/null 2>&1 || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-core="$work/core"
-cp "$core_src" "$core"
+source bench/common.sh
+bench_work csv
 # Streamed whatever the number (the job path is for the people who would otherwise wait).
 export CORE_ROOT="$root" CORE_MAIL_DIR="$work/mail" CORE_TODAY=2026-06-01 CORE_CSV_STREAM_LIMIT=100000000
 

@@ -36,17 +36,8 @@ field=$(jq -r .form.log.reference "$form")        # tenancycode
 page=$(jq -r --arg f "$field" '[.sections[].subsections[].pages[] | select(any(.questions[]; .id == $f)) | .id][0] | gsub("_"; "-")' "$form")
 command -v wrk >/dev/null || { echo "bench/logs.sh: wrk is not installed" >&2; exit 1; }
 
-work=$(mktemp -d "${TMPDIR:-/tmp}/core-bench-logs.XXXXXX")
-chmod 755 "$work"
-server_pid=""
-cleanup() {
-  if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null; wait "$server_pid" 2>/dev/null || true; fi
-  ./scripts/pg.sh stop "$work/pg" >/dev/null 2>&1 || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-core="$work/core"
-cp "$core_src" "$core"
+source bench/common.sh
+bench_work logs
 export CORE_ROOT="$root" CORE_MAIL_DIR="$work/mail" CORE_TODAY=2026-06-01 BENCH_DIR="$root/bench"
 
 source "$root/tests/support/serve.sh"
