@@ -586,3 +586,35 @@ TEST(CsvDownload, TheJobUsesWhatThePersonMaySeeWhenItRuns) {
   EXPECT_GE(csv.row_of(mine), 0);
   EXPECT_EQ(csv.row_of(theirs), -1);
 }
+
+// One person has at most 3 big downloads waiting or being written; the 4th is refused (429) and
+// recorded nowhere, until one of theirs is done.
+TEST(CsvDownload, APersonHasAtMostThreeBigDownloadsPreparedAtOnce) {
+  test::PinToday pin("2026-12-01");
+  setenv("CORE_CSV_STREAM_LIMIT", "1", 1);
+  test::TestApp t;
+  test::Client c(t), other(t);
+  c.sign_in("provider@riverside.example");
+  test::create_log_with_setup(c, "CAP-1", "P-1");
+  test::create_log_with_setup(c, "CAP-2", "P-2");
+  c.get("/lettings-logs?filtered=1&years=2026");
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(download(c).status, 303) << i;
+  auto fourth = download(c);
+  EXPECT_EQ(fourth.status, 429);
+  EXPECT_TRUE(contains(fourth.body, "You already have 3 downloads being prepared"));
+  EXPECT_EQ(t.count("csv_downloads"), 3);
+  // Someone else is not held up by them.
+  other.sign_in("coordinator@riverside.example");
+  other.get("/lettings-logs?filtered=1&years=2026");
+  EXPECT_EQ(download(other).status, 303);
+  // One of the first person's is written: they may ask again.
+  mail::FileMailer mailer(t.mail_dir(), "CORE <noreply@core.test>");
+  jobs::Worker worker(t.db(), "test");
+  exports::register_jobs(worker, t.db(), mailer, "http://localhost:8080");
+  auto conn = t.conn();
+  auto first_job = conn->query_one("SELECT MIN(job_id) FROM csv_downloads")->i64(0);
+  conn->exec("UPDATE jobs SET run_after = '2100-01-01T00:00:00Z' WHERE id <> ?", {first_job});
+  EXPECT_EQ(worker.run_due(), 1);
+  EXPECT_EQ(download(c).status, 303);
+  unsetenv("CORE_CSV_STREAM_LIMIT");
+}

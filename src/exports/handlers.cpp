@@ -31,6 +31,7 @@ int64_t stream_limit() {
 namespace {
 
 constexpr int64_t kLinkSeconds = 48 * 3600;
+constexpr int64_t kMaxPreparing = 3;  // big downloads one person may have waiting or being written at once
 
 // Downloads being streamed now: each holds two database connections while it runs, so at most a
 // quarter of the pool's connections go to them; beyond that a download is prepared by a job
@@ -186,6 +187,11 @@ Response download(Context& ctx, const logs::Kind& kind) {
     slot.reset();
     // A big download (or the server is streaming as many as it should): written by a job, then
     // fetched from its link.
+    // A person has at most a few prepared at once: each is a job reading every matching log.
+    if (store::preparing_for_user(ctx.conn(), u.id) >= kMaxPreparing)
+      return ctx.app.error_page(ctx, 429,
+                                "You already have " + std::to_string(kMaxPreparing) +
+                                    " downloads being prepared. You will get an email when each is ready; ask for another once one has finished.");
     d.state = "queued";
     d.rows = n;
     d.expires_at = util::iso_from_seconds(util::now_seconds() + kLinkSeconds);

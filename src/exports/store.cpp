@@ -156,6 +156,10 @@ void each_export_organisation(db::Connection& c, const std::optional<std::string
   c.each(sql + "ORDER BY o.id", p, fn);
 }
 
+int64_t preparing_for_user(db::Connection& c, int64_t user_id) {
+  return c.query_one("SELECT COUNT(*) FROM csv_downloads WHERE user_id = ? AND state IN ('queued', 'writing')", {user_id})->i64(0);
+}
+
 int64_t purge_expired_parts(db::Connection& c, const std::string& now) {
   int64_t n = 0;
   c.transaction([&] {

@@ -39,6 +39,8 @@ void each_part(db::Connection& c, int64_t id, const std::function<void(std::stri
 // The files of big downloads whose links ran out before `now` (ISO): their parts are deleted (the
 // record of the download stays). Returns how many downloads lost their file.
 int64_t purge_expired_parts(db::Connection& c, const std::string& now);
+// How many of this user's big downloads are waiting for, or being written by, their job.
+int64_t preparing_for_user(db::Connection& c, int64_t user_id);
 // How many downloads there are of this user's (tests).
 int64_t count_for_user(db::Connection& c, int64_t user_id);
 
