@@ -213,7 +213,7 @@ web::Handler with_token(ApiHandler h) {
     }
     try {
       store::record_use(ctx.conn(), token->id, ctx.req.method, ctx.req.path, r.status, caller.log_id,
-                        caller.keep_body ? std::optional<std::string>(ctx.req.body) : std::nullopt);
+                        caller.keep_body ? std::optional<std::string>(ctx.req.body) : std::nullopt, token->last_used_at);
     } catch (const std::exception& e) {
       std::cerr << "api: could not record a request of token " << token->id << ": " << e.what() << std::endl;
     }
@@ -293,12 +293,8 @@ Response create(Context& ctx, Caller& caller, bool dry_run) {
   if (dry_run)
     if (auto no = cannot_create()) return *no;
   if (today > f->new_logs_end_date) return error_response(403, "The collection year is closed for new logs", "forbidden");
-  // The setup first, then the client's answers (which win where they give the same one).
-  const form::Changes setup = svc::new_log_setup(c, caller.user, *f);
-  form::Changes changes;
-  for (auto& s : setup)
-    if (std::none_of(body.answers.begin(), body.answers.end(), [&](auto& a) { return a.first == s.first; })) changes.push_back(s);
-  changes.insert(changes.end(), body.answers.begin(), body.answers.end());
+  // create_many puts the setup first, then the client's answers (which win where they give the same one).
+  form::Changes changes = body.answers;
   auto given = [&](const std::string& attr) {
     return std::any_of(body.answers.begin(), body.answers.end(), [&](auto& a) { return a.first == attr; });
   };
@@ -310,6 +306,7 @@ Response create(Context& ctx, Caller& caller, bool dry_run) {
   batch.year = f->year;
   batch.creation_method = "api";
   batch.results = &results;
+  batch.with_setup = true;
   int64_t id = 0;
   auto attempt = [&] {
     if (dry_run) return false;
@@ -327,8 +324,14 @@ Response create(Context& ctx, Caller& caller, bool dry_run) {
     // Refused: the organisation (create_many checked it: asked again only now), or some answers.
     if (!dry_run)
       if (auto no = cannot_create()) return *no;
-    // Which answers are refused, as a save would refuse them; those are left out.
-    changes = drop_refused(c, caller.user, *f, empty, changes, today, dropped);
+    // Which answers are refused, as a save would refuse them; those are left out. (Checked here
+    // with the setup in front, as create_many puts it.)
+    const form::Changes setup = svc::new_log_setup(c, caller.user, *f);
+    form::Changes with_setup;
+    for (auto& st : setup)
+      if (std::none_of(changes.begin(), changes.end(), [&](auto& a) { return a.first == st.first; })) with_setup.push_back(st);
+    with_setup.insert(with_setup.end(), changes.begin(), changes.end());
+    changes = drop_refused(c, caller.user, *f, empty, with_setup, today, dropped);
     // A setup answer the client gave and the form refused: the log keeps the one it starts with.
     bool restored = false;
     for (auto& st : setup)

@@ -66,16 +66,16 @@ bool revoke(db::Connection& c, int64_t organisation_id, int64_t id, int64_t by_u
 }
 
 void record_use(db::Connection& c, int64_t token_id, const std::string& method, const std::string& path, int status,
-                std::optional<int64_t> log_id, const std::optional<std::string>& body) {
+                std::optional<int64_t> log_id, const std::optional<std::string>& body, const std::optional<std::string>& last_used_at) {
   int64_t now = util::now_seconds();
   std::string at = util::iso_from_seconds(now);
-  c.transaction([&] {
-    c.exec("INSERT INTO api_requests (token_id, at, method, path, status, log_id, body) VALUES (?, ?, ?, ?, ?, ?, ?)",
-           {token_id, at, method, path.substr(0, 200), int64_t(status), log_id ? Value(*log_id) : Value(), body ? Value(*body) : Value()});
-    // To the minute: a busy token's row is not rewritten on every request.
-    c.exec("UPDATE api_tokens SET last_used_at = ? WHERE id = ? AND (last_used_at IS NULL OR last_used_at < ?)",
-           {at, token_id, util::iso_from_seconds(now - 60)});
-  });
+  // Two statements, no transaction around them (each is atomic; the second only says when the token
+  // was last used, to the minute, so a busy token's row is not rewritten on every request).
+  c.exec("INSERT INTO api_requests (token_id, at, method, path, status, log_id, body) VALUES (?, ?, ?, ?, ?, ?, ?)",
+         {token_id, at, method, path.substr(0, 200), int64_t(status), log_id ? Value(*log_id) : Value(), body ? Value(*body) : Value()});
+  std::string minute_ago = util::iso_from_seconds(now - 60);
+  if (last_used_at && *last_used_at >= minute_ago) return;
+  c.exec("UPDATE api_tokens SET last_used_at = ? WHERE id = ? AND (last_used_at IS NULL OR last_used_at < ?)", {at, token_id, minute_ago});
 }
 
 std::optional<std::string> creating_request_body(db::Connection& c, int64_t log_id) {

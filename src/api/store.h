@@ -32,8 +32,10 @@ std::vector<Token> for_organisation(db::Connection& c, int64_t organisation_id);
 bool revoke(db::Connection& c, int64_t organisation_id, int64_t id, int64_t by_user_id);
 // Records one request made with a token (and, to the minute, when it was last used); with `body`
 // when the request made a log (its answers are recorded nowhere else).
+// `last_used_at`: as read with the token (the row is rewritten only when that is a minute old).
 void record_use(db::Connection& c, int64_t token_id, const std::string& method, const std::string& path, int status,
-                std::optional<int64_t> log_id, const std::optional<std::string>& body = std::nullopt);
+                std::optional<int64_t> log_id, const std::optional<std::string>& body = std::nullopt,
+                const std::optional<std::string>& last_used_at = std::nullopt);
 // The body of the request that made a log, if it was made through the API.
 std::optional<std::string> creating_request_body(db::Connection& c, int64_t log_id);
 int64_t uses(db::Connection& c, int64_t token_id);

@@ -134,18 +134,23 @@ form::Values answers_of(const form::Form& f, const store::Log& log) {
 
 bool editable(const form::Form& f, const util::Date& today) { return today <= f.edit_end_date; }
 
-form::Changes new_log_setup(db::Connection& c, const accounts::User& u, const form::Form& f) {
+form::Changes new_log_setup(const accounts::User& u, const form::Form& f, const accounts::Organisation* own) {
   form::Changes setup;
   auto set = [&](const char* attr, int64_t id) {
     if (f.slot(attr) >= 0) setup.emplace_back(attr, id);
   };
   if (!perm::is_support(u)) {
-    auto own = accounts::store::find_organisation(c, u.organisation_id);
     if (own && own->holds_own_stock) set("owning_organisation_id", own->id);
     set("managing_organisation_id", u.organisation_id);
   }
   if (u.id) set("assigned_to_id", u.id);  // (an API token acts as its organisation, not as a person: id 0)
   return setup;
+}
+
+form::Changes new_log_setup(db::Connection& c, const accounts::User& u, const form::Form& f) {
+  if (perm::is_support(u)) return new_log_setup(u, f, nullptr);
+  auto own = accounts::store::find_organisation(c, u.organisation_id);
+  return new_log_setup(u, f, own ? &*own : nullptr);
 }
 
 store::Log create(db::Connection& c, const accounts::User& u, const std::string& type, const util::Date& today) {
@@ -196,12 +201,21 @@ std::vector<int64_t> create_many(db::Connection& c, const accounts::User& u, con
   CheckCache cache;
   std::vector<store::Log> logs;
   logs.reserve(batch.answers.size());
+  const form::Changes setup = batch.with_setup ? new_log_setup(u, *f, own ? &*own : nullptr) : form::Changes{};
   for (size_t i = 0; i < batch.answers.size(); ++i) {
-    Checked k = check_changes(c, u, *f, empty, batch.answers[i], today, &cache);
+    form::Changes given;
+    const form::Changes* answers = &batch.answers[i];
+    if (batch.with_setup) {
+      for (auto& s : setup)
+        if (std::none_of(answers->begin(), answers->end(), [&](auto& a) { return a.first == s.first; })) given.push_back(s);
+      given.insert(given.end(), answers->begin(), answers->end());
+      answers = &given;
+    }
+    Checked k = check_changes(c, u, *f, empty, *answers, today, &cache);
     std::string which = batch.names.size() > i ? batch.names[i] : "Log " + std::to_string(i + 1);
     if (!k.forbidden.empty()) throw Refused(Refused::Kind::Forbidden, which + ": " + k.forbidden);
     if (!k.errors.empty()) throw Refused(Refused::Kind::Forbidden, which + ": " + k.errors.front().message);
-    auto o = form::apply(*f, empty, batch.answers[i], k.context);
+    auto o = form::apply(*f, empty, *answers, k.context);
     if (o.errors.empty() && i < batch.then.size() && !batch.then[i].empty()) o = form::apply(*f, o.values, batch.then[i], k.context);
     if (!o.errors.empty()) throw Refused(Refused::Kind::Forbidden, which + ": " + o.errors.front().message);
     store::Log l;

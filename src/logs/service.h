@@ -77,6 +77,9 @@ struct NewLogs {
   std::function<void(const std::vector<int64_t>& ids)> in_transaction;
   // When given: each log's outcome and the context it was checked in, as written (the API answers with them).
   std::vector<std::pair<form::Outcome, form::Context>>* results = nullptr;
+  // Each log starts with the setup the actor's organisation implies (new_log_setup), before its answers
+  // (which win where they give the same one), as create() starts one.
+  bool with_setup = false;
 };
 std::vector<int64_t> create_many(db::Connection& c, const accounts::User& u, const NewLogs& batch, const util::Date& today);
 // The setup answers a new log of the actor's starts with (create() gives them; a channel that
@@ -84,6 +87,8 @@ std::vector<int64_t> create_many(db::Connection& c, const accounts::User& u, con
 // actor's holds its own stock) and the managing one (support: none), and the actor as the one the
 // log is assigned to (a person only).
 form::Changes new_log_setup(db::Connection& c, const accounts::User& u, const form::Form& f);
+// The same from the actor's organisation, already read (nullptr: support, or none).
+form::Changes new_log_setup(const accounts::User& u, const form::Form& f, const accounts::Organisation* own);
 
 struct Conflict {
   std::string field;      // the attribute someone else changed
