@@ -154,15 +154,17 @@ bool can_manage_api_tokens(const User& u, int64_t organisation_id) {
   return u.role == Role::Coordinator && u.organisation_id == organisation_id;
 }
 
-User api_user(int64_t organisation_id, const std::string& organisation_name, const std::string& token_name) {
+User api_user(int64_t organisation_id, const std::string& organisation_name, const std::string& token_name, bool organisation_active) {
   User u;
   u.id = 0;
   u.organisation_id = organisation_id;
   u.organisation_name = organisation_name;
   u.name = "API token \u201c" + token_name + "\u201d";
   u.role = Role::Coordinator;
-  u.active = true;
+  u.active = organisation_active;
   return u;
 }
+
+bool can_use_api(const User& u) { return u.id == 0 && u.active && u.role == Role::Coordinator; }
 
 }  // namespace core::accounts::permissions

@@ -50,7 +50,10 @@ bool can_choose_user_organisation(const User& actor);
 bool can_manage_api_tokens(const User& u, int64_t organisation_id);
 // The user an API token acts as: a coordinator of its organisation who is no person (id 0: the logs
 // it writes name no creator, and its requests are recorded against the token).
-User api_user(int64_t organisation_id, const std::string& organisation_name, const std::string& token_name);
+// A token of a deactivated organisation gives an inactive user, whom can_use_api refuses.
+User api_user(int64_t organisation_id, const std::string& organisation_name, const std::string& token_name, bool organisation_active);
+// Whether a token's user may make requests at all (its organisation is active).
+bool can_use_api(const User& token_user);
 
 // Data sharing agreement
 bool can_view_data_sharing_agreement(const User& u, int64_t organisation_id);

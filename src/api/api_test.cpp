@@ -535,3 +535,40 @@ TEST(ApiRoutes, EveryRouteRefusesWithoutATokenAndHidesOtherOrganisationsLogs) {
   EXPECT_GE(walked, 13);
   EXPECT_EQ(fingerprint(), before);
 }
+
+// Inputs nobody had tried: a token name that is too long or not one line, a token id that is not
+// a number, a token of an organisation since deactivated, and a log assigned to someone of another
+// organisation (a choice the page would never offer).
+TEST(ApiHostile, NamesIdsDeactivatedOrganisationsAndOtherOrganisationsUsers) {
+  test::PinToday pin("2026-06-01");
+  test::TestApp t;
+  int64_t org = t.org_id(kRiverside);
+  std::string base = "/organisations/" + std::to_string(org) + "/api-tokens";
+  test::Client coordinator(t);
+  coordinator.sign_in("coordinator@riverside.example");
+  int64_t before = t.count("api_tokens");
+  auto too_long = coordinator.post(base, {{"name", std::string(101, 'a')}});
+  EXPECT_EQ(too_long.status, 422);
+  EXPECT_TRUE(contains(too_long.body, "100 characters or fewer"));
+  EXPECT_EQ(coordinator.post(base, {{"name", "Two\nlines"}}).status, 422);
+  EXPECT_EQ(coordinator.post(base, {{"name", std::string("Nul\0here", 8)}}).status, 422);
+  EXPECT_EQ(t.count("api_tokens"), before) << "no token made";
+  EXPECT_EQ(coordinator.get(base + "/abc/revoke").status, 404);
+  EXPECT_EQ(coordinator.post(base + "/-1/revoke", {}).status, 404);
+  EXPECT_EQ(coordinator.post(base + "/99999999999999999999/revoke", {}).status, 404);
+
+  std::string token = token_for(t, kRiverside);
+  // Assigned to a user of another organisation: refused and reported, the log kept unassigned.
+  auto made = call(t, "POST", "/api/v1/lettings-logs", token,
+                   json{{"answers", {{"tenancycode", "H-1"}, {"assigned_to_id", t.user_id("coordinator@eastbrook.example")}}}}.dump());
+  ASSERT_EQ(made.status, 201) << made.body;
+  EXPECT_TRUE(body_of(made)["log"]["assigned_to_id"].is_null());
+  EXPECT_EQ(body_of(made)["errors"][0]["field"], "assigned_to_id");
+  // The organisation is deactivated: its tokens are refused, and the refusal is recorded.
+  t.conn()->exec("UPDATE organisations SET active = 0 WHERE id = ?", {org});
+  auto refused = call(t, "GET", "/api/v1/lettings-logs", token);
+  EXPECT_EQ(refused.status, 403);
+  EXPECT_EQ(body_of(refused)["errors"][0]["code"], "forbidden");
+  auto c = t.conn();
+  EXPECT_EQ(api::store::uses(*c, api::store::find_by_secret(*c, token)->id), 2);
+}

@@ -194,9 +194,10 @@ web::Handler with_token(ApiHandler h) {
       r.set_header("WWW-Authenticate", "Bearer realm=\"CORE\", error=\"invalid_token\"");
       return r;
     }
-    Caller caller{*token, perm::api_user(token->organisation_id, token->organisation_name, token->name), std::nullopt};
+    Caller caller{*token, perm::api_user(token->organisation_id, token->organisation_name, token->name, token->organisation_active),
+                  std::nullopt};
     Response r;
-    if (!token->organisation_active) {
+    if (!perm::can_use_api(caller.user)) {
       r = error_response(403, "The token's organisation has been deactivated", "forbidden");
     } else if (auto wait = limiter().take(token->prefix + ":" + std::to_string(token->id), rate_per_second())) {
       r = error_response(429, "Too many requests with this token: at most " + std::to_string(int(rate_per_second())) + " a second",
@@ -566,15 +567,27 @@ Response form_definition(Context& ctx, Caller&) {
 }
 
 Response openapi(Context&) {
-  static const std::string doc = [] {
-    std::ifstream in(resource_root() / "docs" / "api" / "openapi.json");
-    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  }();
-  if (doc.empty()) return error_response(500, "The API's description is missing", "server_error");
-  return Response::json(doc);
+  if (openapi_document().is_null()) return error_response(500, "The API's description is missing", "server_error");
+  return Response::json(openapi_text());
 }
 
 }  // namespace
+
+const std::string& openapi_text() {
+  static const std::string text = [] {
+    std::ifstream in(resource_root() / "docs" / "api" / "openapi.json");
+    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  }();
+  return text;
+}
+
+const json& openapi_document() {
+  static const json doc = [] {
+    json j = json::parse(openapi_text(), nullptr, false);
+    return j.is_object() ? j : json();
+  }();
+  return doc;
+}
 
 void register_routes(web::App& app) {
   using web::Access;

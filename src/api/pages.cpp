@@ -1,7 +1,5 @@
 // The API's pages for people: an organisation's tokens (/organisations/:id/api-tokens: support and
 // the organisation's coordinators make, list and revoke them) and the documentation (/api-docs).
-#include <fstream>
-
 #include <nlohmann/json.hpp>
 
 #include "accounts/handler_helpers.h"
@@ -113,10 +111,7 @@ void register_pages(web::App& app) {
   app.get(
       "/api-docs",
       [](Context& ctx) {
-        static const json doc = [] {
-          std::ifstream in(resource_root() / "docs" / "api" / "openapi.json");
-          return json::parse(in, nullptr, false);
-        }();
+        const json& doc = openapi_document();
         json endpoints = json::array();
         if (doc.is_object() && doc.contains("paths"))
           for (auto& [path, item] : doc["paths"].items())
@@ -133,8 +128,8 @@ void register_pages(web::App& app) {
                                    {"responses", responses}});
             }
         return ctx.page("api/docs", {{"title", "The submission API"},
-                                     {"version", doc.is_object() ? doc["info"].value("version", "") : ""},
-                                     {"description", doc.is_object() ? doc["info"].value("description", "") : ""},
+                                     {"version", doc.is_object() ? doc.value("info", json::object()).value("version", "") : ""},
+                                     {"description", doc.is_object() ? doc.value("info", json::object()).value("description", "") : ""},
                                      {"endpoints", endpoints}});
       },
       web::Access::Public);
