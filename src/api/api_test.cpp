@@ -354,6 +354,9 @@ TEST(ApiLogs, ALogFromPartToCompleteThroughTheGateway) {
   ASSERT_EQ(checked.status, 200) << checked.body;
   EXPECT_EQ(body_of(checked)["saved"], false);
   EXPECT_TRUE(body_of(checked)["log"]["id"].is_null());
+  EXPECT_EQ(body_of(checked)["log"]["owning_organisation_id"], t.org_id(kRiverside)) << "the records it would name";
+  EXPECT_EQ(body_of(checked)["log"]["status"], "in_progress");
+  EXPECT_EQ(body_of(checked)["missing"], json::array({"assigned_to_id"})) << "all but whom it is assigned to";
   EXPECT_EQ(t.count("logs"), logs_now);
 
   // The list, filtered (with another of the organisation's tokens: this one has had its 20 a second).

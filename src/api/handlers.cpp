@@ -299,6 +299,13 @@ Response create(Context& ctx, Caller& caller, bool dry_run) {
   auto given = [&](const std::string& attr) {
     return std::any_of(body.answers.begin(), body.answers.end(), [&](auto& a) { return a.first == attr; });
   };
+  // The changes the client gave (not the setup put in front of them), as they now stand.
+  auto given_answers = [&] {
+    form::Changes out;
+    for (auto& ch : changes)
+      if (given(ch.first)) out.push_back(ch);
+    return out;
+  };
   std::vector<FieldError> dropped;
   const form::Values empty(f->size());
   std::vector<std::pair<form::Outcome, form::Context>> results;
@@ -348,23 +355,24 @@ Response create(Context& ctx, Caller& caller, bool dry_run) {
       svc::SaveResult r = svc::check(c, caller.user, *f, empty, changes, today);
       if (r.status == svc::Status::Forbidden) return error_response(403, r.message, "forbidden");
       std::vector<FieldError> errors = dropped;
-      form::Changes answers;
-      for (auto& ch : changes)
-        if (given(ch.first)) answers.push_back(ch);
-      add_not_asked(errors, answers, r);
+      add_not_asked(errors, given_answers(), r);
+      // The log it would be: the records its answers name, no id yet.
       logs::store::Log l;
       l.type = kind->type;
       l.form_year = f->year;
+      l.version = 0;
       l.creation_method = "api";
-      l.owning_organisation_id = std::nullopt;
+      l.created_at = l.updated_at = util::now_iso();
+      auto id_at = [&](const char* attr) -> std::optional<int64_t> {
+        int slot = f->slot(attr);
+        if (slot < 0 || !r.outcome.values[size_t(slot)].is_int()) return std::nullopt;
+        return r.outcome.values[size_t(slot)].as_int();
+      };
+      l.owning_organisation_id = id_at("owning_organisation_id");
+      l.managing_organisation_id = id_at("managing_organisation_id");
+      l.assigned_to_id = id_at("assigned_to_id");
       json j = log_json(*f, l, r, errors);
       j["log"]["id"] = nullptr;
-      j["log"]["version"] = 0;
-      auto num = [&](const char* attr) { return j["log"]["answers"].contains(attr) ? j["log"]["answers"][attr] : json(); };
-      j["log"]["owning_organisation_id"] = num("owning_organisation_id");
-      j["log"]["managing_organisation_id"] = num("managing_organisation_id");
-      j["log"]["assigned_to_id"] = num("assigned_to_id");
-      j["log"]["created_at"] = j["log"]["updated_at"] = util::now_iso();
       j["saved"] = false;
       return Response::json(j.dump(), 200);
     }
@@ -383,10 +391,7 @@ Response create(Context& ctx, Caller& caller, bool dry_run) {
   svc::SaveResult now;
   now.outcome = std::move(results.at(0).first);
   now.context = std::move(results.at(0).second);
-  form::Changes answers;
-  for (auto& ch : changes)
-    if (given(ch.first)) answers.push_back(ch);
-  add_not_asked(dropped, answers, now);
+  add_not_asked(dropped, given_answers(), now);
   now.outcome.errors.clear();  // (written only when it had none)
   Response out = Response::json(log_json(*f, *l, now, dropped).dump(), 201);
   out.set_header("Location", "/api/v1" + kind->base + "/" + std::to_string(id));
