@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "accounts/permissions.h"
+#include "form/interruption.h"
 #include "accounts/store.h"
 #include "api/body.h"
 #include "api/routes.h"
@@ -446,7 +447,7 @@ Response change(Context& ctx, Caller& caller, bool confirming) {
         errors.push_back({w, w + " is not a soft check waiting to be confirmed on this log", "not_pending"});
     if (!errors.empty()) return error_response(422, errors);
     if (wanted.empty()) return error_response(422, "There are no soft checks waiting to be confirmed on this log", "nothing_to_confirm");
-    for (auto& w : wanted) changes.emplace_back(w, 0);  // 0: "Yes, this is correct"
+    for (auto& w : wanted) changes.emplace_back(w, form::kInterruptionConfirmed);
   } else {
     changes = drop_refused(c, caller.user, *f, values, body.answers, today, dropped);
     if (!body.answers.empty() && changes.empty()) return error_response(422, dropped);

@@ -1,4 +1,5 @@
 #include "bulk/upload.h"
+#include "form/interruption.h"
 
 #include <iostream>
 #include <set>
@@ -326,12 +327,12 @@ std::string run_create(db::Connection& c, int64_t upload_id, const util::Date& t
   batch.type = up->type;
   batch.year = up->year;
   batch.bulk_upload_id = upload_id;
-  // Confirming every soft check: its interruption's answer (0, "confirmed"), given after the answers.
+  // Confirming every soft check: its interruption's answer (confirmed), given after the answers.
   form::Changes confirmations;
   if (confirm)
     for (auto& s : f->soft_rules)
       if (!s.confirm.empty() && std::none_of(confirmations.begin(), confirmations.end(), [&](auto& c) { return c.first == s.confirm; }))
-        confirmations.emplace_back(s.confirm, 0);
+        confirmations.emplace_back(s.confirm, form::kInterruptionConfirmed);
   for (auto& l : r.logs) {
     batch.answers.push_back(l.answers);
     batch.then.push_back(confirmations);

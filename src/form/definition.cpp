@@ -1,4 +1,5 @@
 #include "form/definition.h"
+#include "form/interruption.h"
 
 #include <algorithm>
 #include <cctype>
@@ -480,7 +481,7 @@ void Form::Loader::read_structure() {
             case QType::Numeric: at = expr::Type::Number; break;
             case QType::Date: at = expr::Type::Date; break;
             case QType::Text: at = expr::Type::String; break;
-            case QType::Interruption: at = expr::Type::Number; codes = {expr::Value(0), expr::Value(1)}; break;
+            case QType::Interruption: at = expr::Type::Number; codes = {expr::Value(kInterruptionConfirmed), expr::Value(kInterruptionDeclined)}; break;
             case QType::Radio: case QType::Select:
               if (q.options_from == "local_authorities_england" || q.options_from == "local_authorities_all") at = expr::Type::String;
               else if (!q.options_from.empty()) at = expr::Type::Number;

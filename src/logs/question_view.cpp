@@ -1,4 +1,5 @@
 #include "logs/question_view.h"
+#include "form/interruption.h"
 
 #include <algorithm>
 #include <cctype>
@@ -359,6 +360,7 @@ json interruption_json(web::Context& ctx, const Urls& urls, bool readonly, const
   j["referrer"] = from_cya ? "check_answers" : "";
   j["readonly"] = readonly;
   j["confirm_field"] = q.id;
+  j["confirm_value"] = form::kInterruptionConfirmed;
   Flow flow(f, values, fc);
   j["skip_href"] = from_cya ? urls.cya(log.id, f.subsections[size_t(pg.subsection)].id) : urls.next(flow, log.id, page, false);
   j["back"] = urls.previous(flow, log.id, page);
